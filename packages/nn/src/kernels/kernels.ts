@@ -1,0 +1,56 @@
+/**
+ * The numeric kernels every backend provides. Tensors hold Float32Array views obtained from
+ * `allocate`, so a backend can address them without copying (WASM: views into its linear memory;
+ * native: any ArrayBuffer, passed by pointer). Everything that is not in this interface is plain
+ * TypeScript over Float32Arrays in the ops: only the hot paths live here.
+ *
+ * All matrices are row-major. `lda`, `ldb`, `ldc` are row strides in elements, as in BLAS.
+ * Backends other than `js` extend `JsKernels` and override what they accelerate, so a method added
+ * here always has a correct (if slow) implementation everywhere.
+ */
+export type BackendName = "js" | "wasm" | "native";
+
+export interface Kernels {
+  readonly name: BackendName;
+
+  /** `length` zeroed floats that this backend can address without copying. Never detached later. */
+  allocate(length: number): Float32Array;
+
+  /**
+   * C = alpha * op(A) · op(B) + beta * C, with op(X) = X or Xᵀ. op(A) is m×k, op(B) is k×n, C is m×n.
+   * When beta = 0, C's previous contents are ignored (may be NaN).
+   */
+  gemm(
+    transA: boolean, transB: boolean,
+    m: number, n: number, k: number,
+    alpha: number,
+    a: Float32Array, lda: number,
+    b: Float32Array, ldb: number,
+    beta: number,
+    c: Float32Array, ldc: number,
+  ): void;
+
+  /** out[i, j] = x[i, j] + bias[j] for a rows×cols matrix (out may alias x). */
+  addBiasRows(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void;
+
+  /** out = max(x, 0) elementwise (out may alias x). */
+  reluForward(x: Float32Array, out: Float32Array): void;
+
+  /** gradIn[i] = y[i] > 0 ? gradOut[i] : 0, where y is the relu output (gradIn may alias gradOut). */
+  reluBackward(y: Float32Array, gradOut: Float32Array, gradIn: Float32Array): void;
+
+  /** out[j] = beta * out[j] + Σ_i x[i, j] — the bias gradient of a rows×cols matrix. */
+  sumRows(x: Float32Array, rows: number, cols: number, beta: number, out: Float32Array): void;
+
+  /**
+   * One Adam(W) step in place. `step` counts from 1 (bias correction). Weight decay is the
+   * classic L2 form (added to the gradient), as in torch.optim.Adam.
+   */
+  adamUpdate(
+    param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
+  ): void;
+
+  /** target = (1 - tau) * target + tau * source (Polyak averaging of target networks). */
+  polyakUpdate(target: Float32Array, source: Float32Array, tau: number): void;
+}
