@@ -1,0 +1,1 @@
+export { EnvRegistry, registry, register, make, listEnvs, type EnvSpec, type MakeOptions, type RegisteredEnv } from "./registry.js";
