@@ -1,0 +1,118 @@
+/*
+ * The elementwise and reduction kernels of the Kernels interface, SIMD128 with scalar tails.
+ * Pointers are byte offsets into linear memory; lengths are in floats. Each loop reads and
+ * writes every index exactly once at the same position, so in-place calls (out == x) are safe.
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+/* out[i, j] = x[i, j] + bias[j] */
+EXPORT(add_bias_rows)
+void add_bias_rows(const float *x, const float *bias, int rows, int cols, float *out) {
+  for (int i = 0; i < rows; i++) {
+    const float *xr = x + i * cols;
+    float *outr = out + i * cols;
+    int j = 0;
+    for (; j + 4 <= cols; j += 4)
+      wasm_v128_store(outr + j, wasm_f32x4_add(wasm_v128_load(xr + j), wasm_v128_load(bias + j)));
+    for (; j < cols; j++) outr[j] = xr[j] + bias[j];
+  }
+}
+
+/* out = max(x, 0). NaN stays NaN, as in the reference (x > 0 ? x : 0 would turn it into 0). */
+EXPORT(relu_forward)
+void relu_forward(const float *x, int length, float *out) {
+  v128_t zero = wasm_f32x4_splat(0.0f);
+  int i = 0;
+  for (; i + 4 <= length; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    /* Keep v where v > 0 or v is NaN (v != v); 0 elsewhere, including -0. */
+    v128_t keep = wasm_v128_or(wasm_f32x4_gt(v, zero), wasm_f32x4_ne(v, v));
+    wasm_v128_store(out + i, wasm_v128_and(v, keep));
+  }
+  for (; i < length; i++) {
+    float v = x[i];
+    out[i] = (v > 0.0f || v != v) ? v : 0.0f;
+  }
+}
+
+/* grad_in = y > 0 ? grad_out : 0 */
+EXPORT(relu_backward)
+void relu_backward(const float *y, const float *grad_out, int length, float *grad_in) {
+  v128_t zero = wasm_f32x4_splat(0.0f);
+  int i = 0;
+  for (; i + 4 <= length; i += 4) {
+    v128_t mask = wasm_f32x4_gt(wasm_v128_load(y + i), zero);
+    wasm_v128_store(grad_in + i, wasm_v128_and(wasm_v128_load(grad_out + i), mask));
+  }
+  for (; i < length; i++) grad_in[i] = y[i] > 0.0f ? grad_out[i] : 0.0f;
+}
+
+/* out[j] = beta * out[j] + sum_i x[i, j], summing rows in order (deterministic). */
+EXPORT(sum_rows)
+void sum_rows(const float *x, int rows, int cols, float beta, float *out) {
+  int j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    v128_t acc = wasm_f32x4_splat(0.0f);
+    for (int i = 0; i < rows; i++) acc = wasm_f32x4_add(acc, wasm_v128_load(x + i * cols + j));
+    v128_t prev = beta == 0.0f ? wasm_f32x4_splat(0.0f)
+                               : wasm_f32x4_mul(wasm_v128_load(out + j), wasm_f32x4_splat(beta));
+    wasm_v128_store(out + j, wasm_f32x4_add(prev, acc));
+  }
+  for (; j < cols; j++) {
+    float acc = 0.0f;
+    for (int i = 0; i < rows; i++) acc += x[i * cols + j];
+    out[j] = (beta == 0.0f ? 0.0f : out[j] * beta) + acc;
+  }
+}
+
+/*
+ * One Adam step with L2 weight decay (torch.optim.Adam):
+ *   g = grad + wd * param;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
+ *   param -= step_size * m / (sqrt(v) * inv_sqrt_bc2 + eps)
+ * with step_size = lr / (1 - b1^t) and inv_sqrt_bc2 = 1 / sqrt(1 - b2^t) precomputed by the
+ * caller in float64, as torch does.
+ */
+EXPORT(adam_update)
+void adam_update(float *param, const float *grad, float *m, float *v, int length,
+                 float beta1, float beta2, float eps, float weight_decay,
+                 float step_size, float inv_sqrt_bc2) {
+  v128_t vb1 = wasm_f32x4_splat(beta1), vb1c = wasm_f32x4_splat(1.0f - beta1);
+  v128_t vb2 = wasm_f32x4_splat(beta2), vb2c = wasm_f32x4_splat(1.0f - beta2);
+  v128_t veps = wasm_f32x4_splat(eps), vwd = wasm_f32x4_splat(weight_decay);
+  v128_t vstep = wasm_f32x4_splat(step_size), vbc2 = wasm_f32x4_splat(inv_sqrt_bc2);
+  int i = 0;
+  for (; i + 4 <= length; i += 4) {
+    v128_t p = wasm_v128_load(param + i);
+    v128_t g = wasm_f32x4_add(wasm_v128_load(grad + i), wasm_f32x4_mul(vwd, p));
+    v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(vb1, wasm_v128_load(m + i)), wasm_f32x4_mul(vb1c, g));
+    v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(vb2, wasm_v128_load(v + i)),
+                               wasm_f32x4_mul(vb2c, wasm_f32x4_mul(g, g)));
+    v128_t denom = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sqrt(vi), vbc2), veps);
+    wasm_v128_store(m + i, mi);
+    wasm_v128_store(v + i, vi);
+    wasm_v128_store(param + i, wasm_f32x4_sub(p, wasm_f32x4_div(wasm_f32x4_mul(vstep, mi), denom)));
+  }
+  for (; i < length; i++) {
+    float p = param[i];
+    float g = grad[i] + weight_decay * p;
+    float mi = beta1 * m[i] + (1.0f - beta1) * g;
+    float vi = beta2 * v[i] + (1.0f - beta2) * (g * g);
+    m[i] = mi;
+    v[i] = vi;
+    param[i] = p - (step_size * mi) / (__builtin_sqrtf(vi) * inv_sqrt_bc2 + eps);
+  }
+}
+
+/* target = (1 - tau) target + tau source */
+EXPORT(polyak_update)
+void polyak_update(float *target, const float *source, int length, float tau) {
+  v128_t keep = wasm_f32x4_splat(1.0f - tau), take = wasm_f32x4_splat(tau);
+  int i = 0;
+  for (; i + 4 <= length; i += 4) {
+    v128_t t = wasm_f32x4_mul(keep, wasm_v128_load(target + i));
+    wasm_v128_store(target + i, wasm_f32x4_add(t, wasm_f32x4_mul(take, wasm_v128_load(source + i))));
+  }
+  for (; i < length; i++) target[i] = (1.0f - tau) * target[i] + tau * source[i];
+}
