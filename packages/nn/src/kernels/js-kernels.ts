@@ -1,0 +1,127 @@
+import type { BackendName, Kernels } from "./kernels.js";
+
+/**
+ * The readable reference backend: plain TypeScript loops over Float32Arrays. Every other backend
+ * extends this class and overrides only what it accelerates, and is tested against it.
+ *
+ * The GEMM keeps the innermost loop running over contiguous memory for each transpose case (the
+ * i-k-j order for C = A·B), which is what makes plain JS tolerable here; it is still the slowest
+ * backend by far.
+ */
+export class JsKernels implements Kernels {
+  readonly name: BackendName = "js";
+
+  allocate(length: number): Float32Array {
+    return new Float32Array(length);
+  }
+
+  gemm(
+    transA: boolean, transB: boolean,
+    m: number, n: number, k: number,
+    alpha: number,
+    a: Float32Array, lda: number,
+    b: Float32Array, ldb: number,
+    beta: number,
+    c: Float32Array, ldc: number,
+  ): void {
+    scaleOutput(m, n, beta, c, ldc);
+    if (alpha === 0 || k === 0) return;
+    if (!transB) {
+      // C[i,:] += alpha * op(A)[i,p] * B[p,:] — rows of B are contiguous.
+      for (let i = 0; i < m; i++) {
+        const cRow = i * ldc;
+        for (let p = 0; p < k; p++) {
+          const aip = alpha * (transA ? a[p * lda + i]! : a[i * lda + p]!);
+          if (aip === 0) continue;
+          const bRow = p * ldb;
+          for (let j = 0; j < n; j++) c[cRow + j]! += aip * b[bRow + j]!;
+        }
+      }
+      return;
+    }
+    if (!transA) {
+      // C[i,j] += alpha * dot(A[i,:], B[j,:]) — both rows contiguous.
+      for (let i = 0; i < m; i++) {
+        const aRow = i * lda;
+        const cRow = i * ldc;
+        for (let j = 0; j < n; j++) {
+          const bRow = j * ldb;
+          let sum = 0;
+          for (let p = 0; p < k; p++) sum += a[aRow + p]! * b[bRow + p]!;
+          c[cRow + j]! += alpha * sum;
+        }
+      }
+      return;
+    }
+    // Aᵀ·Bᵀ: rare; the straightforward triple loop.
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < k; p++) sum += a[p * lda + i]! * b[j * ldb + p]!;
+        c[i * ldc + j]! += alpha * sum;
+      }
+    }
+  }
+
+  addBiasRows(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    for (let i = 0; i < rows; i++) {
+      const row = i * cols;
+      for (let j = 0; j < cols; j++) out[row + j] = x[row + j]! + bias[j]!;
+    }
+  }
+
+  reluForward(x: Float32Array, out: Float32Array): void {
+    for (let i = 0; i < x.length; i++) {
+      const value = x[i]!;
+      out[i] = value > 0 ? value : 0;
+    }
+  }
+
+  reluBackward(y: Float32Array, gradOut: Float32Array, gradIn: Float32Array): void {
+    for (let i = 0; i < y.length; i++) gradIn[i] = y[i]! > 0 ? gradOut[i]! : 0;
+  }
+
+  sumRows(x: Float32Array, rows: number, cols: number, beta: number, out: Float32Array): void {
+    if (beta === 0) out.fill(0, 0, cols);
+    else if (beta !== 1) for (let j = 0; j < cols; j++) out[j]! *= beta;
+    for (let i = 0; i < rows; i++) {
+      const row = i * cols;
+      for (let j = 0; j < cols; j++) out[j]! += x[row + j]!;
+    }
+  }
+
+  adamUpdate(
+    param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
+  ): void {
+    // Same arithmetic order as torch.optim.Adam (non-fused, non-amsgrad):
+    // p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps).
+    const biasCorrection1 = 1 - Math.pow(beta1, step);
+    const biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    const stepSize = lr / biasCorrection1;
+    for (let i = 0; i < param.length; i++) {
+      let g = grad[i]!;
+      if (weightDecay !== 0) g += weightDecay * param[i]!;
+      const mi = beta1 * m[i]! + (1 - beta1) * g;
+      const vi = beta2 * v[i]! + (1 - beta2) * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      param[i] = param[i]! - (stepSize * mi) / (Math.sqrt(vi) / biasCorrection2Sqrt + eps);
+    }
+  }
+
+  polyakUpdate(target: Float32Array, source: Float32Array, tau: number): void {
+    const keep = 1 - tau;
+    for (let i = 0; i < target.length; i++) target[i] = keep * target[i]! + tau * source[i]!;
+  }
+}
+
+/** C = beta * C over an m×n block with row stride ldc; beta = 0 clears (NaN-safe). */
+function scaleOutput(m: number, n: number, beta: number, c: Float32Array, ldc: number): void {
+  if (beta === 1) return;
+  for (let i = 0; i < m; i++) {
+    const row = i * ldc;
+    if (beta === 0) c.fill(0, row, row + n);
+    else for (let j = 0; j < n; j++) c[row + j]! *= beta;
+  }
+}
