@@ -1,2 +1,14 @@
 export { MultiTaskWrapper } from "./multi-task-wrapper.js";
+export { TaskTransformWrapper } from "./task-transform-wrapper.js";
+export { EnvToMTEnv } from "./env-to-mtenv.js";
+export { FixedTaskSet } from "./fixed-task-set.js";
+export { NTasks } from "./n-tasks.js";
+export { NTasksId } from "./n-tasks-id.js";
+export { SampleRandomTask } from "./sample-random-task.js";
+export { MultiEnv, type EnvConstructor } from "./multi-env.js";
 export { TimeLimit } from "./time-limit.js";
+export { RescaleAction } from "./rescale-action.js";
+export { NormalizeReward, type NormalizeRewardOptions, type NormalizeRewardState } from "./normalize-reward.js";
+export { FrameStack } from "./frame-stack.js";
+export { StickyObservation } from "./sticky-observation.js";
+export { OneHotTask } from "./one-hot-task.js";

@@ -18,9 +18,9 @@ export class MultiTaskWrapper<EnvObs, TaskObs, Act, TaskState> implements MTEnv<
 
   /** The innermost environment (through any number of wrappers). */
   get unwrapped(): MTEnv<unknown, unknown, unknown, unknown> {
-    let inner: unknown = this.env;
-    while (inner instanceof MultiTaskWrapper) inner = inner.env;
-    return inner as MTEnv<unknown, unknown, unknown, unknown>;
+    // Asks the inner env rather than testing instanceof, so chains that mix this base with
+    // TaskTransformWrapper (whose types differ inside and out) unwrap all the way.
+    return (this.env as { unwrapped?: MTEnv<unknown, unknown, unknown, unknown> }).unwrapped ?? this.env;
   }
 
   reset(options?: ResetOptions): [MTObs<EnvObs, TaskObs>, Info] {

@@ -1,4 +1,4 @@
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, ResetNeededError } from "../core/errors.js";
 import type { Info, MTEnv, MTObs, ResetOptions, StepResult } from "../core/types.js";
 import { MultiTaskWrapper } from "./multi-task-wrapper.js";
 
@@ -31,6 +31,13 @@ export class TimeLimit<EnvObs, TaskObs, Act, TaskState> extends MultiTaskWrapper
   }
 
   override step(action: Act): StepResult<MTObs<EnvObs, TaskObs>> {
+    // The wrapped env does not know its episode was cut, so it would happily go on; refuse here,
+    // as an env refuses to step after its own episode ended.
+    if (this.elapsedSteps >= this.maxEpisodeSteps) {
+      throw new ResetNeededError(
+        `TimeLimit: step() called after the episode was truncated at ${this.maxEpisodeSteps} steps. Call reset() to start a new episode.`,
+      );
+    }
     const [observation, reward, terminated, truncated, info] = this.env.step(action);
     this.elapsedSteps += 1;
     if (this.elapsedSteps >= this.maxEpisodeSteps && !truncated) {
