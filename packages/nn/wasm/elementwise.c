@@ -20,21 +20,16 @@ void add_bias_rows(const float *x, const float *bias, int rows, int cols, float 
   }
 }
 
-/* out = max(x, 0). NaN stays NaN, as in the reference (x > 0 ? x : 0 would turn it into 0). */
+/* out = x > 0 ? x : 0, as the reference (so NaN and -0 become +0). */
 EXPORT(relu_forward)
 void relu_forward(const float *x, int length, float *out) {
   v128_t zero = wasm_f32x4_splat(0.0f);
   int i = 0;
   for (; i + 4 <= length; i += 4) {
     v128_t v = wasm_v128_load(x + i);
-    /* Keep v where v > 0 or v is NaN (v != v); 0 elsewhere, including -0. */
-    v128_t keep = wasm_v128_or(wasm_f32x4_gt(v, zero), wasm_f32x4_ne(v, v));
-    wasm_v128_store(out + i, wasm_v128_and(v, keep));
+    wasm_v128_store(out + i, wasm_v128_and(v, wasm_f32x4_gt(v, zero)));
   }
-  for (; i < length; i++) {
-    float v = x[i];
-    out[i] = (v > 0.0f || v != v) ? v : 0.0f;
-  }
+  for (; i < length; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
 /* grad_in = y > 0 ? grad_out : 0 */
@@ -70,18 +65,18 @@ void sum_rows(const float *x, int rows, int cols, float beta, float *out) {
 /*
  * One Adam step with L2 weight decay (torch.optim.Adam):
  *   g = grad + wd * param;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
- *   param -= step_size * m / (sqrt(v) * inv_sqrt_bc2 + eps)
- * with step_size = lr / (1 - b1^t) and inv_sqrt_bc2 = 1 / sqrt(1 - b2^t) precomputed by the
- * caller in float64, as torch does.
+ *   param -= step_size * m / (sqrt(v) / sqrt_bc2 + eps)
+ * with step_size = lr / (1 - b1^t) and sqrt_bc2 = sqrt(1 - b2^t) precomputed by the caller in
+ * float64, in torch's order of operations.
  */
 EXPORT(adam_update)
 void adam_update(float *param, const float *grad, float *m, float *v, int length,
                  float beta1, float beta2, float eps, float weight_decay,
-                 float step_size, float inv_sqrt_bc2) {
+                 float step_size, float sqrt_bc2) {
   v128_t vb1 = wasm_f32x4_splat(beta1), vb1c = wasm_f32x4_splat(1.0f - beta1);
   v128_t vb2 = wasm_f32x4_splat(beta2), vb2c = wasm_f32x4_splat(1.0f - beta2);
   v128_t veps = wasm_f32x4_splat(eps), vwd = wasm_f32x4_splat(weight_decay);
-  v128_t vstep = wasm_f32x4_splat(step_size), vbc2 = wasm_f32x4_splat(inv_sqrt_bc2);
+  v128_t vstep = wasm_f32x4_splat(step_size), vbc2 = wasm_f32x4_splat(sqrt_bc2);
   int i = 0;
   for (; i + 4 <= length; i += 4) {
     v128_t p = wasm_v128_load(param + i);
@@ -89,7 +84,7 @@ void adam_update(float *param, const float *grad, float *m, float *v, int length
     v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(vb1, wasm_v128_load(m + i)), wasm_f32x4_mul(vb1c, g));
     v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(vb2, wasm_v128_load(v + i)),
                                wasm_f32x4_mul(vb2c, wasm_f32x4_mul(g, g)));
-    v128_t denom = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sqrt(vi), vbc2), veps);
+    v128_t denom = wasm_f32x4_add(wasm_f32x4_div(wasm_f32x4_sqrt(vi), vbc2), veps);
     wasm_v128_store(m + i, mi);
     wasm_v128_store(v + i, vi);
     wasm_v128_store(param + i, wasm_f32x4_sub(p, wasm_f32x4_div(wasm_f32x4_mul(vstep, mi), denom)));
@@ -101,7 +96,7 @@ void adam_update(float *param, const float *grad, float *m, float *v, int length
     float vi = beta2 * v[i] + (1.0f - beta2) * (g * g);
     m[i] = mi;
     v[i] = vi;
-    param[i] = p - (step_size * mi) / (__builtin_sqrtf(vi) * inv_sqrt_bc2 + eps);
+    param[i] = p - (step_size * mi) / (__builtin_sqrtf(vi) / sqrt_bc2 + eps);
   }
 }
 

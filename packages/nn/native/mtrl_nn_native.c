@@ -1,0 +1,262 @@
+/*
+ * The native backend of @mtrl/nn: GEMM through a system CBLAS found at run time (see
+ * blas_loader.c) and the elementwise kernels in plain C, over Float32Array data in place.
+ *
+ * Argument shapes and bounds are checked once in TypeScript (native-kernels.ts) before every
+ * call; here we only check types, so a wrong call fails with a JS exception, never a crash.
+ */
+#include <math.h>
+#include <node_api.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "blas_loader.h"
+
+static blas_library blas;
+static bool blas_loaded = false;
+
+/* Throws a JS Error and makes the calling function return NULL. */
+#define THROW(env, message)                     \
+  do {                                          \
+    napi_throw_error((env), NULL, (message));   \
+    return NULL;                                \
+  } while (0)
+
+#define CHECK(env, call)                                          \
+  do {                                                            \
+    if ((call) != napi_ok) THROW((env), "mtrl_nn_native: " #call " failed"); \
+  } while (0)
+
+static bool get_floats(napi_env env, napi_value value, float **data, size_t *length) {
+  bool is_typed_array = false;
+  if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok || !is_typed_array) return false;
+  napi_typedarray_type type;
+  void *raw = NULL;
+  if (napi_get_typedarray_info(env, value, &type, length, &raw, NULL, NULL) != napi_ok) return false;
+  if (type != napi_float32_array) return false;
+  *data = (float *)raw;
+  return true;
+}
+
+#define ARGS(count)                                                         \
+  size_t argc = (count);                                                    \
+  napi_value argv[(count)];                                                 \
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));         \
+  if (argc < (count)) THROW(env, "mtrl_nn_native: expected " #count " arguments")
+
+#define FLOATS(index, name)                                                 \
+  float *name = NULL;                                                       \
+  size_t name##_length = 0;                                                 \
+  if (!get_floats(env, argv[(index)], &name, &name##_length))              \
+    THROW(env, "mtrl_nn_native: argument " #index " (" #name ") must be a Float32Array"); \
+  (void)name##_length
+
+#define INT(index, name)  \
+  int32_t name = 0;       \
+  CHECK(env, napi_get_value_int32(env, argv[(index)], &name))
+
+#define NUMBER(index, name) \
+  double name = 0;          \
+  CHECK(env, napi_get_value_double(env, argv[(index)], &name))
+
+#define BOOL(index, name) \
+  bool name = false;      \
+  CHECK(env, napi_get_value_bool(env, argv[(index)], &name))
+
+/* loadBlas(names: string[]): string — the library that was loaded; throws if none works. */
+static napi_value load_blas(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  uint32_t count = 0;
+  CHECK(env, napi_get_array_length(env, argv[0], &count));
+  if (count > 16) THROW(env, "mtrl_nn_native: at most 16 BLAS names");
+  static char storage[16][256];
+  const char *names[16];
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value element;
+    CHECK(env, napi_get_element(env, argv[0], i, &element));
+    size_t written = 0;
+    CHECK(env, napi_get_value_string_utf8(env, element, storage[i], sizeof storage[i], &written));
+    names[i] = storage[i];
+  }
+  char error[2048];
+  if (blas_load(names, (int)count, &blas, error, sizeof error) != 0) THROW(env, error);
+  blas_loaded = true;
+  napi_value result;
+  CHECK(env, napi_create_string_utf8(env, blas.library, NAPI_AUTO_LENGTH, &result));
+  return result;
+}
+
+/* blasInfo(): { library, threads, core } — what OpenBLAS reports, -1 / "" elsewhere. */
+static napi_value blas_info(napi_env env, napi_callback_info info) {
+  if (!blas_loaded) THROW(env, "mtrl_nn_native: loadBlas() first");
+  napi_value result, library, threads, core;
+  CHECK(env, napi_create_object(env, &result));
+  CHECK(env, napi_create_string_utf8(env, blas.library, NAPI_AUTO_LENGTH, &library));
+  CHECK(env, napi_create_int32(env, blas.get_num_threads != NULL ? blas.get_num_threads() : -1, &threads));
+  const char *core_name = blas.get_corename != NULL ? blas.get_corename() : "";
+  CHECK(env, napi_create_string_utf8(env, core_name != NULL ? core_name : "", NAPI_AUTO_LENGTH, &core));
+  CHECK(env, napi_set_named_property(env, result, "library", library));
+  CHECK(env, napi_set_named_property(env, result, "threads", threads));
+  CHECK(env, napi_set_named_property(env, result, "core", core));
+  return result;
+}
+
+/* setThreads(n): boolean — false when the BLAS has no openblas_set_num_threads. Uses the
+   library's call, never the OPENBLAS_* environment. */
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  INT(0, threads);
+  bool supported = blas_loaded && blas.set_num_threads != NULL && threads > 0;
+  if (supported) blas.set_num_threads(threads);
+  napi_value result;
+  CHECK(env, napi_get_boolean(env, supported, &result));
+  return result;
+}
+
+/* gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) */
+static napi_value gemm(napi_env env, napi_callback_info info) {
+  ARGS(13);
+  BOOL(0, trans_a);
+  BOOL(1, trans_b);
+  INT(2, m);
+  INT(3, n);
+  INT(4, k);
+  NUMBER(5, alpha);
+  FLOATS(6, a);
+  INT(7, lda);
+  FLOATS(8, b);
+  INT(9, ldb);
+  NUMBER(10, beta);
+  FLOATS(11, c);
+  INT(12, ldc);
+  if (!blas_loaded) THROW(env, "mtrl_nn_native: loadBlas() first");
+  if (m <= 0 || n <= 0) return NULL;
+  if (k <= 0) {
+    /* BLAS rejects lda < 1 for an empty reduction; the result is just beta * C. */
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0.0f : c[i * ldc + j] * (float)beta;
+    return NULL;
+  }
+  /* BLAS also insists on ld >= max(1, columns) even where a stride is never used. */
+  int min_lda = trans_a ? m : k, min_ldb = trans_b ? k : n;
+  blas.sgemm(CBLAS_ROW_MAJOR, trans_a ? CBLAS_TRANS : CBLAS_NO_TRANS,
+             trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS, m, n, k, (float)alpha,
+             a, lda > min_lda ? lda : min_lda, b, ldb > min_ldb ? ldb : min_ldb,
+             (float)beta, c, ldc > n ? ldc : n);
+  return NULL;
+}
+
+/* addBiasRows(x, bias, rows, cols, out) */
+static napi_value add_bias_rows(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  FLOATS(0, x);
+  FLOATS(1, bias);
+  INT(2, rows);
+  INT(3, cols);
+  FLOATS(4, out);
+  for (int i = 0; i < rows; i++) {
+    const float *xr = x + (size_t)i * cols;
+    float *outr = out + (size_t)i * cols;
+    for (int j = 0; j < cols; j++) outr[j] = xr[j] + bias[j];
+  }
+  return NULL;
+}
+
+/* reluForward(x, out): x > 0 ? x : 0, as the reference (NaN and -0 become +0). */
+static napi_value relu_forward(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  FLOATS(0, x);
+  FLOATS(1, out);
+  for (size_t i = 0; i < x_length; i++) {
+    float v = x[i];
+    out[i] = v > 0.0f ? v : 0.0f;
+  }
+  return NULL;
+}
+
+/* reluBackward(y, gradOut, gradIn) */
+static napi_value relu_backward(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  FLOATS(0, y);
+  FLOATS(1, grad_out);
+  FLOATS(2, grad_in);
+  for (size_t i = 0; i < y_length; i++) grad_in[i] = y[i] > 0.0f ? grad_out[i] : 0.0f;
+  return NULL;
+}
+
+/* sumRows(x, rows, cols, beta, out): rows summed in order, so results are deterministic. */
+static napi_value sum_rows(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  FLOATS(0, x);
+  INT(1, rows);
+  INT(2, cols);
+  NUMBER(3, beta_d);
+  FLOATS(4, out);
+  float beta = (float)beta_d;
+  for (int j = 0; j < cols; j++) out[j] = beta == 0.0f ? 0.0f : out[j] * beta;
+  for (int i = 0; i < rows; i++) {
+    const float *xr = x + (size_t)i * cols;
+    for (int j = 0; j < cols; j++) out[j] += xr[j];
+  }
+  return NULL;
+}
+
+/* adamUpdate(param, grad, m, v, beta1, beta2, eps, weightDecay, stepSize, sqrtBc2): the
+   torch.optim.Adam step; the caller folds the bias corrections into stepSize and invSqrtBc2. */
+static napi_value adam_update(napi_env env, napi_callback_info info) {
+  ARGS(10);
+  FLOATS(0, param);
+  FLOATS(1, grad);
+  FLOATS(2, m);
+  FLOATS(3, v);
+  NUMBER(4, beta1_d);
+  NUMBER(5, beta2_d);
+  NUMBER(6, eps_d);
+  NUMBER(7, weight_decay_d);
+  NUMBER(8, step_size_d);
+  NUMBER(9, sqrt_bc2_d);
+  float beta1 = (float)beta1_d, beta2 = (float)beta2_d, eps = (float)eps_d;
+  float weight_decay = (float)weight_decay_d, step_size = (float)step_size_d;
+  float sqrt_bc2 = (float)sqrt_bc2_d;
+  for (size_t i = 0; i < param_length; i++) {
+    float p = param[i];
+    float g = grad[i] + weight_decay * p;
+    float mi = beta1 * m[i] + (1.0f - beta1) * g;
+    float vi = beta2 * v[i] + (1.0f - beta2) * (g * g);
+    m[i] = mi;
+    v[i] = vi;
+    param[i] = p - (step_size * mi) / (sqrtf(vi) / sqrt_bc2 + eps);
+  }
+  return NULL;
+}
+
+/* polyakUpdate(target, source, tau) */
+static napi_value polyak_update(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  FLOATS(0, target);
+  FLOATS(1, source);
+  NUMBER(2, tau_d);
+  float tau = (float)tau_d;
+  for (size_t i = 0; i < target_length; i++) target[i] = (1.0f - tau) * target[i] + tau * source[i];
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor properties[] = {
+      {"loadBlas", NULL, load_blas, NULL, NULL, NULL, napi_default, NULL},
+      {"blasInfo", NULL, blas_info, NULL, NULL, NULL, napi_default, NULL},
+      {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
+      {"gemm", NULL, gemm, NULL, NULL, NULL, napi_default, NULL},
+      {"addBiasRows", NULL, add_bias_rows, NULL, NULL, NULL, napi_default, NULL},
+      {"reluForward", NULL, relu_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"reluBackward", NULL, relu_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_default, NULL},
+      {"adamUpdate", NULL, adam_update, NULL, NULL, NULL, napi_default, NULL},
+      {"polyakUpdate", NULL, polyak_update, NULL, NULL, NULL, napi_default, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties) != napi_ok)
+    return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

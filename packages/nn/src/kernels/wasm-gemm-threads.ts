@@ -1,0 +1,156 @@
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { KernelThreadTimeoutError } from "./kernel-errors.js";
+import type { WasmArena } from "./wasm-arena.js";
+
+/**
+ * The optional second GEMM thread of the WASM backend (MTRL_WASM_THREADS=2).
+ *
+ * Protocol over an Int32Array control block in the shared memory: the main thread writes the
+ * GEMM arguments, bumps `request` and notifies; the worker computes its part, stores `request`
+ * into `done` and notifies; the main thread computes its own part meanwhile, then waits for
+ * `done`. Only sequence numbers cross threads, so there is no lock to leak.
+ *
+ * Never deadlocks: the main thread's wait has a deadline (default 10 s) past which it throws
+ * KernelThreadTimeoutError with the worker's state and the GEMM shape, stops the worker and
+ * leaves the backend single-threaded. The worker's own idle wait is a timed poll.
+ */
+
+/** Control block layout, in Int32 slots; `request` and `done` sit on separate cache lines. */
+const layout = {
+  ints: 64,
+  request: 0,
+  done: 16,
+  state: 17,
+  failed: 18,
+  shutdown: 19,
+  testDelayMs: 20,
+  params: 32,
+  stateIdle: 1,
+  stateRunning: 2,
+  stateStopped: 3,
+} as const;
+
+const stateNames: Record<number, string> = { 0: "starting", 1: "idle", 2: "running", 3: "stopped" };
+
+export interface GemmThreadOptions {
+  /** How long the main thread waits for the worker's half of one GEMM before throwing. */
+  timeoutMs: number;
+  /** How long the worker spins for the next request before sleeping. */
+  workerSpinMs: number;
+}
+
+/** The part of a GEMM one thread computes, as arguments of the C `gemm` export. */
+export type GemmCall = [
+  transA: number, transB: number, m: number, n: number, k: number, alpha: number,
+  a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number,
+];
+
+export class GemmWorkerThread {
+  private readonly control: Int32Array;
+  private readonly floats: Float32Array;
+  private sequence: number;
+  private broken: string | null = null;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly errorPort: MessagePort,
+    controlView: Float32Array,
+    private readonly options: GemmThreadOptions,
+  ) {
+    this.control = new Int32Array(controlView.buffer, controlView.byteOffset, layout.ints);
+    this.floats = controlView;
+    this.sequence = Atomics.load(this.control, layout.request);
+  }
+
+  /** Starts the worker and waits until it has instantiated the module. */
+  static async start(module: WebAssembly.Module, arena: WasmArena, options: GemmThreadOptions): Promise<GemmWorkerThread> {
+    const controlView = arena.allocate(layout.ints);
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(new URL("./wasm-gemm-worker.js", import.meta.url), {
+      workerData: {
+        module, memory: arena.memory, controlByteOffset: controlView.byteOffset, layout,
+        idleWaitMs: 1000, spinMs: options.workerSpinMs, errorPort: port2,
+      },
+      transferList: [port2],
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new KernelThreadTimeoutError(
+        `WASM GEMM worker did not start within ${options.timeoutMs} ms.`)), options.timeoutMs);
+      worker.once("message", () => { clearTimeout(timer); resolve(); });
+      worker.once("error", (error) => { clearTimeout(timer); reject(error); });
+    });
+    // Neither the idle worker nor its port may keep the process alive.
+    worker.unref();
+    port1.unref();
+    return new GemmWorkerThread(worker, port1, controlView, options);
+  }
+
+  /** Why the thread was abandoned, or null while usable. */
+  get failure(): string | null {
+    return this.broken;
+  }
+
+  /** Test hook: makes the worker stall this long before each GEMM (to exercise the timeout). */
+  setTestDelay(ms: number): void {
+    Atomics.store(this.control, layout.testDelayMs, ms);
+  }
+
+  /** Hands `call` to the worker; `runOwnPart` runs on this thread meanwhile. */
+  run(call: GemmCall, runOwnPart: () => void, describe: () => string): void {
+    const p = layout.params;
+    for (let index = 0; index < call.length; index++) {
+      // alpha and beta are floats; everything else is an int32 (pointers may wrap past 2 GiB).
+      if (index === 5 || index === 10) this.floats[p + index] = call[index]!;
+      else this.control[p + index] = call[index]!;
+    }
+    const sequence = (this.sequence + 1) | 0;
+    this.sequence = sequence;
+    Atomics.store(this.control, layout.request, sequence);
+    Atomics.notify(this.control, layout.request, 1);
+    let ownError: unknown = null;
+    try {
+      runOwnPart();
+    } catch (error) {
+      ownError = error;
+    }
+    this.waitFor(sequence, describe);
+    if (ownError !== null) throw ownError;
+    if (Atomics.load(this.control, layout.failed) !== 0) {
+      const message = receiveMessageOnPort(this.errorPort)?.message;
+      throw new Error(`WASM GEMM worker failed on ${describe()}: ${String(message ?? "no message")}`);
+    }
+  }
+
+  private waitFor(sequence: number, describe: () => string): void {
+    // Most waits end within microseconds (both halves take as long): spin before sleeping.
+    for (let spin = 0; spin < 4096; spin++) {
+      if (Atomics.load(this.control, layout.done) === sequence) return;
+    }
+    const deadline = performance.now() + this.options.timeoutMs;
+    for (;;) {
+      const done = Atomics.load(this.control, layout.done);
+      if (done === sequence) return;
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) break;
+      Atomics.wait(this.control, layout.done, done, remaining);
+    }
+    const state = stateNames[Atomics.load(this.control, layout.state)] ?? "unknown";
+    this.broken =
+      `WASM GEMM worker did not finish request ${sequence} within ${this.options.timeoutMs} ms ` +
+      `(worker state: ${state}, last finished request: ${Atomics.load(this.control, layout.done)}, ` +
+      `call: ${describe()}). The worker was stopped; the backend continues single-threaded. ` +
+      "Raise the limit with MTRL_WASM_THREAD_TIMEOUT_MS if the machine is heavily loaded.";
+    this.close();
+    throw new KernelThreadTimeoutError(this.broken);
+  }
+
+  /** Stops the worker (asynchronously; it no longer keeps the process alive in any case). */
+  close(): void {
+    Atomics.store(this.control, layout.shutdown, 1);
+    Atomics.store(this.control, layout.request, (this.sequence + 1) | 0);
+    Atomics.notify(this.control, layout.request);
+    Atomics.notify(this.control, layout.shutdown);
+    void this.worker.terminate();
+    this.errorPort.close();
+  }
+}

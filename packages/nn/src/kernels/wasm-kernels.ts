@@ -1,0 +1,277 @@
+import { readFile } from "node:fs/promises";
+import { checkGemmArguments, checkLength, checkRowsCols, matrixSpan } from "./kernel-arguments.js";
+import { JsKernels } from "./js-kernels.js";
+import type { BackendName } from "./kernels.js";
+import { WasmArena } from "./wasm-arena.js";
+import { GemmWorkerThread, type GemmCall, type GemmThreadOptions } from "./wasm-gemm-threads.js";
+
+/** The committed build of packages/nn/wasm/*.c (see scripts/build-wasm.ts). */
+export const wasmKernelsUrl = new URL("../../wasm/kernels.wasm", import.meta.url);
+
+/** What kernels.wasm exports; pointers are byte offsets into the shared memory. */
+interface WasmExports {
+  gemm_workspace_floats(): number;
+  gemm(
+    transA: number, transB: number, m: number, n: number, k: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number,
+  ): void;
+  add_bias_rows(x: number, bias: number, rows: number, cols: number, out: number): void;
+  relu_forward(x: number, length: number, out: number): void;
+  relu_backward(y: number, gradOut: number, length: number, gradIn: number): void;
+  sum_rows(x: number, rows: number, cols: number, beta: number, out: number): void;
+  adam_update(
+    param: number, grad: number, m: number, v: number, length: number,
+    beta1: number, beta2: number, eps: number, weightDecay: number, stepSize: number, sqrtBc2: number,
+  ): void;
+  polyak_update(target: number, source: number, length: number, tau: number): void;
+  simd_peak(iterations: number, scale: number, shift: number): number;
+  __heap_base: WebAssembly.Global;
+}
+
+export interface WasmKernelsOptions {
+  /** 1 (default) or 2: GEMMs large enough are split by rows or columns of C across a worker. */
+  threads?: number;
+  /** Deadline for the worker's half of one GEMM (default 10 000 ms). */
+  threadTimeoutMs?: number;
+}
+
+/**
+ * GEMMs below this many multiply-adds stay on one thread: waking the worker costs more than
+ * half of them (~0.1 ms of work at ~40 GFLOP/s).
+ */
+const splitThresholdMacs = 2_000_000;
+const tileRows = 4;
+const tileCols = 8;
+
+/**
+ * The default backend: C compiled to WebAssembly SIMD128 (packages/nn/wasm). Tensors are views
+ * into the module's shared linear memory (see WasmArena), so kernels run on them in place.
+ *
+ * Views that are not in this memory (plain Float32Arrays, another backend's tensors) still
+ * work: they are copied into a staging area and results copied back. That is correct but slow,
+ * so each such copy is counted in `foreignCopies`; the engine's tests assert it stays 0 on the
+ * hot path. Copying (rather than throwing) keeps small utilities and tests free to pass plain
+ * arrays.
+ */
+export class WasmKernels extends JsKernels {
+  override readonly name: BackendName = "wasm";
+  /** Number of arguments that had to be copied in or out because they were not in the arena. */
+  foreignCopies = 0;
+
+  private readonly workspaces: number[];
+  private staging: Float32Array;
+  private stagingUsed = 0;
+  private readonly copyBack: Array<[target: Float32Array, staged: Float32Array]> = [];
+
+  private constructor(
+    private readonly exports: WasmExports,
+    readonly arena: WasmArena,
+    readonly module: WebAssembly.Module,
+    private thread: GemmWorkerThread | null,
+  ) {
+    super();
+    const workspaceFloats = exports.gemm_workspace_floats();
+    this.workspaces = [arena.allocate(workspaceFloats).byteOffset, arena.allocate(workspaceFloats).byteOffset];
+    this.staging = arena.allocate(1 << 16);
+  }
+
+  static async create(options: WasmKernelsOptions = {}): Promise<WasmKernels> {
+    const module = await WebAssembly.compile(await readFile(wasmKernelsUrl));
+    const memory = WasmArena.createMemory(16 * 2 ** 20);
+    const instance = await WebAssembly.instantiate(module, { env: { memory } });
+    const exports = instance.exports as unknown as WasmExports;
+    const arena = new WasmArena(memory, exports.__heap_base.value as number);
+    const threads = options.threads ?? 1;
+    const threadOptions: GemmThreadOptions = { timeoutMs: options.threadTimeoutMs ?? 10_000, workerSpinMs: 2 };
+    const thread = threads >= 2 ? await GemmWorkerThread.start(module, arena, threadOptions) : null;
+    return new WasmKernels(exports, arena, module, thread);
+  }
+
+  /** Threads GEMM currently runs on (2 drops to 1 if the worker ever timed out). */
+  get threads(): number {
+    return this.thread !== null && this.thread.failure === null ? 2 : 1;
+  }
+
+  /** The worker thread, for tests of its failure handling. */
+  get workerThread(): GemmWorkerThread | null {
+    return this.thread;
+  }
+
+  /** Stops the worker thread, if any. */
+  close(): void {
+    this.thread?.close();
+    this.thread = null;
+  }
+
+  override allocate(length: number): Float32Array {
+    return this.arena.allocate(length);
+  }
+
+  override gemm(
+    transA: boolean, transB: boolean,
+    m: number, n: number, k: number,
+    alpha: number,
+    a: Float32Array, lda: number,
+    b: Float32Array, ldb: number,
+    beta: number,
+    c: Float32Array, ldc: number,
+  ): void {
+    checkGemmArguments(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+    if (m === 0 || n === 0) return;
+    const pa = this.address(a, matrixSpan(transA ? k : m, transA ? m : k, lda), "in");
+    const pb = this.address(b, matrixSpan(transB ? n : k, transB ? k : n, ldb), "in");
+    const pc = this.address(c, matrixSpan(m, n, ldc), beta === 0 ? "out" : "inout");
+    const ta = transA ? 1 : 0;
+    const tb = transB ? 1 : 0;
+    const thread = this.thread;
+    if (thread === null || thread.failure !== null || m * n * k < splitThresholdMacs) {
+      this.exports.gemm(ta, tb, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, this.workspaces[0]!);
+    } else {
+      this.gemmOnTwoThreads(thread, ta, tb, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+    }
+    this.finishCall();
+  }
+
+  /**
+   * Splits C, never the k-reduction: each element is reduced in the same order whichever thread
+   * computes it, so results are bit-identical to one thread. The split falls on a micro-tile
+   * boundary so neither half gets an extra ragged tile.
+   */
+  private gemmOnTwoThreads(
+    thread: GemmWorkerThread, ta: number, tb: number, m: number, n: number, k: number, alpha: number,
+    pa: number, lda: number, pb: number, ldb: number, beta: number, pc: number, ldc: number,
+  ): void {
+    const work = this.workspaces;
+    let own: GemmCall;
+    let theirs: GemmCall;
+    if (m >= n) {
+      const m0 = Math.ceil(m / 2 / tileRows) * tileRows;
+      const paSecond = pa + 4 * (ta ? m0 : m0 * lda);
+      own = [ta, tb, m0, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, work[0]!];
+      theirs = [ta, tb, m - m0, n, k, alpha, paSecond, lda, pb, ldb, beta, pc + 4 * m0 * ldc, ldc, work[1]!];
+    } else {
+      const n0 = Math.ceil(n / 2 / tileCols) * tileCols;
+      const pbSecond = pb + 4 * (tb ? n0 * ldb : n0);
+      own = [ta, tb, m, n0, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, work[0]!];
+      theirs = [ta, tb, m, n - n0, k, alpha, pa, lda, pbSecond, ldb, beta, pc + 4 * n0, ldc, work[1]!];
+    }
+    if (theirs[2] <= 0 || theirs[3] <= 0) {
+      this.exports.gemm(...own);
+      return;
+    }
+    thread.run(theirs, () => this.exports.gemm(...own), () => `gemm(${ta}, ${tb}, m=${m}, n=${n}, k=${k})`);
+  }
+
+  override addBiasRows(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    checkRowsCols("addBiasRows", rows, cols);
+    checkLength("addBiasRows", "x", x, rows * cols);
+    checkLength("addBiasRows", "bias", bias, cols);
+    checkLength("addBiasRows", "out", out, rows * cols);
+    const px = this.address(x, rows * cols, "in");
+    const pbias = this.address(bias, cols, "in");
+    const pout = this.address(out, rows * cols, "out");
+    this.exports.add_bias_rows(px, pbias, rows, cols, pout);
+    this.finishCall();
+  }
+
+  override reluForward(x: Float32Array, out: Float32Array): void {
+    checkLength("reluForward", "out", out, x.length);
+    const px = this.address(x, x.length, "in");
+    const pout = this.address(out, x.length, "out");
+    this.exports.relu_forward(px, x.length, pout);
+    this.finishCall();
+  }
+
+  override reluBackward(y: Float32Array, gradOut: Float32Array, gradIn: Float32Array): void {
+    checkLength("reluBackward", "gradOut", gradOut, y.length);
+    checkLength("reluBackward", "gradIn", gradIn, y.length);
+    const py = this.address(y, y.length, "in");
+    const pgo = this.address(gradOut, y.length, "in");
+    const pgi = this.address(gradIn, y.length, "out");
+    this.exports.relu_backward(py, pgo, y.length, pgi);
+    this.finishCall();
+  }
+
+  override sumRows(x: Float32Array, rows: number, cols: number, beta: number, out: Float32Array): void {
+    checkRowsCols("sumRows", rows, cols);
+    checkLength("sumRows", "x", x, rows * cols);
+    checkLength("sumRows", "out", out, cols);
+    const px = this.address(x, rows * cols, "in");
+    const pout = this.address(out, cols, beta === 0 ? "out" : "inout");
+    this.exports.sum_rows(px, rows, cols, beta, pout);
+    this.finishCall();
+  }
+
+  override adamUpdate(
+    param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
+  ): void {
+    const length = param.length;
+    checkLength("adamUpdate", "grad", grad, length);
+    checkLength("adamUpdate", "m", m, length);
+    checkLength("adamUpdate", "v", v, length);
+    // Bias corrections in float64, as the reference and torch compute them.
+    const stepSize = lr / (1 - Math.pow(beta1, step));
+    const sqrtBc2 = Math.sqrt(1 - Math.pow(beta2, step));
+    const pp = this.address(param, length, "inout");
+    const pg = this.address(grad, length, "in");
+    const pm = this.address(m, length, "inout");
+    const pv = this.address(v, length, "inout");
+    this.exports.adam_update(pp, pg, pm, pv, length, beta1, beta2, eps, weightDecay, stepSize, sqrtBc2);
+    this.finishCall();
+  }
+
+  override polyakUpdate(target: Float32Array, source: Float32Array, tau: number): void {
+    checkLength("polyakUpdate", "source", source, target.length);
+    const pt = this.address(target, target.length, "inout");
+    const ps = this.address(source, target.length, "in");
+    this.exports.polyak_update(pt, ps, target.length, tau);
+    this.finishCall();
+  }
+
+  /**
+   * The SIMD128 multiply/add throughput of this machine in GFLOP/s, measured with a
+   * register-only loop (the benchmark's denominator for "fraction of ceiling").
+   */
+  measureSimdCeiling(milliseconds = 200): number {
+    const iterations = 1_000_000;
+    this.exports.simd_peak(iterations, 0.999, 0.001); // let V8 tier the loop up
+    let best = 0;
+    const end = performance.now() + milliseconds;
+    while (performance.now() < end) {
+      const start = performance.now();
+      this.exports.simd_peak(iterations, 0.999, 0.001);
+      best = Math.max(best, (iterations * 96) / ((performance.now() - start) * 1e6));
+    }
+    return best;
+  }
+
+  /** Byte offset of `view`'s data in the arena, staging a copy if it lives elsewhere. */
+  private address(view: Float32Array, span: number, direction: "in" | "out" | "inout"): number {
+    if (this.arena.owns(view)) return view.byteOffset;
+    this.foreignCopies++;
+    const staged = this.stage(span);
+    if (direction !== "out") staged.set(view.subarray(0, span));
+    if (direction !== "in") this.copyBack.push([view, staged]);
+    return staged.byteOffset;
+  }
+
+  private stage(span: number): Float32Array {
+    const start = Math.ceil(this.stagingUsed / 16) * 16;
+    if (start + span > this.staging.length) {
+      // Earlier staged arguments of this call stay valid: arena memory is never reused.
+      this.staging = this.arena.allocate(Math.max(span, 2 * this.staging.length));
+      this.stagingUsed = span;
+      return this.staging.subarray(0, span);
+    }
+    this.stagingUsed = start + span;
+    return this.staging.subarray(start, start + span);
+  }
+
+  private finishCall(): void {
+    this.stagingUsed = 0;
+    if (this.copyBack.length === 0) return;
+    for (const [target, staged] of this.copyBack) target.set(staged);
+    this.copyBack.length = 0;
+  }
+}
