@@ -1,0 +1,145 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { checkGemmArguments, checkLength, checkRowsCols } from "./kernel-arguments.js";
+import { NativeBackendUnavailableError } from "./kernel-errors.js";
+import { JsKernels } from "./js-kernels.js";
+import type { BackendName } from "./kernels.js";
+
+/** Where `npm ci` (packages/nn/scripts/install-native.js) builds the addon. */
+export const nativeAddonPath = fileURLToPath(new URL("../../native/build/Release/mtrl_nn_native.node", import.meta.url));
+
+/**
+ * BLAS libraries tried in order: OpenBLAS (Debian's libopenblas0 / -dev), the reference BLAS
+ * (libblas3, which also carries the CBLAS interface), then Intel MKL's single dynamic library.
+ */
+export const blasCandidates = ["libopenblas.so.0", "libopenblas.so", "libblas.so.3", "libmkl_rt.so"];
+
+interface NativeAddon {
+  loadBlas(names: string[]): string;
+  blasInfo(): { library: string; threads: number; core: string };
+  setThreads(threads: number): boolean;
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number,
+  ): void;
+  addBiasRows(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  reluForward(x: Float32Array, out: Float32Array): void;
+  reluBackward(y: Float32Array, gradOut: Float32Array, gradIn: Float32Array): void;
+  sumRows(x: Float32Array, rows: number, cols: number, beta: number, out: Float32Array): void;
+  adamUpdate(
+    param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
+    beta1: number, beta2: number, eps: number, weightDecay: number, stepSize: number, sqrtBc2: number,
+  ): void;
+  polyakUpdate(target: Float32Array, source: Float32Array, tau: number): void;
+}
+
+export interface NativeKernelsOptions {
+  /** BLAS threads (through openblas_set_num_threads when the library has it; default: its own). */
+  blasThreads?: number;
+}
+
+/**
+ * The optional native backend: GEMM through the system's CBLAS (found with dlopen at run time,
+ * so neither the build nor the package depends on one), elementwise kernels in C. Tensors are
+ * ordinary Float32Arrays, passed to C by pointer without copying.
+ *
+ * Results depend on the BLAS (and, for OpenBLAS with several threads, not on the thread count:
+ * OpenBLAS splits C, not k, for these shapes), so determinism holds per machine, not across
+ * machines.
+ */
+export class NativeKernels extends JsKernels {
+  override readonly name: BackendName = "native";
+
+  private constructor(private readonly addon: NativeAddon, readonly blasLibrary: string) {
+    super();
+  }
+
+  /** Loads the addon and a BLAS; throws NativeBackendUnavailableError saying why not. */
+  static load(options: NativeKernelsOptions = {}): NativeKernels {
+    if (!existsSync(nativeAddonPath)) {
+      throw new NativeBackendUnavailableError(
+        `native addon not built (${nativeAddonPath} missing; it is built by npm ci when a C compiler exists; ` +
+          "build it with: npm run build:native -w @mtrl/nn)",
+      );
+    }
+    let addon: NativeAddon;
+    try {
+      addon = createRequire(import.meta.url)(nativeAddonPath) as NativeAddon;
+    } catch (error) {
+      throw new NativeBackendUnavailableError(`native addon failed to load: ${(error as Error).message.split("\n")[0]}`);
+    }
+    let library: string;
+    try {
+      library = addon.loadBlas(blasCandidates);
+    } catch (error) {
+      throw new NativeBackendUnavailableError(
+        `${(error as Error).message} Install one, e.g. apt-get install libopenblas0.`,
+      );
+    }
+    if (options.blasThreads !== undefined) addon.setThreads(options.blasThreads);
+    return new NativeKernels(addon, library);
+  }
+
+  /** The BLAS in use and, for OpenBLAS, its thread count and kernel family. */
+  blasInfo(): { library: string; threads: number; core: string } {
+    return this.addon.blasInfo();
+  }
+
+  override gemm(
+    transA: boolean, transB: boolean,
+    m: number, n: number, k: number,
+    alpha: number,
+    a: Float32Array, lda: number,
+    b: Float32Array, ldb: number,
+    beta: number,
+    c: Float32Array, ldc: number,
+  ): void {
+    checkGemmArguments(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+    this.addon.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+
+  override addBiasRows(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    checkRowsCols("addBiasRows", rows, cols);
+    checkLength("addBiasRows", "x", x, rows * cols);
+    checkLength("addBiasRows", "bias", bias, cols);
+    checkLength("addBiasRows", "out", out, rows * cols);
+    this.addon.addBiasRows(x, bias, rows, cols, out);
+  }
+
+  override reluForward(x: Float32Array, out: Float32Array): void {
+    checkLength("reluForward", "out", out, x.length);
+    this.addon.reluForward(x, out);
+  }
+
+  override reluBackward(y: Float32Array, gradOut: Float32Array, gradIn: Float32Array): void {
+    checkLength("reluBackward", "gradOut", gradOut, y.length);
+    checkLength("reluBackward", "gradIn", gradIn, y.length);
+    this.addon.reluBackward(y, gradOut, gradIn);
+  }
+
+  override sumRows(x: Float32Array, rows: number, cols: number, beta: number, out: Float32Array): void {
+    checkRowsCols("sumRows", rows, cols);
+    checkLength("sumRows", "x", x, rows * cols);
+    checkLength("sumRows", "out", out, cols);
+    this.addon.sumRows(x, rows, cols, beta, out);
+  }
+
+  override adamUpdate(
+    param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
+  ): void {
+    checkLength("adamUpdate", "grad", grad, param.length);
+    checkLength("adamUpdate", "m", m, param.length);
+    checkLength("adamUpdate", "v", v, param.length);
+    // Bias corrections in float64, as the reference and torch compute them.
+    const stepSize = lr / (1 - Math.pow(beta1, step));
+    const sqrtBc2 = Math.sqrt(1 - Math.pow(beta2, step));
+    this.addon.adamUpdate(param, grad, m, v, beta1, beta2, eps, weightDecay, stepSize, sqrtBc2);
+  }
+
+  override polyakUpdate(target: Float32Array, source: Float32Array, tau: number): void {
+    checkLength("polyakUpdate", "source", source, target.length);
+    this.addon.polyakUpdate(target, source, tau);
+  }
+}

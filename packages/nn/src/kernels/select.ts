@@ -1,0 +1,108 @@
+import { ConfigError } from "@mtrl/mtenv/errors";
+import { KernelsNotLoadedError } from "./kernel-errors.js";
+import { JsKernels } from "./js-kernels.js";
+import type { BackendName, Kernels } from "./kernels.js";
+import { NativeKernels } from "./native-kernels.js";
+import { WasmKernels } from "./wasm-kernels.js";
+
+export const backendNames: readonly BackendName[] = ["js", "wasm", "native"];
+
+export interface LoadKernelsOptions {
+  /** Which backend; default MTRL_BACKEND, else native if it loads, else wasm. */
+  backend?: BackendName;
+  /** Where the one-line fallback notice goes (default console.warn). */
+  log?: (line: string) => void;
+  /** Environment to read MTRL_* settings from (default process.env; tests pass their own). */
+  env?: Record<string, string | undefined>;
+}
+
+let loaded: Kernels | null = null;
+let loading: Promise<Kernels> | null = null;
+
+/**
+ * Loads the kernel backend for this process, once; later calls return the same instance.
+ *
+ * Settings (environment):
+ * - MTRL_BACKEND=js|wasm|native. Unset: native if the addon and a BLAS load, else wasm. A
+ *   backend that fails to load falls back (native → wasm → js) with one line saying why.
+ * - MTRL_WASM_THREADS=1|2: GEMM threads of the wasm backend (default 1).
+ * - MTRL_WASM_THREAD_TIMEOUT_MS: how long a GEMM waits for its worker before throwing.
+ * - MTRL_NATIVE_BLAS_THREADS: BLAS threads of the native backend (default: the BLAS's own).
+ */
+export function loadKernels(options: LoadKernelsOptions = {}): Promise<Kernels> {
+  if (loaded !== null) return Promise.resolve(loaded);
+  loading ??= createKernels(options).then(
+    (kernels) => (loaded = kernels),
+    (error: unknown) => {
+      loading = null;
+      throw error;
+    },
+  );
+  return loading;
+}
+
+/** The backend `loadKernels` loaded; throws KernelsNotLoadedError before it finished. */
+export function getKernels(): Kernels {
+  if (loaded === null) {
+    throw new KernelsNotLoadedError(
+      "getKernels() was called before the kernels were loaded. Call `await loadKernels()` once at start-up " +
+        "(or construct a backend directly, e.g. new JsKernels(), in tests).",
+    );
+  }
+  return loaded;
+}
+
+/** Builds a backend without touching the process-wide one (tests, benchmarks). */
+export async function createKernels(options: LoadKernelsOptions = {}): Promise<Kernels> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const requested = options.backend ?? parseBackendName(env["MTRL_BACKEND"]);
+  if (requested === "js") return new JsKernels();
+  if (requested === undefined || requested === "native") {
+    const blasThreads = parsePositiveInteger(env, "MTRL_NATIVE_BLAS_THREADS");
+    try {
+      return NativeKernels.load(blasThreads === undefined ? {} : { blasThreads });
+    } catch (error) {
+      // One line, whether native was asked for or only preferred: a silent fallback would make
+      // a 2-3x slower run look like a slow machine.
+      log(`@mtrl/nn: native backend unavailable (${(error as Error).message}); using wasm.`);
+    }
+  }
+  try {
+    return await createWasmKernels(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    log(`@mtrl/nn: wasm backend unavailable (${(error as Error).message}); using the slow js reference.`);
+    return new JsKernels();
+  }
+}
+
+/** The wasm backend with the MTRL_WASM_* settings from `env`. */
+export function createWasmKernels(env: Record<string, string | undefined> = process.env): Promise<WasmKernels> {
+  const threads = parsePositiveInteger(env, "MTRL_WASM_THREADS") ?? 1;
+  if (threads > 2) {
+    throw new ConfigError(`MTRL_WASM_THREADS must be 1 or 2, got ${JSON.stringify(env["MTRL_WASM_THREADS"])}.`);
+  }
+  const threadTimeoutMs = parsePositiveInteger(env, "MTRL_WASM_THREAD_TIMEOUT_MS");
+  return WasmKernels.create(threadTimeoutMs === undefined ? { threads } : { threads, threadTimeoutMs });
+}
+
+/** MTRL_BACKEND's value, or undefined when unset or empty; anything else is a ConfigError. */
+export function parseBackendName(value: string | undefined): BackendName | undefined {
+  if (value === undefined || value === "") return undefined;
+  const name = value.trim().toLowerCase();
+  if ((backendNames as readonly string[]).includes(name)) return name as BackendName;
+  throw new ConfigError(
+    `MTRL_BACKEND must be one of ${backendNames.join(", ")} (or unset for native-else-wasm), got ${JSON.stringify(value)}.`,
+  );
+}
+
+function parsePositiveInteger(env: Record<string, string | undefined>, key: string): number | undefined {
+  const value = env[key];
+  if (value === undefined || value === "") return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) {
+    throw new ConfigError(`${key} must be a positive integer, got ${JSON.stringify(value)}.`);
+  }
+  return parsed;
+}
