@@ -9,6 +9,7 @@ import { MTEnvBase } from "../core/mt-env.js";
 import { Rng } from "../core/rng.js";
 import type { Env, Info, MTEnv, MTObs, StepResult } from "../core/types.js";
 import { Box } from "../spaces/box.js";
+import { Discrete } from "../spaces/discrete.js";
 import type { Space } from "../spaces/space.js";
 
 /** The task of the toy env: where the goal is and how far one unit of action moves the agent. */
@@ -145,6 +146,47 @@ export class ToySingleTaskEnv implements Env<Float32Array, Float32Array> {
 
   close(): void {
     this.closed = true;
+  }
+}
+
+/**
+ * A walk on five cells with Discrete actions (0 left, 1 stay, 2 right) and Discrete observations;
+ * the task is the target cell, observed as Discrete(4, start 1) — exercising the non-Box paths
+ * and a Discrete space that does not start at 0.
+ */
+export class ToyChoiceEnv extends MTEnvBase<number, number, number, number> {
+  private target = 1;
+  private cell = 0;
+
+  constructor() {
+    super(new Discrete(3), new Discrete(5), new Discrete(4, 1));
+  }
+
+  getTaskObs(): number {
+    return this.target;
+  }
+
+  getTaskState(): number {
+    return this.target;
+  }
+
+  setTaskState(target: number): void {
+    this.target = target;
+  }
+
+  sampleTaskState(): number {
+    return this.taskRng.integers(1, 5);
+  }
+
+  protected resetEnv(rng: Rng): [number, Info] {
+    this.cell = rng.integers(0, 5);
+    return [this.cell, {}];
+  }
+
+  protected stepEnv(action: number): [number, number, boolean, boolean, Info] {
+    this.cell = Math.min(Math.max(this.cell + action - 1, 0), 4);
+    const reached = this.cell === this.target;
+    return [this.cell, reached ? 1 : 0, reached, false, {}];
   }
 }
 
