@@ -204,25 +204,28 @@ static napi_value sum_rows(napi_env env, napi_callback_info info) {
 /* adamUpdate(param, grad, m, v, beta1, beta2, eps, weightDecay, stepSize, sqrtBc2): the
    torch.optim.Adam step; the caller folds the bias corrections into stepSize and invSqrtBc2. */
 static napi_value adam_update(napi_env env, napi_callback_info info) {
-  ARGS(10);
+  ARGS(12);
   FLOATS(0, param);
   FLOATS(1, grad);
   FLOATS(2, m);
   FLOATS(3, v);
   NUMBER(4, beta1_d);
-  NUMBER(5, beta2_d);
-  NUMBER(6, eps_d);
-  NUMBER(7, weight_decay_d);
-  NUMBER(8, step_size_d);
-  NUMBER(9, sqrt_bc2_d);
+  NUMBER(5, one_minus_beta1_d);
+  NUMBER(6, beta2_d);
+  NUMBER(7, one_minus_beta2_d);
+  NUMBER(8, eps_d);
+  NUMBER(9, weight_decay_d);
+  NUMBER(10, step_size_d);
+  NUMBER(11, sqrt_bc2_d);
   float beta1 = (float)beta1_d, beta2 = (float)beta2_d, eps = (float)eps_d;
+  float one_minus_beta1 = (float)one_minus_beta1_d, one_minus_beta2 = (float)one_minus_beta2_d;
   float weight_decay = (float)weight_decay_d, step_size = (float)step_size_d;
   float sqrt_bc2 = (float)sqrt_bc2_d;
   for (size_t i = 0; i < param_length; i++) {
     float p = param[i];
     float g = grad[i] + weight_decay * p;
-    float mi = beta1 * m[i] + (1.0f - beta1) * g;
-    float vi = beta2 * v[i] + (1.0f - beta2) * (g * g);
+    float mi = beta1 * m[i] + one_minus_beta1 * g;
+    float vi = beta2 * v[i] + one_minus_beta2 * (g * g);
     m[i] = mi;
     v[i] = vi;
     param[i] = p - (step_size * mi) / (sqrtf(vi) / sqrt_bc2 + eps);
@@ -230,14 +233,15 @@ static napi_value adam_update(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* polyakUpdate(target, source, tau) */
+/* polyakUpdate(target, source, keep, tau): keep = 1 - tau, computed in float64 by the caller. */
 static napi_value polyak_update(napi_env env, napi_callback_info info) {
-  ARGS(3);
+  ARGS(4);
   FLOATS(0, target);
   FLOATS(1, source);
-  NUMBER(2, tau_d);
-  float tau = (float)tau_d;
-  for (size_t i = 0; i < target_length; i++) target[i] = (1.0f - tau) * target[i] + tau * source[i];
+  NUMBER(2, keep_d);
+  NUMBER(3, tau_d);
+  float keep = (float)keep_d, tau = (float)tau_d;
+  for (size_t i = 0; i < target_length; i++) target[i] = keep * target[i] + tau * source[i];
   return NULL;
 }
 

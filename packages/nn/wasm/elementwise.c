@@ -66,15 +66,15 @@ void sum_rows(const float *x, int rows, int cols, float beta, float *out) {
  * One Adam step with L2 weight decay (torch.optim.Adam):
  *   g = grad + wd * param;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
  *   param -= step_size * m / (sqrt(v) / sqrt_bc2 + eps)
- * with step_size = lr / (1 - b1^t) and sqrt_bc2 = sqrt(1 - b2^t) precomputed by the caller in
- * float64, in torch's order of operations.
+ * with step_size = lr / (1 - b1^t), sqrt_bc2 = sqrt(1 - b2^t), and 1 - b1, 1 - b2 computed by
+ * the caller in float64 (as torch does: 1 - 0.999f in float32 is off by 1.3e-5 relative).
  */
 EXPORT(adam_update)
 void adam_update(float *param, const float *grad, float *m, float *v, int length,
-                 float beta1, float beta2, float eps, float weight_decay,
-                 float step_size, float sqrt_bc2) {
-  v128_t vb1 = wasm_f32x4_splat(beta1), vb1c = wasm_f32x4_splat(1.0f - beta1);
-  v128_t vb2 = wasm_f32x4_splat(beta2), vb2c = wasm_f32x4_splat(1.0f - beta2);
+                 float beta1, float one_minus_beta1, float beta2, float one_minus_beta2,
+                 float eps, float weight_decay, float step_size, float sqrt_bc2) {
+  v128_t vb1 = wasm_f32x4_splat(beta1), vb1c = wasm_f32x4_splat(one_minus_beta1);
+  v128_t vb2 = wasm_f32x4_splat(beta2), vb2c = wasm_f32x4_splat(one_minus_beta2);
   v128_t veps = wasm_f32x4_splat(eps), vwd = wasm_f32x4_splat(weight_decay);
   v128_t vstep = wasm_f32x4_splat(step_size), vbc2 = wasm_f32x4_splat(sqrt_bc2);
   int i = 0;
@@ -92,22 +92,22 @@ void adam_update(float *param, const float *grad, float *m, float *v, int length
   for (; i < length; i++) {
     float p = param[i];
     float g = grad[i] + weight_decay * p;
-    float mi = beta1 * m[i] + (1.0f - beta1) * g;
-    float vi = beta2 * v[i] + (1.0f - beta2) * (g * g);
+    float mi = beta1 * m[i] + one_minus_beta1 * g;
+    float vi = beta2 * v[i] + one_minus_beta2 * (g * g);
     m[i] = mi;
     v[i] = vi;
     param[i] = p - (step_size * mi) / (__builtin_sqrtf(vi) / sqrt_bc2 + eps);
   }
 }
 
-/* target = (1 - tau) target + tau source */
+/* target = keep target + tau source, keep = 1 - tau computed by the caller in float64. */
 EXPORT(polyak_update)
-void polyak_update(float *target, const float *source, int length, float tau) {
-  v128_t keep = wasm_f32x4_splat(1.0f - tau), take = wasm_f32x4_splat(tau);
+void polyak_update(float *target, const float *source, int length, float keep_weight, float tau) {
+  v128_t keep = wasm_f32x4_splat(keep_weight), take = wasm_f32x4_splat(tau);
   int i = 0;
   for (; i + 4 <= length; i += 4) {
     v128_t t = wasm_f32x4_mul(keep, wasm_v128_load(target + i));
     wasm_v128_store(target + i, wasm_f32x4_add(t, wasm_f32x4_mul(take, wasm_v128_load(source + i))));
   }
-  for (; i < length; i++) target[i] = (1.0f - tau) * target[i] + tau * source[i];
+  for (; i < length; i++) target[i] = keep_weight * target[i] + tau * source[i];
 }

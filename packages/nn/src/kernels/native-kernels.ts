@@ -29,9 +29,10 @@ interface NativeAddon {
   sumRows(x: Float32Array, rows: number, cols: number, beta: number, out: Float32Array): void;
   adamUpdate(
     param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
-    beta1: number, beta2: number, eps: number, weightDecay: number, stepSize: number, sqrtBc2: number,
+    beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+    eps: number, weightDecay: number, stepSize: number, sqrtBc2: number,
   ): void;
-  polyakUpdate(target: Float32Array, source: Float32Array, tau: number): void;
+  polyakUpdate(target: Float32Array, source: Float32Array, keep: number, tau: number): void;
 }
 
 export interface NativeKernelsOptions {
@@ -135,11 +136,11 @@ export class NativeKernels extends JsKernels {
     // Bias corrections in float64, as the reference and torch compute them.
     const stepSize = lr / (1 - Math.pow(beta1, step));
     const sqrtBc2 = Math.sqrt(1 - Math.pow(beta2, step));
-    this.addon.adamUpdate(param, grad, m, v, beta1, beta2, eps, weightDecay, stepSize, sqrtBc2);
+    this.addon.adamUpdate(param, grad, m, v, beta1, 1 - beta1, beta2, 1 - beta2, eps, weightDecay, stepSize, sqrtBc2);
   }
 
   override polyakUpdate(target: Float32Array, source: Float32Array, tau: number): void {
     checkLength("polyakUpdate", "source", source, target.length);
-    this.addon.polyakUpdate(target, source, tau);
+    this.addon.polyakUpdate(target, source, 1 - tau, tau);
   }
 }

@@ -21,9 +21,10 @@ interface WasmExports {
   sum_rows(x: number, rows: number, cols: number, beta: number, out: number): void;
   adam_update(
     param: number, grad: number, m: number, v: number, length: number,
-    beta1: number, beta2: number, eps: number, weightDecay: number, stepSize: number, sqrtBc2: number,
+    beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+    eps: number, weightDecay: number, stepSize: number, sqrtBc2: number,
   ): void;
-  polyak_update(target: number, source: number, length: number, tau: number): void;
+  polyak_update(target: number, source: number, length: number, keep: number, tau: number): void;
   simd_peak(iterations: number, scale: number, shift: number): number;
   __heap_base: WebAssembly.Global;
 }
@@ -217,7 +218,7 @@ export class WasmKernels extends JsKernels {
     const pg = this.address(grad, length, "in");
     const pm = this.address(m, length, "inout");
     const pv = this.address(v, length, "inout");
-    this.exports.adam_update(pp, pg, pm, pv, length, beta1, beta2, eps, weightDecay, stepSize, sqrtBc2);
+    this.exports.adam_update(pp, pg, pm, pv, length, beta1, 1 - beta1, beta2, 1 - beta2, eps, weightDecay, stepSize, sqrtBc2);
     this.finishCall();
   }
 
@@ -225,7 +226,7 @@ export class WasmKernels extends JsKernels {
     checkLength("polyakUpdate", "source", source, target.length);
     const pt = this.address(target, target.length, "inout");
     const ps = this.address(source, target.length, "in");
-    this.exports.polyak_update(pt, ps, target.length, tau);
+    this.exports.polyak_update(pt, ps, target.length, 1 - tau, tau);
     this.finishCall();
   }
 

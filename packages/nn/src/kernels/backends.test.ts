@@ -1,0 +1,265 @@
+/**
+ * Every fast backend present on this machine against the JsKernels reference: GEMM on random
+ * shapes (odd sizes, every transpose combination, padded strides, sizes that cross the WASM
+ * blocking boundaries), beta = 0 over NaN, alpha/beta accumulation, and the elementwise kernels.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { Rng } from "@mtrl/mtenv/rng";
+import { KernelArgumentError } from "./kernel-errors.js";
+import { JsKernels } from "./js-kernels.js";
+import type { Kernels } from "./kernels.js";
+import { NativeKernels } from "./native-kernels.js";
+import { WasmKernels } from "./wasm-kernels.js";
+
+const reference = new JsKernels();
+const backends: Array<{ label: string; kernels: Kernels; close?: () => void }> = [];
+
+before(async () => {
+  const wasm = await WasmKernels.create();
+  const wasmThreads = await WasmKernels.create({ threads: 2 });
+  backends.push({ label: "wasm", kernels: wasm }, { label: "wasm-2-threads", kernels: wasmThreads, close: () => wasmThreads.close() });
+  try {
+    backends.push({ label: "native", kernels: NativeKernels.load() });
+  } catch (error) {
+    // Optional by design; the report names why so a missing BLAS in CI is visible.
+    console.log(`native backend not tested: ${(error as Error).message}`);
+  }
+});
+
+after(() => {
+  for (const backend of backends) backend.close?.();
+});
+
+function filled(kernels: Kernels, length: number, rng: Rng): Float32Array {
+  const view = kernels.allocate(length);
+  for (let i = 0; i < length; i++) view[i] = rng.uniform(-1, 1);
+  return view;
+}
+
+function copyInto(kernels: Kernels, source: Float32Array): Float32Array {
+  const view = kernels.allocate(source.length);
+  view.set(source);
+  return view;
+}
+
+interface GemmCase {
+  transA: boolean; transB: boolean; m: number; n: number; k: number;
+  alpha: number; beta: number; pad: number;
+}
+
+/** Runs one GEMM on `kernels` and the reference with the same inputs and compares elementwise. */
+function checkGemm(kernels: Kernels, label: string, spec: GemmCase, rng: Rng): void {
+  const { transA, transB, m, n, k, alpha, beta, pad } = spec;
+  const lda = (transA ? m : k) + pad;
+  const ldb = (transB ? k : n) + pad;
+  const ldc = n + pad;
+  const a = filled(reference, (transA ? k : m) * lda, rng);
+  const b = filled(reference, (transB ? n : k) * ldb, rng);
+  const c = filled(reference, m * ldc, rng);
+  if (beta === 0) c.fill(Number.NaN); // beta = 0 must ignore C entirely
+  const expected = Float32Array.from(c);
+  reference.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, expected, ldc);
+  const actual = copyInto(kernels, c);
+  kernels.gemm(transA, transB, m, n, k, alpha, copyInto(kernels, a), lda, copyInto(kernels, b), ldb, beta, actual, ldc);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      // Float32 rounding grows with the reduction length and the magnitudes summed.
+      let magnitude = beta === 0 ? 0 : Math.abs(beta * c[i * ldc + j]!);
+      for (let p = 0; p < k; p++) {
+        const aip = transA ? a[p * lda + i]! : a[i * lda + p]!;
+        const bpj = transB ? b[j * ldb + p]! : b[p * ldb + j]!;
+        magnitude += Math.abs(alpha * aip * bpj);
+      }
+      const got = actual[i * ldc + j]!;
+      const want = expected[i * ldc + j]!;
+      const tolerance = 2e-6 * (magnitude + 1) * Math.sqrt(k + 1);
+      if (!(Math.abs(got - want) <= tolerance)) {
+        assert.fail(`${label} gemm ${JSON.stringify(spec)}: C[${i},${j}] = ${got}, reference ${want} (tolerance ${tolerance})`);
+      }
+    }
+    // Padding columns between rows of C are not part of the output and must be untouched.
+    for (let j = n; j < ldc && i < m - 1; j++) {
+      assert.ok(Object.is(actual[i * ldc + j], c[i * ldc + j]), `${label}: wrote into C's row padding at [${i},${j}]`);
+    }
+  }
+}
+
+const oddSizes = [1, 3, 4, 8, 17, 33, 129];
+const flagPairs: Array<[boolean, boolean]> = [[false, false], [false, true], [true, false], [true, true]];
+
+describe("gemm matches the js reference", () => {
+  test("all transpose flags on odd sizes 1, 3, 17, 129 with beta = 0 over NaN", () => {
+    const rng = Rng.fromSeed(1, "gemm-odd");
+    for (const { label, kernels } of backends) {
+      for (const [transA, transB] of flagPairs) {
+        for (let trial = 0; trial < 10; trial++) {
+          const m = oddSizes[rng.integers(0, oddSizes.length)]!;
+          const n = oddSizes[rng.integers(0, oddSizes.length)]!;
+          const k = oddSizes[rng.integers(0, oddSizes.length)]!;
+          checkGemm(kernels, label, { transA, transB, m, n, k, alpha: 1, beta: 0, pad: 0 }, rng);
+        }
+      }
+    }
+  });
+
+  test("alpha/beta accumulate, padded strides (ld > columns)", () => {
+    const rng = Rng.fromSeed(2, "gemm-accumulate");
+    for (const { label, kernels } of backends) {
+      for (const [transA, transB] of flagPairs) {
+        for (const [alpha, beta] of [[1, 1], [0.5, -2], [-1.5, 0.25], [0, 1]] as const) {
+          const m = rng.integers(1, 40), n = rng.integers(1, 40), k = rng.integers(1, 40);
+          checkGemm(kernels, label, { transA, transB, m, n, k, alpha, beta, pad: 3 }, rng);
+        }
+      }
+    }
+  });
+
+  test("shapes that cross the blocking boundaries (m > 128, n > 512, k > 512)", () => {
+    const rng = Rng.fromSeed(3, "gemm-blocks");
+    for (const { label, kernels } of backends) {
+      checkGemm(kernels, label, { transA: false, transB: false, m: 131, n: 9, k: 600, alpha: 1, beta: 0.5, pad: 0 }, rng);
+      checkGemm(kernels, label, { transA: true, transB: true, m: 5, n: 520, k: 7, alpha: 1, beta: 0, pad: 1 }, rng);
+      checkGemm(kernels, label, { transA: false, transB: true, m: 130, n: 130, k: 513, alpha: 2, beta: 1, pad: 0 }, rng);
+    }
+  });
+
+  test("the MTSAC shapes 128x400x400 in all transposes", () => {
+    const rng = Rng.fromSeed(4, "gemm-sac");
+    for (const { label, kernels } of backends) {
+      for (const [transA, transB] of flagPairs) {
+        checkGemm(kernels, label, { transA, transB, m: 128, n: 400, k: 400, alpha: 1, beta: 0, pad: 0 }, rng);
+      }
+    }
+  });
+
+  test("empty reductions (k = 0) give beta * C, and exact zeros for beta = 0", () => {
+    for (const { label, kernels } of backends) {
+      const c = kernels.allocate(6);
+      c.fill(Number.NaN);
+      kernels.gemm(false, false, 2, 3, 0, 1, kernels.allocate(0), 1, kernels.allocate(0), 3, 0, c, 3);
+      assert.deepEqual([...c], [0, 0, 0, 0, 0, 0], label);
+      c.fill(2);
+      kernels.gemm(true, true, 2, 3, 0, 1, kernels.allocate(0), 2, kernels.allocate(0), 1, 0.5, c, 3);
+      assert.deepEqual([...c], [1, 1, 1, 1, 1, 1], label);
+    }
+  });
+
+  test("the same inputs always give bit-identical outputs", () => {
+    const rng = Rng.fromSeed(5, "gemm-determinism");
+    for (const { label, kernels } of backends) {
+      const a = filled(kernels, 200 * 300, rng), b = filled(kernels, 300 * 150, rng);
+      const first = kernels.allocate(200 * 150), second = kernels.allocate(200 * 150);
+      kernels.gemm(false, true, 200, 150, 300, 1, a, 300, b, 300, 0, first, 150);
+      kernels.gemm(false, true, 200, 150, 300, 1, a, 300, b, 300, 0, second, 150);
+      assert.deepEqual(second, first, label);
+    }
+  });
+
+  test("strides or arrays too small for the shape are rejected, not read out of bounds", () => {
+    for (const { label, kernels } of backends) {
+      const a = kernels.allocate(16), b = kernels.allocate(12), c = kernels.allocate(9);
+      assert.throws(() => kernels.gemm(false, false, 3, 3, 4, 1, a, 3, b, 3, 0, c, 3), KernelArgumentError, label);
+      assert.throws(() => kernels.gemm(false, false, 4, 3, 4, 1, a, 4, b, 3, 0, c, 3), /C holds 9 floats/, label);
+    }
+  });
+});
+
+describe("elementwise kernels match the js reference", () => {
+  const rng = Rng.fromSeed(6, "elementwise");
+  const lengths = [1, 3, 17, 129, 1000];
+
+  function compare(label: string, name: string, actual: Float32Array, expected: Float32Array, relative = 0): void {
+    for (let i = 0; i < expected.length; i++) {
+      const tolerance = relative * (Math.abs(expected[i]!) + 1);
+      if (!(Math.abs(actual[i]! - expected[i]!) <= tolerance)) {
+        assert.fail(`${label} ${name}[${i}] = ${actual[i]}, reference ${expected[i]}`);
+      }
+    }
+  }
+
+  test("addBiasRows, also in place", () => {
+    for (const { label, kernels } of backends) {
+      for (const cols of lengths) {
+        const rows = 3;
+        const x = filled(reference, rows * cols, rng), bias = filled(reference, cols, rng);
+        const expected = new Float32Array(rows * cols);
+        reference.addBiasRows(x, bias, rows, cols, expected);
+        const inPlace = copyInto(kernels, x);
+        kernels.addBiasRows(inPlace, copyInto(kernels, bias), rows, cols, inPlace);
+        compare(label, "addBiasRows", inPlace, expected);
+      }
+    }
+  });
+
+  test("reluForward and reluBackward, including NaN and -0", () => {
+    for (const { label, kernels } of backends) {
+      for (const length of lengths) {
+        const x = filled(reference, length, rng);
+        x[0] = Number.NaN;
+        if (length > 1) x[1] = -0;
+        const expected = new Float32Array(length);
+        reference.reluForward(x, expected);
+        const y = kernels.allocate(length);
+        kernels.reluForward(copyInto(kernels, x), y);
+        assert.deepEqual(y, expected, `${label} reluForward`);
+        const gradOut = filled(reference, length, rng);
+        const expectedGrad = new Float32Array(length);
+        reference.reluBackward(expected, gradOut, expectedGrad);
+        const grad = copyInto(kernels, gradOut);
+        kernels.reluBackward(y, grad, grad);
+        assert.deepEqual(grad, expectedGrad, `${label} reluBackward`);
+      }
+    }
+  });
+
+  test("sumRows with beta 0 (over NaN), 1 and 0.5", () => {
+    for (const { label, kernels } of backends) {
+      for (const cols of lengths) {
+        for (const beta of [0, 1, 0.5]) {
+          const rows = 33;
+          const x = filled(reference, rows * cols, rng);
+          const start = filled(reference, cols, rng);
+          if (beta === 0) start.fill(Number.NaN);
+          const expected = Float32Array.from(start);
+          reference.sumRows(x, rows, cols, beta, expected);
+          const out = copyInto(kernels, start);
+          kernels.sumRows(copyInto(kernels, x), rows, cols, beta, out);
+          compare(label, `sumRows(beta=${beta})`, out, expected, 1e-5);
+        }
+      }
+    }
+  });
+
+  test("adamUpdate over several steps, with and without weight decay", () => {
+    for (const { label, kernels } of backends) {
+      for (const weightDecay of [0, 0.01]) {
+        const length = 129;
+        const param = filled(reference, length, rng);
+        const [p, m, v] = [Float32Array.from(param), new Float32Array(length), new Float32Array(length)];
+        const [pk, mk, vk] = [copyInto(kernels, param), kernels.allocate(length), kernels.allocate(length)];
+        for (let step = 1; step <= 5; step++) {
+          const grad = filled(reference, length, rng);
+          reference.adamUpdate(p, grad, m, v, 3e-4, 0.9, 0.999, 1e-8, weightDecay, step);
+          kernels.adamUpdate(pk, copyInto(kernels, grad), mk, vk, 3e-4, 0.9, 0.999, 1e-8, weightDecay, step);
+        }
+        compare(label, "adam param", pk, p, 1e-5);
+        compare(label, "adam m", mk, m, 1e-5);
+        compare(label, "adam v", vk, v, 1e-5);
+      }
+    }
+  });
+
+  test("polyakUpdate", () => {
+    for (const { label, kernels } of backends) {
+      for (const length of lengths) {
+        const target = filled(reference, length, rng), source = filled(reference, length, rng);
+        const expected = Float32Array.from(target);
+        reference.polyakUpdate(expected, source, 0.005);
+        const actual = copyInto(kernels, target);
+        kernels.polyakUpdate(actual, copyInto(kernels, source), 0.005);
+        compare(label, "polyakUpdate", actual, expected, 1e-6);
+      }
+    }
+  });
+});
