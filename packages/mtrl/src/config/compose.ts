@@ -1,0 +1,85 @@
+import { ConfigError } from "@mtrl/mtenv";
+import { DEFAULT_CONFIG_DIR, displayPath, groupOptionPath, readDefaults, readYamlFile } from "./config-dir.js";
+import { applyOverride, parseOverrides } from "./overrides.js";
+import { CONFIG_GROUPS, trainConfigSchema, type ConfigGroup, type TrainConfig } from "./schema.js";
+import { formatIssues, type Provenance } from "./validation-errors.js";
+
+/**
+ * Hydra-style composition: train.yaml's defaults, replaced by `group=option` choices, then the
+ * `key.path=value` overrides in command-line order, then validation by the strict schema.
+ * Precedence (last wins): group file < value override. A group choice never overrides a value
+ * override, whatever the order on the command line.
+ */
+
+export interface ComposeOptions {
+  /** The config folder; the repository's `config/` by default. */
+  readonly configDir?: string;
+}
+
+export interface ComposedConfig {
+  /** The validated, deeply frozen configuration. */
+  readonly config: TrainConfig;
+  /** The option picked for each group (for the run name and the header of config.yaml). */
+  readonly choices: Readonly<Record<ConfigGroup, string>>;
+  /** The value overrides as typed, in order. */
+  readonly overrides: readonly string[];
+}
+
+/** Object.freeze all the way down, so the runner cannot change a config by accident. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function recordProvenance(value: unknown, path: string, source: string, provenance: Map<string, string>): void {
+  provenance.set(path, source);
+  if (typeof value === "object" && value !== null) {
+    for (const [key, child] of Object.entries(value)) recordProvenance(child, `${path}.${key}`, source, provenance);
+  }
+}
+
+/**
+ * Validates a raw config tree. Problems are reported together in one ConfigError, each line naming
+ * the path, the bad value, what is allowed and where the value came from.
+ */
+export function validateTrainConfig(input: unknown, options: { provenance?: Provenance; source?: string } = {}): TrainConfig {
+  const parsed = trainConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = formatIssues(parsed.error.issues, input, trainConfigSchema, options.provenance);
+    const count = parsed.error.issues.length;
+    throw new ConfigError(
+      `Invalid configuration${options.source === undefined ? "" : ` in ${options.source}`} (${count} problem${count === 1 ? "" : "s"}):\n` +
+        lines.map((line) => `  ${line}`).join("\n") +
+        "\nRun `npx mtrl list` for the groups and components, or `npx mtrl train --print-config` to see the composed config.",
+    );
+  }
+  return deepFreeze(parsed.data) as TrainConfig;
+}
+
+/** Composes and validates the training config from command-line style arguments. */
+export function composeConfig(argumentsList: readonly string[], options: ComposeOptions = {}): ComposedConfig {
+  const configDir = options.configDir ?? DEFAULT_CONFIG_DIR;
+  const parsed = parseOverrides(argumentsList);
+  const choices = { ...readDefaults(configDir), ...parsed.groups };
+  const tree: Record<string, unknown> = {};
+  const provenance = new Map<string, string>();
+  for (const group of CONFIG_GROUPS) {
+    const path = groupOptionPath(configDir, group, choices[group]);
+    const content = readYamlFile(path);
+    if (typeof content !== "object" || content === null || Array.isArray(content)) {
+      throw new ConfigError(`${displayPath(path)}: expected a section of key: value pairs, got ${content === null ? "an empty file" : JSON.stringify(content)}.`);
+    }
+    tree[group] = content;
+    recordProvenance(content, group, displayPath(path), provenance);
+  }
+  for (const override of parsed.values) {
+    for (const path of applyOverride(tree, override)) {
+      recordProvenance(override.value, path, `the command line: ${override.text}`, provenance);
+    }
+  }
+  const config = validateTrainConfig(tree, { provenance });
+  return { config, choices: Object.freeze(choices), overrides: Object.freeze(parsed.values.map((value) => value.text)) };
+}

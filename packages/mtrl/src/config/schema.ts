@@ -1,0 +1,202 @@
+import { z } from "zod";
+
+/**
+ * The training configuration: what `npx mtrl train` composes from `config/` and the command line,
+ * validated here at the boundary and handed to the runner as a deeply frozen `TrainConfig`.
+ *
+ * Every object is strict (an unknown key is an error, never silently ignored) and every field is
+ * required: the YAML group files are the single place where defaults live, so the `config.yaml` of
+ * a run says exactly what the agent received. Components are chosen by discriminated unions
+ * (`encoder: { type: "identity" }`), never by boolean flags.
+ */
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+const positiveNumber = z.number().positive();
+/** An Adam beta: the decay rate of a moment estimate. */
+const beta = z.number().min(0).lt(1);
+
+/** The environment section (`config/env/<option>.yaml`). */
+export const envConfigSchema = z.strictObject({
+  /** Registry id passed to `make()`, e.g. "MT-Pendulum-v0" (`npx mtrl list` shows every id). */
+  id: z.string().min(1),
+  /** Keyword arguments passed to `make()`; validated by the environment's own schema. */
+  kwargs: z.record(z.string(), z.unknown()),
+  /** Tasks trained together: the vector env runs one copy of the environment per task. */
+  numTasks: positiveInt,
+});
+
+/** Feature extractor in front of actor and critic. More variants come with the multi-task components. */
+export const encoderConfigSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    /** The observation (state + task one-hot) goes to the networks unchanged. */
+    type: z.literal("identity"),
+  }),
+]);
+
+/** The entropy the temperature is tuned towards. */
+export const targetEntropyConfigSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    /** Minus the action dimension, −|A| (the SAC default). */
+    type: z.literal("auto"),
+  }),
+  z.strictObject({
+    /** A fixed target entropy. */
+    type: z.literal("fixed"),
+    /** The target entropy in nats. */
+    value: z.number(),
+  }),
+]);
+
+const temperatureFields = {
+  /** Initial temperature α (not its log). */
+  initTemperature: positiveNumber,
+  /** Adam learning rate of log α. */
+  lr: positiveNumber,
+  /** Adam (β1, β2) of log α. */
+  betas: z.tuple([beta, beta]),
+  /** The entropy the temperature is tuned towards. */
+  targetEntropy: targetEntropyConfigSchema,
+};
+
+/** The learned SAC temperature. */
+export const alphaConfigSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    /** One log α per task ("disentangled alpha" of the reference), each tuned on its task's entropy. */
+    type: z.literal("per-task"),
+    ...temperatureFields,
+  }),
+  z.strictObject({
+    /** One log α shared by all tasks. */
+    type: z.literal("shared"),
+    ...temperatureFields,
+  }),
+]);
+
+/** The tanh-Gaussian policy. */
+export const actorConfigSchema = z
+  .strictObject({
+    /** Widths of the hidden layers of the actor MLP. */
+    hiddenSizes: z.array(positiveInt).min(1),
+    /** [min, max]: the log standard deviation is squashed into this range (reference: [-20, 2]). */
+    logStdBounds: z.tuple([z.number(), z.number()]),
+    /** Adam learning rate. */
+    lr: positiveNumber,
+    /** Adam (β1, β2). */
+    betas: z.tuple([beta, beta]),
+    /** Update the actor (and α) every this many critic updates. */
+    updateEvery: positiveInt,
+  })
+  .superRefine((actor, context) => {
+    const [min, max] = actor.logStdBounds;
+    if (!(min < max)) {
+      context.addIssue({ code: "custom", path: ["logStdBounds"], message: `expected [min, max] with min < max, got [${min}, ${max}]` });
+    }
+  });
+
+/** The twin Q critics and their target copies. */
+export const criticConfigSchema = z.strictObject({
+  /** Widths of the hidden layers of each Q MLP. */
+  hiddenSizes: z.array(positiveInt).min(1),
+  /** Adam learning rate. */
+  lr: positiveNumber,
+  /** Adam (β1, β2). */
+  betas: z.tuple([beta, beta]),
+  /** Polyak coefficient of the target update: target ← τ·online + (1 − τ)·target. */
+  tau: z.number().gt(0).max(1),
+  /** Update the targets every this many critic updates. */
+  targetUpdateEvery: positiveInt,
+});
+
+/** The replay buffer. */
+export const replayConfigSchema = z.strictObject({
+  /** Capacity in transitions (all tasks together); the oldest are overwritten first. */
+  capacity: positiveInt,
+  /** uniform: over all stored transitions; per-task-balanced: the same number from every task. */
+  sampling: z.enum(["uniform", "per-task-balanced"]),
+});
+
+/** Multi-task SAC (`config/agent/mtsac.yaml`). */
+export const mtsacConfigSchema = z.strictObject({
+  /** The agent kind. */
+  type: z.literal("mtsac"),
+  /** Discount factor γ of the Bellman target. */
+  discount: z.number().min(0).max(1),
+  /** Transitions per gradient update. */
+  batchSize: positiveInt,
+  /** The tanh-Gaussian policy. */
+  actor: actorConfigSchema,
+  /** The twin Q critics. */
+  critic: criticConfigSchema,
+  /** The learned temperature. */
+  alpha: alphaConfigSchema,
+  /** Feature extractor in front of actor and critic. */
+  encoder: encoderConfigSchema,
+  /** The replay buffer. */
+  replay: replayConfigSchema,
+});
+
+/** The agent section (`config/agent/<option>.yaml`): one variant per agent kind. */
+export const agentConfigSchema = z.discriminatedUnion("type", [mtsacConfigSchema]);
+
+/** The experiment section (`config/experiment/<option>.yaml`): budget, cadences, bookkeeping. */
+export const experimentConfigSchema = z.strictObject({
+  /** Run seed; every random stream (env, task, replay, policy, init) derives from it. */
+  seed: z.number().int().min(0).lt(2 ** 32),
+  /** Training length in steps; one step = one step of every task's environment. */
+  totalSteps: positiveInt,
+  /** Steps with uniformly random actions before the agent acts and learns. */
+  warmupSteps: nonNegativeInt,
+  /** Gradient updates per step once warm-up is over. */
+  updatesPerStep: positiveInt,
+  /** Evaluate (deterministic policy, every task) every this many steps. */
+  evalEvery: positiveInt,
+  /** Episodes per task in each evaluation. */
+  evalEpisodes: positiveInt,
+  /** Save a resumable checkpoint every this many steps. */
+  checkpointEvery: positiveInt,
+  /** Write a train row of metrics every this many steps. */
+  logEvery: positiveInt,
+  /** sync: all envs in this thread; parallel: envs spread over worker threads. Same results either way. */
+  vectorEnv: z.enum(["sync", "parallel"]),
+  /** Run folder name; null = "<env>-<agent>-seed<seed>", with a -2, -3, ... suffix when taken. */
+  runName: z.string().regex(/^[A-Za-z0-9._-]+$/, "expected letters, digits, '.', '_' or '-'").nullable(),
+  /** Folder holding the run folders, relative to the working directory. */
+  runsDir: z.string().min(1),
+});
+
+/** The whole resolved configuration. */
+export const trainConfigSchema = z.strictObject({
+  /** The multi-task environment. */
+  env: envConfigSchema,
+  /** The agent and its components. */
+  agent: agentConfigSchema,
+  /** Budget, cadences, seed and run folder. */
+  experiment: experimentConfigSchema,
+});
+
+/** Recursively readonly: the runner receives a frozen config and must not change it. */
+export type DeepReadonly<T> = T extends (infer Item)[]
+  ? readonly DeepReadonly<Item>[]
+  : T extends readonly unknown[]
+    ? { readonly [Index in keyof T]: DeepReadonly<T[Index]> }
+    : T extends object
+      ? { readonly [Key in keyof T]: DeepReadonly<T[Key]> }
+      : T;
+
+/** The resolved, validated, frozen training configuration (doc comments on the schema fields above). */
+export type TrainConfig = DeepReadonly<z.output<typeof trainConfigSchema>>;
+export type EnvConfig = TrainConfig["env"];
+export type AgentConfig = TrainConfig["agent"];
+export type MTSACConfig = Extract<AgentConfig, { type: "mtsac" }>;
+export type ActorConfig = MTSACConfig["actor"];
+export type CriticConfig = MTSACConfig["critic"];
+export type AlphaConfig = MTSACConfig["alpha"];
+export type TargetEntropyConfig = AlphaConfig["targetEntropy"];
+export type EncoderConfig = MTSACConfig["encoder"];
+export type ReplayConfig = MTSACConfig["replay"];
+export type ExperimentConfig = TrainConfig["experiment"];
+
+/** The config groups, in the order they are composed. */
+export const CONFIG_GROUPS = ["env", "agent", "experiment"] as const;
+export type ConfigGroup = (typeof CONFIG_GROUPS)[number];
