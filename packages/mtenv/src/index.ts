@@ -3,3 +3,4 @@ export * from "./spaces/index.js";
 export * from "./registry/index.js";
 export * from "./wrappers/index.js";
 export * from "./checker/index.js";
+export * from "./envs/index.js";

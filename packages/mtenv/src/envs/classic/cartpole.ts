@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { MTEnvBase } from "../../core/mt-env.js";
+import type { Rng } from "../../core/rng.js";
+import type { Info } from "../../core/types.js";
+import { Box } from "../../spaces/box.js";
+import { Discrete } from "../../spaces/discrete.js";
+import { parseEnvOptions } from "./env-options.js";
+import { checkedTaskVector, initialStateOption, sampleTaskVector } from "./task-vector.js";
+
+/** Length of the task vector μ. */
+export const CARTPOLE_TASK_SIZE = 5;
+
+/** Seconds per step (explicit Euler). */
+export const CARTPOLE_TIME_STEP = 0.02;
+/** The episode fails when |x| exceeds this (metres). */
+export const CARTPOLE_X_THRESHOLD = 2.4;
+/** The episode fails when |θ| exceeds 12 degrees. */
+export const CARTPOLE_ANGLE_THRESHOLD = (12 * 2 * Math.PI) / 360;
+
+/** The physical constants one task vector μ stands for. */
+export interface CartPoleParameters {
+  gravity: number;
+  massCart: number;
+  massPole: number;
+  /** Half the pole's length, as in the classic code. */
+  halfPoleLength: number;
+  /** Signed: a negative value makes action 1 push left. */
+  forceMagnitude: number;
+}
+
+/**
+ * μ ∈ [−1, 1]^5 → physics (the reference's mapping): gravity 9.8 ± 5, cart mass 1 ± 0.5,
+ * pole mass 0.1 ± 0.09, pole half-length 0.5 ± 0.3, force 10·μ4 — except that μ4 = 0 exactly
+ * means force 10, so the all-zero task is classic CartPole.
+ */
+export function cartPoleParameters(mu: ArrayLike<number>): CartPoleParameters {
+  const forceTask = mu[4]!;
+  return {
+    gravity: 9.8 + 5 * mu[0]!,
+    massCart: 1 + 0.5 * mu[1]!,
+    massPole: 0.1 + 0.09 * mu[2]!,
+    halfPoleLength: 0.5 + 0.3 * mu[3]!,
+    forceMagnitude: forceTask === 0 ? 10 : 10 * forceTask,
+  };
+}
+
+/** MT-CartPole takes no options: every physical constant comes from the task. */
+export const cartPoleOptionsSchema = z.strictObject({});
+export type CartPoleOptions = z.input<typeof cartPoleOptionsSchema>;
+
+/**
+ * Classic cart-pole (Barto, Sutton & Anderson 1983, as in Gym's CartPole-v1) whose physical
+ * constants are the task.
+ *
+ * - action: Discrete(2), 0 pushes with −force, 1 with +force (force may be negative: see above)
+ * - envObs: [x, ẋ, θ, θ̇]; bounds are twice the failure thresholds so the failing state still fits
+ * - taskObs: μ itself, Box(−1, 1, [5])
+ * - reward: +1 for every step, including the one that fails (Gym's convention)
+ * - terminated when |x| > 2.4 or |θ| > 12°; the reference has no time limit — the registry
+ *   adds 500 steps (CartPole-v1's limit) so that a good policy's episodes end.
+ *
+ * Reset option `initialState: [x, ẋ, θ, θ̇]` replaces the random start U(−0.05, 0.05)^4.
+ */
+export class MTCartPole extends MTEnvBase<Float32Array, Float32Array, number, Float32Array> {
+  private task: Float32Array = new Float32Array(CARTPOLE_TASK_SIZE);
+  private physics = cartPoleParameters(this.task);
+  /** [x, ẋ, θ, θ̇] in float64; observations round it to float32. */
+  private readonly state = new Float64Array(4);
+
+  constructor(options: CartPoleOptions = {}) {
+    const highObs = [CARTPOLE_X_THRESHOLD * 2, Infinity, CARTPOLE_ANGLE_THRESHOLD * 2, Infinity];
+    super(
+      new Discrete(2),
+      new Box(highObs.map((x) => -x), highObs),
+      new Box(-1, 1, { shape: [CARTPOLE_TASK_SIZE] }),
+    );
+    parseEnvOptions("MTCartPole", cartPoleOptionsSchema, options);
+  }
+
+  /** The physical constants of the current task. */
+  get parameters(): Readonly<CartPoleParameters> {
+    return this.physics;
+  }
+
+  getTaskObs(): Float32Array {
+    return this.task.slice();
+  }
+
+  getTaskState(): Float32Array {
+    return this.task.slice();
+  }
+
+  setTaskState(state: Float32Array): void {
+    this.task = checkedTaskVector("MTCartPole", state, CARTPOLE_TASK_SIZE, -1, 1);
+    this.physics = cartPoleParameters(this.task);
+  }
+
+  sampleTaskState(): Float32Array {
+    return sampleTaskVector(this.taskRng, CARTPOLE_TASK_SIZE, -1, 1);
+  }
+
+  protected resetEnv(rng: Rng, options: Record<string, unknown>): [Float32Array, Info] {
+    const initial = initialStateOption("MTCartPole", options, 4, "x, ẋ, θ, θ̇");
+    for (let i = 0; i < 4; i++) this.state[i] = rng.uniform(-0.05, 0.05);
+    // Draw first, then override, so the env stream advances the same way either way.
+    if (initial !== undefined) this.state.set(initial);
+    return [Float32Array.from(this.state), {}];
+  }
+
+  protected stepEnv(action: number): [Float32Array, number, boolean, boolean, Info] {
+    const { gravity, massCart, massPole, halfPoleLength, forceMagnitude } = this.physics;
+    const [x, xDot, theta, thetaDot] = this.state as unknown as [number, number, number, number];
+    const totalMass = massCart + massPole;
+    const poleMassLength = massPole * halfPoleLength;
+    const force = action === 1 ? forceMagnitude : -forceMagnitude;
+    const cosTheta = Math.cos(theta);
+    const sinTheta = Math.sin(theta);
+    const temp = (force + poleMassLength * thetaDot * thetaDot * sinTheta) / totalMass;
+    const thetaAcc = (gravity * sinTheta - cosTheta * temp) / (halfPoleLength * (4 / 3 - (massPole * cosTheta * cosTheta) / totalMass));
+    const xAcc = temp - (poleMassLength * thetaAcc * cosTheta) / totalMass;
+    // Explicit Euler, positions from the old velocities (the classic "euler" integrator).
+    this.state[0] = x + CARTPOLE_TIME_STEP * xDot;
+    this.state[1] = xDot + CARTPOLE_TIME_STEP * xAcc;
+    this.state[2] = theta + CARTPOLE_TIME_STEP * thetaDot;
+    this.state[3] = thetaDot + CARTPOLE_TIME_STEP * thetaAcc;
+    const newX = this.state[0]!;
+    const newTheta = this.state[2]!;
+    const terminated = Math.abs(newX) > CARTPOLE_X_THRESHOLD || Math.abs(newTheta) > CARTPOLE_ANGLE_THRESHOLD;
+    return [Float32Array.from(this.state), 1, terminated, false, {}];
+  }
+}

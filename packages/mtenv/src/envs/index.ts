@@ -1,0 +1,4 @@
+// Registers every environment id with the default registry (side effect), then re-exports.
+import "./classic/register.js";
+
+export * from "./classic/index.js";
