@@ -1,0 +1,16 @@
+import { MTError } from "@mtrl/mtenv/errors";
+
+/** Tensors whose shapes do not fit the operation (the message names both shapes). */
+export class ShapeError extends MTError {}
+
+/**
+ * A step-scoped tensor used after its arena memory was recycled by `engine.beginStep()` or
+ * `engine.release()`; its numbers would silently belong to another tensor by now.
+ */
+export class StaleTensorError extends MTError {}
+
+/** `backward()` called in a way that cannot produce gradients (non-scalar loss without a seed, ...). */
+export class GradientError extends MTError {}
+
+/** An index (task id, gather index) outside the range of the dimension it selects from. */
+export class IndexError extends MTError {}

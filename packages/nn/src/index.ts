@@ -1,0 +1,10 @@
+export type { BackendName, Kernels } from "./kernels/kernels.js";
+export { JsKernels } from "./kernels/js-kernels.js";
+export { Arena, type ArenaStats } from "./tensor/arena.js";
+export { Tensor, shapeSize, sameShape, formatShape } from "./tensor/tensor.js";
+export { Engine, type BackwardOptions } from "./autodiff/engine.js";
+export { TapeNode, type BackwardFunction } from "./autodiff/tape-node.js";
+export { ShapeError, StaleTensorError, GradientError, IndexError } from "./errors.js";
+export * from "./ops/index.js";
+export * from "./modules/index.js";
+export * from "./optim/index.js";

@@ -1,0 +1,35 @@
+import type { Rng } from "@mtrl/mtenv/rng";
+import type { Activation } from "../ops/activation.js";
+import { linear } from "../ops/linear.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { ShapeError } from "../errors.js";
+import { defaultLinearBound, uniformInit } from "./init.js";
+import type { ParameterStore } from "./parameter-store.js";
+
+export interface LinearOptions {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  /** Learn an additive bias (default true). */
+  readonly bias?: boolean;
+}
+
+/** y = x · weightᵀ + bias with weight [out, in] (torch.nn.Linear's layout and initialisation). */
+export class Linear {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(params: ParameterStore, options: LinearOptions, rng: Rng) {
+    const { inFeatures, outFeatures } = options;
+    for (const [what, value] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
+      if (!Number.isInteger(value) || value <= 0) throw new ShapeError(`Linear: ${what} must be a positive integer, got ${value}.`);
+    }
+    const init = uniformInit(rng, defaultLinearBound(inFeatures));
+    this.weight = params.create("weight", [outFeatures, inFeatures], init);
+    this.bias = options.bias === false ? null : params.create("bias", [outFeatures], init);
+  }
+
+  /** The layer on x of shape [..., in], optionally followed by a fused activation. */
+  forward(x: Tensor, activation: Activation = "identity"): Tensor {
+    return linear(x, this.weight, this.bias, activation);
+  }
+}

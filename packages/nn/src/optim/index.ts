@@ -1,0 +1,2 @@
+export { Adam, type AdamOptions, type AdamState } from "./adam.js";
+export { polyakUpdate } from "./polyak.js";
