@@ -136,6 +136,11 @@ export class MTPendulum extends MTEnvBase<Float32Array, Float32Array, Float32Arr
     return { ...this.taskRng.choice(this.tasks) };
   }
 
+  /** The ordered task set, so a multi-task trainer can run one env per task. */
+  listTaskStates(): PendulumTask[] {
+    return this.tasks.map((task) => ({ ...task }));
+  }
+
   protected resetEnv(rng: Rng, options: Record<string, unknown>): [Float32Array, Info] {
     const initial = initialStateOption("MTPendulum", options, 2, "θ, θ̇");
     this.theta = rng.uniform(-Math.PI, Math.PI);
