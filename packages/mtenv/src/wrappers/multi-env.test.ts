@@ -9,6 +9,7 @@ import {
   SeedError,
   SpaceMismatchError,
 } from "../core/errors.js";
+import { findTaskSet } from "../core/task-set.js";
 import { Discrete } from "../spaces/discrete.js";
 import { MultiEnv } from "./multi-env.js";
 import { ToySingleTaskEnv, assertObservationInSpace, plain, rollout } from "./test-envs.js";
@@ -168,4 +169,11 @@ test("MultiEnv.close() closes every built env; later calls throw ClosedEnvironme
   assert.equal(built[1], undefined, "close() must not build envs that were never used");
   assert.throws(() => env.reset({ seed: 0 }), ClosedEnvironmentError);
   assert.throws(() => env.setTaskState(1), ClosedEnvironmentError);
+});
+
+test("findTaskSet on MultiEnv gives the task indices without building any env", () => {
+  const { constructors } = toyConstructors(4);
+  const env = new MultiEnv(constructors, 1);
+  assert.deepEqual(findTaskSet(env), [0, 1, 2, 3]);
+  assert.equal(env.builtEnvCount, 1);
 });

@@ -1,6 +1,7 @@
 import { ConfigError, InvalidTaskStateError, ResetNeededError, SpaceMismatchError, describeValue } from "../core/errors.js";
 import { MTEnvBase } from "../core/mt-env.js";
 import { Rng, assertValidSeed } from "../core/rng.js";
+import type { HasTaskSet } from "../core/task-set.js";
 import type { Env, Info, MTObs, ResetOptions, StepResult } from "../core/types.js";
 import { Discrete } from "../spaces/discrete.js";
 
@@ -21,7 +22,7 @@ export type EnvConstructor<Obs, Act> = () => Env<Obs, Act>;
  * Switching task requires a reset before the next step (ResetNeededError otherwise), since the
  * newly active env's episode is not the one that was running.
  */
-export class MultiEnv<Obs, Act> extends MTEnvBase<Obs, number, Act, number> {
+export class MultiEnv<Obs, Act> extends MTEnvBase<Obs, number, Act, number> implements HasTaskSet<number> {
   private readonly envs: Array<Env<Obs, Act> | undefined>;
   private activeIndex: number;
   private seedGeneration: { seed: number; id: number } | undefined;
@@ -61,6 +62,11 @@ export class MultiEnv<Obs, Act> extends MTEnvBase<Obs, number, Act, number> {
   /** How many envs have been built so far (they are built lazily). */
   get builtEnvCount(): number {
     return this.envs.filter((env) => env !== undefined).length;
+  }
+
+  /** The task indices 0..N-1, for trainers that run one env per task. */
+  listTaskStates(): readonly number[] {
+    return Array.from({ length: this.numTasks }, (_, index) => index);
   }
 
   getTaskObs(): number {

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ConfigError, InvalidTaskStateError, SeedError } from "../core/errors.js";
+import { findTaskSet } from "../core/task-set.js";
 import { Discrete } from "../spaces/discrete.js";
 import { NTasks } from "./n-tasks.js";
 import { NTasksId } from "./n-tasks-id.js";
+import { OneHotTask } from "./one-hot-task.js";
 import { ToyGoalEnv, assertObservationInSpace, rollout } from "./test-envs.js";
 
 for (const n of [1, 10, 100]) {
@@ -96,4 +98,9 @@ test("NTasksId forwards close() and unwraps to the inner env", () => {
   assert.equal(env.unwrapped, inner);
   env.close();
   assert.equal(inner.closeCalls, 1);
+});
+
+test("findTaskSet on NTasksId (and through OneHotTask) gives the ids 0..n-1", () => {
+  assert.deepEqual(findTaskSet(new NTasksId(new ToyGoalEnv(), 4)), [0, 1, 2, 3]);
+  assert.deepEqual(findTaskSet(new OneHotTask(new NTasksId(new ToyGoalEnv(), 3))), [0, 1, 2]);
 });

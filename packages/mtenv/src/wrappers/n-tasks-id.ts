@@ -1,4 +1,5 @@
 import { InvalidTaskStateError } from "../core/errors.js";
+import type { HasTaskSet } from "../core/task-set.js";
 import type { MTEnv } from "../core/types.js";
 import { Discrete } from "../spaces/discrete.js";
 import { FixedTaskSet } from "./fixed-task-set.js";
@@ -21,7 +22,7 @@ export class NTasksId<EnvObs, InnerTaskObs, Act, InnerTaskState> extends TaskTra
   Act,
   InnerTaskState,
   number
-> {
+> implements HasTaskSet<number> {
   private readonly taskSet: FixedTaskSet<InnerTaskState>;
   private readonly idSpace: Discrete;
   private currentId: number | undefined;
@@ -43,6 +44,11 @@ export class NTasksId<EnvObs, InnerTaskObs, Act, InnerTaskState> extends TaskTra
   /** The wrapped env's task states behind ids 0..n-1 (drawn now if needed; needs the task seed). */
   get tasks(): readonly InnerTaskState[] {
     return this.taskSet.tasks;
+  }
+
+  /** The ids 0..n-1: the task set in this wrapper's representation (no seed needed). */
+  listTaskStates(): readonly number[] {
+    return Array.from({ length: this.n }, (_, id) => id);
   }
 
   override seedTask(seed: number): void {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ConfigError, SeedError } from "../core/errors.js";
+import { findTaskSet } from "../core/task-set.js";
 import { NTasks } from "./n-tasks.js";
 import { ToyGoalEnv, type ToyTask, rollout } from "./test-envs.js";
 
@@ -87,4 +88,16 @@ test("NTasks forwards close() and keeps the inner spaces", () => {
   assert.equal(env.unwrapped, inner);
   env.close();
   assert.equal(inner.closeCalls, 1);
+});
+
+test("findTaskSet on NTasks gives its n fixed tasks, not the wrapped env's own task set", () => {
+  class ListedToyEnv extends ToyGoalEnv {
+    listTaskStates(): ToyTask[] {
+      return [{ goal: 0, speed: 1 }, { goal: 0.5, speed: 1 }];
+    }
+  }
+  const env = new NTasks(new ListedToyEnv(), 3);
+  env.seedTask(4);
+  assert.deepEqual(findTaskSet(env), env.tasks);
+  assert.equal(findTaskSet(env)!.length, 3);
 });

@@ -1,3 +1,4 @@
+import type { HasTaskSet } from "../core/task-set.js";
 import type { MTEnv } from "../core/types.js";
 import { FixedTaskSet } from "./fixed-task-set.js";
 import { MultiTaskWrapper } from "./multi-task-wrapper.js";
@@ -11,7 +12,10 @@ import { MultiTaskWrapper } from "./multi-task-wrapper.js";
  * (SeedError otherwise); the seed goes both to this wrapper's index stream and to the wrapped env,
  * whose task stream draws the list.
  */
-export class NTasks<EnvObs, TaskObs, Act, TaskState> extends MultiTaskWrapper<EnvObs, TaskObs, Act, TaskState> {
+export class NTasks<EnvObs, TaskObs, Act, TaskState>
+  extends MultiTaskWrapper<EnvObs, TaskObs, Act, TaskState>
+  implements HasTaskSet<TaskState>
+{
   private readonly taskSet: FixedTaskSet<TaskState>;
 
   constructor(env: MTEnv<EnvObs, TaskObs, Act, TaskState>, n: number) {
@@ -27,6 +31,14 @@ export class NTasks<EnvObs, TaskObs, Act, TaskState> extends MultiTaskWrapper<En
   /** The fixed task states (drawn now if no sample has happened yet; needs the task seed). */
   get tasks(): readonly TaskState[] {
     return this.taskSet.tasks;
+  }
+
+  /**
+   * The fixed tasks, for trainers that run one env per task. Defined here so that `findTaskSet`
+   * does not walk past this wrapper to the wrapped env's own, larger task set.
+   */
+  listTaskStates(): readonly TaskState[] {
+    return this.tasks;
   }
 
   override seedTask(seed: number): void {
