@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { InvalidTaskStateError, describeValue } from "../../core/errors.js";
+import { ConfigError, InvalidTaskStateError, describeValue } from "../../core/errors.js";
 import { MTEnvBase } from "../../core/mt-env.js";
 import type { Rng } from "../../core/rng.js";
 import type { Info } from "../../core/types.js";
@@ -58,6 +58,9 @@ const FACING_HINT_WALL = 0;
 export const MazeGoal = { Blue: 0, Red: 1 } as const;
 export type MazeGoal = (typeof MazeGoal)[keyof typeof MazeGoal];
 
+const point = z.tuple([z.number(), z.number()]);
+const mazeLayoutSchema = z.strictObject({ agent: point, heading: z.number().int().min(0).max(7), blueBox: point, redBox: point });
+
 export const twoGoalMazeOptionsSchema = z.strictObject({
   /** Half-width of the main room in x (metres). */
   sizeX: z.number().min(2).max(20).default(3),
@@ -97,7 +100,8 @@ export function isWalkable(x: number, z: number, sizeX: number, sizeZ: number, r
  *   2 m of the other box (which wins when both are near, as in the reference)
  * - reset (env stream): boxes uniformly in the main room, at least 1 m apart and 0.5 m from its
  *   walls; the agent uniformly in the main room at least 2 m from both boxes, facing one of the
- *   8 headings. The registry truncates episodes at 200 steps (MiniWorld's limit).
+ *   8 headings. The registry truncates episodes at 200 steps (MiniWorld's limit). Reset option
+ *   `layout` (the shape of the `layout` getter) places everything by hand instead.
  *
  * The reference also took task_seed and n_tasks kwargs but never used them (its task is one
  * random bit); they are left out rather than accepted and ignored.
@@ -152,7 +156,14 @@ export class TwoGoalMaze extends MTEnvBase<Float32Array, number, number, number>
     return this.taskRng.integers(0, 2);
   }
 
-  protected resetEnv(rng: Rng): [Float32Array, Info] {
+  protected resetEnv(rng: Rng, options: Record<string, unknown>): [Float32Array, Info] {
+    this.placeRandomly(rng);
+    // Drawn first, then overridden, so the env stream advances the same way either way.
+    if (options["layout"] !== undefined) this.placeAsGiven(options["layout"]);
+    return [this.observation(), {}];
+  }
+
+  private placeRandomly(rng: Rng): void {
     const inRoom = (size: number, margin: number): number => rng.uniform(-size + margin, size - margin);
     for (;;) {
       const blue: [number, number] = [inRoom(this.sizeX, BOX_WALL_MARGIN), inRoom(this.sizeZ, BOX_WALL_MARGIN)];
@@ -166,9 +177,23 @@ export class TwoGoalMaze extends MTEnvBase<Float32Array, number, number, number>
       for (let attempt = 0; attempt < 100; attempt++) {
         this.x = inRoom(this.sizeX, MAZE_AGENT_RADIUS);
         this.z = inRoom(this.sizeZ, MAZE_AGENT_RADIUS);
-        if (this.distanceTo(0) >= MAZE_REACH_DISTANCE && this.distanceTo(1) >= MAZE_REACH_DISTANCE) return [this.observation(), {}];
+        if (this.distanceTo(0) >= MAZE_REACH_DISTANCE && this.distanceTo(1) >= MAZE_REACH_DISTANCE) return;
       }
     }
+  }
+
+  /** Applies reset option `layout` (the shape of the `layout` getter), for tests and replays. */
+  private placeAsGiven(layout: unknown): void {
+    const parsed = mazeLayoutSchema.safeParse(layout);
+    const expected = `{agent: [x, z], heading: 0..7, blueBox: [x, z], redBox: [x, z]} with the agent on the floor (main room ±${this.sizeX} × ±${this.sizeZ} plus 1 m alcoves, 0.4 m from walls)`;
+    if (!parsed.success || !isWalkable(parsed.data.agent[0], parsed.data.agent[1], this.sizeX, this.sizeZ, MAZE_AGENT_RADIUS)) {
+      throw new ConfigError(`TwoGoalMaze: reset option layout must be ${expected}, got ${describeValue(layout)}. Omit it for a random layout.`);
+    }
+    const { agent, heading, blueBox, redBox } = parsed.data;
+    [this.x, this.z] = agent;
+    this.heading = heading;
+    this.boxes[0] = [...blueBox];
+    this.boxes[1] = [...redBox];
   }
 
   protected stepEnv(action: number): [Float32Array, number, boolean, boolean, Info] {
