@@ -8,3 +8,4 @@ export { ShapeError, StaleTensorError, GradientError, IndexError } from "./error
 export * from "./ops/index.js";
 export * from "./modules/index.js";
 export * from "./optim/index.js";
+export { loadKernels, getKernels, createKernels, backendNames, parseBackendName, type LoadKernelsOptions } from "./kernels/select.js";
