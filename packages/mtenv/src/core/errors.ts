@@ -92,3 +92,9 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
+
+/**
+ * A failure inside the MuJoCo adapter: the engine not initialised, a model MuJoCo rejected (the
+ * message carries MuJoCo's own text), or a name that is not in the model.
+ */
+export class MujocoError extends MTError {}

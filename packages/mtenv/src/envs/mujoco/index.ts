@@ -1,0 +1,13 @@
+export { initMujoco, isMujocoReady, type MujocoRuntimeInfo } from "./runtime.js";
+export { MujocoSimulation, GeomType, type ModelGeometry, type MujocoObjectKind } from "./simulation.js";
+export { ControlSuiteEnv, type ControlSuiteEnvOptions, type ControlSuiteTaskObs, type TaskObservationMode } from "./control-suite-env.js";
+export { CONTROL_STEPS_PER_EPISODE, evenlySpaced, type BoundControlTask, type ControlTask, type TaskFamily } from "./control-task.js";
+export { tolerance, type ToleranceOptions, type ToleranceSigmoid } from "./tolerance.js";
+export { RayCastRenderer, type RendererOptions } from "./render/ray-cast-renderer.js";
+export { encodePng } from "./render/png.js";
+export { CARTPOLE_FAMILY, cartpoleTask, type CartpoleTaskName } from "./domains/cartpole.js";
+export { CHEETAH_FAMILY, CHEETAH_TORSO_LENGTH_FAMILY, cheetahRunTask } from "./domains/cheetah.js";
+export { WALKER_FAMILY, WALKER_FRICTION_FAMILY, WALKER_FOOT_LENGTH_FAMILY, walkerTask, type WalkerTaskName } from "./domains/walker.js";
+export { FINGER_FAMILY, FINGER_SIZE_FAMILY, fingerSpinTask } from "./domains/finger.js";
+export { REACHER_EASY_FAMILY, reacherTask } from "./domains/reacher.js";
+export { HIPBMDP_SPLITS, MUJOCO_ENV_IDS, controlSuiteKwargsSchema } from "./register.js";
