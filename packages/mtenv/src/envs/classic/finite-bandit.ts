@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InvalidTaskStateError, describeValue } from "../../core/errors.js";
 import { MTEnvBase } from "../../core/mt-env.js";
+import type { HasTaskSet } from "../../core/task-set.js";
 import { Rng } from "../../core/rng.js";
 import type { Info } from "../../core/types.js";
 import { Box } from "../../spaces/box.js";
@@ -27,7 +28,7 @@ export type FiniteBanditOptions = z.input<typeof finiteBanditOptionsSchema>;
  * - action, reward, envObs and episode length as MTBandit
  * - taskObs: the index, Discrete(n)
  */
-export class FiniteMTBandit extends MTEnvBase<Float32Array, number, number, number> {
+export class FiniteMTBandit extends MTEnvBase<Float32Array, number, number, number> implements HasTaskSet<number> {
   readonly nArms: number;
   readonly nTasks: number;
   private readonly armProbabilities: readonly Float32Array[];
@@ -71,6 +72,11 @@ export class FiniteMTBandit extends MTEnvBase<Float32Array, number, number, numb
 
   sampleTaskState(): number {
     return this.taskRng.integers(0, this.nTasks);
+  }
+
+  /** Every task index, so a multi-task trainer can run one env per bandit. */
+  listTaskStates(): number[] {
+    return Array.from({ length: this.nTasks }, (_, index) => index);
   }
 
   protected resetEnv(): [Float32Array, Info] {

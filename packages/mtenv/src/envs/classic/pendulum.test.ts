@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, InvalidTaskStateError } from "../../core/errors.js";
+import { findTaskSet } from "../../core/task-set.js";
 import { make } from "../../registry/registry.js";
 import { MTPendulum, PENDULUM_DEFAULT_TASKS, normalizeAngle, type PendulumTask } from "./pendulum.js";
 import "./register.js";
@@ -68,6 +69,7 @@ test("the default tasks are the four documented ones, inside the solvable ranges
   }
   const env = new MTPendulum();
   assert.deepEqual(env.tasks, PENDULUM_DEFAULT_TASKS);
+  assert.deepEqual(findTaskSet(make("MT-Pendulum-v0")), PENDULUM_DEFAULT_TASKS, "a trainer finds them through the time limit");
 });
 
 test("sampleTaskState draws only the listed tasks, each of them, from the task stream", () => {

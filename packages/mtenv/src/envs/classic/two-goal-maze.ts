@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ConfigError, InvalidTaskStateError, describeValue } from "../../core/errors.js";
 import { MTEnvBase } from "../../core/mt-env.js";
+import type { HasTaskSet } from "../../core/task-set.js";
 import type { Rng } from "../../core/rng.js";
 import type { Info } from "../../core/types.js";
 import { Box } from "../../spaces/box.js";
@@ -106,7 +107,7 @@ export function isWalkable(x: number, z: number, sizeX: number, sizeZ: number, r
  * The reference also took task_seed and n_tasks kwargs but never used them (its task is one
  * random bit); they are left out rather than accepted and ignored.
  */
-export class TwoGoalMaze extends MTEnvBase<Float32Array, number, number, number> {
+export class TwoGoalMaze extends MTEnvBase<Float32Array, number, number, number> implements HasTaskSet<number> {
   readonly sizeX: number;
   readonly sizeZ: number;
   readonly taskObservation: "goal" | "hidden";
@@ -154,6 +155,11 @@ export class TwoGoalMaze extends MTEnvBase<Float32Array, number, number, number>
 
   sampleTaskState(): number {
     return this.taskRng.integers(0, 2);
+  }
+
+  /** Both goals, blue then red. */
+  listTaskStates(): number[] {
+    return [MazeGoal.Blue, MazeGoal.Red];
   }
 
   protected resetEnv(rng: Rng, options: Record<string, unknown>): [Float32Array, Info] {
