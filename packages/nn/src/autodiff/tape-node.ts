@@ -31,6 +31,8 @@ export class TapeNode {
   /** Per-op helper, e.g. the derivative of an elementwise function. */
   fn: ((x: number, y: number) => number) | null = null;
   flag = false;
+  /** Op-specific settings too many for the number slots (e.g. a convolution's geometry). */
+  config: unknown = null;
 
   /**
    * Forgets the op. Its outputs become plain constants (no producer, no gradient), like a tensor
@@ -50,6 +52,7 @@ export class TapeNode {
     this.index = null;
     this.fn = null;
     this.flag = false;
+    this.config = null;
   }
 
   /** Whether any input of this node is marked as leading to a requested gradient in `pass`. */

@@ -8,3 +8,7 @@ export { reshape, detach, concat, slice } from "./shape-ops.js";
 export { indexSelect, scatterAdd, gatherPerRow } from "./index-ops.js";
 export { mseLoss } from "./loss.js";
 export { squashedGaussianSample, type SquashedGaussianOptions, type SquashedGaussianSample } from "./squashed-gaussian.js";
+export { layerNorm } from "./layer-norm.js";
+export { softmax } from "./softmax.js";
+export { bmm } from "./bmm.js";
+export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from "./conv.js";

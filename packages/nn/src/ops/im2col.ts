@@ -1,0 +1,69 @@
+/**
+ * Geometry of a 2-D convolution window sweep: input planes [channels, height, width] are read by
+ * a kernelHeight × kernelWidth window at outputHeight × outputWidth positions.
+ */
+export interface ConvGeometry {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly padHeight: number;
+  readonly padWidth: number;
+  readonly outputHeight: number;
+  readonly outputWidth: number;
+}
+
+/**
+ * Unfolds one image into a [channels·kh·kw, outputHeight·outputWidth] matrix whose column p holds
+ * the window under output position p (zeros for padding), so the convolution is one GEMM.
+ */
+export function im2col(image: Float32Array, imageOffset: number, geometry: ConvGeometry, columns: Float32Array): void {
+  const { channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth, outputHeight, outputWidth } = geometry;
+  const positions = outputHeight * outputWidth;
+  for (let c = 0; c < channels; c++) {
+    for (let ki = 0; ki < kernelHeight; ki++) {
+      for (let kj = 0; kj < kernelWidth; kj++) {
+        const rowStart = ((c * kernelHeight + ki) * kernelWidth + kj) * positions;
+        for (let oy = 0; oy < outputHeight; oy++) {
+          const iy = oy * strideHeight - padHeight + ki;
+          const rowOffset = rowStart + oy * outputWidth;
+          if (iy < 0 || iy >= height) {
+            columns.fill(0, rowOffset, rowOffset + outputWidth);
+            continue;
+          }
+          const inputRow = imageOffset + (c * height + iy) * width;
+          for (let ox = 0; ox < outputWidth; ox++) {
+            const ix = ox * strideWidth - padWidth + kj;
+            columns[rowOffset + ox] = ix >= 0 && ix < width ? image[inputRow + ix]! : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: adds every column entry back onto the pixel it was read from. */
+export function col2imAccumulate(columns: Float32Array, geometry: ConvGeometry, image: Float32Array, imageOffset: number): void {
+  const { channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth, outputHeight, outputWidth } = geometry;
+  const positions = outputHeight * outputWidth;
+  for (let c = 0; c < channels; c++) {
+    for (let ki = 0; ki < kernelHeight; ki++) {
+      for (let kj = 0; kj < kernelWidth; kj++) {
+        const rowStart = ((c * kernelHeight + ki) * kernelWidth + kj) * positions;
+        for (let oy = 0; oy < outputHeight; oy++) {
+          const iy = oy * strideHeight - padHeight + ki;
+          if (iy < 0 || iy >= height) continue;
+          const inputRow = imageOffset + (c * height + iy) * width;
+          const rowOffset = rowStart + oy * outputWidth;
+          for (let ox = 0; ox < outputWidth; ox++) {
+            const ix = ox * strideWidth - padWidth + kj;
+            if (ix >= 0 && ix < width) image[inputRow + ix]! += columns[rowOffset + ox]!;
+          }
+        }
+      }
+    }
+  }
+}
