@@ -131,7 +131,7 @@ describe("report.html in headless Chromium", () => {
         svgs.map((svg) => ({
           id: svg.closest("figure")?.id ?? "",
           width: svg.getBoundingClientRect().width,
-          drawnPaths: [...svg.querySelectorAll("path.series")].filter((path) => (path as SVGPathElement).getTotalLength() > 10).length,
+          drawnPaths: [...svg.querySelectorAll("path.series")].filter((path) => (path as unknown as { getTotalLength(): number }).getTotalLength() > 10).length,
           points: svg.querySelectorAll("circle.point").length,
           tickLabels: svg.querySelectorAll(".grid text").length,
         })),
@@ -152,7 +152,7 @@ describe("report.html in headless Chromium", () => {
       assert.equal(tableRows.length, 1 + TASKS.length + 1);
       assert.match(tableRows.at(-1)!, /mean over tasks/);
       assert.match(await page.textContent("pre.config") ?? "", /MT-Synthetic-v0/);
-      assert.equal(await page.evaluate(() => (window as unknown as { injected?: boolean }).injected), undefined, "config text is inert");
+      assert.equal(await page.evaluate(() => (globalThis as unknown as { injected?: boolean }).injected), undefined, "config text is inert");
 
       await page.hover("#eval-return svg.chart", { position: { x: 400, y: 120 } });
       assert.match((await page.textContent("#eval-return .tooltip")) ?? "", /^step \d+\nreach: /);
