@@ -29,6 +29,8 @@ export class TaskEnvs {
   readonly truncated: Uint8Array;
   /** After `step`: whether the env reported success at that step (info.success). */
   readonly successes: Uint8Array;
+  /** Whether any env has ever put a `success` flag in its info (Meta-World-style envs do). */
+  reportsSuccess = false;
   private readonly episodeIndices: number[];
   private readonly actionsInEpisode: number[][];
   private readonly seedRoot: Rng;
@@ -112,7 +114,9 @@ export class TaskEnvs {
     this.rewards[i] = reward;
     this.terminated[i] = terminated ? 1 : 0;
     this.truncated[i] = truncated ? 1 : 0;
-    this.successes[i] = (info as Info).success === true ? 1 : 0;
+    const success = (info as Info).success;
+    this.successes[i] = success === true ? 1 : 0;
+    if (success !== undefined) this.reportsSuccess = true;
     this.writeObservation(this.nextObservations, i, observation);
     if (terminated || truncated) {
       this.episodeIndices[i] = this.episodeIndices[i]! + 1;
