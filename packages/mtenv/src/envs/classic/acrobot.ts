@@ -170,8 +170,8 @@ export class MTAcrobot extends MTEnvBase<Float32Array, Float32Array, number, Flo
   }
 
   private observation(): Float32Array {
-    const [theta1, theta2, dtheta1, dtheta2] = this.state as unknown as [number, number, number, number];
-    return Float32Array.of(Math.cos(theta1), Math.sin(theta1), Math.cos(theta2), Math.sin(theta2), dtheta1, dtheta2);
+    const s = this.state;
+    return Float32Array.of(Math.cos(s[0]!), Math.sin(s[0]!), Math.cos(s[1]!), Math.sin(s[1]!), s[2]!, s[3]!);
   }
 }
 

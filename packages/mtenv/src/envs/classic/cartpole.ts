@@ -109,7 +109,11 @@ export class MTCartPole extends MTEnvBase<Float32Array, Float32Array, number, Fl
 
   protected stepEnv(action: number): [Float32Array, number, boolean, boolean, Info] {
     const { gravity, massCart, massPole, halfPoleLength, forceMagnitude } = this.physics;
-    const [x, xDot, theta, thetaDot] = this.state as unknown as [number, number, number, number];
+    const s = this.state;
+    const x = s[0]!;
+    const xDot = s[1]!;
+    const theta = s[2]!;
+    const thetaDot = s[3]!;
     const totalMass = massCart + massPole;
     const poleMassLength = massPole * halfPoleLength;
     const force = action === 1 ? forceMagnitude : -forceMagnitude;
@@ -119,13 +123,13 @@ export class MTCartPole extends MTEnvBase<Float32Array, Float32Array, number, Fl
     const thetaAcc = (gravity * sinTheta - cosTheta * temp) / (halfPoleLength * (4 / 3 - (massPole * cosTheta * cosTheta) / totalMass));
     const xAcc = temp - (poleMassLength * thetaAcc * cosTheta) / totalMass;
     // Explicit Euler, positions from the old velocities (the classic "euler" integrator).
-    this.state[0] = x + CARTPOLE_TIME_STEP * xDot;
-    this.state[1] = xDot + CARTPOLE_TIME_STEP * xAcc;
-    this.state[2] = theta + CARTPOLE_TIME_STEP * thetaDot;
-    this.state[3] = thetaDot + CARTPOLE_TIME_STEP * thetaAcc;
-    const newX = this.state[0]!;
-    const newTheta = this.state[2]!;
+    const newX = x + CARTPOLE_TIME_STEP * xDot;
+    const newTheta = theta + CARTPOLE_TIME_STEP * thetaDot;
+    s[0] = newX;
+    s[1] = xDot + CARTPOLE_TIME_STEP * xAcc;
+    s[2] = newTheta;
+    s[3] = thetaDot + CARTPOLE_TIME_STEP * thetaAcc;
     const terminated = Math.abs(newX) > CARTPOLE_X_THRESHOLD || Math.abs(newTheta) > CARTPOLE_ANGLE_THRESHOLD;
-    return [Float32Array.from(this.state), 1, terminated, false, {}];
+    return [Float32Array.from(s), 1, terminated, false, {}];
   }
 }

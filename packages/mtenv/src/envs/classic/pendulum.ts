@@ -145,7 +145,10 @@ export class MTPendulum extends MTEnvBase<Float32Array, Float32Array, Float32Arr
     const initial = initialStateOption("MTPendulum", options, 2, "θ, θ̇");
     this.theta = rng.uniform(-Math.PI, Math.PI);
     this.thetaDot = rng.uniform(-1, 1);
-    if (initial !== undefined) [this.theta, this.thetaDot] = initial as unknown as [number, number];
+    if (initial !== undefined) {
+      this.theta = initial[0]!;
+      this.thetaDot = initial[1]!;
+    }
     return [this.observation(), {}];
   }
 

@@ -133,7 +133,10 @@ export class TwoGoalMaze extends MTEnvBase<Float32Array, number, number, number>
     this.taskObservation = parsed.taskObservation;
   }
 
-  /** Where the agent and the boxes are, for tests and for drawing. */
+  /**
+   * Where the agent and the boxes are, for tests and for drawing; heading is the index 0..7
+   * (h·45° − 180° in MiniWorld's convention, 0 faces west). Reset option `layout` takes the same.
+   */
   get layout(): { agent: [number, number]; heading: number; blueBox: [number, number]; redBox: [number, number] } {
     return { agent: [this.x, this.z], heading: this.heading, blueBox: [...this.boxes[0]], redBox: [...this.boxes[1]] };
   }
