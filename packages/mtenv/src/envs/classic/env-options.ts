@@ -15,5 +15,5 @@ export function parseEnvOptions<Schema extends z.ZodType>(envName: string, schem
     const received = issue.path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey], options);
     return `  ${path}: ${issue.message} (got ${JSON.stringify(received) ?? "undefined"})`;
   });
-  throw new ConfigError(`Invalid options for ${envName}:\n${lines.join("\n")}`);
+  throw new ConfigError(`Invalid options for ${envName}:\n${lines.join("\n")}\nFix or remove these options; omitted ones take their documented defaults.`);
 }
