@@ -1,6 +1,6 @@
 import type { MainModule, MjData, MjModel } from "mujoco";
 import { MujocoError, didYouMean } from "../../core/errors.js";
-import { compileModel, heapGeneration, mujocoModule, noteHeapAllocation } from "./runtime.js";
+import { acquireModel, heapGeneration, mujocoModule, noteHeapAllocation, releaseModel } from "./runtime.js";
 
 /** MuJoCo object kinds that can be looked up by name. */
 export type MujocoObjectKind = "body" | "joint" | "geom" | "site" | "camera" | "actuator" | "sensor";
@@ -74,6 +74,8 @@ export class MujocoSimulation {
     model: MjModel,
     data: MjData,
     readonly label: string,
+    /** The XML the model was compiled from (the key of the shared model). */
+    readonly xml: string,
   ) {
     this.module = mujocoModule();
     this.model = model;
@@ -87,20 +89,23 @@ export class MujocoSimulation {
     this.geometry = copyGeometry(model);
   }
 
-  /** Compiles `xml` (MuJoCo's errors are re-thrown as MujocoError) and allocates its data. */
+  /**
+   * Compiles `xml` (MuJoCo's errors are re-thrown as MujocoError) and allocates its data. Open
+   * simulations of the same XML share one compiled model; each has its own MjData.
+   */
   static fromXml(xml: string, label = "model"): MujocoSimulation {
     const module = mujocoModule();
-    const model = compileModel(xml, label);
+    const model = acquireModel(xml, label);
     let data: MjData;
     try {
       data = new module.MjData(model);
     } catch (error) {
-      model.delete();
+      releaseModel(xml);
       throw new MujocoError(`Allocating MjData for "${label}" failed: ${String(error)}. Lower <size memory=...> or free other simulations.`);
     } finally {
       noteHeapAllocation();
     }
-    const simulation = new MujocoSimulation(model, data, label);
+    const simulation = new MujocoSimulation(model, data, label, xml);
     module.mj_forward(model, data);
     return simulation;
   }
@@ -109,10 +114,11 @@ export class MujocoSimulation {
     return this.model === undefined;
   }
 
-  /** Frees the WASM model and data; further use throws. Idempotent. */
+  /** Frees the WASM data (and the model when no other simulation shares it); further use throws. Idempotent. */
   close(): void {
+    if (this.model === undefined) return;
     this.data?.delete();
-    this.model?.delete();
+    releaseModel(this.xml);
     this.data = undefined;
     this.model = undefined;
     this.cachedViews = undefined;
