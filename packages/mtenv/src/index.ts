@@ -4,3 +4,4 @@ export * from "./registry/index.js";
 export * from "./wrappers/index.js";
 export * from "./checker/index.js";
 export * from "./envs/index.js";
+export * from "./vector/index.js";

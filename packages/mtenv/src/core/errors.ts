@@ -98,3 +98,6 @@ function editDistance(a: string, b: string): number {
  * message carries MuJoCo's own text), or a name that is not in the model.
  */
 export class MujocoError extends MTError {}
+
+/** A vector env's worker thread failed to start, crashed, or did not answer within its timeout. */
+export class VectorEnvError extends MTError {}
