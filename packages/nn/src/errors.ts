@@ -14,3 +14,10 @@ export class GradientError extends MTError {}
 
 /** An index (task id, gather index) outside the range of the dimension it selects from. */
 export class IndexError extends MTError {}
+
+/**
+ * A checkpoint that cannot be loaded into the model: corrupt or truncated file, a missing or
+ * unexpected tensor name, a wrong shape or dtype. The message says which, expected vs got, and
+ * what to do.
+ */
+export class CheckpointError extends MTError {}
