@@ -30,7 +30,7 @@ export function stringifyTrainConfig(config: TrainConfig, origin?: ConfigOrigin)
       ` Resolved config, composed from: ${[...choices, ...origin.overrides].join(" ")}\n` +
       ` Every value the run used is here; the run can be resumed from this file alone.`;
   }
-  return document.toString({ lineWidth: 0 });
+  return document.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 /** Writes config.yaml; the file is complete before anything reads it (written in one call). */

@@ -1,0 +1,43 @@
+import { displayPath } from "../config/config-dir.js";
+import { formatEvalTable, summarizeEval } from "../run/eval-summary.js";
+import type { EvalRow } from "../run/metrics.js";
+import { parseArgs } from "./args.js";
+import { EVAL_HELP } from "./help.js";
+import { writeLine, type CliIo } from "./io.js";
+import { locateRun } from "./locate-run.js";
+import { CliUsageError } from "./usage-error.js";
+
+/** `npx mtrl eval <run> [--episodes N] [--json]`. Returns the exit code. */
+export async function evalCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs("eval", argv, { episodes: { takesValue: true }, json: { takesValue: false } });
+  if (args.flags.has("help")) {
+    io.stdout.write(EVAL_HELP);
+    return 0;
+  }
+  if (args.positionals.length !== 1) {
+    throw new CliUsageError(`eval needs exactly one run (a name in runs/ or a folder), got ${args.positionals.length}. Usage: npx mtrl eval <run> [--episodes N]`);
+  }
+  const paths = locateRun(args.positionals[0]!);
+  const episodesText = args.flags.get("episodes");
+  let episodes: number | undefined;
+  if (episodesText !== undefined) {
+    episodes = Number(episodesText);
+    if (!Number.isInteger(episodes) || episodes <= 0) throw new CliUsageError(`eval --episodes expects a positive integer, got ${JSON.stringify(episodesText)}.`);
+  }
+  const controller = new AbortController();
+  const onInterrupt = (): void => controller.abort();
+  process.once("SIGINT", onInterrupt);
+  try {
+    const { evaluateRun } = await import("../runner/evaluate.js");
+    const result = await evaluateRun(paths.dir, episodes === undefined ? { signal: controller.signal } : { episodes, signal: controller.signal });
+    if (args.flags.has("json")) {
+      writeLine(io.stdout, JSON.stringify({ run: paths.name, ...result }));
+    } else {
+      writeLine(io.stdout, `${displayPath(paths.dir)}: checkpoint at step ${result.step}`);
+      writeLine(io.stdout, formatEvalTable(summarizeEval({ kind: "eval", step: result.step, ...result.metrics } as EvalRow)));
+    }
+  } finally {
+    process.removeListener("SIGINT", onInterrupt);
+  }
+  return 0;
+}

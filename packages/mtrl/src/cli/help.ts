@@ -1,0 +1,73 @@
+/** The help texts of `npx mtrl`, kept together so they read as one manual. */
+
+export const MAIN_HELP = `mtrl: multi-task reinforcement learning from the command line
+
+Usage:
+  npx mtrl train [group=option ...] [key.path=value ...]   train a new run
+  npx mtrl train --resume <run>                            continue a stopped or killed run
+  npx mtrl eval <run> [--episodes N] [--json]              evaluate a run's latest checkpoint
+  npx mtrl report <run>                                    regenerate the run's report.html
+  npx mtrl list                                            config groups, components, environments, runs
+  npx mtrl <command> --help                                help for one command
+
+Examples:
+  npx mtrl train                                   the defaults: env=mt-pendulum agent=mtsac experiment=default
+  npx mtrl train env=mt-pendulum agent=mtsac seed=3
+  npx mtrl train experiment=smoke agent.alpha.type=shared "agent.actor.hiddenSizes=[256,256]"
+  npx mtrl train --print-config seed=3             show the composed config and exit
+  npx mtrl report mt-pendulum-mtsac-seed3
+
+<run> is a run name inside the runs folder (runs/ by default) or a path to a run folder.
+A run folder holds config.yaml, metrics.jsonl, checkpoints/ and report.html.
+Exit codes: 0 done, 1 failed, 2 bad command line or config, 130 stopped by Ctrl-C.
+`;
+
+export const TRAIN_HELP = `Usage: npx mtrl train [group=option ...] [key.path=value ...] [--print-config]
+       npx mtrl train --resume <run>
+
+Composes the config from config/ (Hydra style), creates runs/<name>/, writes config.yaml, trains
+with a progress bar, and writes metrics.jsonl, checkpoints/ and report.html.
+
+Arguments:
+  group=option       pick config/<group>/<option>.yaml; groups: env, agent, experiment
+                     (defaults in config/train.yaml)
+  key.path=value     set one value, e.g. agent.discount=0.98, agent.encoder.type=identity;
+                     values are YAML: 3 is a number, [256, 256] a list, null null, '"3"' the text 3
+  key=value          shorthand for experiment.key=value, e.g. seed=3 or totalSteps=5000
+Value overrides always win over group files, and a later override wins over an earlier one.
+Unknown keys, bad values and unknown options are errors that say what is allowed.
+
+Options:
+  --resume <run>     continue <run> from its latest checkpoint with its saved config.yaml
+                     (no overrides allowed: a resumed run must equal an uninterrupted one)
+  --print-config     print the composed config as YAML and exit without training
+  --help, -h         this help
+
+The run is named <env>-<agent>-seed<seed> (experiment.runName to choose), with a -2, -3, ...
+suffix if the name is taken. Ctrl-C saves a checkpoint and stops cleanly (resume it with
+--resume); a second Ctrl-C quits at once.
+`;
+
+export const EVAL_HELP = `Usage: npx mtrl eval <run> [--episodes N] [--json]
+
+Loads the latest checkpoint of <run> and evaluates the deterministic policy (tanh of the mean) on
+every task; prints the return and success rate per task. Nothing in the run folder changes.
+
+Options:
+  --episodes N   episodes per task (default: the run's experiment.evalEpisodes)
+  --json         print the result as JSON instead of a table
+  --help, -h     this help
+`;
+
+export const REPORT_HELP = `Usage: npx mtrl report <run>
+
+Regenerates <run>/report.html from its metrics.jsonl and config.yaml: per-task success and return
+curves, one chart per train/* metric, the last evaluation and the resolved config. The file is
+self-contained (no network): open it in any browser. Works while the run is still training.
+`;
+
+export const LIST_HELP = `Usage: npx mtrl list
+
+Lists the config groups and their options (config/), the components and modes that can be
+chosen with key=value, the environment ids of the mtenv registry, and the runs in runs/.
+`;

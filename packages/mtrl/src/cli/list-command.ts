@@ -1,0 +1,64 @@
+import { join } from "node:path";
+import { listEnvs } from "@mtrl/mtenv";
+import { DEFAULT_CONFIG_DIR, listAllGroupOptions, readDefaults, readYamlFile } from "../config/config-dir.js";
+import { CONFIG_GROUPS, trainConfigSchema } from "../config/schema.js";
+import { listChoices } from "../config/schema-walk.js";
+import { listRuns } from "../run/run-dir.js";
+import { parseArgs } from "./args.js";
+import { LIST_HELP } from "./help.js";
+import { writeLine, type CliIo } from "./io.js";
+import { defaultRunsDir } from "./locate-run.js";
+
+/** What an env group file says in one line: "MT-Pendulum-v0, 4 tasks". */
+function describeEnvOption(option: string): string {
+  try {
+    const content = readYamlFile(join(DEFAULT_CONFIG_DIR, "env", `${option}.yaml`)) as { id?: unknown; numTasks?: unknown } | null;
+    const id = typeof content?.id === "string" ? content.id : "?";
+    return typeof content?.numTasks === "number" ? `${id}, ${content.numTasks} tasks` : id;
+  } catch {
+    return "unreadable file";
+  }
+}
+
+/** `npx mtrl list`. Returns the exit code. */
+export async function listCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs("list", argv, {});
+  if (args.flags.has("help")) {
+    io.stdout.write(LIST_HELP);
+    return 0;
+  }
+  const out = (text = ""): void => writeLine(io.stdout, text);
+  const options = listAllGroupOptions(DEFAULT_CONFIG_DIR);
+  let defaults: Partial<Record<string, string>> = {};
+  try {
+    defaults = readDefaults(DEFAULT_CONFIG_DIR);
+  } catch {
+    // A broken train.yaml is reported by `train`; listing still works without default markers.
+  }
+  out("Config groups (config/), chosen with group=option; * marks the default:");
+  for (const group of CONFIG_GROUPS) {
+    out(`  ${group}`);
+    for (const option of options[group]) {
+      const marker = defaults[group] === option ? "*" : " ";
+      out(group === "env" ? `    ${marker} ${option.padEnd(20)}  ${describeEnvOption(option)}` : `    ${marker} ${option}`);
+    }
+  }
+  out();
+  out("Components and modes, chosen with key=value:");
+  const choices = listChoices(trainConfigSchema);
+  const width = Math.max(...choices.map((choice) => choice.path.length));
+  for (const choice of choices) out(`  ${choice.path.padEnd(width)}  ${choice.values.join(", ")}`);
+  out();
+  const envs = listEnvs();
+  out(`Environments in the mtenv registry (${envs.length}), usable as env.id=<id> in an env group:`);
+  if (envs.length === 0) out("  (none registered)");
+  const idWidth = Math.max(0, ...envs.map((spec) => spec.id.length));
+  for (const spec of envs) out(`  ${spec.id.padEnd(idWidth)}  ${spec.description}`);
+  out();
+  const runsDir = defaultRunsDir();
+  const runs = listRuns(runsDir).filter((run) => run.hasConfig);
+  out(`Runs in ${runsDir}/ (${runs.length}):`);
+  if (runs.length === 0) out("  (none yet; start one with `npx mtrl train`)");
+  for (const run of runs) out(`  ${run.name}${run.hasReport ? "" : "  (no report yet)"}`);
+  return 0;
+}

@@ -1,0 +1,95 @@
+import { checkEnvironment } from "../config/check-environment.js";
+import { composeConfig } from "../config/compose.js";
+import { displayPath } from "../config/config-dir.js";
+import { readTrainConfig, stringifyTrainConfig, writeTrainConfig } from "../config/config-file.js";
+import type { TrainConfig } from "../config/schema.js";
+import { writeReport } from "../report/write-report.js";
+import { formatEvalTable, summarizeEval } from "../run/eval-summary.js";
+import type { EvalRow } from "../run/metrics.js";
+import { TrainingProgress } from "../run/progress.js";
+import { createRunDir, defaultRunName, type RunPaths } from "../run/run-dir.js";
+import { parseArgs } from "./args.js";
+import { TRAIN_HELP } from "./help.js";
+import { handleInterrupts } from "./interrupt.js";
+import { writeLine, type CliIo } from "./io.js";
+import { locateRun } from "./locate-run.js";
+import { CliUsageError } from "./usage-error.js";
+
+/** `npx mtrl train [overrides...] [--resume <run>] [--print-config]`. Returns the exit code. */
+export async function trainCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs("train", argv, { resume: { takesValue: true }, "print-config": { takesValue: false } });
+  if (args.flags.has("help")) {
+    io.stdout.write(TRAIN_HELP);
+    return 0;
+  }
+  const resumeFrom = args.flags.get("resume");
+  let config: TrainConfig;
+  let paths: RunPaths;
+  if (resumeFrom !== undefined) {
+    if (args.positionals.length > 0) {
+      throw new CliUsageError(
+        `train --resume continues a run with its saved config.yaml, so overrides are not allowed (got ${args.positionals.join(" ")}). ` +
+          `Drop them, or start a new run: npx mtrl train ${args.positionals.join(" ")}`,
+      );
+    }
+    paths = locateRun(resumeFrom);
+    config = readTrainConfig(paths.config);
+    if (args.flags.has("print-config")) {
+      io.stdout.write(stringifyTrainConfig(config));
+      return 0;
+    }
+    checkEnvironment(config);
+  } else {
+    const composed = composeConfig(args.positionals);
+    config = composed.config;
+    if (args.flags.has("print-config")) {
+      io.stdout.write(stringifyTrainConfig(config, composed));
+      return 0;
+    }
+    // Before creating the folder, so that a bad env id leaves no empty run behind.
+    checkEnvironment(config);
+    const experiment = config.experiment;
+    paths = createRunDir(experiment.runsDir, experiment.runName ?? defaultRunName(composed.choices, experiment.seed));
+    writeTrainConfig(paths.config, config, composed);
+  }
+  writeLine(io.stdout, `${resumeFrom === undefined ? "run folder" : "resuming"}: ${displayPath(paths.dir)}`);
+
+  const progress = new TrainingProgress({ stream: io.stdout });
+  const controller = new AbortController();
+  const removeInterruptHandlers = handleInterrupts({
+    target: process,
+    controller,
+    onFirst: () => {
+      progress.stop();
+      writeLine(io.stderr, "\nStopping: saving a checkpoint at the end of this step (Ctrl-C again to quit at once)...");
+    },
+    onForceExit: () => {
+      progress.stop();
+      writeLine(io.stderr, "\nQuit without saving; the run resumes from its last checkpoint.");
+      process.exit(130);
+    },
+  });
+  let result: Awaited<ReturnType<typeof import("../runner/train.js").train>>;
+  try {
+    // Loaded only now: config errors and --print-config never wait for (or depend on) the engine.
+    const { train } = await import("../runner/train.js");
+    result = await train(config, { runDir: paths.dir, resume: resumeFrom !== undefined, onProgress: (event) => progress.handle(event), signal: controller.signal });
+  } finally {
+    progress.stop();
+    removeInterruptHandlers();
+  }
+
+  writeReport(paths.dir);
+  if (result.finalEval !== null) {
+    const row = { kind: "eval", step: result.steps, ...result.finalEval.metrics } as EvalRow;
+    writeLine(io.stdout, `\nlast evaluation (step ${result.steps}):`);
+    writeLine(io.stdout, formatEvalTable(summarizeEval(row)));
+  }
+  writeLine(io.stdout, `\n${result.steps} steps, ${result.envStepsPerSecond.toFixed(0)} env steps/s, backend ${result.backend}`);
+  writeLine(io.stdout, `report: ${displayPath(paths.report)}`);
+  if (result.stopped) {
+    writeLine(io.stdout, `stopped at step ${result.steps} of ${config.experiment.totalSteps}; continue with: npx mtrl train --resume ${displayPath(paths.dir)}`);
+    return 130;
+  }
+  return 0;
+}
