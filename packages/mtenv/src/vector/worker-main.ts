@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { AnyMTEnv, Info } from "../core/types.js";
+import { registry } from "../registry/registry.js";
 import { viewBuffers } from "./buffers.js";
 import { buildEnv } from "./build-env.js";
 import { EnvBatchRunner } from "./env-batch-runner.js";
@@ -45,8 +46,11 @@ if (runner !== undefined) serve(runner);
 async function start(): Promise<EnvBatchRunner | undefined> {
   const envs: AnyMTEnv[] = [];
   try {
-    await loadBuiltinEnvs(init.specs.map((spec) => spec.id));
     await importEnvModules(init.imports);
+    // Skipping the built-in environments when the given modules registered every id starts a
+    // worker faster; MuJoCo ids are built-in, so they always take the second path.
+    const ids = init.specs.map((spec) => spec.id);
+    if (!ids.every((id) => registry.has(id))) await loadBuiltinEnvs(ids);
     for (const spec of init.specs) envs.push(buildEnv(spec));
     assertSameSpaces(
       envs.map((env) => ({ observation: env.observationSpace, action: env.actionSpace })),
