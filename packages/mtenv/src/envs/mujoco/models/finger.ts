@@ -29,7 +29,7 @@ export function fingerXml(parameters: FingerParameters = DEFAULT_FINGER): string
     <motor ctrlrange="-1 1"/>
   </default>
   <worldbody>
-    <camera name="front" pos="0 -1.45 0.38" xyaxes="1 0 0 0 0 1" fovy="45"/>
+    <camera name="front" pos="0 -1.05 0.38" xyaxes="1 0 0 0 0 1" fovy="45"/>
     <geom name="floor" type="plane" size="0.8 0.4 0.1" rgba="${Palette.floor}"/>
     <geom name="anchor" type="box" pos="-0.2 0.06 0.44" size="0.06 0.02 0.06" contype="0" conaffinity="0" rgba="${Palette.decor}"/>
     <body name="proximal" pos="-0.2 0 0.4">
