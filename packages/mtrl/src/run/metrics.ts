@@ -9,7 +9,8 @@ import { MTError } from "@mtrl/mtenv";
  *
  * Keys are namespaced: train rows carry only `train/...` keys, eval rows only `eval/...` keys, with
  * per-task values as `eval/return/<task>` and `eval/success/<task>` (success only for environments
- * that report it). Aggregates (means over tasks) are not stored; readers compute them. Rows hold no
+ * that report it). Means over tasks, if stored, use keys outside those prefixes (e.g.
+ * `eval/mean_return`); readers compute their own from the per-task keys. Rows hold no
  * wall-clock time, so the same seed writes a byte-identical file. Non-finite numbers are written as
  * null (JSON has no NaN) and read back as NaN.
  *
