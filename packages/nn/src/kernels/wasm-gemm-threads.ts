@@ -73,12 +73,21 @@ export class GemmWorkerThread {
       },
       transferList: [port2],
     });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new KernelThreadTimeoutError(
-        `WASM GEMM worker did not start within ${options.timeoutMs} ms.`)), options.timeoutMs);
-      worker.once("message", () => { clearTimeout(timer); resolve(); });
-      worker.once("error", (error) => { clearTimeout(timer); reject(error); });
-    });
+    // Starting a worker (and the TypeScript loader it inherits) can take a second on a busy
+    // machine; that is not what the per-GEMM timeout is about, so it gets its own bound.
+    const startTimeoutMs = Math.max(options.timeoutMs, 30_000);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new KernelThreadTimeoutError(
+          `WASM GEMM worker did not start within ${startTimeoutMs} ms.`)), startTimeoutMs);
+        worker.once("message", () => { clearTimeout(timer); resolve(); });
+        worker.once("error", (error) => { clearTimeout(timer); reject(error); });
+      });
+    } catch (error) {
+      void worker.terminate();
+      port1.close();
+      throw error;
+    }
     // Neither the idle worker nor its port may keep the process alive.
     worker.unref();
     port1.unref();

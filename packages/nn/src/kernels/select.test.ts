@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ConfigError } from "@mtrl/mtenv/errors";
+import { KernelsNotLoadedError } from "./kernel-errors.js";
+import { nativeAddonPath } from "./native-kernels.js";
+import { createKernels, getKernels, parseBackendName } from "./select.js";
+import { existsSync } from "node:fs";
+
+test("an unknown MTRL_BACKEND is a ConfigError naming the allowed values", async () => {
+  assert.throws(() => parseBackendName("cuda"), (error: unknown) =>
+    error instanceof ConfigError && /js, wasm, native/.test(error.message) && /"cuda"/.test(error.message));
+  await assert.rejects(createKernels({ env: { MTRL_BACKEND: "gpu" } }), ConfigError);
+});
+
+test("MTRL_BACKEND picks the backend; unset or empty means the default", async () => {
+  assert.equal(parseBackendName(undefined), undefined);
+  assert.equal(parseBackendName(""), undefined);
+  assert.equal(parseBackendName(" WASM "), "wasm");
+  assert.equal((await createKernels({ env: { MTRL_BACKEND: "js" } })).name, "js");
+  const wasm = await createKernels({ env: { MTRL_BACKEND: "wasm" } });
+  assert.equal(wasm.name, "wasm");
+});
+
+test("the default is native when the addon and a BLAS load, else wasm with one line saying why", async () => {
+  const lines: string[] = [];
+  const kernels = await createKernels({ env: {}, log: (line) => lines.push(line) });
+  if (kernels.name === "native") {
+    assert.deepEqual(lines, []);
+  } else {
+    assert.equal(kernels.name, "wasm");
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /native backend unavailable \(.+\); using wasm/);
+    // Where the addon was built, a fallback means its BLAS is missing: say so in the report.
+    if (existsSync(nativeAddonPath)) assert.match(lines[0]!, /BLAS/);
+  }
+});
+
+test("bad thread settings are ConfigErrors, not silent defaults", async () => {
+  await assert.rejects(createKernels({ env: { MTRL_BACKEND: "wasm", MTRL_WASM_THREADS: "3" } }), ConfigError);
+  await assert.rejects(createKernels({ env: { MTRL_BACKEND: "wasm", MTRL_WASM_THREADS: "two" } }), ConfigError);
+  await assert.rejects(createKernels({ env: { MTRL_NATIVE_BLAS_THREADS: "0" } }), ConfigError);
+});
+
+test("getKernels before loadKernels says to call loadKernels", () => {
+  assert.throws(() => getKernels(), (error: unknown) =>
+    error instanceof KernelsNotLoadedError && /await loadKernels\(\)/.test(error.message));
+});

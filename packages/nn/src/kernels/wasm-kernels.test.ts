@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { Rng } from "@mtrl/mtenv/rng";
+import { KernelThreadTimeoutError } from "./kernel-errors.js";
+import { JsKernels } from "./js-kernels.js";
+import { WasmKernels } from "./wasm-kernels.js";
+
+let single: WasmKernels;
+let twoThreads: WasmKernels;
+
+before(async () => {
+  single = await WasmKernels.create();
+  twoThreads = await WasmKernels.create({ threads: 2 });
+});
+
+after(() => {
+  single.close();
+  twoThreads.close();
+});
+
+function random(view: Float32Array, seed: number): Float32Array {
+  const rng = Rng.fromSeed(seed, "wasm-kernels-test");
+  for (let i = 0; i < view.length; i++) view[i] = rng.uniform(-1, 1);
+  return view;
+}
+
+describe("WASM arena", () => {
+  test("views stay attached and keep their data while the memory grows", () => {
+    const kernels = single;
+    const early = kernels.allocate(1000);
+    early.fill(7);
+    const before = kernels.arena.memory.buffer.byteLength;
+    // Enough to force several grows past the initial 16 MiB.
+    for (let i = 0; i < 5; i++) kernels.allocate(8 * 2 ** 20);
+    assert.ok(kernels.arena.memory.buffer.byteLength > before, "memory should have grown");
+    assert.equal(early.length, 1000);
+    assert.ok(early.every((value) => value === 7));
+    // Kernels still address the early view in place (no staging copies).
+    const copiesBefore = kernels.foreignCopies;
+    kernels.reluForward(early, early);
+    assert.equal(kernels.foreignCopies, copiesBefore);
+  });
+
+  test("allocate returns zeroed, 64-byte aligned, non-overlapping views", () => {
+    const first = single.allocate(3);
+    const second = single.allocate(5);
+    assert.deepEqual([...first, ...second], [0, 0, 0, 0, 0, 0, 0, 0]);
+    assert.equal(first.byteOffset % 64, 0);
+    assert.equal(second.byteOffset % 64, 0);
+    assert.ok(second.byteOffset >= first.byteOffset + 12);
+  });
+
+  test("views not in its memory work through a counted copy in and out", () => {
+    const kernels = single;
+    const reference = new JsKernels();
+    const a = random(new Float32Array(6 * 5), 1);
+    const b = random(new Float32Array(5 * 4), 2);
+    const expected = new Float32Array(6 * 4);
+    reference.gemm(false, false, 6, 4, 5, 1, a, 5, b, 4, 0, expected, 4);
+    const c = new Float32Array(6 * 4).fill(Number.NaN);
+    const copiesBefore = kernels.foreignCopies;
+    kernels.gemm(false, false, 6, 4, 5, 1, a, 5, b, 4, 0, c, 4);
+    assert.equal(kernels.foreignCopies - copiesBefore, 3);
+    for (let i = 0; i < c.length; i++) assert.ok(Math.abs(c[i]! - expected[i]!) < 1e-5);
+    // In place on a foreign array: x and out alias, the result lands in x.
+    const x = new Float32Array([-1, 2, -3, 4, 5]);
+    kernels.reluForward(x, x);
+    assert.deepEqual([...x], [0, 2, 0, 4, 5]);
+  });
+});
+
+describe("WASM GEMM on two threads", () => {
+  test("is bit-identical to one thread for every split direction and transpose", () => {
+    // m >= n splits rows, m < n splits columns; sizes are not multiples of the micro-tile.
+    for (const [m, n, k] of [[301, 200, 257], [90, 611, 130], [1280, 400, 400]] as const) {
+      for (const [transA, transB] of [[false, false], [true, true], [false, true], [true, false]] as const) {
+        const lda = transA ? m : k, ldb = transB ? k : n;
+        const outputs = [single, twoThreads].map((kernels) => {
+          const a = random(kernels.allocate(m * k), 3), b = random(kernels.allocate(k * n), 4);
+          const c = random(kernels.allocate(m * n), 5);
+          kernels.gemm(transA, transB, m, n, k, 0.5, a, lda, b, ldb, 0.25, c, n);
+          return c;
+        });
+        assert.equal(twoThreads.threads, 2);
+        assert.ok(
+          Buffer.from(outputs[0]!.buffer, outputs[0]!.byteOffset, outputs[0]!.byteLength)
+            .equals(Buffer.from(outputs[1]!.buffer, outputs[1]!.byteOffset, outputs[1]!.byteLength)),
+          `m=${m} n=${n} k=${k} transA=${transA} transB=${transB}: two threads differ from one`,
+        );
+      }
+    }
+  });
+
+  test("a stuck worker makes the GEMM throw with diagnostics within the timeout, then runs single-threaded", async () => {
+    const kernels = await WasmKernels.create({ threads: 2, threadTimeoutMs: 200 });
+    try {
+      kernels.workerThread?.setTestDelay(5_000);
+      const m = 256, n = 256, k = 256;
+      const a = random(kernels.allocate(m * k), 6), b = random(kernels.allocate(k * n), 7);
+      const c = kernels.allocate(m * n);
+      const start = performance.now();
+      assert.throws(
+        () => kernels.gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n),
+        (error: unknown) =>
+          error instanceof KernelThreadTimeoutError &&
+          /within 200 ms/.test(error.message) &&
+          /worker state: running/.test(error.message) &&
+          /m=256, n=256, k=256/.test(error.message),
+      );
+      assert.ok(performance.now() - start < 2_000, "the timeout must bound the wait");
+      assert.equal(kernels.threads, 1);
+      // Still usable, on one thread, with correct results.
+      kernels.gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n);
+      const expected = new Float32Array(m * n);
+      new JsKernels().gemm(false, false, m, n, k, 1, a, k, b, n, 0, expected, n);
+      for (let i = 0; i < c.length; i++) assert.ok(Math.abs(c[i]! - expected[i]!) < 1e-4);
+    } finally {
+      kernels.close();
+    }
+  });
+});
