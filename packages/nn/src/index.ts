@@ -9,4 +9,7 @@ export * from "./ops/index.js";
 export * from "./modules/index.js";
 export * from "./optim/index.js";
 export { loadKernels, getKernels, createKernels, backendNames, parseBackendName, type LoadKernelsOptions } from "./kernels/select.js";
+export { WasmKernels, type WasmKernelsOptions } from "./kernels/wasm-kernels.js";
+export { NativeKernels, blasCandidates, type NativeKernelsOptions } from "./kernels/native-kernels.js";
+export { KernelArgumentError, KernelThreadTimeoutError, KernelsNotLoadedError, NativeBackendUnavailableError } from "./kernels/kernel-errors.js";
 export * from "./io/index.js";
