@@ -1,3 +1,4 @@
+import type { NamedArray } from "@mtrl/nn";
 import type { ReplayBatch } from "../replay/replay-buffer.js";
 
 /** Flat, namespaced training metrics, e.g. `{ "train/critic_loss": 0.3 }`. */
@@ -5,8 +6,8 @@ export type Metrics = Record<string, number>;
 
 /** Everything an agent must save to resume exactly: named tensors plus JSON-able scalars. */
 export interface AgentState {
-  /** Weights and optimizer moments by stable name (safetensors on disk). */
-  readonly tensors: Map<string, Float32Array>;
+  /** Weights and optimizer moments by stable name, with their shapes (safetensors on disk). */
+  readonly tensors: Map<string, NamedArray>;
   /** Step counters, RNG states and other small values. */
   readonly json: Record<string, unknown>;
 }

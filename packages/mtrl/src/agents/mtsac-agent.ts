@@ -15,6 +15,7 @@ import {
   type AdamOptions,
   type AdamState,
   type Kernels,
+  type NamedArray,
   type Tensor,
 } from "@mtrl/nn";
 import type { MTSACConfig } from "../config/schema.js";
@@ -170,15 +171,15 @@ export class MTSACAgent implements MultiTaskAgent {
   }
 
   getState(): AgentState {
-    const tensors = new Map<string, Float32Array>();
+    const tensors = new Map<string, NamedArray>();
     for (const store of [this.actor.params, this.critic.params, this.criticTarget.params, this.alphaParams]) {
-      for (const tensor of store.tensors) tensors.set(tensor.name, tensor.data.slice());
+      for (const tensor of store.tensors) tensors.set(tensor.name, { shape: [...tensor.shape], data: tensor.data.slice() });
     }
     const optimizers: Record<string, Omit<AdamState, "firstMoment" | "secondMoment">> = {};
     for (const [name, optimizer] of this.optimizers()) {
       const { firstMoment, secondMoment, ...rest } = optimizer.getState();
-      tensors.set(`optimizer.${name}.firstMoment`, firstMoment);
-      tensors.set(`optimizer.${name}.secondMoment`, secondMoment);
+      tensors.set(`optimizer.${name}.firstMoment`, { shape: [firstMoment.length], data: firstMoment });
+      tensors.set(`optimizer.${name}.secondMoment`, { shape: [secondMoment.length], data: secondMoment });
       optimizers[name] = rest;
     }
     return { tensors, json: { optimizers, noiseRng: this.noiseRng.getState() } };
@@ -186,7 +187,7 @@ export class MTSACAgent implements MultiTaskAgent {
 
   setState(state: AgentState): void {
     const take = (name: string, length: number): Float32Array => {
-      const values = state.tensors.get(name);
+      const values = state.tensors.get(name)?.data;
       if (values === undefined) throw new ConfigError(`MT-SAC state has no tensor "${name}": the checkpoint was written for another agent configuration.`);
       if (values.length !== length) {
         throw new ConfigError(`MT-SAC state tensor "${name}" has ${values.length} values, expected ${length}: the checkpoint was written for other network sizes.`);

@@ -1,4 +1,4 @@
-import type { RegisteredEnv } from "@mtrl/mtenv";
+import { MTError, type RegisteredEnv } from "@mtrl/mtenv";
 import type { MultiTaskAgent } from "../agents/agent.js";
 import type { ActionScaler } from "./build-task-envs.js";
 import { TaskEnvs } from "./task-envs.js";
@@ -22,7 +22,7 @@ export function evaluatePolicy(
   envs: readonly RegisteredEnv[],
   taskNames: readonly string[],
   scaler: ActionScaler,
-  options: { readonly seed: number; readonly step: number; readonly episodes: number },
+  options: { readonly seed: number; readonly step: number; readonly episodes: number; readonly signal?: AbortSignal },
 ): PolicyEvaluation {
   const taskEnvs = new TaskEnvs(envs, options.seed, `eval/step${options.step}`);
   const count = taskEnvs.numEnvs;
@@ -36,6 +36,7 @@ export function evaluatePolicy(
   const episodeSuccess = new Uint8Array(count);
   taskEnvs.resetAll();
   while (finished.some((done) => done < options.episodes)) {
+    if (options.signal?.aborted === true) throw new MTError("Evaluation interrupted before every task finished its episodes; no results were recorded.");
     agent.act(taskEnvs.observations, taskIndices, true, agentActions);
     scaler.toEnv(agentActions, envActions);
     taskEnvs.step(envActions);

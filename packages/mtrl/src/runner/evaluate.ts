@@ -1,13 +1,19 @@
-// TEMPORARY STUB: replaced by the runner
-// Only here so that `npx mtrl eval <run>` typechecks before the runner's evaluateRun exists.
-// The CLI relies on this signature; keep it (or tell the CLI's author) when writing the real one.
-import { MTError } from "@mtrl/mtenv";
+import { ConfigError } from "@mtrl/mtenv";
+import { loadKernels, type Kernels } from "@mtrl/nn";
+import { MTSACAgent } from "../agents/mtsac-agent.js";
+import { readTrainConfig } from "../config/config-file.js";
+import { runPaths } from "../run/run-dir.js";
+import { actionScalerFor, buildTaskEnvs } from "./build-task-envs.js";
+import { CheckpointStore } from "./checkpoint.js";
+import { evaluatePolicy } from "./evaluate-policy.js";
 
 export interface EvaluateRunOptions {
   /** Episodes per task; default: the run's experiment.evalEpisodes. */
   readonly episodes?: number;
-  /** Aborting stops between episodes. */
+  /** Aborting stops the evaluation with an error (no partial numbers are reported). */
   readonly signal?: AbortSignal;
+  /** Kernels; default `loadKernels()`. */
+  readonly kernels?: Kernels;
 }
 
 export interface EvaluateRunResult {
@@ -20,8 +26,28 @@ export interface EvaluateRunResult {
   readonly meanSuccess: number | null;
 }
 
-/** Evaluates the latest checkpoint of a run folder with the deterministic policy on every task. */
+/**
+ * Evaluates the latest checkpoint of a run folder with the deterministic policy on every task,
+ * with the run's own config.yaml (same envs, same tasks, same network sizes).
+ */
 export async function evaluateRun(runDir: string, options: EvaluateRunOptions = {}): Promise<EvaluateRunResult> {
-  void options;
-  throw new MTError(`Evaluating ${runDir} is not available yet: the runner's evaluateRun is still being written.`);
+  const paths = runPaths(runDir);
+  const config = readTrainConfig(paths.config);
+  const saved = new CheckpointStore(paths.checkpoints).loadLatestAgent();
+  if (saved === undefined) throw new ConfigError(`${paths.dir} has no checkpoint to evaluate yet; train it first (checkpoints come every experiment.checkpointEvery steps).`);
+  const episodes = options.episodes ?? config.experiment.evalEpisodes;
+  if (!Number.isInteger(episodes) || episodes <= 0) throw new ConfigError(`episodes must be a positive integer, got ${episodes}.`);
+  const evaluation = buildTaskEnvs(config.env, config.experiment.seed, "eval");
+  try {
+    const scaler = actionScalerFor(evaluation.envs[0]!, "MT-SAC", config.env.id);
+    const observationSize = evaluation.envs[0]!.observationSpace.spaces.envObs.flatSize;
+    const dimensions = { observationSize, actionSize: scaler.actionSize, numTasks: evaluation.envs.length };
+    const agent = new MTSACAgent(config.agent, dimensions, options.kernels ?? (await loadKernels()), config.experiment.seed);
+    agent.setState(saved.agent);
+    const step = saved.trainer.step;
+    const result = evaluatePolicy(agent, evaluation.envs, evaluation.taskNames, scaler, { seed: config.experiment.seed, step, episodes, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    return { step, ...result };
+  } finally {
+    for (const env of evaluation.envs) env.close();
+  }
 }

@@ -1,0 +1,216 @@
+import { ConfigError, Rng, type RngState } from "@mtrl/mtenv";
+import { loadKernels, type Kernels } from "@mtrl/nn";
+import { MTSACAgent } from "../agents/mtsac-agent.js";
+import type { Metrics } from "../agents/agent.js";
+import type { TrainConfig } from "../config/schema.js";
+import { ReplayBuffer, type ReplayBatch } from "../replay/replay-buffer.js";
+import { MetricsWriter } from "../run/metrics.js";
+import type { ProgressEvent } from "../run/progress.js";
+import { runPaths } from "../run/run-dir.js";
+import { actionScalerFor, buildTaskEnvs } from "./build-task-envs.js";
+import { CheckpointStore, type TrainerState } from "./checkpoint.js";
+import { evaluatePolicy, type PolicyEvaluation } from "./evaluate-policy.js";
+import { TaskEnvs } from "./task-envs.js";
+
+export interface TrainOptions {
+  /** The run folder (created by the caller; config.yaml already written). */
+  readonly runDir: string;
+  /** Continue from the folder's latest checkpoint instead of starting fresh. */
+  readonly resume: boolean;
+  /** Progress events for the terminal display. */
+  readonly onProgress?: (event: ProgressEvent) => void;
+  /** Aborting saves a checkpoint at the end of the current step and returns. */
+  readonly signal?: AbortSignal;
+  /** Kernels to train with; default: `loadKernels()` (MTRL_BACKEND or the fastest available). */
+  readonly kernels?: Kernels;
+}
+
+export interface TrainResult {
+  readonly runDir: string;
+  /** Steps completed (equals totalSteps unless stopped). */
+  readonly steps: number;
+  readonly stopped: boolean;
+  /** The last evaluation, or null if none ran. */
+  readonly finalEval: PolicyEvaluation | null;
+  /** Wall-clock seconds of this invocation, and env steps (all tasks) per second including updates. */
+  readonly seconds: number;
+  readonly envStepsPerSecond: number;
+  readonly backend: string;
+}
+
+/**
+ * The training loop of a multi-task run: one env per task stepped together, random warm-up,
+ * `updatesPerStep` updates per step, evaluation, metrics rows and checkpoints on fixed cadences.
+ *
+ * Everything random comes from streams derived from the run seed (env episodes, warm-up actions,
+ * replay sampling, policy noise, initialisation), and a checkpoint holds all of their states, so a
+ * run that is killed and resumed ends with the same weights and the same metrics.jsonl bytes as
+ * one that never stopped.
+ */
+export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainResult> {
+  const started = performance.now();
+  const { env: envConfig, agent: agentConfig, experiment } = config;
+  if (agentConfig.type !== "mtsac") throw new ConfigError(`Unknown agent type ${JSON.stringify(agentConfig.type)}; available: mtsac.`);
+  const kernels = options.kernels ?? (await loadKernels());
+  const paths = runPaths(options.runDir);
+  const seed = experiment.seed;
+
+  const training = buildTaskEnvs(envConfig, seed, "train");
+  const evaluation = buildTaskEnvs(envConfig, seed, "eval");
+  const scaler = actionScalerFor(training.envs[0]!, "MT-SAC", envConfig.id);
+  const taskEnvs = new TaskEnvs(training.envs, seed, "train");
+  const numTasks = taskEnvs.numEnvs;
+  const dimensions = { observationSize: taskEnvs.observationSize, actionSize: scaler.actionSize, numTasks };
+  const agent = new MTSACAgent(agentConfig, dimensions, kernels, seed);
+  let replay = new ReplayBuffer({ capacity: agentConfig.replay.capacity, ...dimensions });
+  let warmupRng = Rng.fromSeed(seed, "warmup");
+  let replayRng = Rng.fromSeed(seed, "replay");
+  let step = 0;
+  let updateIndex = 0;
+  const checkpoints = new CheckpointStore(paths.checkpoints);
+
+  const accumulated = new MetricAccumulator();
+  let metricsTruncateTo: number | undefined;
+  if (options.resume) {
+    const saved = checkpoints.loadLatest();
+    if (saved === undefined) throw new ConfigError(`Cannot resume ${paths.dir}: it has no checkpoint yet. Start it again without --resume.`);
+    agent.setState(saved.agent);
+    replay = saved.replay;
+    const state = saved.trainer;
+    warmupRng = Rng.fromState(state.rngs["warmup"] as RngState);
+    replayRng = Rng.fromState(state.rngs["replay"] as RngState);
+    step = state.step;
+    updateIndex = state.updateIndex;
+    metricsTruncateTo = state.metricsBytes;
+    accumulated.setState(state.accumulator);
+    taskEnvs.restore(state.taskEnvs);
+  } else {
+    taskEnvs.resetAll();
+  }
+  const metrics = MetricsWriter.open(paths.metrics, metricsTruncateTo === undefined ? {} : { truncateTo: metricsTruncateTo });
+
+  const save = (): void => {
+    const trainer: Omit<TrainerState, "metricsBytes"> = {
+      step,
+      updateIndex,
+      rngs: { warmup: warmupRng.getState(), replay: replayRng.getState() },
+      taskEnvs: taskEnvs.getState(),
+      taskStates: training.taskStates,
+      accumulator: accumulated.getState(),
+    };
+    checkpoints.save(step, { ...trainer, metricsBytes: metrics.sync() }, agent.getState(), replay);
+    options.onProgress?.({ kind: "checkpoint", step });
+  };
+
+  const taskIndices = Int32Array.from({ length: numTasks }, (_, i) => i);
+  const agentActions = new Float32Array(numTasks * scaler.actionSize);
+  const envActions = new Float32Array(numTasks * scaler.actionSize);
+  const observations = new Float32Array(taskEnvs.observations.length);
+  const batch: ReplayBatch = replay.createBatch(agentConfig.batchSize);
+  let finalEval: PolicyEvaluation | null = null;
+  const startStep = step;
+  options.onProgress?.({ kind: "start", step, totalSteps: experiment.totalSteps });
+
+  let stopped = false;
+  while (step < experiment.totalSteps) {
+    if (step < experiment.warmupSteps) {
+      for (let i = 0; i < agentActions.length; i++) agentActions[i] = warmupRng.uniform(-1, 1);
+    } else {
+      agent.act(taskEnvs.observations, taskIndices, false, agentActions);
+    }
+    observations.set(taskEnvs.observations);
+    scaler.toEnv(agentActions, envActions);
+    taskEnvs.step(envActions);
+    for (let task = 0; task < numTasks; task++) {
+      const o = task * taskEnvs.observationSize;
+      // The true final observation and `terminated` only: truncated episodes still bootstrap.
+      replay.add(task, observations, o, agentActions, task * scaler.actionSize, taskEnvs.rewards[task]!, taskEnvs.nextObservations, o, taskEnvs.terminated[task] === 1);
+    }
+    accumulated.addEpisodeRewards(taskEnvs.rewards);
+    if (step >= experiment.warmupSteps) {
+      for (let u = 0; u < experiment.updatesPerStep; u++) {
+        accumulated.add(agent.update(replay.sample(batch, replayRng, agentConfig.replay.sampling), updateIndex));
+        updateIndex++;
+      }
+    }
+    step++;
+
+    if (step % experiment.logEvery === 0) metrics.writeTrain(step, accumulated.flush());
+    if (step % experiment.evalEvery === 0 || step === experiment.totalSteps) {
+      finalEval = evaluatePolicy(agent, evaluation.envs, evaluation.taskNames, scaler, { seed, step, episodes: experiment.evalEpisodes });
+      metrics.writeEval(step, { ...finalEval.metrics, "eval/mean_return": finalEval.meanReturn, ...(finalEval.meanSuccess === null ? {} : { "eval/mean_success": finalEval.meanSuccess }) });
+      options.onProgress?.({ kind: "eval", step, meanReturn: finalEval.meanReturn, meanSuccess: finalEval.meanSuccess });
+    }
+    options.onProgress?.({ kind: "step", step });
+    if (options.signal?.aborted === true) {
+      stopped = true;
+      break;
+    }
+    if (step % experiment.checkpointEvery === 0 || step === experiment.totalSteps) save();
+  }
+  if (stopped) save();
+  metrics.close();
+  taskEnvs.close();
+  for (const env of evaluation.envs) env.close();
+  options.onProgress?.({ kind: "end", step, stopped });
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    runDir: paths.dir,
+    steps: step,
+    stopped,
+    finalEval,
+    seconds,
+    envStepsPerSecond: ((step - startStep) * numTasks) / seconds,
+    backend: kernels.name,
+  };
+}
+
+/** Partial sums of the metrics since the last train row (checkpointed, so resumed rows match). */
+export interface AccumulatorState {
+  readonly sums: Record<string, number>;
+  readonly counts: Record<string, number>;
+  readonly rewardSum: number;
+  readonly rewardCount: number;
+}
+
+/** Means of the update metrics since the last train row, plus the mean per-step reward. */
+class MetricAccumulator {
+  private sums: Record<string, number> = {};
+  private counts: Record<string, number> = {};
+  private rewardSum = 0;
+  private rewardCount = 0;
+
+  add(metrics: Metrics): void {
+    for (const [key, value] of Object.entries(metrics)) {
+      this.sums[key] = (this.sums[key] ?? 0) + value;
+      this.counts[key] = (this.counts[key] ?? 0) + 1;
+    }
+  }
+
+  addEpisodeRewards(rewards: Float64Array): void {
+    for (let i = 0; i < rewards.length; i++) this.rewardSum += rewards[i]!;
+    this.rewardCount += rewards.length;
+  }
+
+  getState(): AccumulatorState {
+    return { sums: { ...this.sums }, counts: { ...this.counts }, rewardSum: this.rewardSum, rewardCount: this.rewardCount };
+  }
+
+  setState(state: AccumulatorState): void {
+    this.sums = { ...state.sums };
+    this.counts = { ...state.counts };
+    this.rewardSum = state.rewardSum;
+    this.rewardCount = state.rewardCount;
+  }
+
+  flush(): Metrics {
+    const out: Metrics = {};
+    for (const key of Object.keys(this.sums).sort()) out[key] = this.sums[key]! / this.counts[key]!;
+    if (this.rewardCount > 0) out["train/reward_mean"] = this.rewardSum / this.rewardCount;
+    this.sums = {};
+    this.counts = {};
+    this.rewardSum = 0;
+    this.rewardCount = 0;
+    return out;
+  }
+}
