@@ -7,6 +7,7 @@ import { Discrete } from "../../spaces/discrete.js";
 import type { Space } from "../../spaces/space.js";
 import type { BoundControlTask, ControlTask, TaskFamily } from "./control-task.js";
 import { RayCastRenderer } from "./render/ray-cast-renderer.js";
+import { acquireModel, releaseModel } from "./runtime.js";
 import { MujocoSimulation } from "./simulation.js";
 
 /** How the task is shown to the agent: the variant index (Discrete) or its one-hot vector (Box). */
@@ -51,6 +52,11 @@ export class ControlSuiteEnv extends MTEnvBase<Float32Array, ControlSuiteTaskObs
   private controlStepsTaken = 0;
   /** Pixel frames, oldest first (RGB, row-major). */
   private frames: Uint8Array[] = [];
+  /**
+   * XML of every variant this env has visited, whose compiled model it keeps until close():
+   * switching back to a variant then costs an MjData, not a recompile (2–20 ms each).
+   */
+  private readonly retainedVariantXml = new Map<number, string>();
 
   constructor(
     readonly task: ControlTask,
@@ -77,6 +83,7 @@ export class ControlSuiteEnv extends MTEnvBase<Float32Array, ControlSuiteTaskObs
     this.controlLow = low;
     this.controlHigh = high;
     this.control = new Float64Array(simulation.nu);
+    this.retainVariant(options.initialTaskState, simulation.xml);
   }
 
   /** Number of physics variants (task states). */
@@ -108,7 +115,9 @@ export class ControlSuiteEnv extends MTEnvBase<Float32Array, ControlSuiteTaskObs
       );
     }
     if (state === this.variant) return;
-    const next = MujocoSimulation.fromXml(this.family.xml(state), `${this.task.domain}-${this.task.task} variant ${state}`);
+    const xml = this.retainedVariantXml.get(state) ?? this.family.xml(state);
+    const next = MujocoSimulation.fromXml(xml, `${this.task.domain}-${this.task.task} variant ${state}`);
+    this.retainVariant(state, xml);
     this.simulation.close();
     this.simulation = next;
     this.variant = state;
@@ -131,8 +140,18 @@ export class ControlSuiteEnv extends MTEnvBase<Float32Array, ControlSuiteTaskObs
   }
 
   override close(): void {
-    if (!this.isClosed) this.simulation.close();
+    if (!this.isClosed) {
+      this.simulation.close();
+      for (const xml of this.retainedVariantXml.values()) releaseModel(xml);
+      this.retainedVariantXml.clear();
+    }
     super.close();
+  }
+
+  private retainVariant(variant: number, xml: string): void {
+    if (this.retainedVariantXml.has(variant)) return;
+    acquireModel(xml, `${this.task.domain}-${this.task.task} variant ${variant}`);
+    this.retainedVariantXml.set(variant, xml);
   }
 
   protected resetEnv(rng: Rng): [Float32Array, Info] {
