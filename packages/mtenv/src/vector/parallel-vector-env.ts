@@ -69,8 +69,11 @@ interface WorkerHandle {
 }
 
 const BOOTSTRAP = new URL("./worker-bootstrap.js", import.meta.url);
-/** Polls of a done word before sleeping in Atomics.wait: most steps finish within microseconds. */
-const SPIN_POLLS = Number(process.env.MAIN_SPIN ?? 2000);
+/**
+ * Polls of a worker's done word (a few µs) before sleeping in Atomics.wait. A futex wake-up costs
+ * tens of µs, which dominates cheap envs; longer spins starve the workers when cores are shared.
+ */
+const SPIN_POLLS = 1000;
 
 /**
  * Steps its environments in worker threads, several envs per thread, one thread per core by

@@ -33,8 +33,11 @@ const control = new Int32Array(init.control);
 const base = init.workerIndex * CONTROL_STRIDE;
 /** How long one Atomics.wait sleeps before re-checking; only bounds how stale a wake-up can be. */
 const IDLE_WAIT_MS = 1000;
-/** Polls of the command word before sleeping: a step usually follows within microseconds. */
-const SPIN_POLLS = Number(process.env.WORKER_SPIN ?? 2000);
+/**
+ * Polls of the command word (a few µs) before sleeping: in a tight stepping loop the next command
+ * comes sooner than a futex wake-up; while the trainer does other work the worker sleeps.
+ */
+const SPIN_POLLS = 2000;
 
 const runner = await start();
 if (runner !== undefined) serve(runner);
