@@ -110,6 +110,7 @@ export class MultiTaskSacUpdate {
     this.noiseRng.fillNormal(batch.noiseCurrent.data);
     engine.beginStep();
     const alphaDetached = engine.noGrad(() => exp(indexSelect(this.logAlpha, batch.task)));
+    const afterAlpha = engine.arena.mark();
 
     // Critic: regress both Q heads on the soft Bellman target.
     const targetQ = engine.noGrad(() => {
@@ -122,6 +123,9 @@ export class MultiTaskSacUpdate {
     const criticLoss = add(mseLoss(q1, targetQ), mseLoss(q2, targetQ));
     engine.backward(criticLoss, this.criticParams.tensors);
     this.criticOptimizer.update();
+    this.losses.critic = criticLoss.item();
+    // Nothing of the critic step is needed any more: the actor step reuses its (cache-warm) memory.
+    engine.arena.release(afterAlpha);
 
     // Actor: gradients flow through the critic's activations, never into its weights.
     const current = squashedGaussianSample(this.actor.forward(batch.observation), batch.noiseCurrent);
@@ -137,7 +141,6 @@ export class MultiTaskSacUpdate {
     this.alphaOptimizer.update();
 
     polyakUpdate(this.targetParams, this.criticParams, tau);
-    this.losses.critic = criticLoss.item();
     this.losses.actor = actorLoss.item();
     this.losses.alpha = alphaLoss.item();
   }
