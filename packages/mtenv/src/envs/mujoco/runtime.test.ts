@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { MujocoError } from "../../core/errors.js";
 import { make } from "../../registry/registry.js";
 import "./register.js";
-import { currentHeapBytes, initMujoco, isMujocoReady, liveModelCount } from "./runtime.js";
+import { currentHeapBytes, heapGeneration, initMujoco, isMujocoReady, liveModelCount } from "./runtime.js";
 import { MujocoSimulation } from "./simulation.js";
 import { walkerXml } from "./models/walker.js";
 
@@ -55,12 +55,18 @@ test("60 distinct walker models fit in one WASM instance; views stay correct whi
   const modelsBefore = liveModelCount();
   const first = MujocoSimulation.fromXml(walkerVariant(0), "walker 0");
   first.qpos[1] = 0.25;
+  const viewBefore = first.qpos;
   const heapBefore = currentHeapBytes();
+  const generationBefore = heapGeneration();
   const simulations = [first];
   for (let i = 1; i < 60; i++) simulations.push(MujocoSimulation.fromXml(walkerVariant(i), `walker ${i}`));
   assert.equal(liveModelCount(), modelsBefore + 60);
   for (const simulation of simulations) simulation.step(5);
-  assert.ok(currentHeapBytes() >= heapBefore);
+  assert.ok(currentHeapBytes() > heapBefore, "60 × 1 MiB of MjData must grow the heap");
+  assert.ok(heapGeneration() > generationBefore, "the growth was noticed");
+  // The cached view was re-fetched: it now spans the grown heap, unlike the one taken before.
+  assert.equal(first.qpos.buffer.byteLength, currentHeapBytes());
+  assert.notEqual(first.qpos, viewBefore);
   // A view fetched after all the allocations sees the value written through the early one.
   assert.equal(first.qpos.length, first.nq);
   assert.ok(Math.abs(first.qpos[1]! - 0.25) < 0.01);

@@ -54,7 +54,9 @@ const OBJECT_TYPE_NAMES: Record<MujocoObjectKind, string> = {
 
 /**
  * One compiled model with its data: the adapter's typed face of MuJoCo. Everything the
- * environments read or write goes through here; `close()` frees the model and data.
+ * environments read or write goes through here; `close()` frees the data (and the model once no
+ * other simulation shares it). Models are shared between simulations of the same XML, so they are
+ * treated as read-only: physics variants are new XML, never edits of a compiled model.
  */
 export class MujocoSimulation {
   readonly nq: number;
