@@ -46,6 +46,18 @@ describe("training progress", () => {
     assert.doesNotMatch(output.text(), /\r|\u001b\[/, "plain mode writes no carriage returns or escape codes");
   });
 
+  test("the end of a run does not repeat the line the final evaluation printed", () => {
+    let now = 0;
+    const output = captureStream();
+    const progress = new TrainingProgress({ stream: output.stream, now: () => now });
+    progress.handle({ kind: "start", step: 0, totalSteps: 10 });
+    now = 1000;
+    progress.handle({ kind: "eval", step: 10, meanReturn: -1, meanSuccess: 1 });
+    progress.handle({ kind: "step", step: 10 });
+    progress.handle({ kind: "end", step: 10, stopped: false });
+    assert.equal(output.text().match(/step 10\/10/g)?.length, 1, output.text());
+  });
+
   test("a resumed run measures speed from the resume step", () => {
     let now = 0;
     const output = captureStream();

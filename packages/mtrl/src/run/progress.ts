@@ -58,6 +58,7 @@ export class TrainingProgress {
   private startStep = 0;
   private startTime = 0;
   private lastLineTime = Number.NEGATIVE_INFINITY;
+  private lastLineStep = -1;
   private evalText = "eval: none yet";
 
   constructor(options: ProgressOptions = {}) {
@@ -84,7 +85,8 @@ export class TrainingProgress {
         if (!this.interactive) this.print(`checkpoint saved at step ${event.step}`);
         break;
       case "end":
-        this.advance(event.step, true);
+        // The last eval usually printed this step's line already.
+        this.advance(event.step, event.step !== this.lastLineStep);
         this.stop();
         if (event.stopped) this.print(`stopped at step ${event.step} of ${this.totalSteps}`);
         break;
@@ -149,6 +151,7 @@ export class TrainingProgress {
     const time = this.now();
     if (force || time - this.lastLineTime >= this.intervalMs) {
       this.lastLineTime = time;
+      this.lastLineStep = step;
       this.print(this.statusLine());
     }
   }
