@@ -80,8 +80,9 @@ type Check = (fresh: () => CheckedEnv, settings: Settings) => string;
 /** Thrown inside a check to fail it with a message. */
 class CheckFailure extends Error {}
 
-function expect(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new CheckFailure(message);
+/** `message` may be a function so that costly descriptions (pixel observations) are built only on failure. */
+function expect(condition: boolean, message: string | (() => string)): asserts condition {
+  if (!condition) throw new CheckFailure(typeof message === "function" ? message() : message);
 }
 
 function seeded(fresh: () => CheckedEnv, settings: Settings): CheckedEnv {
@@ -157,7 +158,7 @@ const CHECKS: ReadonlyArray<[string, Check]> = [
     "spaces",
     (fresh) => {
       const env = fresh();
-      expect(env.actionSpace instanceof Space, `actionSpace must be a Space, got ${describeValue(env.actionSpace)}`);
+      expect(env.actionSpace instanceof Space, () => `actionSpace must be a Space, got ${describeValue(env.actionSpace)}`);
       expect(env.observationSpace instanceof DictSpace, "observationSpace must be a DictSpace of {envObs, taskObs}");
       const keys = [...env.observationSpace.keys].sort().join(",");
       expect(keys === "envObs,taskObs", `observationSpace keys must be envObs and taskObs, got ${keys}`);
@@ -192,17 +193,17 @@ const CHECKS: ReadonlyArray<[string, Check]> = [
       for (let i = 0; i < 10; i++) {
         env.resetTaskState();
         const result = env.reset({ seed: settings.seed + i });
-        expect(Array.isArray(result) && result.length === 2, `reset() must return [observation, info], got ${describeValue(result)}`);
+        expect(Array.isArray(result) && result.length === 2, () => `reset() must return [observation, info], got ${describeValue(result)}`);
         const [observation, info] = result;
-        expect(typeof observation === "object" && observation !== null && "envObs" in observation && "taskObs" in observation, `reset() observation must have envObs and taskObs, got ${describeValue(observation)}`);
-        expect(typeof info === "object" && info !== null, `reset() info must be an object, got ${describeValue(info)}`);
+        expect(typeof observation === "object" && observation !== null && "envObs" in observation && "taskObs" in observation, () => `reset() observation must have envObs and taskObs, got ${describeValue(observation)}`);
+        expect(typeof info === "object" && info !== null, () => `reset() info must be an object, got ${describeValue(info)}`);
         for (let t = 0; t < 3; t++) {
           const step = env.step(env.actionSpace.sample());
-          expect(Array.isArray(step) && step.length === 5, `step() must return [obs, reward, terminated, truncated, info], got length ${describeValue((step as unknown[]).length)}`);
+          expect(Array.isArray(step) && step.length === 5, () => `step() must return [obs, reward, terminated, truncated, info], got length ${describeValue((step as unknown[]).length)}`);
           const [, reward, terminated, truncated, stepInfo] = step;
-          expect(typeof reward === "number", `reward must be a number, got ${describeValue(reward)}`);
-          expect(typeof terminated === "boolean" && typeof truncated === "boolean", `terminated/truncated must be booleans, got ${describeValue(terminated)}/${describeValue(truncated)}`);
-          expect(typeof stepInfo === "object" && stepInfo !== null, `info must be an object, got ${describeValue(stepInfo)}`);
+          expect(typeof reward === "number", () => `reward must be a number, got ${describeValue(reward)}`);
+          expect(typeof terminated === "boolean" && typeof truncated === "boolean", () => `terminated/truncated must be booleans, got ${describeValue(terminated)}/${describeValue(truncated)}`);
+          expect(typeof stepInfo === "object" && stepInfo !== null, () => `info must be an object, got ${describeValue(stepInfo)}`);
           if (terminated || truncated) break;
         }
       }
@@ -227,7 +228,7 @@ const CHECKS: ReadonlyArray<[string, Check]> = [
     (fresh, settings) => {
       const env = seeded(fresh, settings);
       const trajectory = rollout(env, settings.seed + 1, settings.rolloutSteps);
-      trajectory.observations.forEach((observation, i) => expect(allFinite(observation), `observation ${i} has NaN or infinity: ${describeValue(observation)}`));
+      trajectory.observations.forEach((observation, i) => expect(allFinite(observation), () => `observation ${i} has NaN or infinity: ${describeValue(observation)}`));
       trajectory.rewards.forEach((reward, i) => expect(Number.isFinite(reward), `reward ${i} is ${reward}`));
       return `${trajectory.rewards.length} rewards and all observations finite`;
     },
@@ -253,7 +254,7 @@ const CHECKS: ReadonlyArray<[string, Check]> = [
       // Visit other tasks, then come back to the saved state.
       for (let i = 0; i < 3; i++) env.resetTaskState();
       env.setTaskState(saved);
-      expect(deepEqual(env.getTaskState(), saved), `getTaskState() after setTaskState(s) differs from s: ${describeValue(env.getTaskState())} vs ${describeValue(saved)}`);
+      expect(deepEqual(env.getTaskState(), saved), () => `getTaskState() after setTaskState(s) differs from s: ${describeValue(env.getTaskState())} vs ${describeValue(saved)}`);
       const replay = rollout(env, settings.seed, settings.compareSteps);
       const difference = firstDifference(reference, replay);
       expect(difference === undefined, `restoring the task state did not restore the dynamics: ${difference}`);
