@@ -38,6 +38,8 @@ interface NativeAddon {
 export interface NativeKernelsOptions {
   /** BLAS threads (through openblas_set_num_threads when the library has it; default: its own). */
   blasThreads?: number;
+  /** Library names or paths to try instead of `blasCandidates` (MTRL_BLAS_LIBRARY). */
+  blasLibraries?: readonly string[];
 }
 
 /**
@@ -72,7 +74,7 @@ export class NativeKernels extends JsKernels {
     }
     let library: string;
     try {
-      library = addon.loadBlas(blasCandidates);
+      library = addon.loadBlas([...(options.blasLibraries ?? blasCandidates)]);
     } catch (error) {
       throw new NativeBackendUnavailableError(
         `${(error as Error).message} Install one, e.g. apt-get install libopenblas0.`,

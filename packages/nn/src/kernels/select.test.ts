@@ -35,6 +35,21 @@ test("the default is native when the addon and a BLAS load, else wasm with one l
   }
 });
 
+test("a BLAS that cannot be found means wasm and one line naming every library tried", async (t) => {
+  if (!existsSync(nativeAddonPath)) {
+    t.skip("native addon not built here");
+    return;
+  }
+  const lines: string[] = [];
+  const kernels = await createKernels({
+    env: { MTRL_BLAS_LIBRARY: "libmtrl-missing-a.so, /nonexistent/libmtrl-missing-b.so" },
+    log: (line) => lines.push(line),
+  });
+  assert.equal(kernels.name, "wasm");
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /native backend unavailable \(no CBLAS found: libmtrl-missing-a\.so \(.+\); \/nonexistent\/libmtrl-missing-b\.so \(.+\);.*\); using wasm\./);
+});
+
 test("bad thread settings are ConfigErrors, not silent defaults", async () => {
   await assert.rejects(createKernels({ env: { MTRL_BACKEND: "wasm", MTRL_WASM_THREADS: "3" } }), ConfigError);
   await assert.rejects(createKernels({ env: { MTRL_BACKEND: "wasm", MTRL_WASM_THREADS: "two" } }), ConfigError);

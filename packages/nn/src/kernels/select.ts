@@ -28,6 +28,7 @@ let loading: Promise<Kernels> | null = null;
  * - MTRL_WASM_THREADS=1|2: GEMM threads of the wasm backend (default 1).
  * - MTRL_WASM_THREAD_TIMEOUT_MS: how long a GEMM waits for its worker before throwing.
  * - MTRL_NATIVE_BLAS_THREADS: BLAS threads of the native backend (default: the BLAS's own).
+ * - MTRL_BLAS_LIBRARY: comma-separated BLAS names or paths to try instead of the defaults.
  */
 export function loadKernels(options: LoadKernelsOptions = {}): Promise<Kernels> {
   if (loaded !== null) return Promise.resolve(loaded);
@@ -60,8 +61,12 @@ export async function createKernels(options: LoadKernelsOptions = {}): Promise<K
   if (requested === "js") return new JsKernels();
   if (requested === undefined || requested === "native") {
     const blasThreads = parsePositiveInteger(env, "MTRL_NATIVE_BLAS_THREADS");
+    const blasLibraries = env["MTRL_BLAS_LIBRARY"]?.split(",").map((name) => name.trim()).filter((name) => name !== "");
     try {
-      return NativeKernels.load(blasThreads === undefined ? {} : { blasThreads });
+      return NativeKernels.load({
+        ...(blasThreads === undefined ? {} : { blasThreads }),
+        ...(blasLibraries === undefined || blasLibraries.length === 0 ? {} : { blasLibraries }),
+      });
     } catch (error) {
       // One line, whether native was asked for or only preferred: a silent fallback would make
       // a 2-3x slower run look like a slow machine.
