@@ -21,11 +21,14 @@ async function parallel(...args: Parameters<typeof ParallelVectorEnv.create>): P
 }
 after(() => Promise.all(opened.map((env) => env.close())));
 
-for (const mode of [AutoresetMode.SameStep, AutoresetMode.NextStep]) {
+// 7 envs over this thread plus 2 or 1 workers: uneven shares, and every thread steps some envs.
+for (const [mode, numWorkers] of [
+  [AutoresetMode.SameStep, 2],
+  [AutoresetMode.NextStep, 1],
+] as const) {
   test(`sync and parallel give bit-identical observations, rewards, flags and infos over 400 steps with autoresets (${mode})`, async () => {
-    // 2 workers + this thread over 7 envs: uneven shares, and every thread steps some envs.
-    const vector = await parallel(specs(7), { autoresetMode: mode, imports, numWorkers: 2 });
-    assert.equal(vector.numWorkers, 2);
+    const vector = await parallel(specs(7), { autoresetMode: mode, imports, numWorkers });
+    assert.equal(vector.numWorkers, numWorkers);
     const sync = new SyncVectorEnv(specs(7), { autoresetMode: mode });
     const expected = recordRollout(sync, 123, 400);
     const actual = recordRollout(vector, 123, 400);
@@ -47,11 +50,12 @@ test("discrete actions and a different seed also match, with every env in a work
   await sync.close();
 });
 
-test("a bad action in a worker surfaces as the env's InvalidActionError with its message, and the env stays usable", async () => {
-  const vector = await parallel(specs(4), { imports, numWorkers: 1 });
+test("a bad action in a worker surfaces as the env's InvalidActionError with its message; close() then stops every worker", async () => {
+  const vector = await parallel(specs(4), { imports, numWorkers: 2 });
+  assert.equal(vector.liveWorkers, 2);
   vector.reset({ seed: 0 });
   const actions = new Float32Array(8);
-  actions[7] = Number.NaN; // env 3 lives in the worker
+  actions[7] = Number.NaN; // env 3 lives in worker 1
   assert.throws(
     () => vector.step(actions),
     (error: unknown) =>
@@ -59,11 +63,15 @@ test("a bad action in a worker surfaces as the env's InvalidActionError with its
       error.message.startsWith("TestWalkEnv: invalid action: element 1 is NaN") &&
       error.message.includes("[vector env: environment 3]") &&
       (error as { envIndex?: number }).envIndex === 3 &&
-      /worker thread 0/.test(error.stack ?? ""),
+      /worker thread 1/.test(error.stack ?? ""),
   );
   actions[7] = 0;
   vector.reset({ seed: 0 });
-  assert.equal(vector.step(actions).rewards.length, 4);
+  assert.equal(vector.step(actions).rewards.length, 4, "the vector env stays usable after an env's error");
+  await vector.close();
+  assert.equal(vector.liveWorkers, 0);
+  assert.throws(() => vector.step(actions), ClosedEnvironmentError);
+  await vector.close();
 });
 
 test("construction errors in a worker arrive typed: unknown id (with a suggestion) and invalid kwargs", async () => {
@@ -92,12 +100,12 @@ test("a worker that does not answer in time raises a VectorEnvError with diagnos
   assert.equal(vector.liveWorkers, 0, "close() terminates even a busy worker");
 });
 
-test("close() terminates every worker and later calls throw ClosedEnvironmentError", async () => {
-  const vector = await parallel(specs(4), { imports, numWorkers: 2 });
-  assert.equal(vector.liveWorkers, 2);
-  vector.reset({ seed: 1 });
+test("a worker whose env ends the thread (process.exit) is reported at once, not after the timeout", async () => {
+  const vector = await parallel(specs(2, { exitOnStep: true }), { imports, numWorkers: 1, useMainThread: false, timeoutMs: 30_000 });
+  vector.reset({ seed: 0 });
+  const started = performance.now();
+  assert.throws(() => vector.step(new Float32Array(4)), (error: unknown) => error instanceof VectorEnvError && /worker 0 \(environments 0–1\) exited during step\(\)/.test(error.message));
+  assert.ok(performance.now() - started < 5_000);
   await vector.close();
   assert.equal(vector.liveWorkers, 0);
-  assert.throws(() => vector.step(new Float32Array(8)), ClosedEnvironmentError);
-  await vector.close();
 });

@@ -24,6 +24,8 @@ const kwargsSchema = z.strictObject({
   discrete: z.boolean().default(false),
   /** Sleeps this long in every step (to test the parallel vector env's timeout). */
   sleepOnStepMs: z.number().int().nonnegative().default(0),
+  /** Ends its thread with process.exit in the first step (worker crash test; never in the main thread). */
+  exitOnStep: z.boolean().default(false),
 });
 type TestWalkKwargs = z.output<typeof kwargsSchema>;
 
@@ -76,6 +78,7 @@ export class TestWalkEnv extends MTEnvBase<Float32Array, Float32Array, Float32Ar
 
   protected stepEnv(action: Float32Array | number): [Float32Array, number, boolean, boolean, Info] {
     if (this.kwargs.sleepOnStepMs > 0) Atomics.wait(this.sleeper, 0, 0, this.kwargs.sleepOnStepMs);
+    if (this.kwargs.exitOnStep) process.exit(3);
     const rng = this.rng!;
     const [dx, dy] = typeof action === "number" ? DISCRETE_MOVES[action]! : [clip(action[0]!), clip(action[1]!)];
     this.position[0] = clip(this.position[0]! + 0.2 * dx + rng.normal(0, 0.05), 2);

@@ -80,6 +80,8 @@ export interface VectorEnv {
   readonly actionSpace: BatchedSpace;
   reset(options?: VectorResetOptions): VectorResetResult;
   step(actions: Float32Array): VectorStepResult;
+  /** Row `index` of the current observation buffers as single-space members ({ envObs, taskObs }). */
+  observationAt(index: number): MTObs<unknown, unknown>;
   /** Calls `method(...args)` on every environment and returns the results in env order. */
   call(method: string, ...args: unknown[]): unknown[];
   /** Releases the environments (and worker threads). Further calls throw ClosedEnvironmentError. */

@@ -1,6 +1,6 @@
 import { ClosedEnvironmentError, InvalidActionError, SpaceMismatchError, describeValue } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
-import type { Info, MTObservationSpace } from "../core/types.js";
+import type { Info, MTObs, MTObservationSpace } from "../core/types.js";
 import { DictSpace } from "../spaces/dict.js";
 import type { Space } from "../spaces/space.js";
 import type { AutoresetMode } from "./autoreset-mode.js";
@@ -76,7 +76,7 @@ export abstract class VectorEnvBase implements VectorEnv {
   }
 
   /** The rows of `buffers.envObs`/`taskObs` of env `index`, as single-space members. */
-  observationAt(index: number): { envObs: unknown; taskObs: unknown } {
+  observationAt(index: number): MTObs<unknown, unknown> {
     return {
       envObs: this.singleObservationSpace.spaces.envObs.unflatten(this.buffers.envObs, index * this.buffers.envObsSize),
       taskObs: this.singleObservationSpace.spaces.taskObs.unflatten(this.buffers.taskObs, index * this.buffers.taskObsSize),
