@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { Writable } from "node:stream";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, describe, test } from "node:test";
@@ -11,6 +12,7 @@ import { MetricsWriter } from "../run/metrics.js";
 import { createRunDir } from "../run/run-dir.js";
 import { parseArgs } from "./args.js";
 import { handleInterrupts } from "./interrupt.js";
+import { main } from "./main.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const BIN = "packages/mtrl/bin/mtrl.js";
@@ -27,95 +29,129 @@ function temporaryDir(): string {
 }
 
 /** Runs the CLI the way a newcomer does from the repository root: `node packages/mtrl/bin/mtrl.js ...`. */
-function mtrl(args: string[], cwd = REPO_ROOT): { status: number | null; stdout: string; stderr: string } {
+function mtrl(args: string[], cwd = REPO_ROOT): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const binPath = cwd === REPO_ROOT ? BIN : join(REPO_ROOT, BIN);
-  const result = spawnSync(process.execPath, [binPath, ...args], { cwd, encoding: "utf8", timeout: 30_000, env: { ...process.env, NO_COLOR: "1" } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
-describe("npx mtrl (spawned)", () => {
-  test("--help lists every command with examples and exits 0", () => {
-    const { status, stdout } = mtrl(["--help"]);
+/** Runs `main` in this process with captured output (for the cases that need no fresh process). */
+async function runMain(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const sink = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, callback) {
+        append(String(chunk));
+        callback();
+      },
+    });
+  const status = await main(args, { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)) });
+  return { status, stdout, stderr };
+}
+
+// Spawned like a newcomer would, in parallel to keep the suite fast (each start compiles with tsx).
+describe("npx mtrl (spawned)", { concurrency: true }, () => {
+  test("--help lists every command with examples and exits 0", async () => {
+    const { status, stdout } = await mtrl(["--help"]);
     assert.equal(status, 0);
     for (const command of ["train", "eval <run>", "report <run>", "list", "--resume <run>"]) assert.ok(stdout.includes(command), `help mentions ${command}`);
     assert.match(stdout, /npx mtrl train env=mt-pendulum agent=mtsac seed=3/);
   });
 
-  test("train --help explains overrides and Ctrl-C", () => {
-    const { status, stdout } = mtrl(["train", "--help"]);
-    assert.equal(status, 0);
-    assert.match(stdout, /group=option/);
-    assert.match(stdout, /key\.path=value/);
-    assert.match(stdout, /Ctrl-C saves a checkpoint/);
-  });
-
-  test("list shows the config groups, the components and the registered environments", () => {
-    const { status, stdout, stderr } = mtrl(["list"]);
+  test("list shows the config groups, the components and the registered environments", async () => {
+    const { status, stdout, stderr } = await mtrl(["list"]);
     assert.equal(status, 0, stderr);
     assert.match(stdout, /\* mt-pendulum\s+MT-Pendulum-v0, 4 tasks/);
-    assert.match(stdout, /\* mtsac/);
-    assert.match(stdout, /\* default/);
+    assert.match(stdout, /^    [* ] mtsac$/m);
+    assert.match(stdout, /^    [* ] default$/m);
+    assert.equal(stdout.match(/^    \* /gm)?.length, 3, "one default per group");
     assert.match(stdout, /agent\.encoder\.type\s+identity/);
     assert.match(stdout, /agent\.alpha\.type\s+per-task, shared/);
     assert.match(stdout, /experiment\.vectorEnv\s+sync, parallel/);
     assert.match(stdout, /MT-Pendulum-v0\s+\S/);
   });
 
-  test("a misspelt group option exits 2, suggests the right one and creates no run folder", () => {
+  test("a misspelt group option exits 2, suggests the right one and creates no run folder", async () => {
     const cwd = temporaryDir();
-    const { status, stdout, stderr } = mtrl(["train", "env=mt-pendelum"], cwd);
+    const { status, stdout, stderr } = await mtrl(["train", "env=mt-pendelum"], cwd);
     assert.equal(status, 2);
     assert.equal(stdout, "");
     assert.match(stderr, /^error: env=mt-pendelum: no such env option in .*env\/\. Available: mt-pendulum\. Did you mean: mt-pendulum\?/);
     assert.ok(!existsSync(join(cwd, "runs")));
   });
 
-  test("a bad override value exits 2 naming the path, the allowed values and a suggestion", () => {
-    const { status, stderr } = mtrl(["train", "agent.encoder.type=identiy"]);
+  test("a bad override value exits 2 naming the path, the allowed values and a suggestion", async () => {
+    const { status, stderr } = await mtrl(["train", "agent.encoder.type=identiy"]);
     assert.equal(status, 2);
     assert.ok(stderr.includes('agent.encoder.type: expected one of identity, got "identiy". Did you mean: identity?'), stderr);
     assert.ok(!stderr.includes("    at "), "no stack trace for a user error");
   });
+});
 
-  test("an unknown command or option gets a suggestion", () => {
-    const command = mtrl(["trian"]);
+describe("mtrl commands (in process)", () => {
+  test("train --help explains overrides and Ctrl-C", async () => {
+    const { status, stdout } = await runMain(["train", "--help"]);
+    assert.equal(status, 0);
+    assert.match(stdout, /group=option/);
+    assert.match(stdout, /key\.path=value/);
+    assert.match(stdout, /Ctrl-C saves a checkpoint/);
+  });
+
+  test("an unknown command or option gets a suggestion and exit code 2", async () => {
+    const command = await runMain(["trian"]);
     assert.equal(command.status, 2);
     assert.match(command.stderr, /Unknown command "trian"\. Did you mean: train\?/);
-    const option = mtrl(["train", "--resum", "x"]);
+    const option = await runMain(["train", "--resum", "x"]);
     assert.equal(option.status, 2);
     assert.match(option.stderr, /unknown option --resum\. Did you mean: --resume\?/);
   });
 
-  test("train --print-config prints the composed config as YAML without creating a run", () => {
-    const cwd = temporaryDir();
-    const { status, stdout } = mtrl(["train", "--print-config", "seed=3", "agent.alpha.type=shared"], cwd);
+  test("train --print-config prints the composed config as YAML", async () => {
+    const { status, stdout } = await runMain(["train", "--print-config", "seed=3", "agent.alpha.type=shared"]);
     assert.equal(status, 0);
+    assert.match(stdout, /^# Resolved config, composed from: env=\S+ agent=\S+ experiment=\S+ seed=3 agent\.alpha\.type=shared/);
     const printed = parse(stdout) as { experiment: { seed: number }; agent: { alpha: { type: string } } };
     assert.equal(printed.experiment.seed, 3);
     assert.equal(printed.agent.alpha.type, "shared");
-    assert.ok(!existsSync(join(cwd, "runs")));
   });
 
-  test("report regenerates report.html of a run given by name", () => {
-    const cwd = temporaryDir();
-    const run = createRunDir(join(cwd, "runs"), "mt-pendulum-mtsac-seed1");
+  test("train --resume refuses overrides", async () => {
+    const { status, stderr } = await runMain(["train", "--resume", "some-run", "seed=3"]);
+    assert.equal(status, 2);
+    assert.match(stderr, /overrides are not allowed \(got seed=3\)/);
+  });
+
+  test("report regenerates report.html of a run folder", async () => {
+    const run = createRunDir(join(temporaryDir(), "runs"), "mt-pendulum-mtsac-seed1");
     writeFileSync(run.config, "env: {}\n");
     const writer = MetricsWriter.open(run.metrics);
     writer.writeTrain(10, { "train/critic_loss": 1 });
     writer.writeEval(10, { "eval/return/task0": -900 });
     writer.close();
-    const { status, stdout, stderr } = mtrl(["report", "mt-pendulum-mtsac-seed1"], cwd);
+    const { status, stdout, stderr } = await runMain(["report", run.dir]);
     assert.equal(status, 0, stderr);
-    assert.match(stdout, /report: runs\/mt-pendulum-mtsac-seed1\/report\.html/);
+    assert.match(stdout, /report: .*mt-pendulum-mtsac-seed1\/report\.html/);
     assert.match(readFileSync(run.report, "utf8"), /"eval\/return"/);
   });
 
-  test("eval and report of an unknown run exit 2 and list the runs", () => {
-    const cwd = temporaryDir();
-    writeFileSync(createRunDir(join(cwd, "runs"), "mt-pendulum-mtsac-seed1").config, "env: {}\n");
-    const { status, stderr } = mtrl(["eval", "mt-pendulum-mtsac-seed2"], cwd);
-    assert.equal(status, 2);
-    assert.match(stderr, /No run "mt-pendulum-mtsac-seed2".*Did you mean: mt-pendulum-mtsac-seed1\?/);
+  test("eval and report of a missing run exit 2; a missing run argument is a usage error", async () => {
+    const missing = join(temporaryDir(), "runs", "nope");
+    for (const command of ["eval", "report"]) {
+      const { status, stderr } = await runMain([command, missing]);
+      assert.equal(status, 2);
+      assert.match(stderr, /^error: No run ".*nope"/);
+    }
+    const usage = await runMain(["eval"]);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /eval needs exactly one run/);
   });
 });
 

@@ -11,7 +11,7 @@ Usage:
   npx mtrl <command> --help                                help for one command
 
 Examples:
-  npx mtrl train                                   the defaults: env=mt-pendulum agent=mtsac experiment=default
+  npx mtrl train                                   the default option of each group (config/train.yaml)
   npx mtrl train env=mt-pendulum agent=mtsac seed=3
   npx mtrl train experiment=smoke agent.alpha.type=shared "agent.actor.hiddenSizes=[256,256]"
   npx mtrl train --print-config seed=3             show the composed config and exit
