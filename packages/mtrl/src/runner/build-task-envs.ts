@@ -1,9 +1,9 @@
-import { Box, ConfigError, Rng, findTaskSet, make, type RegisteredEnv } from "@mtrl/mtenv";
-import type { EnvConfig } from "../config/schema.js";
+import { AutoresetMode, Box, ConfigError, Rng, makeMultiTaskVectorEnv, type Space, type VectorEnv } from "@mtrl/mtenv";
+import type { EnvConfig, ExperimentConfig } from "../config/schema.js";
 
 /** The environments of a multi-task run: one per task, each set to its task. */
 export interface BuiltTaskEnvs {
-  readonly envs: RegisteredEnv[];
+  readonly vector: VectorEnv;
   /** The task state of each env (JSON-able, saved with the run). */
   readonly taskStates: unknown[];
   /** Names used in metrics keys: `eval/return/<name>`. */
@@ -11,32 +11,21 @@ export interface BuiltTaskEnvs {
 }
 
 /**
- * Makes `numTasks` copies of the configured environment and gives copy i task i. Environments
- * with a finite task set (`listTaskStates`) use its first `numTasks` entries in order; others
- * get `numTasks` tasks sampled from a task stream derived from the run seed.
+ * A vector env of `numTasks` copies of the configured environment, copy i on task i (the env's
+ * finite task set in order when it has one, else tasks sampled from a stream of the run seed),
+ * with autoreset disabled because TaskEnvs seeds every episode itself.
  */
-export function buildTaskEnvs(config: EnvConfig, seed: number, purpose: string): BuiltTaskEnvs {
-  const envs = Array.from({ length: config.numTasks }, () => make(config.id, { ...config.kwargs }));
-  const first = envs[0]!;
-  const taskRng = Rng.fromSeed(seed, "tasks");
-  const taskSet = findTaskSet(first);
-  let taskStates: unknown[];
-  if (taskSet !== undefined) {
-    if (taskSet.length < config.numTasks) {
-      throw new ConfigError(
-        `env.numTasks is ${config.numTasks} but ${config.id} has ${taskSet.length} tasks with these kwargs. Set env.numTasks=${taskSet.length} or fewer.`,
-      );
-    }
-    taskStates = taskSet.slice(0, config.numTasks);
-  } else {
-    first.seedTask(taskRng.nextUint32());
-    taskStates = Array.from({ length: config.numTasks }, () => first.sampleTaskState());
-  }
-  envs.forEach((env, i) => {
-    env.seedTask(taskRng.stream(`${purpose}/env${i}`).nextUint32());
-    env.setTaskState(taskStates[i]);
+export async function buildTaskEnvs(env: EnvConfig, experiment: ExperimentConfig, purpose: "train" | "eval"): Promise<BuiltTaskEnvs> {
+  const vector = await makeMultiTaskVectorEnv({
+    id: env.id,
+    kwargs: { ...env.kwargs },
+    numTasks: env.numTasks,
+    mode: experiment.vectorEnv,
+    seed: Rng.fromSeed(experiment.seed, `tasks/${purpose}`).nextUint32(),
+    autoresetMode: AutoresetMode.Disabled,
   });
-  return { envs, taskStates, taskNames: taskStates.map((_, i) => `task${i}`) };
+  const taskStates = vector.call("getTaskState");
+  return { vector, taskStates, taskNames: taskStates.map((_, i) => `task${i}`) };
 }
 
 /** Maps actions in [-1, 1] to the env's Box bounds. */
@@ -47,8 +36,7 @@ export interface ActionScaler {
 }
 
 /** The action scaler for a bounded Box action space; anything else is a ConfigError. */
-export function actionScalerFor(env: RegisteredEnv, agentName: string, envId: string): ActionScaler {
-  const space = env.actionSpace;
+export function actionScalerFor(space: Space<unknown>, agentName: string, envId: string): ActionScaler {
   if (!(space instanceof Box) || !space.isBounded()) {
     throw new ConfigError(
       `${agentName} needs a bounded continuous (Box) action space, but ${envId} has ${space.toString()}. Pick a continuous env such as env=mt-pendulum.`,

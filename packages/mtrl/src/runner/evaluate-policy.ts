@@ -1,4 +1,4 @@
-import { MTError, type RegisteredEnv } from "@mtrl/mtenv";
+import { MTError, type VectorEnv } from "@mtrl/mtenv";
 import type { MultiTaskAgent } from "../agents/agent.js";
 import type { ActionScaler } from "./build-task-envs.js";
 import { TaskEnvs } from "./task-envs.js";
@@ -19,12 +19,12 @@ export interface PolicyEvaluation {
  */
 export function evaluatePolicy(
   agent: MultiTaskAgent,
-  envs: readonly RegisteredEnv[],
+  vector: VectorEnv,
   taskNames: readonly string[],
   scaler: ActionScaler,
   options: { readonly seed: number; readonly step: number; readonly episodes: number; readonly signal?: AbortSignal },
 ): PolicyEvaluation {
-  const taskEnvs = new TaskEnvs(envs, options.seed, `eval/step${options.step}`);
+  const taskEnvs = new TaskEnvs(vector, options.seed, `eval/step${options.step}`);
   const count = taskEnvs.numEnvs;
   const taskIndices = Int32Array.from({ length: count }, (_, i) => i);
   const agentActions = new Float32Array(count * scaler.actionSize);

@@ -37,17 +37,17 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   if (saved === undefined) throw new ConfigError(`${paths.dir} has no checkpoint to evaluate yet; train it first (checkpoints come every experiment.checkpointEvery steps).`);
   const episodes = options.episodes ?? config.experiment.evalEpisodes;
   if (!Number.isInteger(episodes) || episodes <= 0) throw new ConfigError(`episodes must be a positive integer, got ${episodes}.`);
-  const evaluation = buildTaskEnvs(config.env, config.experiment.seed, "eval");
+  const evaluation = await buildTaskEnvs(config.env, config.experiment, "eval");
   try {
-    const scaler = actionScalerFor(evaluation.envs[0]!, "MT-SAC", config.env.id);
-    const observationSize = evaluation.envs[0]!.observationSpace.spaces.envObs.flatSize;
-    const dimensions = { observationSize, actionSize: scaler.actionSize, numTasks: evaluation.envs.length };
+    const scaler = actionScalerFor(evaluation.vector.singleActionSpace, "MT-SAC", config.env.id);
+    const observationSize = evaluation.vector.singleObservationSpace.spaces.envObs.flatSize;
+    const dimensions = { observationSize, actionSize: scaler.actionSize, numTasks: evaluation.vector.numEnvs };
     const agent = new MTSACAgent(config.agent, dimensions, options.kernels ?? (await loadKernels()), config.experiment.seed);
     agent.setState(saved.agent);
     const step = saved.trainer.step;
-    const result = evaluatePolicy(agent, evaluation.envs, evaluation.taskNames, scaler, { seed: config.experiment.seed, step, episodes, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    const result = evaluatePolicy(agent, evaluation.vector, evaluation.taskNames, scaler, { seed: config.experiment.seed, step, episodes, ...(options.signal === undefined ? {} : { signal: options.signal }) });
     return { step, ...result };
   } finally {
-    for (const env of evaluation.envs) env.close();
+    await evaluation.vector.close();
   }
 }

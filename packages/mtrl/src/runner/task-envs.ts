@@ -1,4 +1,4 @@
-import { Rng, SpaceMismatchError, type Info, type RegisteredEnv, type Space } from "@mtrl/mtenv";
+import { Rng, SpaceMismatchError, type VectorEnv } from "@mtrl/mtenv";
 
 /** What is needed to rebuild the exact position of every env after a restart. */
 export interface TaskEnvsState {
@@ -9,17 +9,17 @@ export interface TaskEnvsState {
 }
 
 /**
- * One environment per task, stepped together — the MT10 pattern — with a property the trainer
- * needs for exact resumption: every episode is reset with a seed derived from (run seed, stream,
- * env, episode index). An env's position is therefore fully described by its episode index and the
- * actions taken since that episode began, so a checkpoint stores those few numbers instead of
- * physics internals, and `restore` replays them. This works for any deterministic env.
+ * The trainer's view of a multi-task vector env (one env per task, sync or worker threads, with
+ * autoreset disabled) that adds what exact resumption needs: every episode is reset with a seed
+ * derived from (run seed, stream, env, episode index). An env's position is then fully described
+ * by its episode index and the actions taken since that episode began, so a checkpoint stores
+ * those few numbers instead of physics internals, and `restore` replays them. This works for any
+ * deterministic env, in either vector mode.
  */
 export class TaskEnvs {
   readonly numEnvs: number;
   readonly observationSize: number;
   readonly actionSize: number;
-  readonly actionSpace: Space<unknown>;
   /** Current observation of every env, [numEnvs × observationSize]. */
   readonly observations: Float32Array;
   /** After `step`: the true next observation (the final one where an episode ended). */
@@ -34,24 +34,20 @@ export class TaskEnvs {
   private readonly episodeIndices: number[];
   private readonly actionsInEpisode: number[][];
   private readonly seedRoot: Rng;
+  private readonly resetMask: Uint8Array;
+  private readonly resetSeeds: number[];
 
   constructor(
-    readonly envs: readonly RegisteredEnv[],
+    readonly vector: VectorEnv,
     runSeed: number,
     stream: string,
   ) {
-    if (envs.length === 0) throw new SpaceMismatchError("TaskEnvs needs at least one environment, got none.");
-    const first = envs[0]!;
-    this.actionSpace = first.actionSpace;
-    const observationSpace = first.observationSpace.spaces.envObs;
-    envs.forEach((env, i) => {
-      if (!env.actionSpace.equals(this.actionSpace) || !env.observationSpace.spaces.envObs.equals(observationSpace)) {
-        throw new SpaceMismatchError(`Task env ${i} has other spaces than task env 0; every task of a multi-task run must share action and observation spaces.`);
-      }
-    });
-    this.numEnvs = envs.length;
-    this.observationSize = observationSpace.flatSize;
-    this.actionSize = this.actionSpace.flatSize;
+    if (vector.autoresetMode !== "disabled") {
+      throw new SpaceMismatchError(`TaskEnvs resets episodes itself: build the vector env with AutoresetMode.Disabled, got "${vector.autoresetMode}".`);
+    }
+    this.numEnvs = vector.numEnvs;
+    this.observationSize = vector.singleObservationSpace.spaces.envObs.flatSize;
+    this.actionSize = vector.singleActionSpace.flatSize;
     this.observations = new Float32Array(this.numEnvs * this.observationSize);
     this.nextObservations = new Float32Array(this.numEnvs * this.observationSize);
     this.rewards = new Float64Array(this.numEnvs);
@@ -61,23 +57,45 @@ export class TaskEnvs {
     this.episodeIndices = new Array<number>(this.numEnvs).fill(0);
     this.actionsInEpisode = Array.from({ length: this.numEnvs }, () => []);
     this.seedRoot = Rng.fromSeed(runSeed, `task-envs/${stream}`);
+    this.resetMask = new Uint8Array(this.numEnvs);
+    this.resetSeeds = new Array<number>(this.numEnvs).fill(0);
   }
 
   /** Starts episode 0 of every env. */
   resetAll(): void {
-    for (let i = 0; i < this.numEnvs; i++) {
-      this.episodeIndices[i] = 0;
-      this.startEpisode(i);
-    }
+    this.episodeIndices.fill(0);
+    this.resetMask.fill(1);
+    this.resetMasked();
   }
 
   /**
-   * Steps every env with its row of `actions` ([numEnvs × actionSize]). Ended episodes are
-   * reset at once: `observations` then holds the new episode's first observation while
-   * `nextObservations` keeps the true final one, which is what the replay buffer must store.
+   * Steps every env with its row of `actions` ([numEnvs × actionSize], in the env's own units).
+   * Ended episodes are reset at once: `observations` then holds the new episode's first
+   * observation while `nextObservations` keeps the true final one, which replay must store.
    */
   step(actions: Float32Array): void {
-    for (let i = 0; i < this.numEnvs; i++) this.stepOne(i, actions.subarray(i * this.actionSize, (i + 1) * this.actionSize));
+    const result = this.vector.step(actions);
+    this.nextObservations.set(result.envObs);
+    this.rewards.set(result.rewards);
+    this.terminated.set(result.terminated);
+    this.truncated.set(result.truncated);
+    this.resetMask.fill(0);
+    let anyEnded = false;
+    for (let i = 0; i < this.numEnvs; i++) {
+      const success = result.infos[i]?.success;
+      this.successes[i] = success === true ? 1 : 0;
+      if (success !== undefined) this.reportsSuccess = true;
+      if (result.terminated[i] === 1 || result.truncated[i] === 1) {
+        this.episodeIndices[i] = this.episodeIndices[i]! + 1;
+        this.resetMask[i] = 1;
+        anyEnded = true;
+      } else {
+        const recorded = this.actionsInEpisode[i]!;
+        for (let j = 0; j < this.actionSize; j++) recorded.push(actions[i * this.actionSize + j]!);
+      }
+    }
+    if (anyEnded) this.resetMasked();
+    else this.observations.set(result.envObs);
   }
 
   /** Episode indices and in-episode actions: everything `restore` needs. */
@@ -85,64 +103,57 @@ export class TaskEnvs {
     return { episodeIndices: [...this.episodeIndices], actionsInEpisode: this.actionsInEpisode.map((actions) => [...actions]) };
   }
 
-  /** Brings every env back to the position saved by `getState` by replaying its episode. */
+  /**
+   * Brings every env back to the position saved by `getState` by replaying its episode. The
+   * vector env steps all envs together, so replays are aligned at their ends: an env with k of
+   * the longest K recorded actions starts its episode at step K − k and is driven with
+   * placeholder actions before that (whatever they do is undone by its reset).
+   */
   restore(state: TaskEnvsState): void {
-    for (let i = 0; i < this.numEnvs; i++) {
-      this.episodeIndices[i] = state.episodeIndices[i]!;
-      this.startEpisode(i);
-      const actions = state.actionsInEpisode[i]!;
-      for (let start = 0; start < actions.length; start += this.actionSize) {
-        const action = Float32Array.from(actions.slice(start, start + this.actionSize));
-        const [observation, , terminated, truncated] = this.envs[i]!.step(this.toEnvAction(action));
-        this.lastObservations[i] = observation;
-        if (terminated || truncated) throw new SpaceMismatchError(`Replaying task env ${i} ended its episode early: the environment is not deterministic under its seed, so this run cannot be resumed exactly.`);
-        this.actionsInEpisode[i]!.push(...action);
+    const lengths = state.actionsInEpisode.map((actions) => actions.length / this.actionSize);
+    const longest = Math.max(0, ...lengths);
+    const starts = lengths.map((length) => longest - length);
+    const longestEnv = lengths.indexOf(longest);
+    state.episodeIndices.forEach((episode, i) => (this.episodeIndices[i] = episode));
+    // Every env starts its saved episode; those whose replay starts later are reset again then.
+    this.resetMask.fill(1);
+    this.resetMasked();
+    const actions = new Float32Array(this.numEnvs * this.actionSize);
+    for (let t = 0; t < longest; t++) {
+      for (let i = 0; i < this.numEnvs; i++) {
+        const recorded = t >= starts[i]! ? state.actionsInEpisode[i]! : state.actionsInEpisode[longestEnv]!;
+        const at = (t >= starts[i]! ? t - starts[i]! : t) * this.actionSize;
+        for (let j = 0; j < this.actionSize; j++) actions[i * this.actionSize + j] = recorded[at + j]!;
       }
-      this.writeObservation(this.observations, i, this.lastObservations[i]);
+      const result = this.vector.step(actions);
+      this.resetMask.fill(0);
+      for (let i = 0; i < this.numEnvs; i++) {
+        const ended = result.terminated[i] === 1 || result.truncated[i] === 1;
+        const replaying = t >= starts[i]!;
+        if (ended && replaying) {
+          throw new SpaceMismatchError(`Replaying task env ${i} ended its episode early: the environment is not deterministic under its seed, so this run cannot be resumed exactly.`);
+        }
+        // A placeholder that ended its episode, or an env whose real episode starts next step.
+        if (ended || starts[i] === t + 1) this.resetMask[i] = 1;
+      }
+      if (this.resetMask.some((flag) => flag === 1)) this.resetMasked();
+      else this.observations.set(result.envObs);
     }
+    this.actionsInEpisode.forEach((_, i) => (this.actionsInEpisode[i] = [...state.actionsInEpisode[i]!]));
   }
 
-  close(): void {
-    for (const env of this.envs) env.close();
+  close(): Promise<void> {
+    return this.vector.close();
   }
 
-  private readonly lastObservations: unknown[] = [];
-
-  private stepOne(i: number, action: Float32Array): void {
-    const env = this.envs[i]!;
-    const [observation, reward, terminated, truncated, info] = env.step(this.toEnvAction(action));
-    this.rewards[i] = reward;
-    this.terminated[i] = terminated ? 1 : 0;
-    this.truncated[i] = truncated ? 1 : 0;
-    const success = (info as Info).success;
-    this.successes[i] = success === true ? 1 : 0;
-    if (success !== undefined) this.reportsSuccess = true;
-    this.writeObservation(this.nextObservations, i, observation);
-    if (terminated || truncated) {
-      this.episodeIndices[i] = this.episodeIndices[i]! + 1;
-      this.startEpisode(i);
-    } else {
-      this.actionsInEpisode[i]!.push(...action);
-      this.lastObservations[i] = observation;
-      this.writeObservation(this.observations, i, observation);
+  /** Resets the envs flagged in `resetMask`, each with the seed of its current episode index. */
+  private resetMasked(): void {
+    for (let i = 0; i < this.numEnvs; i++) {
+      if (this.resetMask[i] !== 1) continue;
+      this.resetSeeds[i] = this.seedRoot.stream(`env${i}/episode${this.episodeIndices[i]}`).nextUint32();
+      this.actionsInEpisode[i] = [];
     }
-  }
-
-  private startEpisode(i: number): void {
-    this.actionsInEpisode[i] = [];
-    const seed = this.seedRoot.stream(`env${i}/episode${this.episodeIndices[i]}`).nextUint32();
-    const [observation] = this.envs[i]!.reset({ seed });
-    this.lastObservations[i] = observation;
-    this.writeObservation(this.observations, i, observation);
-  }
-
-  private writeObservation(target: Float32Array, i: number, observation: unknown): void {
-    const envObs = (observation as { envObs: unknown }).envObs;
-    this.envs[i]!.observationSpace.spaces.envObs.flattenInto(envObs, target, i * this.observationSize);
-  }
-
-  /** Continuous actions pass through; a Discrete space gets the integer the agent chose. */
-  private toEnvAction(action: Float32Array): unknown {
-    return this.actionSpace.unflatten(action, 0);
+    const result = this.vector.reset({ seed: this.resetSeeds, mask: this.resetMask });
+    this.observations.set(result.envObs);
   }
 }

@@ -55,10 +55,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const paths = runPaths(options.runDir);
   const seed = experiment.seed;
 
-  const training = buildTaskEnvs(envConfig, seed, "train");
-  const evaluation = buildTaskEnvs(envConfig, seed, "eval");
-  const scaler = actionScalerFor(training.envs[0]!, "MT-SAC", envConfig.id);
-  const taskEnvs = new TaskEnvs(training.envs, seed, "train");
+  const training = await buildTaskEnvs(envConfig, experiment, "train");
+  const evaluation = await buildTaskEnvs(envConfig, experiment, "eval");
+  const scaler = actionScalerFor(training.vector.singleActionSpace, "MT-SAC", envConfig.id);
+  const taskEnvs = new TaskEnvs(training.vector, seed, "train");
   const numTasks = taskEnvs.numEnvs;
   const dimensions = { observationSize: taskEnvs.observationSize, actionSize: scaler.actionSize, numTasks };
   const agent = new MTSACAgent(agentConfig, dimensions, kernels, seed);
@@ -137,11 +137,13 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
 
     if (step % experiment.logEvery === 0) metrics.writeTrain(step, accumulated.flush());
     if (step % experiment.evalEvery === 0 || step === experiment.totalSteps) {
-      finalEval = evaluatePolicy(agent, evaluation.envs, evaluation.taskNames, scaler, { seed, step, episodes: experiment.evalEpisodes });
+      finalEval = evaluatePolicy(agent, evaluation.vector, evaluation.taskNames, scaler, { seed, step, episodes: experiment.evalEpisodes });
       metrics.writeEval(step, { ...finalEval.metrics, "eval/mean_return": finalEval.meanReturn, ...(finalEval.meanSuccess === null ? {} : { "eval/mean_success": finalEval.meanSuccess }) });
       options.onProgress?.({ kind: "eval", step, meanReturn: finalEval.meanReturn, meanSuccess: finalEval.meanSuccess });
     }
     options.onProgress?.({ kind: "step", step });
+    // Let the event loop deliver signals (Ctrl-C) and timers; a tight loop would swallow them.
+    await new Promise<void>((resume) => setImmediate(resume));
     if (options.signal?.aborted === true) {
       stopped = true;
       break;
@@ -150,8 +152,8 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   }
   if (stopped) save();
   metrics.close();
-  taskEnvs.close();
-  for (const env of evaluation.envs) env.close();
+  await taskEnvs.close();
+  await evaluation.vector.close();
   options.onProgress?.({ kind: "end", step, stopped });
   const seconds = (performance.now() - started) / 1000;
   return {
