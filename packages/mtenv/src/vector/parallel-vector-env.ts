@@ -53,6 +53,12 @@ export interface ParallelVectorEnvOptions extends VectorEnvOptions {
   readonly timeoutMs?: number;
   /** Longest wait for the workers to build their envs. Default 120 000 ms. */
   readonly startupTimeoutMs?: number;
+  /**
+   * How long a waiting thread polls before it sleeps, in Atomics.load polls (20 000 ≈ tens of
+   * µs). Default 20 000 when there are no more threads than cores, else 0. Tuning knob for
+   * benchmarks; results never depend on it.
+   */
+  readonly spinPolls?: number;
 }
 
 /** One worker thread and its share [start, start + count) of the environments. */
@@ -70,10 +76,12 @@ interface WorkerHandle {
 
 const BOOTSTRAP = new URL("./worker-bootstrap.js", import.meta.url);
 /**
- * Polls of a worker's done word (a few µs) before sleeping in Atomics.wait. A futex wake-up costs
- * tens of µs, which dominates cheap envs; longer spins starve the workers when cores are shared.
+ * Default polls of a control word before sleeping in Atomics.wait (a few tens of µs). A futex
+ * wake-up costs tens of µs, which dominates cheap envs, so both sides spin briefly — but only when
+ * every thread has a core: spinning threads that share a core starve each other (measured: 2
+ * workers + this thread on 2 cores ran a cheap env ~10× slower with spinning than without).
  */
-const SPIN_POLLS = 1000;
+const DEFAULT_SPIN_POLLS = 20_000;
 
 /**
  * Steps its environments in worker threads, several envs per thread, one thread per core by
@@ -88,13 +96,14 @@ const SPIN_POLLS = 1000;
 export class ParallelVectorEnv extends VectorEnvBase {
   private readonly control: Int32Array;
   private readonly timeoutMs: number;
+  private readonly spinPolls: number;
   /** Set after a timeout or crash: the workers' state is unknown, only close() remains. */
   private broken: string | undefined;
 
   private constructor(
     spaces: EnvSpaces,
     buffers: VectorBuffers,
-    options: { autoresetMode: AutoresetMode; timeoutMs: number },
+    options: { autoresetMode: AutoresetMode; timeoutMs: number; spinPolls: number },
     control: SharedArrayBuffer,
     /** The calling thread's share, if it has one (always envs 0..). */
     private readonly local: EnvBatchRunner | undefined,
@@ -103,6 +112,7 @@ export class ParallelVectorEnv extends VectorEnvBase {
     super(spaces.observationSpace, spaces.actionSpace, buffers, options.autoresetMode);
     this.control = new Int32Array(control);
     this.timeoutMs = options.timeoutMs;
+    this.spinPolls = options.spinPolls;
   }
 
   static async create(specs: readonly VectorEnvSpec[], options: ParallelVectorEnvOptions = {}): Promise<ParallelVectorEnv> {
@@ -121,6 +131,8 @@ export class ParallelVectorEnv extends VectorEnvBase {
     const imports = (options.imports ?? []).map(toImportable);
 
     const threads = Math.min(specs.length, requested + (useMainThread ? 1 : 0));
+    const spinPolls = options.spinPolls ?? (threads + (useMainThread ? 0 : 1) <= availableParallelism() ? DEFAULT_SPIN_POLLS : 0);
+    if (!Number.isInteger(spinPolls) || spinPolls < 0) throw new ConfigError(`ParallelVectorEnv spinPolls must be an integer >= 0, got ${spinPolls}.`);
     const shares = splitEvenly(specs.length, threads);
     const localShare = useMainThread ? shares.shift() : undefined;
     const control = new SharedArrayBuffer(Math.max(shares.length, 1) * CONTROL_STRIDE * Int32Array.BYTES_PER_ELEMENT);
@@ -130,7 +142,7 @@ export class ParallelVectorEnv extends VectorEnvBase {
       // Workers build their envs while this thread builds its own.
       const ready = shares.map(({ start, count }, index) => {
         const { port1, port2 } = new MessageChannel();
-        const init: WorkerInit = { workerIndex: index, start, specs: specs.slice(start, start + count), imports, autoresetMode, control, port: port2 };
+        const init: WorkerInit = { workerIndex: index, start, specs: specs.slice(start, start + count), imports, autoresetMode, control, port: port2, spinPolls };
         const worker = new Worker(BOOTSTRAP, { workerData: init, transferList: [port2], execArgv: [] });
         const handle: WorkerHandle = { index, worker, port: port1, start, count, seq: 0, exited: false, exitCode: undefined };
         worker.on("exit", (code) => {
@@ -186,7 +198,7 @@ export class ParallelVectorEnv extends VectorEnvBase {
         handle.port.unref();
       }
       const local = localEnvs.length > 0 ? new EnvBatchRunner(localEnvs, 0, buffers, autoresetMode) : undefined;
-      return new ParallelVectorEnv(first.spaces, buffers, { autoresetMode, timeoutMs }, control, local, handles);
+      return new ParallelVectorEnv(first.spaces, buffers, { autoresetMode, timeoutMs, spinPolls }, control, local, handles);
     } catch (error) {
       for (const env of localEnvs) env.close();
       await Promise.all(handles.map((handle) => terminate(handle)));
@@ -301,7 +313,7 @@ export class ParallelVectorEnv extends VectorEnvBase {
   private waitForWorker(handle: WorkerHandle, what: string, deadline: number, timeoutMs: number): void {
     const { control } = this;
     const base = handle.index * CONTROL_STRIDE;
-    for (let poll = 0; poll < SPIN_POLLS; poll++) {
+    for (let poll = 0; poll < this.spinPolls; poll++) {
       if (Atomics.load(control, base + DONE_SEQ) === handle.seq) return;
     }
     for (;;) {

@@ -33,11 +33,7 @@ const control = new Int32Array(init.control);
 const base = init.workerIndex * CONTROL_STRIDE;
 /** How long one Atomics.wait sleeps before re-checking; only bounds how stale a wake-up can be. */
 const IDLE_WAIT_MS = 1000;
-/**
- * Polls of the command word (a few µs) before sleeping: in a tight stepping loop the next command
- * comes sooner than a futex wake-up; while the trainer does other work the worker sleeps.
- */
-const SPIN_POLLS = 2000;
+
 
 const runner = await start();
 if (runner !== undefined) serve(runner);
@@ -105,7 +101,9 @@ function serve(runner: EnvBatchRunner): void {
 }
 
 function waitForCommand(seen: number): number {
-  for (let poll = 0; poll < SPIN_POLLS; poll++) {
+  // In a stepping loop the next command comes sooner than a futex wake-up; while the trainer does
+  // other work the worker soon sleeps.
+  for (let poll = 0; poll < init.spinPolls; poll++) {
     const current = Atomics.load(control, base + COMMAND_SEQ);
     if (current !== seen) return current;
   }

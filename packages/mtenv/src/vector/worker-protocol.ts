@@ -53,6 +53,8 @@ export interface WorkerInit {
   readonly control: SharedArrayBuffer;
   /** Carries CommandPayloads in and WorkerReplies out, both read with receiveMessageOnPort. */
   readonly port: MessagePort;
+  /** Polls of the command word before sleeping (see ParallelVectorEnvOptions.spinPolls). */
+  readonly spinPolls: number;
 }
 
 /**
