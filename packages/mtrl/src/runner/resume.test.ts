@@ -56,7 +56,7 @@ function finalWeights(runDir: string): Buffer {
   return readFileSync(join(runDir, "checkpoints", "step-00000090", "agent.safetensors"));
 }
 
-test("the same command twice gives identical metrics.jsonl and weight bytes; a SIGKILLed run resumed matches both", { timeout: 240_000 }, async () => {
+test("the same command twice gives identical metrics.jsonl and weight bytes; SIGKILLed or Ctrl-C-stopped runs resumed match both", { timeout: 240_000 }, async () => {
   const runsDir = mkdtempSync(join(tmpdir(), "mtrl-resume-"));
   try {
     runToEnd(tinyRunArgs(runsDir, "first"));
@@ -76,6 +76,18 @@ test("the same command twice gives identical metrics.jsonl and weight bytes; a S
       assert.ok(readFileSync(join(runDir, "metrics.jsonl")).equals(readFileSync(join(first, "metrics.jsonl"))), `metrics.jsonl of ${name} differs after resume`);
       assert.ok(finalWeights(runDir).equals(finalWeights(first)), `final weights of ${name} differ after resume`);
     }
+
+    // Ctrl-C: the first SIGINT saves a checkpoint at the end of the step and exits with 130.
+    const interruptedDir = join(runsDir, "interrupted");
+    const child = spawn(process.execPath, [cli, ...tinyRunArgs(runsDir, "interrupted")], { stdio: "ignore", env: { ...process.env, MTRL_BACKEND: "js" } });
+    const exitCode = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    while (!existsSync(join(interruptedDir, "checkpoints", "latest.json"))) await new Promise((wait) => setTimeout(wait, 5));
+    child.kill("SIGINT");
+    assert.equal(await exitCode, 130, "Ctrl-C should stop the run with exit code 130");
+    const stoppedAt = (JSON.parse(readFileSync(join(interruptedDir, "checkpoints", "latest.json"), "utf8")) as { step: number }).step;
+    assert.ok(stoppedAt < 90, `Ctrl-C should stop the run before its end, it reached step ${stoppedAt}`);
+    runToEnd(["train", "--resume", interruptedDir]);
+    assert.ok(finalWeights(interruptedDir).equals(finalWeights(first)), "final weights differ after Ctrl-C and resume");
   } finally {
     rmSync(runsDir, { recursive: true, force: true });
   }
