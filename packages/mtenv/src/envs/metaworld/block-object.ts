@@ -1,0 +1,125 @@
+import type { MujocoSimulation } from "../mujoco/simulation.js";
+import { Observation } from "./observation-layout.js";
+import { distance3, linearTolerance, longTailTolerance } from "./reward-shaping.js";
+import type { Vec3 } from "./reward-shaping.js";
+import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "./scene-access.js";
+import { SceneColors, vec } from "./scene.js";
+import type { ExpertPolicy, TaskConfiguration } from "./task.js";
+
+/**
+ * The free block used by reach, push and pick-place (the reference's puck), and the translucent
+ * goal marker; plus the grasp scoring and the scripted pick-and-carry shared by those tasks.
+ */
+
+/** Half the block's edge: a 4 cm cube resting with its centre at z = 0.02. */
+export const BLOCK_HALF_SIZE = 0.02;
+/** The block's object range (the reference's puck range) and its resting height. */
+export const BLOCK_LOW: Vec3 = [-0.1, 0.6, 0.02];
+export const BLOCK_HIGH: Vec3 = [0.1, 0.7, 0.02];
+
+/** MJCF of the block and a goal marker (a mocap body, so each configuration can move it). */
+export function blockWorldbody(): string {
+  return `    <body name="block" pos="0 0.6 ${BLOCK_HALF_SIZE}">
+      <freejoint name="block"/>
+      <geom name="block" type="box" class="freeObject" size="${vec(BLOCK_HALF_SIZE, BLOCK_HALF_SIZE, BLOCK_HALF_SIZE)}" mass="0.05" rgba="${SceneColors.object}"/>
+    </body>
+    <body name="goal_marker" mocap="true" pos="0 0.85 0.1">
+      <geom name="goal_marker" type="sphere" class="decor" size="0.018" rgba="${SceneColors.goal}"/>
+    </body>`;
+}
+
+/** The block and goal marker of one simulation. */
+export class BlockScene {
+  private readonly block: FreeJoint;
+  private readonly goalSlot: number;
+  constructor(private readonly simulation: MujocoSimulation) {
+    this.block = new FreeJoint(simulation, "block");
+    this.goalSlot = mocapSlot(simulation, "goal_marker");
+  }
+  reset(configuration: TaskConfiguration): void {
+    this.block.place(configuration.object);
+    placeMocap(this.simulation, this.goalSlot, configuration.goal);
+  }
+  observeObjects(out: Float32Array, offset: number): void {
+    this.block.observe(out, offset);
+    clearObjectSlot(out, offset + 7);
+  }
+}
+
+/**
+ * How firmly the gripper holds the block, in [0, 1]: the TCP near the block centre (long-tail in
+ * the distance, the margin being the starting distance) combined with the fingers closed onto
+ * it (opening at most the block's width).
+ */
+export function graspScore(observation: Float32Array, initial: Float32Array): number {
+  const reach = longTailTolerance(
+    distance3(observation, Observation.hand, observation, Observation.object1Position),
+    0.01,
+    distance3(initial, Observation.hand, initial, Observation.object1Position),
+  );
+  const opening = observation[Observation.gripperOpening]!;
+  // Closed onto a 4 cm block reads 0.4; fully open reads 1.
+  const closed = linearTolerance(opening, 0.45, 0.55);
+  return reach * (0.5 + 0.5 * closed);
+}
+
+/** True when the TCP is within `radius` of the block and the fingers are at most block-wide. */
+export function isHoldingBlock(observation: Float32Array, radius = 0.02): boolean {
+  return (
+    distance3(observation, Observation.hand, observation, Observation.object1Position) < radius &&
+    observation[Observation.gripperOpening]! < 0.47
+  );
+}
+
+/** Proportional gain of the scripted experts: full speed when 10 cm or more from the target. */
+export const EXPERT_GAIN = 10;
+
+/** Writes a P-controller action towards `target` with gripper effort `grip`. */
+export function moveTowards(observation: Float32Array, target: Vec3, grip: number, action: Float32Array, gain = EXPERT_GAIN): void {
+  for (let axis = 0; axis < 3; axis++) {
+    const error = target[axis]! - observation[Observation.hand + axis]!;
+    action[axis] = Math.max(-1, Math.min(1, error * gain));
+  }
+  action[3] = grip;
+}
+
+type PickPhase = "approach" | "descend" | "close" | "carry";
+
+/**
+ * Scripted pick-and-carry: hover above the block, descend with the fingers open, close, then
+ * carry it to `carryTarget(observation)`. Re-approaches if the block slips out.
+ */
+export function pickAndCarryExpert(carryTarget: (observation: Float32Array) => Vec3): ExpertPolicy {
+  let phase: PickPhase = "approach";
+  let closingSteps = 0;
+  return {
+    act(observation, action) {
+      const hand: Vec3 = [observation[0]!, observation[1]!, observation[2]!];
+      const block: Vec3 = [observation[4]!, observation[5]!, observation[6]!];
+      const above: Vec3 = [block[0], block[1], block[2] + 0.08];
+      const horizontalError = Math.hypot(hand[0] - block[0], hand[1] - block[1]);
+      if (phase === "carry" && distance3(hand, 0, block, 0) > 0.04) phase = "approach";
+      if (phase === "approach" && horizontalError < 0.01 && Math.abs(hand[2] - above[2]) < 0.03) phase = "descend";
+      if (phase === "descend" && horizontalError > 0.03) phase = "approach";
+      if (phase === "descend" && Math.abs(hand[2] - block[2]) < 0.008) {
+        phase = "close";
+        closingSteps = 0;
+      }
+      if (phase === "close" && (closingSteps += 1) > 10) phase = "carry";
+      switch (phase) {
+        case "approach":
+          moveTowards(observation, above, -1, action);
+          break;
+        case "descend":
+          moveTowards(observation, block, -1, action);
+          break;
+        case "close":
+          moveTowards(observation, block, 1, action);
+          break;
+        case "carry":
+          moveTowards(observation, carryTarget(observation), 1, action);
+          break;
+      }
+    },
+  };
+}

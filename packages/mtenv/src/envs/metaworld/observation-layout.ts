@@ -1,0 +1,25 @@
+/**
+ * The 39-dimensional observation of the Meta-World v2 benchmark, as offsets into the vector:
+ *
+ *   [ 0.. 2] hand (tool centre point between the finger pads) xyz
+ *   [ 3    ] gripper opening: distance between the pads / 0.1, clipped to [0, 1]
+ *   [ 4.. 6] object 1 xyz      [ 7..10] object 1 quaternion (w, x, y, z)
+ *   [11..13] object 2 xyz      [14..17] object 2 quaternion            (unused slots are 0)
+ *   [18..35] the same 18 values one step earlier (at reset: a copy of the current frame)
+ *   [36..38] goal xyz
+ */
+export const Observation = {
+  size: 39,
+  frameSize: 18,
+  hand: 0,
+  gripperOpening: 3,
+  object1Position: 4,
+  object1Quaternion: 7,
+  object2Position: 11,
+  object2Quaternion: 14,
+  previousFrame: 18,
+  goal: 36,
+} as const;
+
+/** Distance between the finger pads that reads as a fully open gripper (opening 1). */
+export const OPENING_SCALE = 0.1;

@@ -1,0 +1,26 @@
+import { ConfigError, didYouMean } from "../../core/errors.js";
+import type { ManipulationTask } from "./task.js";
+import { pickPlaceTask } from "./tasks/pick-place.js";
+import { pushTask } from "./tasks/push.js";
+import { reachTask } from "./tasks/reach.js";
+
+/** The MT10 benchmark's tasks, in the reference's order (task index = position here). */
+export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
+  reachTask,
+  pushTask,
+  pickPlaceTask,
+]);
+
+/** Names of the MT10 tasks, in order. */
+export const MT10_TASK_NAMES: readonly string[] = Object.freeze(MT10_TASKS.map((task) => task.name));
+
+/** The task called `name`; a ConfigError listing the valid names (with "did you mean") otherwise. */
+export function taskByName(name: string): ManipulationTask {
+  const task = MT10_TASKS.find((candidate) => candidate.name === name);
+  if (task === undefined) {
+    throw new ConfigError(
+      `Unknown Meta-World task "${name}".${didYouMean(name, MT10_TASK_NAMES)} Valid tasks: ${MT10_TASK_NAMES.join(", ")}.`,
+    );
+  }
+  return task;
+}
