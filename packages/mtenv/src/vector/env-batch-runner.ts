@@ -100,11 +100,11 @@ export class EnvBatchRunner {
   call(method: string, args: readonly unknown[]): unknown[] {
     return this.envs.map((env, local) =>
       guard(this.start + local, () => {
-        const member = (env as unknown as Record<string, unknown>)[method];
-        if (typeof member !== "function") {
+        const [owner, member] = findMethod(env, method);
+        if (member === undefined) {
           throw new TypeError(`Environment has no method "${method}" (vector env call()). Check the spelling, e.g. "getTaskState".`);
         }
-        return (member as (...a: unknown[]) => unknown).apply(env, [...args]);
+        return member.apply(owner, [...args]);
       }),
     );
   }
@@ -118,6 +118,20 @@ export class EnvBatchRunner {
     this.envObsSpace.flattenInto(observation.envObs, final ? buffers.finalEnvObs : buffers.envObs, index * buffers.envObsSize);
     this.taskObsSpace.flattenInto(observation.taskObs, final ? buffers.finalTaskObs : buffers.taskObs, index * buffers.taskObsSize);
   }
+}
+
+/**
+ * `method` on `env` or, like Gymnasium's attribute forwarding, on the nearest wrapped env that has
+ * it (TimeLimit and other wrappers do not repeat their inner env's extra methods).
+ */
+function findMethod(env: unknown, method: string): [unknown, ((...args: unknown[]) => unknown) | undefined] {
+  let current = env;
+  for (let depth = 0; depth < 64 && typeof current === "object" && current !== null; depth++) {
+    const member = (current as Record<string, unknown>)[method];
+    if (typeof member === "function") return [current, member as (...args: unknown[]) => unknown];
+    current = (current as { env?: unknown }).env;
+  }
+  return [env, undefined];
 }
 
 /**

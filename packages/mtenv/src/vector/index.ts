@@ -1,6 +1,7 @@
 export { AutoresetMode, isAutoresetMode } from "./autoreset-mode.js";
 export { BatchedSpace, flatBounds } from "./batched-space.js";
 export { deriveEnvSeed } from "./seeding.js";
+export { DataCloneError } from "./clone.js";
 export { buildEnv } from "./build-env.js";
 export { importEnvModules, loadBuiltinEnvs } from "./env-modules.js";
 export { VectorEnvBase } from "./vector-env-base.js";

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { ClosedEnvironmentError, ConfigError, InvalidActionError, UnregisteredEnvError, VectorEnvError } from "../core/errors.js";
 import { AutoresetMode } from "./autoreset-mode.js";
+import { DataCloneError } from "./clone.js";
 import { ParallelVectorEnv } from "./parallel-vector-env.js";
 import { SyncVectorEnv } from "./sync-vector-env.js";
 import { TEST_ENV_ID, TEST_ENV_MODULE } from "./test-env.js";
@@ -68,6 +69,17 @@ test("a bad action in a worker surfaces as the env's InvalidActionError with its
   actions[7] = 0;
   vector.reset({ seed: 0 });
   assert.equal(vector.step(actions).rewards.length, 4, "the vector env stays usable after an env's error");
+  // Values that cannot cross threads are refused with a typed error, in either direction.
+  assert.throws(() => vector.call("setTaskState", () => 0), (error: unknown) => error instanceof DataCloneError && /call\(\) arguments/.test(error.message));
+  for (const useMainThread of [true, false]) {
+    // Same class and message whether the env ran in this thread or in a worker.
+    const target = useMainThread ? vector : await parallel(specs(2), { imports, numWorkers: 1, useMainThread });
+    assert.throws(
+      () => target.call("makeCallback"),
+      (error: unknown) => error instanceof DataCloneError && /^a call\(\) result cannot be sent between threads/.test(error.message),
+    );
+  }
+  assert.equal(vector.step(actions).rewards.length, 4, "and the workers keep serving");
   await vector.close();
   assert.equal(vector.liveWorkers, 0);
   assert.throws(() => vector.step(actions), ClosedEnvironmentError);

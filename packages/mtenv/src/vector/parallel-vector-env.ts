@@ -8,6 +8,7 @@ import type { Space } from "../spaces/space.js";
 import { type BufferSizes, type VectorBuffers, allocateBuffers, bufferStorage } from "./buffers.js";
 import type { AutoresetMode } from "./autoreset-mode.js";
 import { assertVectorEnvSpec, buildEnv } from "./build-env.js";
+import { cloneAcrossThreads } from "./clone.js";
 import { EnvBatchRunner } from "./env-batch-runner.js";
 import { importEnvModules, loadBuiltinEnvs, toImportable } from "./env-modules.js";
 import { checkAutoresetMode } from "./sync-vector-env.js";
@@ -217,19 +218,20 @@ export class ParallelVectorEnv extends VectorEnvBase {
 
   protected resetEnvs(seeds: readonly (number | undefined)[], options: Record<string, unknown> | undefined, mask: readonly boolean[]): Info[] {
     const payload: CommandPayload = { kind: "reset", seeds: [...seeds], options, mask: [...mask] };
-    const { local, replies } = this.run(Command.Reset, "reset", payload, (runner) => runner.reset(seeds, options, mask));
+    const { local, replies } = this.run(Command.Reset, "reset()", payload, (runner) => runner.reset(seeds, options, mask));
     return this.collectInfos(local, replies);
   }
 
   protected stepEnvs(): Info[] {
-    const { local, replies } = this.run(Command.Step, "step", undefined, (runner) => runner.step());
+    const { local, replies } = this.run(Command.Step, "step()", undefined, (runner) => runner.step());
     return this.collectInfos(local, replies);
   }
 
   protected callEnvs(method: string, args: readonly unknown[]): unknown[] {
+    // Checked here first, so that a bad argument fails before any worker is sent anything.
+    cloneAcrossThreads(args, "call() arguments");
     const { local, replies } = this.run(Command.Call, `call("${method}")`, { kind: "call", method, args: [...args] }, (runner) =>
-      // Cloned like a worker's answer, so results never alias environment internals.
-      structuredClone(runner.call(method, structuredClone(args))),
+      cloneAcrossThreads(runner.call(method, cloneAcrossThreads(args, "call() arguments")), "a call() result"),
     );
     return [...(local ?? []), ...replies.flatMap((reply) => (reply?.kind === "results" ? reply.results : []))];
   }
@@ -238,7 +240,7 @@ export class ParallelVectorEnv extends VectorEnvBase {
     if (this.broken === undefined && this.workers.length > 0) {
       try {
         // Lets every env release its resources before the threads go.
-        this.run(Command.Close, "close", undefined, (runner) => runner.close(), Math.min(this.timeoutMs, 5_000));
+        this.run(Command.Close, "close()", undefined, (runner) => runner.close(), Math.min(this.timeoutMs, 5_000));
       } catch {
         // A worker that cannot close cleanly is terminated below all the same.
       }
@@ -262,7 +264,7 @@ export class ParallelVectorEnv extends VectorEnvBase {
     timeoutMs = this.timeoutMs,
   ): { local: T | undefined; replies: (WorkerReply | undefined)[] } {
     if (this.broken !== undefined) {
-      throw new VectorEnvError(`ParallelVectorEnv: ${what}() called after a worker failure (${this.broken}). close() it and create a new one.`);
+      throw new VectorEnvError(`ParallelVectorEnv: ${what} called after a worker failure (${this.broken}). close() it and create a new one.`);
     }
     const { control } = this;
     for (const handle of this.workers) {
@@ -299,7 +301,7 @@ export class ParallelVectorEnv extends VectorEnvBase {
       const error =
         reply?.kind === "error"
           ? deserializeError(reply.error, handle.index)
-          : new VectorEnvError(`ParallelVectorEnv: worker ${handle.index} reported an error in ${what}() without details.`);
+          : new VectorEnvError(`ParallelVectorEnv: worker ${handle.index} reported an error in ${what} without details.`);
       const envIndex = reply?.kind === "error" ? (reply.error.envIndex ?? handle.start) : handle.start;
       if (envIndex < firstErrorIndex) {
         firstError = error;
@@ -320,12 +322,12 @@ export class ParallelVectorEnv extends VectorEnvBase {
       const done = Atomics.load(control, base + DONE_SEQ);
       if (done === handle.seq) return;
       if (Atomics.load(control, base + STATUS) === WorkerStatus.Crashed) {
-        this.fail(`worker ${handle.index} (environments ${describeShare(handle)}) exited during ${what}() — did an environment call process.exit?`);
+        this.fail(`worker ${handle.index} (environments ${describeShare(handle)}) exited during ${what} — did an environment call process.exit?`);
       }
       const remaining = deadline - performance.now();
       if (remaining <= 0) {
         this.fail(
-          `worker ${handle.index} (environments ${describeShare(handle)}) did not finish ${what}() (command #${handle.seq}, last finished #${done}) ` +
+          `worker ${handle.index} (environments ${describeShare(handle)}) did not finish ${what} (command #${handle.seq}, last finished #${done}) ` +
             `within ${timeoutMs} ms. An environment may be stuck in a loop or far slower than expected; raise timeoutMs if that is normal`,
         );
       }
@@ -337,7 +339,7 @@ export class ParallelVectorEnv extends VectorEnvBase {
   private receive(handle: WorkerHandle, what: string): WorkerReply {
     const received = receiveMessageOnPort(handle.port);
     if (received === undefined) {
-      this.fail(`worker ${handle.index} flagged a reply to ${what}() but none arrived (protocol error)`);
+      this.fail(`worker ${handle.index} flagged a reply to ${what} but none arrived (protocol error)`);
     }
     return received.message as WorkerReply;
   }

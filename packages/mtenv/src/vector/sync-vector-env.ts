@@ -3,6 +3,7 @@ import type { AnyMTEnv, Info } from "../core/types.js";
 import { AutoresetMode, isAutoresetMode } from "./autoreset-mode.js";
 import { allocateBuffers } from "./buffers.js";
 import { buildEnv } from "./build-env.js";
+import { cloneAcrossThreads } from "./clone.js";
 import { EnvBatchRunner } from "./env-batch-runner.js";
 import type { VectorEnvOptions, VectorEnvSpec } from "./types.js";
 import { VectorEnvBase, assertSameSpaces } from "./vector-env-base.js";
@@ -59,8 +60,7 @@ export class SyncVectorEnv extends VectorEnvBase {
   }
 
   protected callEnvs(method: string, args: readonly unknown[]): unknown[] {
-    // Cloned like the worker's answers, so results never alias environment internals.
-    return structuredClone(this.runner.call(method, structuredClone(args)));
+    return cloneAcrossThreads(this.runner.call(method, cloneAcrossThreads(args, "call() arguments")), "a call() result");
   }
 
   protected async closeEnvs(): Promise<void> {

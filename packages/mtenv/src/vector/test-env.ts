@@ -69,6 +69,11 @@ export class TestWalkEnv extends MTEnvBase<Float32Array, Float32Array, Float32Ar
     return [this.taskRng.uniform(-1, 1), this.taskRng.uniform(-1, 1)];
   }
 
+  /** Returns a function, which cannot cross threads (vector env error tests). */
+  makeCallback(): () => number {
+    return () => 0;
+  }
+
   protected resetEnv(rng: Rng): [Float32Array, Info] {
     this.rng = rng;
     this.position[0] = rng.uniform(-1, 1);

@@ -3,6 +3,7 @@ import { parentPort, receiveMessageOnPort, workerData } from "node:worker_thread
 import type { AnyMTEnv, Info } from "../core/types.js";
 import { registry } from "../registry/registry.js";
 import { viewBuffers } from "./buffers.js";
+import { DataCloneError, cloneFailureMessage } from "./clone.js";
 import { buildEnv } from "./build-env.js";
 import { EnvBatchRunner } from "./env-batch-runner.js";
 import { importEnvModules, loadBuiltinEnvs } from "./env-modules.js";
@@ -90,7 +91,17 @@ function serve(runner: EnvBatchRunner): void {
       status = WorkerStatus.Error;
       reply = { kind: "error", error: serializeError(error) };
     }
-    if (reply !== undefined) init.port.postMessage(reply);
+    if (reply !== undefined) {
+      try {
+        init.port.postMessage(reply);
+      } catch (error) {
+        // An info or call result with functions or class instances cannot cross threads.
+        status = WorkerStatus.Error;
+        const what = reply.kind === "results" ? "a call() result" : "an environment's info";
+        const cloneError = new DataCloneError(cloneFailureMessage(what, error instanceof Error ? error.message : String(error)));
+        init.port.postMessage({ kind: "error", error: serializeError(cloneError) } satisfies WorkerReply);
+      }
+    }
     // The reply is queued before DONE_SEQ moves, so the main thread finds it when it wakes.
     Atomics.store(control, base + HAS_MESSAGE, reply === undefined ? 0 : 1);
     Atomics.store(control, base + STATUS, status);

@@ -4,6 +4,7 @@ import type { Info } from "../core/types.js";
 import type { SpaceJSON } from "../spaces/space.js";
 import type { AutoresetMode } from "./autoreset-mode.js";
 import type { BufferSizes, BufferStorage } from "./buffers.js";
+import { DataCloneError } from "./clone.js";
 import type { VectorEnvSpec } from "./types.js";
 
 /**
@@ -111,6 +112,7 @@ const KNOWN_ERRORS: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass
     .filter((value): value is ErrorClass => typeof value === "function" && value.prototype instanceof Error)
     .map((cls): [string, ErrorClass] => [cls.name, cls]),
   ["MTError", errors.MTError],
+  ["DataCloneError", DataCloneError],
   ["Error", Error],
   ["TypeError", TypeError],
   ["RangeError", RangeError],
