@@ -12,7 +12,7 @@ import { Palette, num } from "../mujoco/models/palette.js";
  * weld. The two fingers slide along ±y under position actuators; the tool centre point (TCP)
  * between the finger pads lies `TCP_BELOW_MOCAP` below the mocap point.
  *
- * Contacts are filtered by bitmask so that only pairs that matter are ever tested: the gripper
+ * Contacts are filtered by bitmask so that only pairs that matter are ever tested: the finger pads
  * touches objects and handles, free objects touch the table, fixtures and each other, and
  * nothing else collides (the fingers never scrape the table, doors and drawers move on joint
  * limits instead of contacts with their frames).
@@ -27,7 +27,7 @@ export const FINGER_PAD_HALF_SIZE = [0.012, 0.006, 0.022] as const;
 
 /** Contact classes: geoms of a class collide only with the classes named in its comment. */
 export const ContactClass = {
-  /** Finger pads and palm: collide with free objects and handles. */
+  /** Finger pads (the palm is scenery): collide with free objects and handles. */
   gripper: 'contype="1" conaffinity="0"',
   /** Table top and static fixtures (a box with a hole): collide with free objects. */
   fixture: 'contype="2" conaffinity="0"',
@@ -131,7 +131,7 @@ export function sceneXml(parts: SceneParts): string {
       <joint name="hand_x" type="slide" axis="1 0 0" damping="5"/>
       <joint name="hand_y" type="slide" axis="0 1 0" damping="5"/>
       <joint name="hand_z" type="slide" axis="0 0 1" damping="5"/>
-      <geom name="palm" type="box" class="gripper" pos="0 0 ${num(TCP_BELOW_MOCAP)}" size="0.02 0.065 0.008" rgba="${SceneColors.gripper}" mass="0.5"/>
+      <geom name="palm" type="box" class="decor" pos="0 0 ${num(TCP_BELOW_MOCAP)}" size="0.02 0.065 0.008" rgba="${SceneColors.gripper}" mass="0.5"/>
       <geom name="wrist" type="cylinder" class="decor" pos="0 0 ${num(TCP_BELOW_MOCAP + 0.05)}" size="0.025 0.042" rgba="${SceneColors.gripper}" mass="0.2"/>
       <site name="tcp" pos="0 0 0" size="0.005" rgba="0 0 0 0"/>
       ${finger("right", 1)}

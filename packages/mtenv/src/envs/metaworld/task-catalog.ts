@@ -1,5 +1,7 @@
 import { ConfigError, didYouMean } from "../../core/errors.js";
 import type { ManipulationTask } from "./task.js";
+import { drawerCloseTask } from "./tasks/drawer-close.js";
+import { drawerOpenTask } from "./tasks/drawer-open.js";
 import { pickPlaceTask } from "./tasks/pick-place.js";
 import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
@@ -9,6 +11,8 @@ export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
   reachTask,
   pushTask,
   pickPlaceTask,
+  drawerOpenTask,
+  drawerCloseTask,
 ]);
 
 /** Names of the MT10 tasks, in order. */
