@@ -1,3 +1,5 @@
+import { ConfigError } from "../core/errors.js";
+
 /**
  * What a vector env does when one of its environments ends an episode (Gymnasium 1.x semantics).
  * The mode is explicit because the three behaviours need different bookkeeping in a trainer,
@@ -25,4 +27,15 @@ const MODES: readonly string[] = Object.values(AutoresetMode);
 /** Narrows a string (from a config or the CLI) to an AutoresetMode. */
 export function isAutoresetMode(value: unknown): value is AutoresetMode {
   return typeof value === "string" && MODES.includes(value);
+}
+
+/** Defaults to NextStep (Gymnasium's default) and rejects unknown modes with the valid ones. */
+export function checkAutoresetMode(mode: unknown): AutoresetMode {
+  if (mode === undefined) return AutoresetMode.NextStep;
+  if (!isAutoresetMode(mode)) {
+    throw new ConfigError(
+      `Unknown autoresetMode ${JSON.stringify(mode)}; expected one of ${Object.values(AutoresetMode).map((m) => JSON.stringify(m)).join(", ")} (AutoresetMode.*).`,
+    );
+  }
+  return mode;
 }

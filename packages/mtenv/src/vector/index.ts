@@ -1,4 +1,4 @@
-export { AutoresetMode, isAutoresetMode } from "./autoreset-mode.js";
+export { AutoresetMode, checkAutoresetMode, isAutoresetMode } from "./autoreset-mode.js";
 export { BatchedSpace, flatBounds } from "./batched-space.js";
 export { deriveEnvSeed } from "./seeding.js";
 export { DataCloneError } from "./clone.js";

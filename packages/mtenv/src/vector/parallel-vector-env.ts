@@ -6,12 +6,11 @@ import { DictSpace } from "../spaces/dict.js";
 import { spaceFromJSON } from "../spaces/from-json.js";
 import type { Space } from "../spaces/space.js";
 import { type BufferSizes, type VectorBuffers, allocateBuffers, bufferStorage } from "./buffers.js";
-import type { AutoresetMode } from "./autoreset-mode.js";
+import { type AutoresetMode, checkAutoresetMode } from "./autoreset-mode.js";
 import { assertVectorEnvSpec, buildEnv } from "./build-env.js";
 import { cloneAcrossThreads } from "./clone.js";
 import { EnvBatchRunner } from "./env-batch-runner.js";
 import { importEnvModules, loadBuiltinEnvs, toImportable } from "./env-modules.js";
-import { checkAutoresetMode } from "./sync-vector-env.js";
 import type { VectorEnvOptions, VectorEnvSpec } from "./types.js";
 import { VectorEnvBase } from "./vector-env-base.js";
 import {

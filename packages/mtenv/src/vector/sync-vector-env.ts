@@ -1,6 +1,6 @@
 import { ConfigError } from "../core/errors.js";
 import type { AnyMTEnv, Info } from "../core/types.js";
-import { AutoresetMode, isAutoresetMode } from "./autoreset-mode.js";
+import { checkAutoresetMode } from "./autoreset-mode.js";
 import { allocateBuffers } from "./buffers.js";
 import { buildEnv } from "./build-env.js";
 import { cloneAcrossThreads } from "./clone.js";
@@ -66,15 +66,4 @@ export class SyncVectorEnv extends VectorEnvBase {
   protected async closeEnvs(): Promise<void> {
     this.runner.close();
   }
-}
-
-/** Defaults to NextStep (Gymnasium's default) and rejects unknown modes with the valid ones. */
-export function checkAutoresetMode(mode: unknown): AutoresetMode {
-  if (mode === undefined) return AutoresetMode.NextStep;
-  if (!isAutoresetMode(mode)) {
-    throw new ConfigError(
-      `Unknown autoresetMode ${JSON.stringify(mode)}; expected one of ${Object.values(AutoresetMode).map((m) => JSON.stringify(m)).join(", ")} (AutoresetMode.*).`,
-    );
-  }
-  return mode;
 }
