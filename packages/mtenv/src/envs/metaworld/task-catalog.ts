@@ -1,5 +1,6 @@
 import { ConfigError, didYouMean } from "../../core/errors.js";
 import type { ManipulationTask } from "./task.js";
+import { buttonPressTopdownTask } from "./tasks/button-press-topdown.js";
 import { drawerCloseTask } from "./tasks/drawer-close.js";
 import { drawerOpenTask } from "./tasks/drawer-open.js";
 import { pickPlaceTask } from "./tasks/pick-place.js";
@@ -13,6 +14,7 @@ export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
   pickPlaceTask,
   drawerOpenTask,
   drawerCloseTask,
+  buttonPressTopdownTask,
 ]);
 
 /** Names of the MT10 tasks, in order. */
