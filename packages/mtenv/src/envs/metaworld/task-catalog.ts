@@ -6,6 +6,8 @@ import { drawerOpenTask } from "./tasks/drawer-open.js";
 import { pickPlaceTask } from "./tasks/pick-place.js";
 import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
+import { windowCloseTask } from "./tasks/window-close.js";
+import { windowOpenTask } from "./tasks/window-open.js";
 
 /** The MT10 benchmark's tasks, in the reference's order (task index = position here). */
 export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
@@ -15,6 +17,8 @@ export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
   drawerOpenTask,
   drawerCloseTask,
   buttonPressTopdownTask,
+  windowOpenTask,
+  windowCloseTask,
 ]);
 
 /** Names of the MT10 tasks, in order. */
