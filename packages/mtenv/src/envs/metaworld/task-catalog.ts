@@ -1,6 +1,7 @@
 import { ConfigError, didYouMean } from "../../core/errors.js";
 import type { ManipulationTask } from "./task.js";
 import { buttonPressTopdownTask } from "./tasks/button-press-topdown.js";
+import { doorOpenTask } from "./tasks/door-open.js";
 import { drawerCloseTask } from "./tasks/drawer-close.js";
 import { drawerOpenTask } from "./tasks/drawer-open.js";
 import { pickPlaceTask } from "./tasks/pick-place.js";
@@ -14,6 +15,7 @@ export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
   reachTask,
   pushTask,
   pickPlaceTask,
+  doorOpenTask,
   drawerOpenTask,
   drawerCloseTask,
   buttonPressTopdownTask,
