@@ -59,6 +59,12 @@ export class FreeJoint {
     this.simulation.qvel.fill(0, this.qvelAddress, this.qvelAddress + 6);
   }
 
+  /** Writes the quaternion w, x, y, z (4 values) into `out` at `offset`. */
+  observeQuaternion(out: Float32Array, offset: number): void {
+    const qpos = this.simulation.qpos;
+    for (let i = 0; i < 4; i++) out[offset + i] = qpos[this.qposAddress + 3 + i]!;
+  }
+
   /** Writes position (3) and quaternion w, x, y, z (4) into `out` at `offset`. */
   observe(out: Float32Array, offset: number): void {
     const qpos = this.simulation.qpos;

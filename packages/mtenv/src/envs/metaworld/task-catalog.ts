@@ -4,6 +4,7 @@ import { buttonPressTopdownTask } from "./tasks/button-press-topdown.js";
 import { doorOpenTask } from "./tasks/door-open.js";
 import { drawerCloseTask } from "./tasks/drawer-close.js";
 import { drawerOpenTask } from "./tasks/drawer-open.js";
+import { pegInsertSideTask } from "./tasks/peg-insert-side.js";
 import { pickPlaceTask } from "./tasks/pick-place.js";
 import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
@@ -19,6 +20,7 @@ export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
   drawerOpenTask,
   drawerCloseTask,
   buttonPressTopdownTask,
+  pegInsertSideTask,
   windowOpenTask,
   windowCloseTask,
 ]);
