@@ -1,0 +1,11 @@
+export { METAWORLD_MT1_ID, METAWORLD_MT10_ID } from "./register.js";
+export { makeMetaWorldMT10VectorEnv, type MT10VectorEnvOptions } from "./mt10-vector-env.js";
+export { MetaWorldMT1Env, type MT1EnvOptions } from "./mt1-env.js";
+export { MetaWorldMultiTaskEnv, type MultiTaskManipulationEnvOptions } from "./mt10-env.js";
+export { DEFAULT_EPISODE_LENGTH, ManipulationEnvBase, type ManipulationEnvOptions, type MetaWorldTaskObs } from "./manipulation-env.js";
+export { MT10_TASKS, MT10_TASK_NAMES, taskByName } from "./task-catalog.js";
+export { CONFIGURATIONS_PER_TASK, CONFIGURATION_SEED, taskConfigurations } from "./configurations.js";
+export { TabletopSimulation } from "./tabletop-simulation.js";
+export { Observation as MetaWorldObservationLayout } from "./observation-layout.js";
+export type { ExpertPolicy, ManipulationTask, TaskConfiguration, StepEvaluation } from "./task.js";
+export { runExpertEpisode, type ExpertEpisodeResult } from "./expert-rollout.js";
