@@ -45,8 +45,9 @@ function measure(kernels: Kernels, shape: Shape, seconds: number): { gflops: num
     kernels.gemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 0, c, n);
     return performance.now() - start;
   };
-  // Warm-up: tier-up for WASM, thread pools and caches for BLAS.
-  const warmEnd = performance.now() + Math.min(200, seconds * 250);
+  // Warm-up: V8 tiers WASM functions up from its baseline compiler only once they are hot (the
+  // worker thread's calls included), BLAS spins up its threads, caches fill.
+  const warmEnd = performance.now() + Math.min(300, seconds * 500);
   do run(); while (performance.now() < warmEnd);
   const times: number[] = [];
   const end = performance.now() + seconds * 1000;

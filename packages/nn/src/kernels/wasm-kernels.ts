@@ -83,7 +83,7 @@ export class WasmKernels extends JsKernels {
     const exports = instance.exports as unknown as WasmExports;
     const arena = new WasmArena(memory, exports.__heap_base.value as number);
     const threads = options.threads ?? 1;
-    const threadOptions: GemmThreadOptions = { timeoutMs: options.threadTimeoutMs ?? 10_000, workerSpinMs: 2 };
+    const threadOptions: GemmThreadOptions = { timeoutMs: options.threadTimeoutMs ?? 10_000, workerSpinMs: 1 };
     const thread = threads >= 2 ? await GemmWorkerThread.start(module, arena, threadOptions) : null;
     return new WasmKernels(exports, arena, module, thread);
   }
