@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { ConfigError, Rng, type RngState } from "@mtrl/mtenv";
 import { loadKernels, type Kernels } from "@mtrl/nn";
 import { MTSACAgent } from "../agents/mtsac-agent.js";
@@ -13,7 +14,7 @@ import { evaluatePolicy, type PolicyEvaluation } from "./evaluate-policy.js";
 import { TaskEnvs } from "./task-envs.js";
 
 export interface TrainOptions {
-  /** The run folder (created by the caller; config.yaml already written). */
+  /** The run folder (created if missing; the CLI writes config.yaml there first). */
   readonly runDir: string;
   /** Continue from the folder's latest checkpoint instead of starting fresh. */
   readonly resume: boolean;
@@ -53,6 +54,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   if (agentConfig.type !== "mtsac") throw new ConfigError(`Unknown agent type ${JSON.stringify(agentConfig.type)}; available: mtsac.`);
   const kernels = options.kernels ?? (await loadKernels());
   const paths = runPaths(options.runDir);
+  mkdirSync(paths.dir, { recursive: true });
   const seed = experiment.seed;
 
   const training = await buildTaskEnvs(envConfig, experiment, "train");
