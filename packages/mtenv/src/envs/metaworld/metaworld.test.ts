@@ -1,0 +1,211 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ConfigError, InvalidActionError, InvalidTaskStateError } from "../../core/errors.js";
+import { make } from "../../registry/registry.js";
+import { AutoresetMode } from "../../vector/autoreset-mode.js";
+import { initMujoco } from "../mujoco/runtime.js";
+import { CONFIGURATIONS_PER_TASK, taskConfigurations } from "./configurations.js";
+import { runExpertEpisode } from "./expert-rollout.js";
+import { MetaWorldMT1Env } from "./mt1-env.js";
+import { MetaWorldMultiTaskEnv } from "./mt10-env.js";
+import { makeMetaWorldMT10VectorEnv } from "./mt10-vector-env.js";
+import { Observation } from "./observation-layout.js";
+import { METAWORLD_MT10_ID, METAWORLD_MT1_ID } from "./register.js";
+import { TabletopSimulation } from "./tabletop-simulation.js";
+import { MT10_TASKS, MT10_TASK_NAMES } from "./task-catalog.js";
+
+await initMujoco();
+
+/** Configurations per task whose expert episodes CI runs (all 50 run in `npm run experts`). */
+const CI_CONFIGURATIONS = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45];
+
+const makeMT1 = (kwargs: Record<string, unknown> = {}): MetaWorldMT1Env => {
+  const env = make(METAWORLD_MT1_ID, kwargs);
+  assert.ok(env instanceof MetaWorldMT1Env);
+  return env;
+};
+
+test("the MT10 tasks are the reference's ten, in its order", () => {
+  assert.deepEqual(MT10_TASK_NAMES, [
+    "reach",
+    "push",
+    "pick-place",
+    "door-open",
+    "drawer-open",
+    "drawer-close",
+    "button-press-topdown",
+    "peg-insert-side",
+    "window-open",
+    "window-close",
+  ]);
+});
+
+for (const task of MT10_TASKS) {
+  test(`${task.name}: the scripted expert solves ${CI_CONFIGURATIONS.length} of the fixed configurations (≥ 90%)`, () => {
+    const simulation = new TabletopSimulation(task);
+    const failed = CI_CONFIGURATIONS.filter((configuration) => !runExpertEpisode(task, configuration, { simulation }).success);
+    simulation.close();
+    assert.ok(failed.length <= CI_CONFIGURATIONS.length / 10, `${task.name}: expert failed configurations ${failed.join(", ")}`);
+  });
+}
+
+test("each task has 50 fixed configurations, identical on every call and inside the documented ranges", () => {
+  const ranges: Record<string, { object: [number[], number[]]; goal?: [number[], number[]] }> = {
+    reach: { object: [[-0.1, 0.6, 0.02], [0.1, 0.7, 0.02]], goal: [[-0.1, 0.8, 0.05], [0.1, 0.9, 0.3]] },
+    push: { object: [[-0.1, 0.6, 0.02], [0.1, 0.7, 0.02]], goal: [[-0.1, 0.8, 0.01], [0.1, 0.9, 0.02]] },
+    "pick-place": { object: [[-0.1, 0.6, 0.02], [0.1, 0.7, 0.02]], goal: [[-0.1, 0.8, 0.05], [0.1, 0.9, 0.3]] },
+    "door-open": { object: [[0, 0.85, 0.1], [0.1, 0.95, 0.1]] },
+    "drawer-open": { object: [[-0.1, 0.9, 0], [0.1, 0.9, 0]] },
+    "drawer-close": { object: [[-0.1, 0.9, 0], [0.1, 0.9, 0]] },
+    "button-press-topdown": { object: [[-0.1, 0.8, 0], [0.1, 0.9, 0]], goal: [[-0.1, 0.8, 0.115], [0.1, 0.9, 0.115]] },
+    "peg-insert-side": { object: [[-0.1, 0.5, 0.012], [0.1, 0.7, 0.012]], goal: [[-0.35, 0.5, 0.05], [-0.25, 0.8, 0.05]] },
+    "window-open": { object: [[-0.1, 0.7, 0.16], [0.1, 0.9, 0.16]] },
+    "window-close": { object: [[0, 0.75, 0.15], [0, 0.9, 0.15]] },
+  };
+  const inside = (value: readonly number[], [low, high]: [number[], number[]]): boolean => value.every((v, i) => v >= low[i]! - 1e-12 && v <= high[i]! + 1e-12);
+  for (const task of MT10_TASKS) {
+    const configurations = taskConfigurations(task);
+    assert.equal(configurations.length, CONFIGURATIONS_PER_TASK);
+    assert.equal(taskConfigurations(task), configurations, "cached");
+    const range = ranges[task.name]!;
+    for (const [i, configuration] of configurations.entries()) {
+      assert.ok(inside(configuration.object, range.object), `${task.name} #${i} object ${configuration.object}`);
+      if (range.goal !== undefined) assert.ok(inside(configuration.goal, range.goal), `${task.name} #${i} goal ${configuration.goal}`);
+    }
+    assert.notDeepEqual(configurations[0], configurations[1], `${task.name}: configurations differ`);
+  }
+  // Pinned values: the sets are part of the benchmark and must not drift.
+  assert.deepEqual(
+    taskConfigurations(MT10_TASKS[2]!)[0]!.object.map((v) => Number(v.toFixed(6))),
+    [-0.06766, 0.638018, 0.02],
+  );
+});
+
+test("the 39-dim observation follows the v2 layout: hand, opening, object slots, previous frame, goal", () => {
+  const env = makeMT1({ task: "pick-place", initialTaskState: 3 });
+  env.seedTask(0);
+  const [first] = env.reset({ seed: 0 });
+  const obs = first.envObs;
+  assert.equal(obs.length, 39);
+  const configuration = taskConfigurations(env.task)[3]!;
+  const tcp = env.tabletop.simulation.sitePosition("tcp");
+  for (let i = 0; i < 3; i++) {
+    assert.ok(Math.abs(obs[Observation.hand + i]! - tcp[i]!) < 1e-6, "hand = tool centre point");
+    assert.ok(Math.abs(obs[Observation.object1Position + i]! - configuration.object[i]!) < 1e-6, "object 1 = the block");
+    assert.ok(Math.abs(obs[Observation.goal + i]! - configuration.goal[i]!) < 1e-6, "goal");
+  }
+  assert.ok(Math.abs(obs[Observation.gripperOpening]! - 1) < 0.01, "fingers start open");
+  assert.deepEqual(Array.from(obs.subarray(Observation.object1Quaternion, Observation.object1Quaternion + 4)), [1, 0, 0, 0]);
+  assert.deepEqual(Array.from(obs.subarray(Observation.object2Position, Observation.previousFrame)), new Array(7).fill(0), "unused slot is 0");
+  assert.deepEqual(Array.from(obs.subarray(Observation.previousFrame, Observation.goal)), Array.from(obs.subarray(0, 18)), "previous = current at reset");
+  const [second] = env.step(Float32Array.of(1, 0, 0, 1));
+  assert.deepEqual(Array.from(second.envObs.subarray(Observation.previousFrame, Observation.goal)), Array.from(obs.subarray(0, 18)), "previous frame");
+  assert.ok(second.envObs[0]! > obs[0]!, "+x action moves the hand to +x");
+  env.close();
+});
+
+test("every task keeps its observation in space and its reward in [0, 10] under random actions", () => {
+  for (const name of MT10_TASK_NAMES) {
+    const env = makeMT1({ task: name, episodeLength: 60 });
+    env.seedTask(1);
+    env.resetTaskState();
+    env.reset({ seed: 2 });
+    env.actionSpace.seed(3);
+    for (let t = 0; t < 60; t++) {
+      const [observation, reward, terminated, truncated, info] = env.step(env.actionSpace.sample());
+      assert.ok(reward >= 0 && reward <= 10, `${name} step ${t}: reward ${reward}`);
+      assert.equal(typeof info.success, "boolean");
+      assert.equal(env.observationSpace.explainMismatch(observation), undefined);
+      assert.equal(terminated, false);
+      if (truncated) break;
+    }
+    env.close();
+  }
+});
+
+test("actions outside [−1, 1] are clipped (an action of 5 moves like 1); NaN throws InvalidActionError", () => {
+  const run = (value: number): Float32Array => {
+    const env = makeMT1({ task: "reach" });
+    env.seedTask(0);
+    env.reset({ seed: 0 });
+    const [observation] = env.step(Float32Array.of(value, -value, value, value));
+    env.close();
+    return observation.envObs;
+  };
+  assert.deepEqual(Array.from(run(5)), Array.from(run(1)));
+  const env = makeMT1();
+  env.seedTask(0);
+  env.reset({ seed: 0 });
+  assert.throws(() => env.step(Float32Array.of(0, Number.NaN, 0, 0)), InvalidActionError);
+  assert.throws(() => env.step(new Float32Array(3)), InvalidActionError);
+  env.close();
+});
+
+test("episodes last 500 steps (150 as an option) and end truncated, never terminated", () => {
+  for (const episodeLength of [500, 150]) {
+    const env = makeMT1(episodeLength === 500 ? { task: "button-press-topdown" } : { task: "button-press-topdown", episodeLength });
+    env.seedTask(0);
+    env.reset({ seed: 0 });
+    let steps = 0;
+    let ended = false;
+    while (!ended) {
+      const [, , terminated, truncated, info] = env.step(new Float32Array(4));
+      steps += 1;
+      assert.equal(terminated, false);
+      if (truncated) assert.equal(info.timeLimitReached, true);
+      ended = truncated;
+    }
+    assert.equal(steps, episodeLength);
+    env.close();
+  }
+});
+
+test("an unknown task name is a ConfigError that lists the tasks and suggests the closest", () => {
+  assert.throws(
+    () => make(METAWORLD_MT1_ID, { task: "pick-and-place" }),
+    (error: unknown) => error instanceof ConfigError && /Did you mean: pick-place/.test(error.message) && /window-close/.test(error.message),
+  );
+  const env = makeMT1({ task: "door-open" });
+  assert.throws(() => env.setTaskState(50), InvalidTaskStateError);
+  env.close();
+});
+
+test("MT1's task states are its 50 configurations; MT10's are the ten task indices, one-hot optional", () => {
+  const mt1 = makeMT1();
+  assert.deepEqual(mt1.listTaskStates(), Array.from({ length: 50 }, (_, i) => i));
+  mt1.close();
+  const mt10 = make(METAWORLD_MT10_ID, { taskObservation: "one-hot" });
+  assert.ok(mt10 instanceof MetaWorldMultiTaskEnv);
+  assert.deepEqual(mt10.listTaskStates(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  mt10.setTaskState(7);
+  mt10.seedTask(0);
+  const [observation] = mt10.reset({ seed: 4, options: { configuration: 12 } });
+  assert.equal(mt10.task.name, "peg-insert-side");
+  assert.equal(mt10.configurationIndex, 12);
+  assert.deepEqual(Array.from(observation.taskObs as Float32Array), [0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+  const goal = taskConfigurations(mt10.task)[12]!.goal;
+  assert.ok(Math.abs(observation.envObs[Observation.goal]! - goal[0]) < 1e-6);
+  assert.throws(() => mt10.reset({ options: { configuration: 50 } }), ConfigError);
+  mt10.close();
+});
+
+test("the MT10 vector env runs one env per task, and sync and parallel agree bit for bit", async () => {
+  const rollout = async (mode: "sync" | "parallel"): Promise<number[]> => {
+    const env = await makeMetaWorldMT10VectorEnv({ seed: 3, mode, autoresetMode: AutoresetMode.SameStep });
+    try {
+      assert.equal(env.numEnvs, 10);
+      assert.deepEqual(env.call("getTaskState"), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      env.reset({ seed: 11 });
+      env.actionSpace.seed(5);
+      const trace: number[] = [];
+      for (let t = 0; t < 20; t++) {
+        const result = env.step(env.actionSpace.sample());
+        trace.push(...result.rewards, result.envObs[0]!, result.envObs[39 * 9 + 6]!);
+      }
+      return trace;
+    } finally {
+      await env.close();
+    }
+  };
+  assert.deepEqual(await rollout("parallel"), await rollout("sync"));
+});
