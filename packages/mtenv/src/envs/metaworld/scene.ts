@@ -121,10 +121,10 @@ export function sceneXml(parts: SceneParts): string {
     <default class="decor"><geom ${ContactClass.decor}/></default>
   </default>
   <worldbody>
-    <camera name="corner" ${lookAt([0.75, 0.05, 0.6], [0, 0.72, 0.05])} fovy="50"/>
+    <camera name="corner" ${lookAt([0.45, 0.28, 0.4], [0.0, 0.76, 0.07])} fovy="55"/>
     <camera name="front" ${lookAt([0, 0.0, 0.55], [0, 0.75, 0.05])} fovy="50"/>
     <geom name="floor" type="plane" pos="0 0.6 -0.8" size="2 2 0.25" rgba="${Palette.floor}"/>
-    <geom name="table" type="plane" class="fixture" pos="0 0.65 0" size="0.7 0.45 0.1" rgba="${SceneColors.table}"/>
+    <geom name="table" type="plane" class="fixture" pos="0 0.65 0" size="0.7 0.45 0.05" rgba="${SceneColors.table}"/>
     <geom name="table_body" type="box" class="decor" pos="0 0.65 -0.03" size="0.7 0.45 0.029" rgba="${SceneColors.tableLeg}"/>
     <body name="mocap" mocap="true" pos="${vec(...MOCAP_ORIGIN)}"/>
     <body name="hand" pos="${vec(...HAND_ORIGIN)}" gravcomp="1">
