@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { MTEnvBase } from "../../core/mt-env.js";
 import type { Rng } from "../../core/rng.js";
 import type { Info } from "../../core/types.js";
 import { Box } from "../../spaces/box.js";
 import { Discrete } from "../../spaces/discrete.js";
 import { parseEnvOptions } from "./env-options.js";
 import { RungeKutta4 } from "./runge-kutta.js";
-import { checkedTaskVector, initialStateOption, sampleTaskVector } from "./task-vector.js";
+import { PhysicsTaskEnv } from "./physics-task-env.js";
+import { initialStateOption } from "./task-vector.js";
 
 /** Length of the task vector μ (the reference declared a Box of 5 but read μ[6]: fixed here). */
 export const ACROBOT_TASK_SIZE = 7;
@@ -110,9 +110,7 @@ export type AcrobotOptions = z.input<typeof acrobotOptionsSchema>;
  *
  * Reset option `initialState: [θ1, θ2, θ̇1, θ̇2]` replaces the random start U(−0.1, 0.1)^4.
  */
-export class MTAcrobot extends MTEnvBase<Float32Array, Float32Array, number, Float32Array> {
-  private task: Float32Array = new Float32Array(ACROBOT_TASK_SIZE);
-  private physics = acrobotParameters(this.task);
+export class MTAcrobot extends PhysicsTaskEnv<number, AcrobotParameters> {
   /** [θ1, θ2, θ̇1, θ̇2] in float64. */
   private readonly state = new Float64Array(4);
   private readonly integrator = new RungeKutta4(4);
@@ -120,34 +118,8 @@ export class MTAcrobot extends MTEnvBase<Float32Array, Float32Array, number, Flo
   private readonly derivative = (s: Float64Array, out: Float64Array): void => acrobotDerivative(this.physics, this.torque, s, out);
 
   constructor(options: AcrobotOptions = {}) {
-    super(
-      new Discrete(3),
-      new Box([-1, -1, -1, -1, -ACROBOT_MAX_VELOCITY_1, -ACROBOT_MAX_VELOCITY_2], [1, 1, 1, 1, ACROBOT_MAX_VELOCITY_1, ACROBOT_MAX_VELOCITY_2]),
-      new Box(-1, 1, { shape: [ACROBOT_TASK_SIZE] }),
-    );
+    super("MTAcrobot", ACROBOT_TASK_SIZE, acrobotParameters, new Discrete(3), new Box([-1, -1, -1, -1, -ACROBOT_MAX_VELOCITY_1, -ACROBOT_MAX_VELOCITY_2], [1, 1, 1, 1, ACROBOT_MAX_VELOCITY_1, ACROBOT_MAX_VELOCITY_2]));
     parseEnvOptions("MTAcrobot", acrobotOptionsSchema, options);
-  }
-
-  /** The physical constants of the current task. */
-  get parameters(): Readonly<AcrobotParameters> {
-    return this.physics;
-  }
-
-  getTaskObs(): Float32Array {
-    return this.task.slice();
-  }
-
-  getTaskState(): Float32Array {
-    return this.task.slice();
-  }
-
-  setTaskState(state: Float32Array): void {
-    this.task = checkedTaskVector("MTAcrobot", state, ACROBOT_TASK_SIZE, -1, 1);
-    this.physics = acrobotParameters(this.task);
-  }
-
-  sampleTaskState(): Float32Array {
-    return sampleTaskVector(this.taskRng, ACROBOT_TASK_SIZE, -1, 1);
   }
 
   protected resetEnv(rng: Rng, options: Record<string, unknown>): [Float32Array, Info] {

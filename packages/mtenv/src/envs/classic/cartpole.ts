@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { MTEnvBase } from "../../core/mt-env.js";
 import type { Rng } from "../../core/rng.js";
 import type { Info } from "../../core/types.js";
 import { Box } from "../../spaces/box.js";
 import { Discrete } from "../../spaces/discrete.js";
 import { parseEnvOptions } from "./env-options.js";
-import { checkedTaskVector, initialStateOption, sampleTaskVector } from "./task-vector.js";
+import { PhysicsTaskEnv } from "./physics-task-env.js";
+import { initialStateOption } from "./task-vector.js";
 
 /** Length of the task vector μ. */
 export const CARTPOLE_TASK_SIZE = 5;
@@ -61,42 +61,14 @@ export type CartPoleOptions = z.input<typeof cartPoleOptionsSchema>;
  *
  * Reset option `initialState: [x, ẋ, θ, θ̇]` replaces the random start U(−0.05, 0.05)^4.
  */
-export class MTCartPole extends MTEnvBase<Float32Array, Float32Array, number, Float32Array> {
-  private task: Float32Array = new Float32Array(CARTPOLE_TASK_SIZE);
-  private physics = cartPoleParameters(this.task);
+export class MTCartPole extends PhysicsTaskEnv<number, CartPoleParameters> {
   /** [x, ẋ, θ, θ̇] in float64; observations round it to float32. */
   private readonly state = new Float64Array(4);
 
   constructor(options: CartPoleOptions = {}) {
     const highObs = [CARTPOLE_X_THRESHOLD * 2, Infinity, CARTPOLE_ANGLE_THRESHOLD * 2, Infinity];
-    super(
-      new Discrete(2),
-      new Box(highObs.map((x) => -x), highObs),
-      new Box(-1, 1, { shape: [CARTPOLE_TASK_SIZE] }),
-    );
+    super("MTCartPole", CARTPOLE_TASK_SIZE, cartPoleParameters, new Discrete(2), new Box(highObs.map((x) => -x), highObs));
     parseEnvOptions("MTCartPole", cartPoleOptionsSchema, options);
-  }
-
-  /** The physical constants of the current task. */
-  get parameters(): Readonly<CartPoleParameters> {
-    return this.physics;
-  }
-
-  getTaskObs(): Float32Array {
-    return this.task.slice();
-  }
-
-  getTaskState(): Float32Array {
-    return this.task.slice();
-  }
-
-  setTaskState(state: Float32Array): void {
-    this.task = checkedTaskVector("MTCartPole", state, CARTPOLE_TASK_SIZE, -1, 1);
-    this.physics = cartPoleParameters(this.task);
-  }
-
-  sampleTaskState(): Float32Array {
-    return sampleTaskVector(this.taskRng, CARTPOLE_TASK_SIZE, -1, 1);
   }
 
   protected resetEnv(rng: Rng, options: Record<string, unknown>): [Float32Array, Info] {
