@@ -20,3 +20,21 @@ export function findTaskSet(env: unknown): readonly unknown[] | undefined {
   }
   return undefined;
 }
+
+/** Environments whose tasks have names (MT10: "reach", "push", ...) list them in task-set order. */
+export interface HasTaskNames {
+  listTaskNames(): readonly string[];
+}
+
+/** The task names of `env` or of the nearest wrapped env that has them, or undefined. */
+export function findTaskNames(env: unknown): readonly string[] | undefined {
+  let current: unknown = env;
+  for (let depth = 0; depth < 64 && typeof current === "object" && current !== null; depth++) {
+    const candidate = current as Partial<HasTaskNames> & Partial<HasTaskSet<unknown>> & { env?: unknown };
+    if (typeof candidate.listTaskNames === "function") return candidate.listTaskNames();
+    // A wrapper that defines its own task set (NTasksId) renumbers tasks: inner names no longer apply.
+    if (typeof candidate.listTaskStates === "function") return undefined;
+    current = candidate.env;
+  }
+  return undefined;
+}

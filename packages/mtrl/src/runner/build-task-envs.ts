@@ -1,4 +1,4 @@
-import { AutoresetMode, Box, ConfigError, Rng, makeMultiTaskVectorEnv, type Space, type VectorEnv } from "@mtrl/mtenv";
+import { AutoresetMode, Box, ConfigError, Rng, findTaskNames, make, makeMultiTaskVectorEnv, type Space, type VectorEnv } from "@mtrl/mtenv";
 import type { EnvConfig, ExperimentConfig } from "../config/schema.js";
 
 /** The environments of a multi-task run: one per task, each set to its task. */
@@ -25,7 +25,22 @@ export async function buildTaskEnvs(env: EnvConfig, experiment: ExperimentConfig
     autoresetMode: AutoresetMode.Disabled,
   });
   const taskStates = vector.call("getTaskState");
-  return { vector, taskStates, taskNames: taskStates.map((_, i) => `task${i}`) };
+  return { vector, taskStates, taskNames: taskNamesOf(env, taskStates.length) };
+}
+
+/**
+ * Names for metrics keys (`eval/return/<name>`): the env's own task names when it has them
+ * (MT10: "reach", "push", ...), else "task0", "task1", ... Names are made safe for keys.
+ */
+function taskNamesOf(env: EnvConfig, count: number): string[] {
+  const probe = make(env.id, { ...env.kwargs });
+  try {
+    const names = findTaskNames(probe);
+    const usable = names !== undefined && names.length >= count && new Set(names.slice(0, count)).size === count;
+    return Array.from({ length: count }, (_, i) => (usable ? names[i]!.replace(/[^A-Za-z0-9_.-]/g, "_") : `task${i}`));
+  } finally {
+    probe.close();
+  }
 }
 
 /** Maps actions in [-1, 1] to the env's Box bounds. */
