@@ -177,6 +177,7 @@ test("MT1's task states are its 50 configurations; MT10's are the ten task indic
   const mt10 = make(METAWORLD_MT10_ID, { taskObservation: "one-hot" });
   assert.ok(mt10 instanceof MetaWorldMultiTaskEnv);
   assert.deepEqual(mt10.listTaskStates(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(mt10.listTaskNames(), MT10_TASK_NAMES);
   mt10.setTaskState(7);
   mt10.seedTask(0);
   const [observation] = mt10.reset({ seed: 4, options: { configuration: 12 } });

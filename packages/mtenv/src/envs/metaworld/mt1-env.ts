@@ -35,6 +35,11 @@ export class MetaWorldMT1Env extends ManipulationEnvBase {
     this.configurationIndex = checkedIndex(state, this.task.name);
   }
 
+  /** Configuration names in task-state order, e.g. "pick-place/7". */
+  listTaskNames(): readonly string[] {
+    return this.listTaskStates().map((state) => `${this.task.name}/${state}`);
+  }
+
   /** The scene (created on first use; for tests, renderers and tools). */
   get tabletop(): TabletopSimulation {
     return this.activeSimulation();

@@ -39,6 +39,11 @@ export class MetaWorldMultiTaskEnv extends ManipulationEnvBase {
     this.taskIndex = this.checkedIndex(state);
   }
 
+  /** Task names in task-state order (metrics keys such as `eval/success/reach`). */
+  listTaskNames(): readonly string[] {
+    return this.tasks.map((task) => task.name);
+  }
+
   /** The current task. */
   get task(): ManipulationTask {
     return this.tasks[this.taskIndex]!;
