@@ -1,0 +1,220 @@
+/**
+ * Benchmark: `MTSACAgent.update` itself — the product's multi-task SAC update (critic step, actor
+ * step, per-task temperature step, Polyak averaging of the target critics) — per backend and batch
+ * size, and the PyTorch peer (../shared/bench/torch_mtsac_update.py) in the same invocation when
+ * it is available, with the ratio ours/PyTorch. Prints JSON lines only (see packages/nn/README.md).
+ *
+ * Shapes are MT10's, as in the peer: observation 39 + task one-hot 10, action 4, actor and twin
+ * critics of 3 × 400 ReLU, per-task α. The agent's configuration is config/agent/mtsac.yaml with
+ * `batchSize` set per run. The replay batch is random and fixed, as the peer's is; the agent draws
+ * its own reparameterisation noise.
+ *
+ *   node --import tsx packages/mtrl/bench/sac-update.ts [--backends js,wasm,native] [--batch 128,1280]
+ *        [--iters 30] [--warmup 5] [--js-budget-ms 30000] [--no-peer] [--untuned-peer]
+ *
+ * `--untuned-peer` also runs the peer with PyTorch's defaults (2 intra-op threads, OpenBLAS's own
+ * thread count) for reference; the ratio is always against the tuned peer (`--threads 1`,
+ * OPENBLAS_NUM_THREADS=2), the faster of the two on this machine class.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Rng } from "@mtrl/mtenv";
+import { createKernels, type BackendName, type Kernels } from "@mtrl/nn";
+import { MTSACAgent } from "../src/agents/mtsac-agent.js";
+import { DEFAULT_CONFIG_DIR, readYamlFile } from "../src/config/config-dir.js";
+import { mtsacConfigSchema, type MTSACConfig } from "../src/config/schema.js";
+import type { ReplayBatch } from "../src/replay/replay-buffer.js";
+
+/** MT10 as the peer has it. */
+const dimensions = { observationSize: 39, actionSize: 4, numTasks: 10 } as const;
+
+interface Options {
+  backends: BackendName[];
+  batches: number[];
+  iterations: number;
+  warmup: number;
+  jsBudgetMs: number;
+  peer: boolean;
+  untunedPeer: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const options: Options = {
+    backends: ["js", "wasm", "native"], batches: [128, 1280], iterations: 30, warmup: 5, jsBudgetMs: 30_000, peer: true, untunedPeer: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1] ?? "";
+    if (flag === "--no-peer") options.peer = false;
+    else if (flag === "--untuned-peer") options.untunedPeer = true;
+    else {
+      if (flag === "--backends") options.backends = value.split(",") as BackendName[];
+      else if (flag === "--batch") options.batches = value.split(",").map(Number);
+      else if (flag === "--iters") options.iterations = Number(value);
+      else if (flag === "--warmup") options.warmup = Number(value);
+      else if (flag === "--js-budget-ms") options.jsBudgetMs = Number(value);
+      else throw new Error(`sac-update bench: unknown flag ${flag}; see the comment at the top of the file.`);
+      i++;
+    }
+  }
+  return options;
+}
+
+/** config/agent/mtsac.yaml, validated, with the batch size of this run. */
+function agentConfig(batchSize: number): MTSACConfig {
+  const file = mtsacConfigSchema.parse(readYamlFile(join(DEFAULT_CONFIG_DIR, "agent", "mtsac.yaml")));
+  return { ...file, batchSize };
+}
+
+/** A random replay batch drawn like the peer's: N(0, 1) states, uniform actions, N(0, 1) rewards. */
+function randomBatch(size: number, seed: number): ReplayBatch {
+  const rng = Rng.fromSeed(seed, "batch");
+  const { observationSize, actionSize, numTasks } = dimensions;
+  const taskIndices = new Int32Array(size);
+  for (let i = 0; i < size; i++) taskIndices[i] = rng.integers(0, numTasks);
+  const observations = new Float32Array(size * observationSize);
+  const nextObservations = new Float32Array(size * observationSize);
+  const actions = new Float32Array(size * actionSize);
+  const rewards = new Float32Array(size);
+  rng.fillNormal(observations);
+  rng.fillNormal(nextObservations);
+  rng.fillUniform(actions, -1, 1);
+  rng.fillNormal(rewards);
+  return { size, observations, actions, rewards, nextObservations, notDones: new Float32Array(size).fill(1), taskIndices };
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  // numpy's default linear interpolation, as the peer uses.
+  const position = (sorted.length - 1) * fraction;
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
+}
+
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;
+
+function print(line: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+async function loadBackend(name: BackendName): Promise<Kernels | string> {
+  const notes: string[] = [];
+  try {
+    const kernels = await createKernels({ backend: name, log: (line) => notes.push(line), env: {} });
+    return kernels.name === name ? kernels : `fell back to ${kernels.name}: ${notes.join(" ")}`;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function timeUpdates(kernels: Kernels, batchSize: number, options: Options): Record<string, unknown> {
+  const agent = new MTSACAgent(agentConfig(batchSize), dimensions, kernels, 0);
+  const batch = randomBatch(batchSize, 0);
+  const slow = kernels.name === "js";
+  const warmup = slow ? 1 : options.warmup;
+  let updateIndex = 0;
+  let metrics: Record<string, number> = {};
+  for (let i = 0; i < warmup; i++) metrics = agent.update(batch, updateIndex++);
+  const allocationsAfterWarmup = agent.engine.arena.stats().kernelAllocations;
+  const times: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < options.iterations; i++) {
+    const t0 = performance.now();
+    metrics = agent.update(batch, updateIndex++);
+    times.push(performance.now() - t0);
+    // The js reference is ~100× slower: stop once its time budget is spent (at least 3 runs).
+    if (slow && i >= 2 && performance.now() - started > options.jsBudgetMs) break;
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const stats = agent.engine.arena.stats();
+  return {
+    bench: "sac-update",
+    subject: "MTSACAgent.update",
+    backend: kernels.name,
+    ...threadSetting(kernels),
+    batch: batchSize,
+    median_ms: round3(percentile(sorted, 0.5)),
+    p10_ms: round3(percentile(sorted, 0.1)),
+    p90_ms: round3(percentile(sorted, 0.9)),
+    iters: times.length,
+    arena_growth_after_warmup: stats.kernelAllocations - allocationsAfterWarmup,
+    step_memory_mb: round3((stats.transientHighWater * 4) / 2 ** 20),
+    critic_loss: round3(metrics["train/critic_loss"] ?? Number.NaN),
+  };
+}
+
+/** The GEMM thread setting of a backend, for the JSON line. */
+function threadSetting(kernels: Kernels): Record<string, unknown> {
+  const threads = (kernels as { threads?: unknown }).threads;
+  return typeof threads === "number" ? { threads } : {};
+}
+
+interface PeerResult {
+  batch: number;
+  median_ms: number;
+}
+
+function runPeer(options: Options, tuned: boolean): PeerResult[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const script = resolve(here, "../../../../shared/bench/torch_mtsac_update.py");
+  const python = "/usr/bin/python3";
+  if (!existsSync(script)) {
+    print({ bench: "sac-update", peer: "pytorch", skipped: `peer script not found at ${script} (../shared is missing)` });
+    return [];
+  }
+  if (!existsSync(python) || spawnSync(python, ["-c", "import torch"]).status !== 0) {
+    print({ bench: "sac-update", peer: "pytorch", skipped: "/usr/bin/python3 has no torch (apt-get install -y python3-torch)" });
+    return [];
+  }
+  // The peer's flags: --threads N (torch.set_num_threads, default 2), --batch B..., --iters N.
+  const args = [script, "--batch", ...options.batches.map(String), "--iters", String(options.iterations)];
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env["OPENBLAS_NUM_THREADS"];
+  if (tuned) {
+    args.push("--threads", "1");
+    env["OPENBLAS_NUM_THREADS"] = "2";
+  }
+  const result = spawnSync(python, args, { encoding: "utf8", env });
+  if (result.status !== 0) {
+    print({ bench: "sac-update", peer: "pytorch", skipped: `peer failed with status ${result.status}: ${result.stderr.trim().split("\n").pop()}` });
+    return [];
+  }
+  const results: PeerResult[] = [];
+  for (const line of result.stdout.split("\n")) {
+    if (line.trim() === "") continue;
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    print({ bench: "sac-update", ...parsed, setting: tuned ? "tuned: --threads 1, OPENBLAS_NUM_THREADS=2" : "untuned: torch defaults" });
+    results.push({ batch: Number(parsed["batch"]), median_ms: Number(parsed["median_ms"]) });
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const ours: Array<{ backend: string; batch: number; median_ms: number }> = [];
+  for (const name of options.backends) {
+    const kernels = await loadBackend(name);
+    if (typeof kernels === "string") {
+      print({ bench: "sac-update", backend: name, skipped: kernels });
+      continue;
+    }
+    for (const batch of options.batches) {
+      const line = timeUpdates(kernels, batch, options);
+      print(line);
+      ours.push({ backend: name, batch, median_ms: line["median_ms"] as number });
+    }
+    (kernels as { close?: () => void }).close?.();
+  }
+  if (!options.peer) return;
+  const peer = runPeer(options, true);
+  if (options.untunedPeer) runPeer(options, false);
+  for (const mine of ours) {
+    const theirs = peer.find((result) => result.batch === mine.batch);
+    if (theirs === undefined) continue;
+    print({ bench: "sac-update-ratio", backend: mine.backend, batch: mine.batch, ours_ms: mine.median_ms, pytorch_ms: theirs.median_ms, ratio: round3(mine.median_ms / theirs.median_ms) });
+  }
+}
+
+await main();
