@@ -3,7 +3,7 @@
     {
       "target_name": "mtrl_nn_native",
       "sources": ["mtrl_nn_native.c", "blas_loader.c"],
-      "cflags_c": ["-std=c11", "-O3", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags_c": ["-std=c11", "-O3", "-ffp-contract=off", "-fno-math-errno", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "libraries": ["-ldl"],
       "defines": ["NAPI_VERSION=8"]
     }

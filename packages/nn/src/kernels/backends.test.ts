@@ -231,6 +231,86 @@ describe("elementwise kernels match the js reference", () => {
     }
   });
 
+  test("addBiasRelu equals addBiasRows + reluForward of the reference, also in place, NaN and -0", () => {
+    for (const { label, kernels } of backends) {
+      for (const cols of lengths) {
+        for (const rows of [1, 3, 17]) {
+          const x = filled(reference, rows * cols, rng), bias = filled(reference, cols, rng);
+          x[0] = Number.NaN;
+          if (cols > 1) {
+            x[1] = 0.25;
+            bias[1] = -0.25; // sums to +0 exactly
+          }
+          const expected = new Float32Array(rows * cols);
+          reference.addBiasRows(x, bias, rows, cols, expected);
+          reference.reluForward(expected, expected);
+          const fusedReference = new Float32Array(rows * cols);
+          reference.addBiasRelu(x, bias, rows, cols, fusedReference);
+          assert.deepEqual(fusedReference, expected, "js addBiasRelu");
+          const inPlace = copyInto(kernels, x);
+          kernels.addBiasRelu(inPlace, copyInto(kernels, bias), rows, cols, inPlace);
+          assert.deepEqual(inPlace, expected, `${label} addBiasRelu ${rows}x${cols}`);
+        }
+      }
+    }
+  });
+
+  test("reluBackwardSumRows equals reluBackward + sumRows, in place, beta 0 (over NaN), 1 and 0.5", () => {
+    for (const { label, kernels } of backends) {
+      for (const cols of [1, 3, 17, 33, 129, 400]) {
+        for (const beta of [0, 1, 0.5]) {
+          const rows = [1, 5, 37][(cols + beta * 2) % 3]!;
+          const y = filled(reference, rows * cols, rng);
+          reference.reluForward(y, y);
+          if (cols > 1) y[1] = -0;
+          const gradOut = filled(reference, rows * cols, rng);
+          const start = filled(reference, cols, rng);
+          if (beta === 0) start.fill(Number.NaN);
+          const expectedGrad = new Float32Array(rows * cols);
+          reference.reluBackward(y, gradOut, expectedGrad);
+          const expectedBias = Float32Array.from(start);
+          reference.sumRows(expectedGrad, rows, cols, beta, expectedBias);
+          const fusedGrad = Float32Array.from(gradOut);
+          const fusedBias = Float32Array.from(start);
+          reference.reluBackwardSumRows(y, fusedGrad, rows, cols, fusedGrad, beta, fusedBias);
+          assert.deepEqual(fusedGrad, expectedGrad, "js reluBackwardSumRows grad");
+          assert.deepEqual(fusedBias, expectedBias, "js reluBackwardSumRows bias");
+          const grad = copyInto(kernels, gradOut);
+          const bias = copyInto(kernels, start);
+          kernels.reluBackwardSumRows(copyInto(kernels, y), grad, rows, cols, grad, beta, bias);
+          assert.deepEqual(grad, expectedGrad, `${label} reluBackwardSumRows grad ${rows}x${cols}`);
+          compare(label, `reluBackwardSumRows bias (beta=${beta}, ${rows}x${cols})`, bias, expectedBias, 1e-5);
+          // Not in place, from plain arrays (staged copies on wasm).
+          const separate = new Float32Array(rows * cols);
+          const plainBias = Float32Array.from(start);
+          kernels.reluBackwardSumRows(y, gradOut, rows, cols, separate, beta, plainBias);
+          assert.deepEqual(separate, expectedGrad, `${label} reluBackwardSumRows out of place`);
+          compare(label, "reluBackwardSumRows bias out of place", plainBias, expectedBias, 1e-5);
+        }
+      }
+    }
+  });
+
+  test("the fused kernels give the same bits as their parts on each backend", () => {
+    for (const { label, kernels } of backends) {
+      const rows = 37, cols = 403;
+      const x = filled(kernels, rows * cols, rng), bias = filled(kernels, cols, rng);
+      const parts = kernels.allocate(rows * cols), fused = kernels.allocate(rows * cols);
+      kernels.addBiasRows(x, bias, rows, cols, parts);
+      kernels.reluForward(parts, parts);
+      kernels.addBiasRelu(x, bias, rows, cols, fused);
+      assert.deepEqual(fused, parts, `${label} addBiasRelu`);
+      const gradOut = filled(kernels, rows * cols, rng);
+      const partsGrad = kernels.allocate(rows * cols), fusedGrad = kernels.allocate(rows * cols);
+      const partsBias = kernels.allocate(cols), fusedBias = kernels.allocate(cols);
+      kernels.reluBackward(fused, gradOut, partsGrad);
+      kernels.sumRows(partsGrad, rows, cols, 0, partsBias);
+      kernels.reluBackwardSumRows(fused, gradOut, rows, cols, fusedGrad, 0, fusedBias);
+      assert.deepEqual(fusedGrad, partsGrad, `${label} reluBackwardSumRows grad`);
+      assert.deepEqual(fusedBias, partsBias, `${label} reluBackwardSumRows bias`);
+    }
+  });
+
   test("adamUpdate over several steps, with and without weight decay", () => {
     for (const { label, kernels } of backends) {
       for (const weightDecay of [0, 0.01]) {
@@ -252,7 +332,7 @@ describe("elementwise kernels match the js reference", () => {
 
   test("polyakUpdate", () => {
     for (const { label, kernels } of backends) {
-      for (const length of lengths) {
+      for (const length of [...lengths, 4099]) {
         const target = filled(reference, length, rng), source = filled(reference, length, rng);
         const expected = Float32Array.from(target);
         reference.polyakUpdate(expected, source, 0.005);

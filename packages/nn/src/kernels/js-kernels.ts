@@ -70,6 +70,16 @@ export class JsKernels implements Kernels {
     }
   }
 
+  addBiasRelu(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    for (let i = 0; i < rows; i++) {
+      const row = i * cols;
+      for (let j = 0; j < cols; j++) {
+        const value = Math.fround(x[row + j]! + bias[j]!);
+        out[row + j] = value > 0 ? value : 0;
+      }
+    }
+  }
+
   reluForward(x: Float32Array, out: Float32Array): void {
     for (let i = 0; i < x.length; i++) {
       const value = x[i]!;
@@ -87,6 +97,24 @@ export class JsKernels implements Kernels {
     for (let i = 0; i < rows; i++) {
       const row = i * cols;
       for (let j = 0; j < cols; j++) out[j]! += x[row + j]!;
+    }
+  }
+
+  reluBackwardSumRows(
+    y: Float32Array, gradOut: Float32Array, rows: number, cols: number,
+    gradIn: Float32Array, beta: number, biasGrad: Float32Array,
+  ): void {
+    // Written out rather than composed so that the backends' overrides of the two parts cannot
+    // leak into the reference.
+    if (beta === 0) biasGrad.fill(0, 0, cols);
+    else if (beta !== 1) for (let j = 0; j < cols; j++) biasGrad[j]! *= beta;
+    for (let i = 0; i < rows; i++) {
+      const row = i * cols;
+      for (let j = 0; j < cols; j++) {
+        const g = y[row + j]! > 0 ? gradOut[row + j]! : 0;
+        gradIn[row + j] = g;
+        biasGrad[j]! += g;
+      }
     }
   }
 

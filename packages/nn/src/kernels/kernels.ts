@@ -33,6 +33,12 @@ export interface Kernels {
   /** out[i, j] = x[i, j] + bias[j] for a rows×cols matrix (out may alias x). */
   addBiasRows(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void;
 
+  /**
+   * out[i, j] = relu(x[i, j] + bias[j]) — `addBiasRows` then `reluForward` in one pass (the hidden
+   * layers' forward after their GEMM; out may alias x). Same arithmetic as the two calls.
+   */
+  addBiasRelu(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void;
+
   /** out = max(x, 0) elementwise (out may alias x). */
   reluForward(x: Float32Array, out: Float32Array): void;
 
@@ -41,6 +47,16 @@ export interface Kernels {
 
   /** out[j] = beta * out[j] + Σ_i x[i, j] — the bias gradient of a rows×cols matrix. */
   sumRows(x: Float32Array, rows: number, cols: number, beta: number, out: Float32Array): void;
+
+  /**
+   * `reluBackward(y, gradOut, gradIn)` then `sumRows(gradIn, rows, cols, beta, biasGrad)` in one
+   * pass: a ReLU layer's pre-activation gradient and its bias gradient (gradIn may alias gradOut).
+   * Same arithmetic as the two calls on the same backend.
+   */
+  reluBackwardSumRows(
+    y: Float32Array, gradOut: Float32Array, rows: number, cols: number,
+    gradIn: Float32Array, beta: number, biasGrad: Float32Array,
+  ): void;
 
   /**
    * One Adam(W) step in place. `step` counts from 1 (bias correction). Weight decay is the

@@ -24,7 +24,11 @@ interface NativeAddon {
     a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number,
   ): void;
   addBiasRows(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  addBiasRelu(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void;
   reluForward(x: Float32Array, out: Float32Array): void;
+  reluBackwardSumRows(
+    y: Float32Array, gradOut: Float32Array, rows: number, cols: number, gradIn: Float32Array, beta: number, biasGrad: Float32Array,
+  ): void;
   reluBackward(y: Float32Array, gradOut: Float32Array, gradIn: Float32Array): void;
   sumRows(x: Float32Array, rows: number, cols: number, beta: number, out: Float32Array): void;
   adamUpdate(
@@ -110,6 +114,14 @@ export class NativeKernels extends JsKernels {
     this.addon.addBiasRows(x, bias, rows, cols, out);
   }
 
+  override addBiasRelu(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    checkRowsCols("addBiasRelu", rows, cols);
+    checkLength("addBiasRelu", "x", x, rows * cols);
+    checkLength("addBiasRelu", "bias", bias, cols);
+    checkLength("addBiasRelu", "out", out, rows * cols);
+    this.addon.addBiasRelu(x, bias, rows, cols, out);
+  }
+
   override reluForward(x: Float32Array, out: Float32Array): void {
     checkLength("reluForward", "out", out, x.length);
     this.addon.reluForward(x, out);
@@ -126,6 +138,18 @@ export class NativeKernels extends JsKernels {
     checkLength("sumRows", "x", x, rows * cols);
     checkLength("sumRows", "out", out, cols);
     this.addon.sumRows(x, rows, cols, beta, out);
+  }
+
+  override reluBackwardSumRows(
+    y: Float32Array, gradOut: Float32Array, rows: number, cols: number,
+    gradIn: Float32Array, beta: number, biasGrad: Float32Array,
+  ): void {
+    checkRowsCols("reluBackwardSumRows", rows, cols);
+    checkLength("reluBackwardSumRows", "y", y, rows * cols);
+    checkLength("reluBackwardSumRows", "gradOut", gradOut, rows * cols);
+    checkLength("reluBackwardSumRows", "gradIn", gradIn, rows * cols);
+    checkLength("reluBackwardSumRows", "biasGrad", biasGrad, cols);
+    this.addon.reluBackwardSumRows(y, gradOut, rows, cols, gradIn, beta, biasGrad);
   }
 
   override adamUpdate(

@@ -16,7 +16,9 @@ interface WasmExports {
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number,
   ): void;
   add_bias_rows(x: number, bias: number, rows: number, cols: number, out: number): void;
+  add_bias_relu(x: number, bias: number, rows: number, cols: number, out: number): void;
   relu_forward(x: number, length: number, out: number): void;
+  relu_backward_sum_rows(y: number, gradOut: number, rows: number, cols: number, gradIn: number, beta: number, biasGrad: number): void;
   relu_backward(y: number, gradOut: number, length: number, gradIn: number): void;
   sum_rows(x: number, rows: number, cols: number, beta: number, out: number): void;
   adam_update(
@@ -175,6 +177,18 @@ export class WasmKernels extends JsKernels {
     this.finishCall();
   }
 
+  override addBiasRelu(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    checkRowsCols("addBiasRelu", rows, cols);
+    checkLength("addBiasRelu", "x", x, rows * cols);
+    checkLength("addBiasRelu", "bias", bias, cols);
+    checkLength("addBiasRelu", "out", out, rows * cols);
+    const px = this.address(x, rows * cols, "in");
+    const pbias = this.address(bias, cols, "in");
+    const pout = this.address(out, rows * cols, "out");
+    this.exports.add_bias_relu(px, pbias, rows, cols, pout);
+    this.finishCall();
+  }
+
   override reluForward(x: Float32Array, out: Float32Array): void {
     checkLength("reluForward", "out", out, x.length);
     const px = this.address(x, x.length, "in");
@@ -200,6 +214,26 @@ export class WasmKernels extends JsKernels {
     const px = this.address(x, rows * cols, "in");
     const pout = this.address(out, cols, beta === 0 ? "out" : "inout");
     this.exports.sum_rows(px, rows, cols, beta, pout);
+    this.finishCall();
+  }
+
+  override reluBackwardSumRows(
+    y: Float32Array, gradOut: Float32Array, rows: number, cols: number,
+    gradIn: Float32Array, beta: number, biasGrad: Float32Array,
+  ): void {
+    checkRowsCols("reluBackwardSumRows", rows, cols);
+    const length = rows * cols;
+    checkLength("reluBackwardSumRows", "y", y, length);
+    checkLength("reluBackwardSumRows", "gradOut", gradOut, length);
+    checkLength("reluBackwardSumRows", "gradIn", gradIn, length);
+    checkLength("reluBackwardSumRows", "biasGrad", biasGrad, cols);
+    const py = this.address(y, length, "in");
+    // In place (gradIn === gradOut) is the common case: stage one copy, read and written.
+    const inPlace = gradIn === gradOut;
+    const pgo = this.address(gradOut, length, inPlace ? "inout" : "in");
+    const pgi = inPlace ? pgo : this.address(gradIn, length, "out");
+    const pbg = this.address(biasGrad, cols, beta === 0 ? "out" : "inout");
+    this.exports.relu_backward_sum_rows(py, pgo, rows, cols, pgi, beta, pbg);
     this.finishCall();
   }
 

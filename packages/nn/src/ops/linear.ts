@@ -33,10 +33,14 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
   const out = engine.empty(outShape);
   const kernels = engine.kernels;
   kernels.gemm(false, true, rows, outFeatures, inFeatures, 1, x.data, inFeatures, weight.data, inFeatures, 0, out.data, outFeatures);
-  if (bias !== null) kernels.addBiasRows(out.data, bias.data, rows, outFeatures, out.data);
   const code = activationCodes[activation];
-  if (code === 1) kernels.reluForward(out.data, out.data);
-  else applyActivation(code, out.data);
+  if (code === 1 && bias !== null) {
+    kernels.addBiasRelu(out.data, bias.data, rows, outFeatures, out.data);
+  } else {
+    if (bias !== null) kernels.addBiasRows(out.data, bias.data, rows, outFeatures, out.data);
+    if (code === 1) kernels.reluForward(out.data, out.data);
+    else applyActivation(code, out.data);
+  }
   const node = engine.record(linearBackward, out, x, weight, bias);
   if (node !== null) {
     node.n0 = code;
@@ -60,15 +64,18 @@ function linearBackward(node: TapeNode): void {
   const outFeatures = node.n3;
   // The output gradient is complete (all consumers ran); turn it into dZ in place.
   const dZ = out.grad!;
-  if (code === 1) kernels.reluBackward(out.data, dZ, dZ);
-  else multiplyByActivationDerivative(code, out.data, dZ);
+  const biasGrad = engine.needsGrad(bias);
+  if (code === 1 && biasGrad) {
+    // ReLU's derivative and the bias gradient in one pass over dZ.
+    kernels.reluBackwardSumRows(out.data, dZ, rows, outFeatures, dZ, engine.claimGrad(bias), bias.grad!);
+  } else {
+    if (code === 1) kernels.reluBackward(out.data, dZ, dZ);
+    else multiplyByActivationDerivative(code, out.data, dZ);
+    if (biasGrad) kernels.sumRows(dZ, rows, outFeatures, engine.claimGrad(bias), bias.grad!);
+  }
   if (engine.needsGrad(weight)) {
     const beta = engine.claimGrad(weight);
     kernels.gemm(true, false, outFeatures, inFeatures, rows, 1, dZ, outFeatures, x.data, inFeatures, beta, weight.grad!, inFeatures);
-  }
-  if (engine.needsGrad(bias)) {
-    const beta = engine.claimGrad(bias);
-    kernels.sumRows(dZ, rows, outFeatures, beta, bias.grad!);
   }
   if (engine.needsGrad(x)) {
     const beta = engine.claimGrad(x);
