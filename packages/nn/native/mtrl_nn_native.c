@@ -13,13 +13,10 @@
 #include <string.h>
 
 #include "blas_loader.h"
+#include "gemm_threads.h"
 
 static blas_library blas;
 static bool blas_loaded = false;
-/* BLAS threads for large GEMMs (openblas_set_num_threads' last value, or the library's own),
-   and the count currently set in the library. Thin GEMMs run on one thread: see gemm(). */
-static int max_threads = 1;
-static int current_threads = 1;
 
 /*
  * The elementwise kernels use GCC/Clang vector extensions (4 floats: SSE on x86-64, NEON on
@@ -107,21 +104,27 @@ static napi_value load_blas(napi_env env, napi_callback_info info) {
   char error[2048];
   if (blas_load(names, (int)count, &blas, error, sizeof error) != 0) THROW(env, error);
   blas_loaded = true;
-  max_threads = blas.get_num_threads != NULL ? blas.get_num_threads() : 1;
-  if (max_threads < 1) max_threads = 1;
-  current_threads = max_threads;
+  /* GEMM threads default to what OpenBLAS would have used (its core count, or OPENBLAS_NUM_THREADS
+     if the user set it); OpenBLAS itself then runs single-threaded inside each block. */
+  static int first_thread_count = 0;
+  if (first_thread_count == 0) first_thread_count = blas.get_num_threads != NULL ? blas.get_num_threads() : 1;
+  /* A later load keeps the count set since (setThreads is process-wide, like the BLAS's own). */
+  static bool configured = false;
+  gemm_threads_configure(&blas, configured ? gemm_threads_count() : first_thread_count);
+  configured = true;
   napi_value result;
   CHECK(env, napi_create_string_utf8(env, blas.library, NAPI_AUTO_LENGTH, &result));
   return result;
 }
 
-/* blasInfo(): { library, threads, core } — what OpenBLAS reports, -1 / "" elsewhere. */
+/* blasInfo(): { library, threads, core } — GEMM threads (-1 when the BLAS threads itself) and
+   OpenBLAS's kernel family ("" elsewhere). */
 static napi_value blas_info(napi_env env, napi_callback_info info) {
   if (!blas_loaded) THROW(env, "mtrl_nn_native: loadBlas() first");
   napi_value result, library, threads, core;
   CHECK(env, napi_create_object(env, &result));
   CHECK(env, napi_create_string_utf8(env, blas.library, NAPI_AUTO_LENGTH, &library));
-  CHECK(env, napi_create_int32(env, blas.get_num_threads != NULL ? max_threads : -1, &threads));
+  CHECK(env, napi_create_int32(env, blas.set_num_threads != NULL ? gemm_threads_count() : -1, &threads));
   const char *core_name = blas.get_corename != NULL ? blas.get_corename() : "";
   CHECK(env, napi_create_string_utf8(env, core_name != NULL ? core_name : "", NAPI_AUTO_LENGTH, &core));
   CHECK(env, napi_set_named_property(env, result, "library", library));
@@ -130,24 +133,17 @@ static napi_value blas_info(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* setThreads(n): boolean — false when the BLAS has no openblas_set_num_threads. Uses the
-   library's call, never the OPENBLAS_* environment. */
+/* setThreads(n): boolean — GEMM threads (see gemm_threads.c); false when the BLAS has no
+   openblas_set_num_threads (it threads itself). Uses the library's call, never the OPENBLAS_*
+   environment. */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   ARGS(1);
   INT(0, threads);
-  bool supported = blas_loaded && blas.set_num_threads != NULL && threads > 0;
-  if (supported) {
-    blas.set_num_threads(threads);
-    max_threads = current_threads = threads;
-  }
+  bool supported = blas_loaded && threads > 0 && gemm_threads_configure(&blas, threads);
   napi_value result;
   CHECK(env, napi_get_boolean(env, supported, &result));
   return result;
 }
-
-/* GEMMs run on all BLAS threads only when every dimension and the work are at least this big. */
-static const int parallel_min_dimension = 96;
-static const double parallel_min_macs = 4.0e6;
 
 /* gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) */
 static napi_value gemm(napi_env env, napi_callback_info info) {
@@ -173,24 +169,10 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
       for (int j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0.0f : c[i * ldc + j] * (float)beta;
     return NULL;
   }
-  /* Threads per call: OpenBLAS splits C between its threads for any GEMM above ~0.26 M
-     multiply-adds, but for thin shapes (a dimension of 1..53 here: first and last layers, the
-     action columns) the hand-off costs more than the half it saves — measured 2-4x slower than
-     one thread at 1280x8x400 and 1280x400x49. Large GEMMs keep every thread. The choice is a
-     function of the shape only and OpenBLAS never splits k, so results stay deterministic. */
-  int wanted = max_threads;
-  int smallest = m < n ? (m < k ? m : k) : (n < k ? n : k);
-  if (smallest < parallel_min_dimension || (double)m * n * k < parallel_min_macs) wanted = 1;
-  if (wanted != current_threads && blas.set_num_threads != NULL) {
-    blas.set_num_threads(wanted);
-    current_threads = wanted;
-  }
   /* BLAS also insists on ld >= max(1, columns) even where a stride is never used. */
   int min_lda = trans_a ? m : k, min_ldb = trans_b ? k : n;
-  blas.sgemm(CBLAS_ROW_MAJOR, trans_a ? CBLAS_TRANS : CBLAS_NO_TRANS,
-             trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS, m, n, k, (float)alpha,
-             a, lda > min_lda ? lda : min_lda, b, ldb > min_ldb ? ldb : min_ldb,
-             (float)beta, c, ldc > n ? ldc : n);
+  gemm_threads_sgemm(&blas, trans_a, trans_b, m, n, k, (float)alpha, a, lda > min_lda ? lda : min_lda,
+                     b, ldb > min_ldb ? ldb : min_ldb, (float)beta, c, ldc > n ? ldc : n);
   return NULL;
 }
 
