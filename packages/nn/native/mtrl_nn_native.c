@@ -1,6 +1,7 @@
 /*
- * The native backend of @mtrl/nn: GEMM through a system CBLAS found at run time (see
- * blas_loader.c) and the elementwise kernels in plain C, over Float32Array data in place.
+ * The native backend of @mtrl/nn, N-API glue: GEMM through a system CBLAS found at run time (see
+ * blas_loader.c) and the elementwise kernels in C (kernels.c), over Float32Array data in place,
+ * split over a small thread pool (thread_pool.c).
  *
  * Argument shapes and bounds are checked once in TypeScript (native-kernels.ts) before every
  * call; here we only check types, so a wrong call fails with a JS exception, never a crash.
@@ -9,34 +10,23 @@
 #include <node_api.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
-#include <string.h>
 
 #include "blas_loader.h"
-#include "gemm_threads.h"
+#include "kernels.h"
+#include "thread_pool.h"
 
 static blas_library blas;
 static bool blas_loaded = false;
+/* Whether GEMMs may be split over the pool: only when the BLAS can be pinned to one thread of
+   its own (OpenBLAS); a BLAS without openblas_set_num_threads (MKL) threads itself. */
+static bool gemm_split = false;
 
-/*
- * The elementwise kernels use GCC/Clang vector extensions (4 floats: SSE on x86-64, NEON on
- * arm64) instead of relying on the auto-vectorizer, which gives up on in-place calls (gradIn ==
- * gradOut) and turns `y > 0 ? g : 0` into a branch that mispredicts half the time on ReLU masks.
- * Each lane does exactly the scalar arithmetic, so results do not depend on the vector width.
- */
-typedef float v4f __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
-
-static inline v4f load4(const float *p) {
-  v4f v;
-  memcpy(&v, p, sizeof v);
-  return v;
+/* Uses `threads` threads for the kernels and pins OpenBLAS to one thread inside each block. */
+static int configure_threads(int threads) {
+  gemm_split = blas.set_num_threads != NULL;
+  if (gemm_split) blas.set_num_threads(1);
+  return pool_configure(threads);
 }
-
-static inline void store4(float *p, v4f v) { memcpy(p, &v, sizeof v); }
-
-/* v where mask (all ones) is set, +0 elsewhere. */
-static inline v4f select_or_zero(v4i mask, v4f v) { return (v4f)((v4i)v & mask); }
 
 /* Throws a JS Error and makes the calling function return NULL. */
 #define THROW(env, message)                     \
@@ -106,25 +96,25 @@ static napi_value load_blas(napi_env env, napi_callback_info info) {
   blas_loaded = true;
   /* GEMM threads default to what OpenBLAS would have used (its core count, or OPENBLAS_NUM_THREADS
      if the user set it); OpenBLAS itself then runs single-threaded inside each block. */
-  static int first_thread_count = 0;
-  if (first_thread_count == 0) first_thread_count = blas.get_num_threads != NULL ? blas.get_num_threads() : 1;
-  /* A later load keeps the count set since (setThreads is process-wide, like the BLAS's own). */
+  /* Threads default to what OpenBLAS would have used (its core count, or OPENBLAS_NUM_THREADS if
+     the user set it); a later load keeps the count set since (setThreads is process-wide). */
   static bool configured = false;
-  gemm_threads_configure(&blas, configured ? gemm_threads_count() : first_thread_count);
+  int threads = configured ? pool_threads() : blas.get_num_threads != NULL ? blas.get_num_threads() : 1;
+  configure_threads(threads);
   configured = true;
   napi_value result;
   CHECK(env, napi_create_string_utf8(env, blas.library, NAPI_AUTO_LENGTH, &result));
   return result;
 }
 
-/* blasInfo(): { library, threads, core } — GEMM threads (-1 when the BLAS threads itself) and
-   OpenBLAS's kernel family ("" elsewhere). */
+/* blasInfo(): { library, threads, core } — kernel threads (-1 when the BLAS threads its GEMMs
+   itself) and OpenBLAS's kernel family ("" elsewhere). */
 static napi_value blas_info(napi_env env, napi_callback_info info) {
   if (!blas_loaded) THROW(env, "mtrl_nn_native: loadBlas() first");
   napi_value result, library, threads, core;
   CHECK(env, napi_create_object(env, &result));
   CHECK(env, napi_create_string_utf8(env, blas.library, NAPI_AUTO_LENGTH, &library));
-  CHECK(env, napi_create_int32(env, blas.set_num_threads != NULL ? gemm_threads_count() : -1, &threads));
+  CHECK(env, napi_create_int32(env, gemm_split ? pool_threads() : -1, &threads));
   const char *core_name = blas.get_corename != NULL ? blas.get_corename() : "";
   CHECK(env, napi_create_string_utf8(env, core_name != NULL ? core_name : "", NAPI_AUTO_LENGTH, &core));
   CHECK(env, napi_set_named_property(env, result, "library", library));
@@ -133,13 +123,14 @@ static napi_value blas_info(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* setThreads(n): boolean — GEMM threads (see gemm_threads.c); false when the BLAS has no
-   openblas_set_num_threads (it threads itself). Uses the library's call, never the OPENBLAS_*
-   environment. */
+/* setThreads(n): boolean — threads of the kernels (see kernels.c); false when the BLAS has no
+   openblas_set_num_threads (it threads its GEMMs itself). Uses the library's call, never the
+   OPENBLAS_* environment. */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   ARGS(1);
   INT(0, threads);
-  bool supported = blas_loaded && threads > 0 && gemm_threads_configure(&blas, threads);
+  if (blas_loaded && threads > 0) configure_threads(threads);
+  bool supported = blas_loaded && threads > 0 && gemm_split;
   napi_value result;
   CHECK(env, napi_get_boolean(env, supported, &result));
   return result;
@@ -171,8 +162,8 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   }
   /* BLAS also insists on ld >= max(1, columns) even where a stride is never used. */
   int min_lda = trans_a ? m : k, min_ldb = trans_b ? k : n;
-  gemm_threads_sgemm(&blas, trans_a, trans_b, m, n, k, (float)alpha, a, lda > min_lda ? lda : min_lda,
-                     b, ldb > min_ldb ? ldb : min_ldb, (float)beta, c, ldc > n ? ldc : n);
+  nn_gemm(&blas, gemm_split, trans_a, trans_b, m, n, k, (float)alpha, a, lda > min_lda ? lda : min_lda,
+          b, ldb > min_ldb ? ldb : min_ldb, (float)beta, c, ldc > n ? ldc : n);
   return NULL;
 }
 
@@ -184,13 +175,7 @@ static napi_value add_bias_rows(napi_env env, napi_callback_info info) {
   INT(2, rows);
   INT(3, cols);
   FLOATS(4, out);
-  for (int i = 0; i < rows; i++) {
-    const float *xr = x + (size_t)i * cols;
-    float *outr = out + (size_t)i * cols;
-    int j = 0;
-    for (; j + 4 <= cols; j += 4) store4(outr + j, load4(xr + j) + load4(bias + j));
-    for (; j < cols; j++) outr[j] = xr[j] + bias[j];
-  }
+  nn_add_bias_rows(x, bias, rows, cols, out);
   return NULL;
 }
 
@@ -202,20 +187,7 @@ static napi_value add_bias_relu(napi_env env, napi_callback_info info) {
   INT(2, rows);
   INT(3, cols);
   FLOATS(4, out);
-  const v4f zero = {0.0f, 0.0f, 0.0f, 0.0f};
-  for (int i = 0; i < rows; i++) {
-    const float *xr = x + (size_t)i * cols;
-    float *outr = out + (size_t)i * cols;
-    int j = 0;
-    for (; j + 4 <= cols; j += 4) {
-      v4f v = load4(xr + j) + load4(bias + j);
-      store4(outr + j, select_or_zero(v > zero, v));
-    }
-    for (; j < cols; j++) {
-      float v = xr[j] + bias[j];
-      outr[j] = v > 0.0f ? v : 0.0f;
-    }
-  }
+  nn_add_bias_relu(x, bias, rows, cols, out);
   return NULL;
 }
 
@@ -224,16 +196,7 @@ static napi_value relu_forward(napi_env env, napi_callback_info info) {
   ARGS(2);
   FLOATS(0, x);
   FLOATS(1, out);
-  const v4f zero = {0.0f, 0.0f, 0.0f, 0.0f};
-  size_t i = 0;
-  for (; i + 4 <= x_length; i += 4) {
-    v4f v = load4(x + i);
-    store4(out + i, select_or_zero(v > zero, v));
-  }
-  for (; i < x_length; i++) {
-    float v = x[i];
-    out[i] = v > 0.0f ? v : 0.0f;
-  }
+  nn_relu_forward(x, x_length, out);
   return NULL;
 }
 
@@ -243,19 +206,8 @@ static napi_value relu_backward(napi_env env, napi_callback_info info) {
   FLOATS(0, y);
   FLOATS(1, grad_out);
   FLOATS(2, grad_in);
-  const v4f zero = {0.0f, 0.0f, 0.0f, 0.0f};
-  size_t i = 0;
-  for (; i + 4 <= y_length; i += 4) store4(grad_in + i, select_or_zero(load4(y + i) > zero, load4(grad_out + i)));
-  for (; i < y_length; i++) {
-    float g = grad_out[i];
-    grad_in[i] = y[i] > 0.0f ? g : 0.0f;
-  }
+  nn_relu_backward(y, grad_out, y_length, grad_in);
   return NULL;
-}
-
-/* out[j] = beta == 0 ? 0 : out[j] * beta, the start of a bias-gradient sum. */
-static void scale_sums(float *out, int cols, float beta) {
-  for (int j = 0; j < cols; j++) out[j] = beta == 0.0f ? 0.0f : out[j] * beta;
 }
 
 /* sumRows(x, rows, cols, beta, out): rows summed in order, so results are deterministic. */
@@ -264,15 +216,9 @@ static napi_value sum_rows(napi_env env, napi_callback_info info) {
   FLOATS(0, x);
   INT(1, rows);
   INT(2, cols);
-  NUMBER(3, beta_d);
+  NUMBER(3, beta);
   FLOATS(4, out);
-  scale_sums(out, cols, (float)beta_d);
-  for (int i = 0; i < rows; i++) {
-    const float *xr = x + (size_t)i * cols;
-    int j = 0;
-    for (; j + 4 <= cols; j += 4) store4(out + j, load4(out + j) + load4(xr + j));
-    for (; j < cols; j++) out[j] += xr[j];
-  }
+  nn_sum_rows(x, rows, cols, (float)beta, out);
   return NULL;
 }
 
@@ -285,27 +231,9 @@ static napi_value relu_backward_sum_rows(napi_env env, napi_callback_info info) 
   INT(2, rows);
   INT(3, cols);
   FLOATS(4, grad_in);
-  NUMBER(5, beta_d);
+  NUMBER(5, beta);
   FLOATS(6, bias_grad);
-  scale_sums(bias_grad, cols, (float)beta_d);
-  const v4f zero = {0.0f, 0.0f, 0.0f, 0.0f};
-  for (int i = 0; i < rows; i++) {
-    const float *yr = y + (size_t)i * cols;
-    const float *gor = grad_out + (size_t)i * cols;
-    float *gir = grad_in + (size_t)i * cols;
-    int j = 0;
-    for (; j + 4 <= cols; j += 4) {
-      v4f g = select_or_zero(load4(yr + j) > zero, load4(gor + j));
-      store4(gir + j, g);
-      store4(bias_grad + j, load4(bias_grad + j) + g);
-    }
-    for (; j < cols; j++) {
-      float g = gor[j];
-      g = yr[j] > 0.0f ? g : 0.0f;
-      gir[j] = g;
-      bias_grad[j] += g;
-    }
-  }
+  nn_relu_backward_sum_rows(y, grad_out, rows, cols, grad_in, (float)beta, bias_grad);
   return NULL;
 }
 
@@ -317,44 +245,16 @@ static napi_value adam_update(napi_env env, napi_callback_info info) {
   FLOATS(1, grad);
   FLOATS(2, m);
   FLOATS(3, v);
-  NUMBER(4, beta1_d);
-  NUMBER(5, one_minus_beta1_d);
-  NUMBER(6, beta2_d);
-  NUMBER(7, one_minus_beta2_d);
-  NUMBER(8, eps_d);
-  NUMBER(9, weight_decay_d);
-  NUMBER(10, step_size_d);
-  NUMBER(11, sqrt_bc2_d);
-  float beta1 = (float)beta1_d, beta2 = (float)beta2_d, eps = (float)eps_d;
-  float one_minus_beta1 = (float)one_minus_beta1_d, one_minus_beta2 = (float)one_minus_beta2_d;
-  float weight_decay = (float)weight_decay_d, step_size = (float)step_size_d;
-  float sqrt_bc2 = (float)sqrt_bc2_d;
-  const v4f vb1 = {beta1, beta1, beta1, beta1}, vb1c = {one_minus_beta1, one_minus_beta1, one_minus_beta1, one_minus_beta1};
-  const v4f vb2 = {beta2, beta2, beta2, beta2}, vb2c = {one_minus_beta2, one_minus_beta2, one_minus_beta2, one_minus_beta2};
-  const v4f veps = {eps, eps, eps, eps}, vwd = {weight_decay, weight_decay, weight_decay, weight_decay};
-  const v4f vstep = {step_size, step_size, step_size, step_size}, vbc2 = {sqrt_bc2, sqrt_bc2, sqrt_bc2, sqrt_bc2};
-  size_t i = 0;
-  for (; i + 4 <= param_length; i += 4) {
-    v4f p = load4(param + i);
-    v4f g = load4(grad + i) + vwd * p;
-    v4f mi = vb1 * load4(m + i) + vb1c * g;
-    v4f vi = vb2 * load4(v + i) + vb2c * (g * g);
-    v4f root;
-    /* Correctly rounded per lane (sqrtps), like sqrtf. */
-    for (int lane = 0; lane < 4; lane++) root[lane] = __builtin_sqrtf(vi[lane]);
-    store4(m + i, mi);
-    store4(v + i, vi);
-    store4(param + i, p - (vstep * mi) / (root / vbc2 + veps));
-  }
-  for (; i < param_length; i++) {
-    float p = param[i];
-    float g = grad[i] + weight_decay * p;
-    float mi = beta1 * m[i] + one_minus_beta1 * g;
-    float vi = beta2 * v[i] + one_minus_beta2 * (g * g);
-    m[i] = mi;
-    v[i] = vi;
-    param[i] = p - (step_size * mi) / (sqrtf(vi) / sqrt_bc2 + eps);
-  }
+  NUMBER(4, beta1);
+  NUMBER(5, one_minus_beta1);
+  NUMBER(6, beta2);
+  NUMBER(7, one_minus_beta2);
+  NUMBER(8, eps);
+  NUMBER(9, weight_decay);
+  NUMBER(10, step_size);
+  NUMBER(11, sqrt_bc2);
+  nn_adam_update(param, grad, m, v, param_length, (float)beta1, (float)one_minus_beta1, (float)beta2,
+                 (float)one_minus_beta2, (float)eps, (float)weight_decay, (float)step_size, (float)sqrt_bc2);
   return NULL;
 }
 
@@ -363,13 +263,9 @@ static napi_value polyak_update(napi_env env, napi_callback_info info) {
   ARGS(4);
   FLOATS(0, target);
   FLOATS(1, source);
-  NUMBER(2, keep_d);
-  NUMBER(3, tau_d);
-  float keep = (float)keep_d, tau = (float)tau_d;
-  const v4f vkeep = {keep, keep, keep, keep}, vtau = {tau, tau, tau, tau};
-  size_t i = 0;
-  for (; i + 4 <= target_length; i += 4) store4(target + i, vkeep * load4(target + i) + vtau * load4(source + i));
-  for (; i < target_length; i++) target[i] = keep * target[i] + tau * source[i];
+  NUMBER(2, keep);
+  NUMBER(3, tau);
+  nn_polyak_update(target, source, target_length, (float)keep, (float)tau);
   return NULL;
 }
 

@@ -1,0 +1,342 @@
+/*
+ * The native backend's kernels. GEMM goes to the system BLAS (run single-threaded) and every
+ * kernel that is large enough is split over the thread pool:
+ *
+ * - GEMM: C is cut into blocks of rows (columns when C has few rows) that start on multiples of
+ *   16, one per thread, each an ordinary cblas_sgemm call. Measured on the 2-core dev
+ *   machine with OpenBLAS 0.3.21: 1.95-2.05x on every SAC shape, where OpenBLAS's own threads gave
+ *   1.5-1.9x on 1280x400x400 and were 1.2-4x *slower* than one thread on thin shapes (1280x400x53,
+ *   1280x8x400: first and last layers). OpenBLAS's threaded path also rounds differently from its
+ *   single-threaded one; aligned blocks do not (each element is reduced over k the same way
+ *   whichever block computes it, checked bit for bit on the SAC shapes), so the thread count does
+ *   not change results. Vectors (m or n = 1) go to BLAS paths whose rounding depends on the length
+ *   and are never split.
+ * - Elementwise kernels: ranges of elements, rows or (for column sums) columns, so every value is
+ *   computed by exactly the arithmetic of the single-threaded loop. Threads never write to the
+ *   same cache line in a loop: column ranges start on a line of the written matrix and sums
+ *   collect in a stack buffer (false sharing made a 2-thread column sum 10x slower than one).
+ *
+ * The loops use GCC/Clang vector extensions (4 floats: SSE on x86-64, NEON on arm64) rather than
+ * the auto-vectorizer, which gives up on in-place calls (gradIn == gradOut) and compiles
+ * `y > 0 ? g : 0` into a branch that mispredicts half the time on ReLU masks (that alone cost 25 ms
+ * of a 1280-sample SAC update). Each lane does the scalar arithmetic, in the same order.
+ */
+#include "kernels.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "thread_pool.h"
+
+/* Work below these sizes stays on the calling thread (handing a part over costs ~1-2 us). */
+#define MIN_SPLIT_MACS 65536.0
+#define MIN_SPLIT_FLOATS 32768
+/* Parts start on multiples of this many rows, columns or elements (a cache line of floats, and a
+   multiple of the BLAS micro-kernels' tile sizes). */
+#define ALIGN 16
+
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
+static inline v4f load4(const float *p) {
+  v4f v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+static inline void store4(float *p, v4f v) { memcpy(p, &v, sizeof v); }
+
+static inline v4f splat(float value) { return (v4f){value, value, value, value}; }
+
+/* v where mask (all ones) is set, +0 elsewhere. */
+static inline v4f select_or_zero(v4i mask, v4f v) { return (v4f)((v4i)v & mask); }
+
+/* [begin, end) of part `part` of `parts` over `length` items, in ALIGN-sized chunks. */
+static void part_range(size_t length, int part, int parts, size_t *begin, size_t *end) {
+  size_t chunks = (length + ALIGN - 1) / ALIGN;
+  size_t per_part = (chunks + (size_t)parts - 1) / (size_t)parts;
+  *begin = (size_t)part * per_part * ALIGN;
+  *end = *begin + per_part * ALIGN;
+  if (*begin > length) *begin = length;
+  if (*end > length) *end = length;
+}
+
+/* How many parts `floats` of elementwise work is worth. */
+static int parts_for(size_t floats) { return floats >= MIN_SPLIT_FLOATS ? pool_threads() : 1; }
+
+/* ---- GEMM ---- */
+
+typedef struct {
+  const blas_library *blas;
+  bool trans_a, trans_b, by_rows;
+  int m, n, k, lda, ldb, ldc;
+  float alpha, beta;
+  const float *a, *b;
+  float *c;
+} gemm_task;
+
+static void gemm_part(const void *arguments, int part, int parts) {
+  const gemm_task *t = arguments;
+  size_t begin, end;
+  part_range((size_t)(t->by_rows ? t->m : t->n), part, parts, &begin, &end);
+  if (begin >= end) return;
+  int size = (int)(end - begin);
+  int m = t->m, n = t->n;
+  const float *a = t->a, *b = t->b;
+  float *c = t->c;
+  if (t->by_rows) {
+    m = size;
+    a = t->trans_a ? a + begin : a + begin * (size_t)t->lda;
+    c = c + begin * (size_t)t->ldc;
+  } else {
+    n = size;
+    b = t->trans_b ? b + begin * (size_t)t->ldb : b + begin;
+    c = c + begin;
+  }
+  t->blas->sgemm(CBLAS_ROW_MAJOR, t->trans_a ? CBLAS_TRANS : CBLAS_NO_TRANS, t->trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS,
+                 m, n, t->k, t->alpha, a, t->lda, b, t->ldb, t->beta, c, t->ldc);
+}
+
+void nn_gemm(const blas_library *blas, bool split, bool trans_a, bool trans_b, int m, int n, int k,
+             float alpha, const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc) {
+  /* Rows when there are enough of them: a column split makes both threads write every row of C,
+     sharing the cache line at the boundary (measured 1.5x slower than one thread at 128x400x49). */
+  bool by_rows = m >= 4 * ALIGN || m >= n;
+  int length = by_rows ? m : n;
+  gemm_task task = {blas, trans_a, trans_b, by_rows, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c};
+  int parts = pool_threads();
+  if (!split || m == 1 || n == 1 || (double)m * n * k < MIN_SPLIT_MACS || length < 2 * ALIGN) parts = 1;
+  pool_run(gemm_part, &task, parts);
+}
+
+/* ---- bias and ReLU, by rows or element ranges ---- */
+
+typedef struct {
+  const float *x, *bias;
+  int rows, cols;
+  float *out;
+  bool relu;
+} bias_task;
+
+static void bias_part(const void *arguments, int part, int parts) {
+  const bias_task *t = arguments;
+  size_t begin, end;
+  part_range((size_t)t->rows, part, parts, &begin, &end);
+  const v4f zero = splat(0.0f);
+  int cols = t->cols;
+  for (size_t i = begin; i < end; i++) {
+    const float *xr = t->x + i * cols;
+    float *outr = t->out + i * cols;
+    int j = 0;
+    if (t->relu) {
+      for (; j + 4 <= cols; j += 4) {
+        v4f v = load4(xr + j) + load4(t->bias + j);
+        store4(outr + j, select_or_zero(v > zero, v));
+      }
+      for (; j < cols; j++) {
+        float v = xr[j] + t->bias[j];
+        outr[j] = v > 0.0f ? v : 0.0f;
+      }
+    } else {
+      for (; j + 4 <= cols; j += 4) store4(outr + j, load4(xr + j) + load4(t->bias + j));
+      for (; j < cols; j++) outr[j] = xr[j] + t->bias[j];
+    }
+  }
+}
+
+void nn_add_bias_rows(const float *x, const float *bias, int rows, int cols, float *out) {
+  bias_task task = {x, bias, rows, cols, out, false};
+  pool_run(bias_part, &task, parts_for((size_t)rows * cols));
+}
+
+void nn_add_bias_relu(const float *x, const float *bias, int rows, int cols, float *out) {
+  bias_task task = {x, bias, rows, cols, out, true};
+  pool_run(bias_part, &task, parts_for((size_t)rows * cols));
+}
+
+typedef struct {
+  const float *x, *mask_source;
+  size_t length;
+  float *out;
+} relu_task;
+
+/* out = mask_source > 0 ? x : 0 (forward: mask_source = x; backward: y and gradOut). */
+static void relu_part(const void *arguments, int part, int parts) {
+  const relu_task *t = arguments;
+  size_t i, end;
+  part_range(t->length, part, parts, &i, &end);
+  const v4f zero = splat(0.0f);
+  for (; i + 4 <= end; i += 4) store4(t->out + i, select_or_zero(load4(t->mask_source + i) > zero, load4(t->x + i)));
+  for (; i < end; i++) {
+    float value = t->x[i];
+    t->out[i] = t->mask_source[i] > 0.0f ? value : 0.0f;
+  }
+}
+
+void nn_relu_forward(const float *x, size_t length, float *out) {
+  relu_task task = {x, x, length, out};
+  pool_run(relu_part, &task, parts_for(length));
+}
+
+void nn_relu_backward(const float *y, const float *grad_out, size_t length, float *grad_in) {
+  relu_task task = {grad_out, y, length, grad_in};
+  pool_run(relu_part, &task, parts_for(length));
+}
+
+/* ---- column sums (bias gradients), by column ranges ---- */
+
+typedef struct {
+  const float *x, *y; /* y: relu output for the fused backward, else NULL */
+  int rows, cols;
+  float *grad_in; /* fused backward only */
+  float beta;
+  float *out;
+  size_t shift; /* first column that starts a cache line of grad_in (see below) */
+} column_sum_task;
+
+/* Columns summed per pass, in a stack accumulator: threads write `out` once, at the end, instead
+   of sharing its cache lines on every row. */
+#define COLUMN_BLOCK 512
+
+/* out[j] = (beta == 0 ? 0 : beta * out[j]) + Σ_i g[i, j] summed in row order, where g = x, or
+   relu'(y) x written to grad_in for the fused backward. */
+static void column_sum_part(const void *arguments, int part, int parts) {
+  const column_sum_task *t = arguments;
+  size_t cols = (size_t)t->cols;
+  size_t begin = 0, end = cols;
+  if (parts > 1) {
+    /* Parts start where a cache line of grad_in starts, in every row (cols is a multiple of 16),
+       so no line is written by two threads. */
+    part_range(cols - t->shift, part, parts, &begin, &end);
+    if (part > 0) begin += t->shift;
+    end += t->shift;
+  }
+  const v4f zero = splat(0.0f);
+  float acc[COLUMN_BLOCK];
+  for (size_t block = begin; block < end; block += COLUMN_BLOCK) {
+    size_t width = end - block < COLUMN_BLOCK ? end - block : COLUMN_BLOCK;
+    for (size_t j = 0; j < width; j++) acc[j] = t->beta == 0.0f ? 0.0f : t->out[block + j] * t->beta;
+    for (int i = 0; i < t->rows; i++) {
+      const float *xr = t->x + i * cols + block;
+      size_t j = 0;
+      if (t->y != NULL) {
+        const float *yr = t->y + i * cols + block;
+        float *gr = t->grad_in + i * cols + block;
+        for (; j + 4 <= width; j += 4) {
+          v4f g = select_or_zero(load4(yr + j) > zero, load4(xr + j));
+          store4(gr + j, g);
+          store4(acc + j, load4(acc + j) + g);
+        }
+        for (; j < width; j++) {
+          float g = xr[j];
+          g = yr[j] > 0.0f ? g : 0.0f;
+          gr[j] = g;
+          acc[j] += g;
+        }
+      } else {
+        for (; j + 4 <= width; j += 4) store4(acc + j, load4(acc + j) + load4(xr + j));
+        for (; j < width; j++) acc[j] += xr[j];
+      }
+    }
+    memcpy(t->out + block, acc, width * sizeof(float));
+  }
+}
+
+/* Parts for a column sum. The fused backward, which also writes the rows, stays on one thread:
+   split by columns (even on cache-line boundaries) it measured 1.3-2x slower than one thread at
+   1280x400, and a split by rows would change the summation order with the thread count. */
+static int column_parts(int rows, int cols, bool writes_rows) {
+  if (writes_rows || cols % ALIGN != 0) return 1;
+  return parts_for((size_t)rows * cols);
+}
+
+/* Columns before the first one whose address in `data` starts a 64-byte cache line. */
+static size_t line_shift(const float *data, int cols) {
+  size_t shift = (ALIGN - ((uintptr_t)data / sizeof(float)) % ALIGN) % ALIGN;
+  return shift < (size_t)cols ? shift : 0;
+}
+
+void nn_sum_rows(const float *x, int rows, int cols, float beta, float *out) {
+  column_sum_task task = {x, NULL, rows, cols, NULL, beta, out, 0};
+  pool_run(column_sum_part, &task, column_parts(rows, cols, false));
+}
+
+void nn_relu_backward_sum_rows(const float *y, const float *grad_out, int rows, int cols, float *grad_in,
+                               float beta, float *bias_grad) {
+  column_sum_task task = {grad_out, y, rows, cols, grad_in, beta, bias_grad, line_shift(grad_in, cols)};
+  pool_run(column_sum_part, &task, column_parts(rows, cols, true));
+}
+
+/* ---- optimizer steps, by element ranges ---- */
+
+typedef struct {
+  float *param, *m, *v;
+  const float *grad;
+  size_t length;
+  float beta1, one_minus_beta1, beta2, one_minus_beta2, eps, weight_decay, step_size, sqrt_bc2;
+} adam_task;
+
+/* torch.optim.Adam: g = grad + wd p; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g²;
+   p -= step_size m / (sqrt(v) / sqrt_bc2 + eps). */
+static void adam_part(const void *arguments, int part, int parts) {
+  const adam_task *t = arguments;
+  size_t i, end;
+  part_range(t->length, part, parts, &i, &end);
+  float *param = t->param, *m = t->m, *v = t->v;
+  const float *grad = t->grad;
+  const v4f vb1 = splat(t->beta1), vb1c = splat(t->one_minus_beta1);
+  const v4f vb2 = splat(t->beta2), vb2c = splat(t->one_minus_beta2);
+  const v4f veps = splat(t->eps), vwd = splat(t->weight_decay);
+  const v4f vstep = splat(t->step_size), vbc2 = splat(t->sqrt_bc2);
+  for (; i + 4 <= end; i += 4) {
+    v4f p = load4(param + i);
+    v4f g = load4(grad + i) + vwd * p;
+    v4f mi = vb1 * load4(m + i) + vb1c * g;
+    v4f vi = vb2 * load4(v + i) + vb2c * (g * g);
+    v4f root;
+    /* Correctly rounded per lane (sqrtps), like sqrtf. */
+    for (int lane = 0; lane < 4; lane++) root[lane] = __builtin_sqrtf(vi[lane]);
+    store4(m + i, mi);
+    store4(v + i, vi);
+    store4(param + i, p - (vstep * mi) / (root / vbc2 + veps));
+  }
+  for (; i < end; i++) {
+    float p = param[i];
+    float g = grad[i] + t->weight_decay * p;
+    float mi = t->beta1 * m[i] + t->one_minus_beta1 * g;
+    float vi = t->beta2 * v[i] + t->one_minus_beta2 * (g * g);
+    m[i] = mi;
+    v[i] = vi;
+    param[i] = p - (t->step_size * mi) / (sqrtf(vi) / t->sqrt_bc2 + t->eps);
+  }
+}
+
+void nn_adam_update(float *param, const float *grad, float *m, float *v, size_t length, float beta1,
+                    float one_minus_beta1, float beta2, float one_minus_beta2, float eps,
+                    float weight_decay, float step_size, float sqrt_bc2) {
+  adam_task task = {param, m, v, grad, length, beta1, one_minus_beta1, beta2, one_minus_beta2,
+                    eps, weight_decay, step_size, sqrt_bc2};
+  pool_run(adam_part, &task, parts_for(length));
+}
+
+typedef struct {
+  float *target;
+  const float *source;
+  size_t length;
+  float keep, tau;
+} polyak_task;
+
+static void polyak_part(const void *arguments, int part, int parts) {
+  const polyak_task *t = arguments;
+  size_t i, end;
+  part_range(t->length, part, parts, &i, &end);
+  const v4f keep = splat(t->keep), tau = splat(t->tau);
+  for (; i + 4 <= end; i += 4) store4(t->target + i, keep * load4(t->target + i) + tau * load4(t->source + i));
+  for (; i < end; i++) t->target[i] = t->keep * t->target[i] + t->tau * t->source[i];
+}
+
+void nn_polyak_update(float *target, const float *source, size_t length, float keep, float tau) {
+  polyak_task task = {target, source, length, keep, tau};
+  pool_run(polyak_part, &task, parts_for(length));
+}

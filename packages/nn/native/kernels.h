@@ -1,0 +1,28 @@
+/* The native backend's kernels over plain float pointers (mtrl_nn_native.c is the N-API glue).
+   Each splits its work over the thread pool when large enough; see kernels.c. */
+#ifndef MTRL_KERNELS_H
+#define MTRL_KERNELS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "blas_loader.h"
+
+/* C = alpha op(A) op(B) + beta C, row-major; m, n, k >= 1 and leading dimensions legal. `split`:
+   whether blocks may run on the pool (only for a BLAS pinned to one thread of its own). */
+void nn_gemm(const blas_library *blas, bool split, bool trans_a, bool trans_b, int m, int n, int k,
+             float alpha, const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
+
+void nn_add_bias_rows(const float *x, const float *bias, int rows, int cols, float *out);
+void nn_add_bias_relu(const float *x, const float *bias, int rows, int cols, float *out);
+void nn_relu_forward(const float *x, size_t length, float *out);
+void nn_relu_backward(const float *y, const float *grad_out, size_t length, float *grad_in);
+void nn_sum_rows(const float *x, int rows, int cols, float beta, float *out);
+void nn_relu_backward_sum_rows(const float *y, const float *grad_out, int rows, int cols, float *grad_in,
+                               float beta, float *bias_grad);
+void nn_adam_update(float *param, const float *grad, float *m, float *v, size_t length, float beta1,
+                    float one_minus_beta1, float beta2, float one_minus_beta2, float eps,
+                    float weight_decay, float step_size, float sqrt_bc2);
+void nn_polyak_update(float *target, const float *source, size_t length, float keep, float tau);
+
+#endif
