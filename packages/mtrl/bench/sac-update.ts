@@ -10,7 +10,11 @@
  * its own reparameterisation noise.
  *
  *   node --import tsx packages/mtrl/bench/sac-update.ts [--backends js,wasm,native] [--batch 128,1280]
- *        [--iters 30] [--warmup 5] [--js-budget-ms 30000] [--no-peer] [--untuned-peer]
+ *        [--iters 30] [--warmup 20] [--js-budget-ms 30000] [--no-peer] [--untuned-peer]
+ *
+ * Warm-up: 20 updates (the peer takes 5). V8 compiles the update's JavaScript over its first ~20
+ * calls, on a background thread that competes with the GEMM worker for the second core; a training
+ * run makes millions of updates, so the steady state is what is timed.
  *
  * `--untuned-peer` also runs the peer with PyTorch's defaults (2 intra-op threads, OpenBLAS's own
  * thread count) for reference; the ratio is always against the tuned peer (`--threads 1`,
@@ -42,7 +46,7 @@ interface Options {
 
 function parseOptions(argv: readonly string[]): Options {
   const options: Options = {
-    backends: ["js", "wasm", "native"], batches: [128, 1280], iterations: 30, warmup: 5, jsBudgetMs: 30_000, peer: true, untunedPeer: false,
+    backends: ["js", "wasm", "native"], batches: [128, 1280], iterations: 30, warmup: 20, jsBudgetMs: 30_000, peer: true, untunedPeer: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];

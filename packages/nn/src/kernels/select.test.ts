@@ -3,8 +3,10 @@ import { test } from "node:test";
 import { ConfigError } from "@mtrl/mtenv/errors";
 import { KernelsNotLoadedError } from "./kernel-errors.js";
 import { nativeAddonPath } from "./native-kernels.js";
-import { createKernels, getKernels, parseBackendName } from "./select.js";
+import { createKernels, defaultWasmThreads, getKernels, parseBackendName } from "./select.js";
+import type { WasmKernels } from "./wasm-kernels.js";
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 
 test("an unknown MTRL_BACKEND is a ConfigError naming the allowed values", async () => {
   assert.throws(() => parseBackendName("cuda"), (error: unknown) =>
@@ -48,6 +50,19 @@ test("a BLAS that cannot be found means wasm and one line naming every library t
   assert.equal(kernels.name, "wasm");
   assert.equal(lines.length, 1);
   assert.match(lines[0]!, /native backend unavailable \(no CBLAS found: libmtrl-missing-a\.so \(.+\); \/nonexistent\/libmtrl-missing-b\.so \(.+\);.*\); using wasm\./);
+});
+
+test("wasm runs GEMMs on two threads by default where there is a second core; MTRL_WASM_THREADS=1 keeps one", async () => {
+  assert.equal(defaultWasmThreads(), availableParallelism() >= 2 ? 2 : 1);
+  const byDefault = (await createKernels({ env: { MTRL_BACKEND: "wasm" } })) as WasmKernels;
+  const one = (await createKernels({ env: { MTRL_BACKEND: "wasm", MTRL_WASM_THREADS: "1" } })) as WasmKernels;
+  try {
+    assert.equal(byDefault.threads, defaultWasmThreads());
+    assert.equal(one.threads, 1);
+  } finally {
+    byDefault.close();
+    one.close();
+  }
 });
 
 test("bad thread settings are ConfigErrors, not silent defaults", async () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { ConfigError } from "@mtrl/mtenv/errors";
 import { KernelsNotLoadedError } from "./kernel-errors.js";
 import { JsKernels } from "./js-kernels.js";
@@ -25,7 +26,8 @@ let loading: Promise<Kernels> | null = null;
  * Settings (environment):
  * - MTRL_BACKEND=js|wasm|native. Unset: native if the addon and a BLAS load, else wasm. A
  *   backend that fails to load falls back (native → wasm → js) with one line saying why.
- * - MTRL_WASM_THREADS=1|2: GEMM threads of the wasm backend (default 1).
+ * - MTRL_WASM_THREADS=1|2: GEMM threads of the wasm backend (default 2 on a machine with two or
+ *   more cores, else 1).
  * - MTRL_WASM_THREAD_TIMEOUT_MS: how long a GEMM waits for its worker before throwing.
  * - MTRL_NATIVE_BLAS_THREADS: BLAS threads of the native backend (default: the BLAS's own).
  * - MTRL_BLAS_LIBRARY: comma-separated BLAS names or paths to try instead of the defaults.
@@ -74,7 +76,7 @@ export async function createKernels(options: LoadKernelsOptions = {}): Promise<K
     }
   }
   try {
-    return await createWasmKernels(env);
+    return await createWasmKernels(env, log);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     log(`@mtrl/nn: wasm backend unavailable (${(error as Error).message}); using the slow js reference.`);
@@ -82,14 +84,35 @@ export async function createKernels(options: LoadKernelsOptions = {}): Promise<K
   }
 }
 
+/**
+ * GEMM threads of the wasm backend when MTRL_WASM_THREADS is unset: 2 wherever there is a second
+ * core. Measured on the 2-core dev machine, a full SAC update took 0.6x the time of one thread at
+ * batch 128 and 1280; results are bit-identical either way (C is split, never k).
+ */
+export function defaultWasmThreads(): number {
+  return availableParallelism() >= 2 ? 2 : 1;
+}
+
 /** The wasm backend with the MTRL_WASM_* settings from `env`. */
-export function createWasmKernels(env: Record<string, string | undefined> = process.env): Promise<WasmKernels> {
-  const threads = parsePositiveInteger(env, "MTRL_WASM_THREADS") ?? 1;
-  if (threads > 2) {
+export async function createWasmKernels(
+  env: Record<string, string | undefined> = process.env,
+  log: (line: string) => void = (line) => console.warn(line),
+): Promise<WasmKernels> {
+  const requested = parsePositiveInteger(env, "MTRL_WASM_THREADS");
+  if (requested !== undefined && requested > 2) {
     throw new ConfigError(`MTRL_WASM_THREADS must be 1 or 2, got ${JSON.stringify(env["MTRL_WASM_THREADS"])}.`);
   }
+  const threads = requested ?? defaultWasmThreads();
   const threadTimeoutMs = parsePositiveInteger(env, "MTRL_WASM_THREAD_TIMEOUT_MS");
-  return WasmKernels.create(threadTimeoutMs === undefined ? { threads } : { threads, threadTimeoutMs });
+  const options = threadTimeoutMs === undefined ? { threads } : { threads, threadTimeoutMs };
+  if (threads === 1 || requested !== undefined) return WasmKernels.create(options);
+  try {
+    return await WasmKernels.create(options);
+  } catch (error) {
+    // The default second thread is an optimisation: without it the backend still works.
+    log(`@mtrl/nn: wasm GEMM worker thread unavailable (${(error as Error).message}); using one thread.`);
+    return WasmKernels.create({ ...options, threads: 1 });
+  }
 }
 
 /** MTRL_BACKEND's value, or undefined when unset or empty; anything else is a ConfigError. */
