@@ -1,5 +1,5 @@
 import type { Rng } from "@mtrl/mtenv";
-import { MLP, ParameterStore, concat, minimum, type Engine, type Tensor } from "@mtrl/nn";
+import { MLP, ParameterStore, minimum, type Engine, type Tensor } from "@mtrl/nn";
 
 /**
  * The twin Q networks of SAC: Q1 and Q2 over [observation ‖ task one-hot ‖ action]. Taking the
@@ -22,10 +22,14 @@ export class TwinCritic {
     return [this.q1.forward(input), this.q2.forward(input)];
   }
 
-  /** min(Q1, Q2) of [state ‖ action], with gradients flowing into `action`. */
+  /**
+   * min(Q1, Q2) of [state ‖ action], with gradients flowing into `action`. The pair is never
+   * concatenated: the first layers multiply each part by its columns of the weight, and the
+   * actor's backward computes d/d(action) from the action's columns only.
+   */
   minimumOf(state: Tensor, action: Tensor): Tensor {
-    const [q1, q2] = this.both(concat([state, action], 1));
-    return minimum(q1, q2);
+    const parts = [state, action] as const;
+    return minimum(this.q1.forward(parts), this.q2.forward(parts));
   }
 }
 

@@ -115,10 +115,12 @@ export class Engine {
     return this.pushNode(backward, out, a, b, c);
   }
 
-  /** Like `record` for ops with a variable number of inputs (concat). */
-  recordList(backward: BackwardFunction, out: Tensor, inputs: readonly Tensor[]): TapeNode | null {
-    if (!this.gradEnabled || !inputs.some((input) => input.requiresGrad)) return null;
-    const node = this.pushNode(backward, out, null, null, null);
+  /** Like `record` for ops with a variable number of inputs (concat), plus up to two others. */
+  recordList(backward: BackwardFunction, out: Tensor, inputs: readonly Tensor[], b: Tensor | null = null, c: Tensor | null = null): TapeNode | null {
+    if (!this.gradEnabled) return null;
+    const needed = (b !== null && b.requiresGrad) || (c !== null && c.requiresGrad) || inputs.some((input) => input.requiresGrad);
+    if (!needed) return null;
+    const node = this.pushNode(backward, out, null, b, c);
     node.list = inputs;
     return node;
   }

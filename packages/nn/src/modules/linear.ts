@@ -28,8 +28,11 @@ export class Linear {
     this.bias = options.bias === false ? null : params.create("bias", [outFeatures], init);
   }
 
-  /** The layer on x of shape [..., in], optionally followed by a fused activation. */
-  forward(x: Tensor, activation: Activation = "identity"): Tensor {
+  /**
+   * The layer on x of shape [..., in] — or on a list of [rows, in_p] parts standing for their
+   * concatenation (see `linear`) — optionally followed by a fused activation.
+   */
+  forward(x: Tensor | readonly Tensor[], activation: Activation = "identity"): Tensor {
     return linear(x, this.weight, this.bias, activation);
   }
 }

@@ -35,10 +35,11 @@ export class MLP {
     this.outputActivation = options.outputActivation ?? "identity";
   }
 
-  forward(x: Tensor): Tensor {
-    let h = x;
+  /** The network on x [..., inputSize], or on a list of [rows, n_p] parts that concatenate to it. */
+  forward(x: Tensor | readonly Tensor[]): Tensor {
     const last = this.layers.length - 1;
-    for (let i = 0; i <= last; i++) h = this.layers[i]!.forward(h, i === last ? this.outputActivation : this.activation);
+    let h = this.layers[0]!.forward(x, last === 0 ? this.outputActivation : this.activation);
+    for (let i = 1; i <= last; i++) h = this.layers[i]!.forward(h, i === last ? this.outputActivation : this.activation);
     return h;
   }
 }
