@@ -203,6 +203,87 @@ static void micro_kernel(int kc, const float *restrict pa, const float *restrict
   }
 }
 
+/* c = alpha * acc + beta * c, reading c only when beta != 0 (it may hold NaN then). */
+static inline float finish(float acc, float alpha, float beta, const float *c) {
+  return beta == 0.0f ? acc * alpha : *c * beta + acc * alpha;
+}
+
+/*
+ * Vector-shaped products, where packing into 4 x 8 tiles would waste most of the work (an MLP's
+ * scalar output layer: forward X·wᵀ, its input gradient dz·w and weight gradient dzᵀ·X):
+ *   n == 1 with op(A) rows contiguous: one dot product per row of C;
+ *   m == 1 with op(B) rows contiguous: C's row accumulates alpha-free rows of op(B), 16 columns
+ *   at a time in registers;
+ *   k == 1: an outer product (the same arithmetic as the general path: acc = a * b).
+ * Each element is reduced the same way whichever thread computes it (threads split C's rows or
+ * columns, and these loops never depend on where a block starts).
+ */
+static int gemm_vector_shapes(int trans_a, int trans_b, int m, int n, int k, float alpha,
+                              const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc) {
+  if (n == 1 && !trans_a) {
+    int stride = trans_b ? 1 : ldb;
+    for (int i = 0; i < m; i++) {
+      const float *row = a + i * lda;
+      float total;
+      if (stride == 1) {
+        v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+        int p = 0;
+        for (; p + 16 <= k; p += 16) {
+          s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(row + p), wasm_v128_load(b + p)));
+          s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(row + p + 4), wasm_v128_load(b + p + 4)));
+          s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load(row + p + 8), wasm_v128_load(b + p + 8)));
+          s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load(row + p + 12), wasm_v128_load(b + p + 12)));
+        }
+        v128_t s = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
+        total = (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) +
+                (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
+        for (; p < k; p++) total += row[p] * b[p];
+      } else {
+        total = 0.0f;
+        for (int p = 0; p < k; p++) total += row[p] * b[p * stride];
+      }
+      c[i * ldc] = finish(total, alpha, beta, c + i * ldc);
+    }
+    return 1;
+  }
+  if (m == 1 && !trans_b) {
+    int stride = trans_a ? lda : 1;
+    int j = 0;
+    v128_t valpha = wasm_f32x4_splat(alpha), vbeta = wasm_f32x4_splat(beta);
+    for (; j + 16 <= n; j += 16) {
+      v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+      for (int p = 0; p < k; p++) {
+        v128_t x = wasm_v128_load32_splat(a + p * stride);
+        const float *row = b + p * ldb + j;
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(x, wasm_v128_load(row)));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(x, wasm_v128_load(row + 4)));
+        s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(x, wasm_v128_load(row + 8)));
+        s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(x, wasm_v128_load(row + 12)));
+      }
+      int mode = beta == 0.0f ? 0 : 2;
+      wasm_v128_store(c + j, update(s0, c + j, valpha, vbeta, mode));
+      wasm_v128_store(c + j + 4, update(s1, c + j + 4, valpha, vbeta, mode));
+      wasm_v128_store(c + j + 8, update(s2, c + j + 8, valpha, vbeta, mode));
+      wasm_v128_store(c + j + 12, update(s3, c + j + 12, valpha, vbeta, mode));
+    }
+    for (; j < n; j++) {
+      float total = 0.0f;
+      for (int p = 0; p < k; p++) total += a[p * stride] * b[p * ldb + j];
+      c[j] = finish(total, alpha, beta, c + j);
+    }
+    return 1;
+  }
+  if (k == 1) {
+    for (int i = 0; i < m; i++) {
+      float x = trans_a ? a[i] : a[i * lda];
+      float *row = c + i * ldc;
+      for (int j = 0; j < n; j++) row[j] = finish(x * (trans_b ? b[j * ldb] : b[j]), alpha, beta, row + j);
+    }
+    return 1;
+  }
+  return 0;
+}
+
 /*
  * C[m x n] = alpha * op(A) op(B) + beta * C. Pointers are byte offsets into linear memory.
  * `work` must hold GEMM_WORKSPACE_FLOATS floats and belong to the calling thread alone.
@@ -219,6 +300,7 @@ void gemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
       for (int j = 0; j < n; j++) c[i * ldc + j] = beta == 0.0f ? 0.0f : c[i * ldc + j] * beta;
     return;
   }
+  if (gemm_vector_shapes(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;
   for (int jc = 0; jc < n; jc += NC) {
     int nc = n - jc < NC ? n - jc : NC;
     for (int pc = 0; pc < k; pc += KC) {

@@ -124,6 +124,20 @@ describe("gemm matches the js reference", () => {
     }
   });
 
+  test("vector shapes (n = 1, m = 1, k = 1: an MLP's scalar output layer) in all transposes, with beta and padding", () => {
+    const rng = Rng.fromSeed(7, "gemm-vectors");
+    const shapes: Array<[number, number, number]> = [[37, 1, 53], [130, 1, 400], [1, 45, 37], [1, 400, 130], [37, 45, 1], [1, 1, 40], [3, 1, 1]];
+    for (const { label, kernels } of backends) {
+      for (const [transA, transB] of flagPairs) {
+        for (const [m, n, k] of shapes) {
+          for (const [beta, pad] of [[0, 0], [0.5, 2], [1, 1]] as const) {
+            checkGemm(kernels, label, { transA, transB, m, n, k, alpha: 1.5, beta, pad }, rng);
+          }
+        }
+      }
+    }
+  });
+
   test("the MTSAC shapes 128x400x400 in all transposes", () => {
     const rng = Rng.fromSeed(4, "gemm-sac");
     for (const { label, kernels } of backends) {

@@ -71,8 +71,9 @@ describe("WASM arena", () => {
 
 describe("WASM GEMM on two threads", () => {
   test("is bit-identical to one thread for every split direction and transpose", () => {
-    // m >= n splits rows, m < n splits columns; sizes are not multiples of the micro-tile.
-    for (const [m, n, k] of [[301, 200, 257], [90, 611, 130], [1280, 400, 400]] as const) {
+    // m >= n splits rows, m < n splits columns; sizes are not multiples of the micro-tile; the
+    // last three take the vector paths (n = 1, m = 1, k = 1).
+    for (const [m, n, k] of [[301, 200, 257], [90, 611, 130], [1280, 400, 400], [2000, 1, 1200], [1, 2000, 1200], [2000, 1100, 1]] as const) {
       for (const [transA, transB] of [[false, false], [true, true], [false, true], [true, false]] as const) {
         const lda = transA ? m : k, ldb = transB ? k : n;
         const outputs = [single, twoThreads].map((kernels) => {
