@@ -9,8 +9,7 @@
  *   1280x8x400: first and last layers). OpenBLAS's threaded path also rounds differently from its
  *   single-threaded one; aligned blocks do not (each element is reduced over k the same way
  *   whichever block computes it, checked bit for bit on the SAC shapes), so the thread count does
- *   not change results. Vectors (m or n = 1) go to BLAS paths whose rounding depends on the length
- *   and are never split.
+ *   not change results. Vector shapes (n = 1, m = 1, k = 1) use loops of their own.
  * - Elementwise kernels: ranges of elements, rows or (for column sums) columns, so every value is
  *   computed by exactly the arithmetic of the single-threaded loop. Threads never write to the
  *   same cache line in a loop: column ranges start on a line of the written matrix and sums
@@ -98,8 +97,97 @@ static void gemm_part(const void *arguments, int part, int parts) {
                  m, n, t->k, t->alpha, a, t->lda, b, t->ldb, t->beta, c, t->ldc);
 }
 
+/* c = alpha * acc + beta * c, reading c only when beta != 0 (it may hold NaN then). */
+static inline float finish(float acc, float alpha, float beta, const float *c) {
+  return beta == 0.0f ? acc * alpha : *c * beta + acc * alpha;
+}
+
+/*
+ * Vector-shaped products (an MLP's scalar output layer: forward X·wᵀ, weight gradient dzᵀ·X,
+ * input gradient dz·w), which BLAS runs through paths that neither thread nor, for n = 1, round
+ * independently of the length: our own loops, split by rows (n = 1, k = 1) or columns (m = 1);
+ * each element's arithmetic does not depend on the split.
+ */
+static void vector_gemm_part(const void *arguments, int part, int parts) {
+  const gemm_task *t = arguments;
+  size_t begin, end;
+  if (t->n == 1 && !t->trans_a) {
+    part_range((size_t)t->m, part, parts, &begin, &end);
+    size_t stride = t->trans_b ? 1 : (size_t)t->ldb;
+    int k = t->k;
+    for (size_t i = begin; i < end; i++) {
+      const float *row = t->a + i * t->lda;
+      float total;
+      int p = 0;
+      if (stride == 1) {
+        v4f s0 = splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+        for (; p + 16 <= k; p += 16) {
+          s0 += load4(row + p) * load4(t->b + p);
+          s1 += load4(row + p + 4) * load4(t->b + p + 4);
+          s2 += load4(row + p + 8) * load4(t->b + p + 8);
+          s3 += load4(row + p + 12) * load4(t->b + p + 12);
+        }
+        v4f sum = (s0 + s1) + (s2 + s3);
+        total = (sum[0] + sum[1]) + (sum[2] + sum[3]);
+      } else {
+        total = 0.0f;
+      }
+      for (; p < k; p++) total += row[p] * t->b[p * stride];
+      t->c[i * t->ldc] = finish(total, t->alpha, t->beta, t->c + i * t->ldc);
+    }
+  } else if (t->m == 1 && !t->trans_b) {
+    part_range((size_t)t->n, part, parts, &begin, &end);
+    size_t stride = t->trans_a ? (size_t)t->lda : 1;
+    size_t j = begin;
+    for (; j + 16 <= end; j += 16) {
+      v4f s0 = splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+      for (int p = 0; p < t->k; p++) {
+        v4f x = splat(t->a[p * stride]);
+        const float *row = t->b + (size_t)p * t->ldb + j;
+        s0 += x * load4(row);
+        s1 += x * load4(row + 4);
+        s2 += x * load4(row + 8);
+        s3 += x * load4(row + 12);
+      }
+      v4f sums[4] = {s0, s1, s2, s3};
+      for (int q = 0; q < 4; q++)
+        for (int lane = 0; lane < 4; lane++) {
+          float *out = t->c + j + 4 * q + lane;
+          *out = finish(sums[q][lane], t->alpha, t->beta, out);
+        }
+    }
+    for (; j < end; j++) {
+      float total = 0.0f;
+      for (int p = 0; p < t->k; p++) total += t->a[p * stride] * t->b[(size_t)p * t->ldb + j];
+      t->c[j] = finish(total, t->alpha, t->beta, t->c + j);
+    }
+  } else { /* k == 1 */
+    part_range((size_t)t->m, part, parts, &begin, &end);
+    const v4f alpha = splat(t->alpha), beta = splat(t->beta);
+    bool contiguous = !t->trans_b || t->ldb == 1;
+    for (size_t i = begin; i < end; i++) {
+      float x = t->trans_a ? t->a[i] : t->a[i * t->lda];
+      float *row = t->c + i * t->ldc;
+      int j = 0;
+      if (contiguous) {
+        v4f vx = splat(x);
+        if (t->beta == 0.0f)
+          for (; j + 4 <= t->n; j += 4) store4(row + j, (vx * load4(t->b + j)) * alpha);
+        else
+          for (; j + 4 <= t->n; j += 4) store4(row + j, load4(row + j) * beta + (vx * load4(t->b + j)) * alpha);
+      }
+      for (; j < t->n; j++) row[j] = finish(x * (t->trans_b ? t->b[(size_t)j * t->ldb] : t->b[j]), t->alpha, t->beta, row + j);
+    }
+  }
+}
+
 void nn_gemm(const blas_library *blas, bool split, bool trans_a, bool trans_b, int m, int n, int k,
              float alpha, const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc) {
+  if ((n == 1 && !trans_a) || (m == 1 && !trans_b) || k == 1) {
+    gemm_task task = {blas, trans_a, trans_b, true, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c};
+    pool_run(vector_gemm_part, &task, parts_for((size_t)m * n + (size_t)m * k + (size_t)k * n));
+    return;
+  }
   /* Rows when there are enough of them: a column split makes both threads write every row of C,
      sharing the cache line at the boundary (measured 1.5x slower than one thread at 128x400x49). */
   bool by_rows = m >= 4 * ALIGN || m >= n;

@@ -179,6 +179,56 @@ describe("gemm matches the js reference", () => {
   });
 });
 
+describe("native threads", () => {
+  test("1 and 2 threads give the same bits on the SAC shapes, vector shapes and elementwise kernels", (t) => {
+    const native = backends.find((backend) => backend.label === "native")?.kernels as NativeKernels | undefined;
+    if (native === undefined) {
+      t.skip("native backend not available here");
+      return;
+    }
+    const threadsBefore = native.blasInfo().threads;
+    if (threadsBefore < 0) {
+      t.skip("this BLAS threads its GEMMs itself");
+      return;
+    }
+    const run = (threads: number): Float32Array[] => {
+      NativeKernels.load({ blasThreads: threads });
+      const rngForInputs = Rng.fromSeed(9, "native-thread-inputs");
+      const outputs: Float32Array[] = [];
+      const shapes: Array<[boolean, boolean, number, number, number]> = [
+        [false, true, 1280, 400, 400], [false, false, 1280, 400, 400], [true, false, 400, 400, 1280],
+        [false, true, 128, 400, 49], [true, false, 400, 53, 1280], [false, false, 1280, 4, 400], [true, false, 8, 400, 1280],
+        [false, true, 1280, 1, 400], [true, false, 1, 400, 1280], [false, false, 1280, 400, 1], [false, true, 300, 37, 203],
+      ];
+      for (const [transA, transB, m, n, k] of shapes) {
+        const a = filled(native, m * k, rngForInputs), b = filled(native, k * n, rngForInputs);
+        const c = filled(native, m * n, rngForInputs);
+        native.gemm(transA, transB, m, n, k, 1, a, transA ? m : k, b, transB ? k : n, 0.5, c, n);
+        outputs.push(c);
+      }
+      const [rows, cols] = [1280, 400];
+      const x = filled(native, rows * cols, rngForInputs), bias = filled(native, cols, rngForInputs);
+      const y = native.allocate(rows * cols);
+      native.addBiasRelu(x, bias, rows, cols, y);
+      const sums = native.allocate(cols);
+      native.sumRows(x, rows, cols, 0, sums);
+      const param = filled(native, 100_003, rngForInputs), grad = filled(native, 100_003, rngForInputs);
+      const m1 = native.allocate(100_003), v1 = native.allocate(100_003);
+      native.adamUpdate(param, grad, m1, v1, 1e-3, 0.9, 0.999, 1e-8, 0, 1);
+      outputs.push(y, sums, param, m1, v1);
+      return outputs;
+    };
+    try {
+      const one = run(1);
+      const two = run(2);
+      one.forEach((values, i) => assert.ok(Buffer.from(values.buffer, values.byteOffset, values.byteLength)
+        .equals(Buffer.from(two[i]!.buffer, two[i]!.byteOffset, two[i]!.byteLength)), `output ${i} differs between 1 and 2 threads`));
+    } finally {
+      NativeKernels.load({ blasThreads: threadsBefore });
+    }
+  });
+});
+
 describe("elementwise kernels match the js reference", () => {
   const rng = Rng.fromSeed(6, "elementwise");
   const lengths = [1, 3, 17, 129, 1000];
