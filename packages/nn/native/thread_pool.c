@@ -60,7 +60,10 @@ static void *worker_main(void *argument) {
     unsigned request = atomic_load(&worker->request);
     long long deadline = now_ns() + WORKER_SPIN_NS;
     for (int spins = 1; request == seen; spins++) {
-      cpu_relax();
+      /* Pure spinning only briefly: if the host has taken the other core and this thread shares
+         one with the caller, yielding lets the caller run instead of waiting out a time slice. */
+      if (spins > 2048) sched_yield();
+      else cpu_relax();
       if ((spins & 255) == 0 && now_ns() > deadline) {
         pthread_mutex_lock(&worker->mutex);
         atomic_store(&worker->sleeping, 1);
@@ -135,7 +138,7 @@ void pool_run(pool_task task, const void *arguments, int parts) {
     pool_worker *worker = &workers[part - 1];
     for (int spins = 0; atomic_load(&worker->done) != requests[part]; spins++) {
       /* The worker may have been preempted on a busy machine: let it have this core. */
-      if (spins > 4096) sched_yield();
+      if (spins > 256) sched_yield();
       else cpu_relax();
     }
   }

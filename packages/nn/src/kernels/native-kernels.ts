@@ -19,6 +19,7 @@ interface NativeAddon {
   loadBlas(names: string[]): string;
   blasInfo(): { library: string; threads: number; core: string };
   setThreads(threads: number): boolean;
+  allocate(floats: number): Float32Array;
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number,
@@ -91,6 +92,11 @@ export class NativeKernels extends JsKernels {
   /** The BLAS in use and, for OpenBLAS, its thread count and kernel family. */
   blasInfo(): { library: string; threads: number; core: string } {
     return this.addon.blasInfo();
+  }
+
+  /** Zeroed memory aligned to 2 MiB (huge pages where allowed) for large blocks: see the addon. */
+  override allocate(length: number): Float32Array {
+    return this.addon.allocate(length);
   }
 
   override gemm(
