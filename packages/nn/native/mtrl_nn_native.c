@@ -145,10 +145,9 @@ static void free_aligned(napi_env env, void *data, void *hint) { free(data); }
 /*
  * allocate(floats): a zeroed Float32Array over memory aligned to 2 MiB (large blocks; 64 bytes for
  * small ones), with transparent huge pages requested for large blocks (granted only where the
- * kernel has them; the dev VM did not). Why: ordinary typed arrays put the arena's blocks at
- * addresses that varied from run to run, and in about one run in six the streaming kernels (Adam)
- * ran 4-5x slower for the whole run; with aligned blocks the layout, and the speed, is the same in
- * every run (no slow run in the next 16).
+ * kernel has them; the dev VM did not). Ordinary typed arrays put the arena's blocks at addresses
+ * that vary from run to run (malloc's), so cache-set and 4K-aliasing effects between parameter,
+ * gradient and moment arrays varied too; aligned blocks give every run the same layout.
  */
 static napi_value allocate(napi_env env, napi_callback_info info) {
   ARGS(1);
