@@ -3,7 +3,8 @@ import { KernelThreadTimeoutError } from "./kernel-errors.js";
 import type { WasmArena } from "./wasm-arena.js";
 
 /**
- * The optional second GEMM thread of the WASM backend (MTRL_WASM_THREADS=2).
+ * The second thread of the WASM backend (MTRL_WASM_THREADS=2, the default on two or more cores):
+ * it runs parts of GEMMs and of the larger elementwise kernels.
  *
  * Protocol over an Int32Array control block in the shared memory: the main thread writes the
  * GEMM arguments, bumps `request` and notifies; the worker computes its part, stores `request`
@@ -24,6 +25,7 @@ const layout = {
   failed: 18,
   shutdown: 19,
   testDelayMs: 20,
+  operation: 21,
   params: 32,
   stateIdle: 1,
   stateRunning: 2,
@@ -44,6 +46,25 @@ export type GemmCall = [
   transA: number, transB: number, m: number, n: number, k: number, alpha: number,
   a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number,
 ];
+
+/**
+ * The exports the worker can run, by operation number: name, number of arguments, and which
+ * arguments are floats (bit i set: argument i is a float; the others are int32s).
+ */
+export const workerOperations = [
+  { name: "gemm", arity: 14, floatMask: (1 << 5) | (1 << 10) },
+  { name: "add_bias_relu", arity: 5, floatMask: 0 },
+  { name: "add_bias_rows", arity: 5, floatMask: 0 },
+  { name: "relu_backward", arity: 4, floatMask: 0 },
+  {
+    name: "adam_update", arity: 13,
+    floatMask: (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12),
+  },
+  { name: "polyak_update", arity: 5, floatMask: (1 << 3) | (1 << 4) },
+] as const;
+
+export type WorkerOperation = (typeof workerOperations)[number]["name"];
+const operationNumbers = new Map<string, number>(workerOperations.map((operation, index) => [operation.name, index]));
 
 export class GemmWorkerThread {
   private readonly control: Int32Array;
@@ -69,7 +90,7 @@ export class GemmWorkerThread {
     const worker = new Worker(new URL("./wasm-gemm-worker.js", import.meta.url), {
       workerData: {
         module, memory: arena.memory, controlByteOffset: controlView.byteOffset, layout,
-        idleWaitMs: 1000, spinMs: options.workerSpinMs, errorPort: port2,
+        idleWaitMs: 1000, spinMs: options.workerSpinMs, errorPort: port2, operations: workerOperations,
       },
       transferList: [port2],
     });
@@ -104,14 +125,22 @@ export class GemmWorkerThread {
     Atomics.store(this.control, layout.testDelayMs, ms);
   }
 
-  /** Hands `call` to the worker; `runOwnPart` runs on this thread meanwhile. */
+  /** Hands `call` (a GEMM part) to the worker; `runOwnPart` runs on this thread meanwhile. */
   run(call: GemmCall, runOwnPart: () => void, describe: () => string): void {
+    this.runOperation("gemm", call, runOwnPart, describe);
+  }
+
+  /** Has the worker run export `name` on `args`; `runOwnPart` runs on this thread meanwhile. */
+  runOperation(name: WorkerOperation, args: readonly number[], runOwnPart: () => void, describe: () => string): void {
+    const operation = operationNumbers.get(name)!;
+    const floatMask = workerOperations[operation]!.floatMask;
     const p = layout.params;
-    for (let index = 0; index < call.length; index++) {
-      // alpha and beta are floats; everything else is an int32 (pointers may wrap past 2 GiB).
-      if (index === 5 || index === 10) this.floats[p + index] = call[index]!;
-      else this.control[p + index] = call[index]!;
+    for (let index = 0; index < args.length; index++) {
+      // Floats where the export takes floats; everything else is an int32 (pointers may wrap past 2 GiB).
+      if ((floatMask >> index) & 1) this.floats[p + index] = args[index]!;
+      else this.control[p + index] = args[index]!;
     }
+    this.control[layout.operation] = operation;
     const sequence = (this.sequence + 1) | 0;
     this.sequence = sequence;
     Atomics.store(this.control, layout.request, sequence);

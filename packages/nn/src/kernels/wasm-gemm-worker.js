@@ -1,15 +1,19 @@
 // @ts-check
 /**
- * The second GEMM thread of the WASM backend (see wasm-gemm-threads.ts for the protocol). It
- * instantiates the same module over the same shared memory and, on each request, computes the
- * part of C that the main thread assigned to it. Plain JavaScript so that it starts in a worker
+ * The second thread of the WASM backend (see wasm-gemm-threads.ts for the protocol). It
+ * instantiates the same module over the same shared memory and, on each request, runs the export
+ * it is asked for on the part of the data that the main thread assigned to it (a block of C for
+ * GEMM, rows or ranges for the elementwise kernels). Plain JavaScript so that it starts in a worker
  * without a TypeScript loader.
  */
 import { parentPort, workerData } from "node:worker_threads";
 
-const { module, memory, controlByteOffset, layout, idleWaitMs, spinMs } = workerData;
+const { module, memory, controlByteOffset, layout, idleWaitMs, spinMs, operations } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory } });
-const gemm = /** @type {Function} */ (instance.exports["gemm"]);
+/** The exports this thread may be asked to run, by operation number (see wasm-gemm-threads.ts). */
+const functions = operations.map((/** @type {{ name: string }} */ operation) => /** @type {Function} */ (instance.exports[operation.name]));
+/** @type {number[]} */
+const args = [];
 const control = new Int32Array(memory.buffer, controlByteOffset, layout.ints);
 const floats = new Float32Array(memory.buffer, controlByteOffset, layout.ints);
 const errorPort = workerData.errorPort;
@@ -34,11 +38,12 @@ for (;;) {
   try {
     const delay = Atomics.load(control, layout.testDelayMs);
     if (delay > 0) Atomics.wait(control, layout.shutdown, 0, delay); // test hook: a stuck worker
-    gemm(
-      control[p + 0], control[p + 1], control[p + 2], control[p + 3], control[p + 4], floats[p + 5],
-      control[p + 6], control[p + 7], control[p + 8], control[p + 9], floats[p + 10], control[p + 11],
-      control[p + 12], control[p + 13],
-    );
+    const operation = operations[control[layout.operation]];
+    args.length = operation.arity;
+    for (let index = 0; index < operation.arity; index++) {
+      args[index] = (operation.floatMask >> index) & 1 ? floats[p + index] : control[p + index];
+    }
+    functions[control[layout.operation]](...args);
     Atomics.store(control, layout.failed, 0);
   } catch (error) {
     Atomics.store(control, layout.failed, 1);
