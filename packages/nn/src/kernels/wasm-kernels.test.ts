@@ -92,6 +92,27 @@ describe("WASM GEMM on two threads", () => {
     }
   });
 
+  test("elementwise kernels split across the two threads are bit-identical to one thread", () => {
+    const same = (a: Float32Array, b: Float32Array, what: string): void =>
+      assert.ok(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength)), what);
+    const [rows, cols, length] = [1283, 401, 200_003];
+    const results = [single, twoThreads].map((kernels) => {
+      const x = random(kernels.allocate(rows * cols), 11), bias = random(kernels.allocate(cols), 12);
+      const y = kernels.allocate(rows * cols), z = kernels.allocate(rows * cols);
+      kernels.addBiasRelu(x, bias, rows, cols, y);
+      kernels.addBiasRows(x, bias, rows, cols, z);
+      const grad = random(kernels.allocate(rows * cols), 13);
+      kernels.reluBackward(y, grad, grad);
+      const param = random(kernels.allocate(length), 14), g = random(kernels.allocate(length), 15);
+      const m = kernels.allocate(length), v = kernels.allocate(length);
+      kernels.adamUpdate(param, g, m, v, 1e-3, 0.9, 0.999, 1e-8, 0.01, 3);
+      const target = random(kernels.allocate(length), 16);
+      kernels.polyakUpdate(target, param, 0.005);
+      return { y, z, grad, param, m, v, target };
+    });
+    for (const key of ["y", "z", "grad", "param", "m", "v", "target"] as const) same(results[0]![key], results[1]![key], key);
+  });
+
   test("a stuck worker makes the GEMM throw with diagnostics within the timeout, then runs single-threaded", async () => {
     const kernels = await WasmKernels.create({ threads: 2, threadTimeoutMs: 200 });
     try {
