@@ -51,6 +51,8 @@ export class MTSACAgent implements MultiTaskAgent {
   /** Which log α each task uses (all zeros when shared). */
   private readonly alphaIndexOfTask: Int32Array;
   private readonly rowAlphaIndex: Int32Array[] = [];
+  /** The actor's log-std range, read once from the config (used by every sample). */
+  private readonly logStdBounds: { readonly logStdMin: number; readonly logStdMax: number };
 
   constructor(
     readonly config: MTSACConfig,
@@ -79,6 +81,8 @@ export class MTSACAgent implements MultiTaskAgent {
     this.criticOptimizer = new Adam(this.critic.params, adamOptions(config.critic));
     this.alphaOptimizer = new Adam(this.alphaParams, adamOptions(config.alpha));
     this.noiseRng = Rng.fromSeed(seed, "policy");
+    const [logStdMin, logStdMax] = config.actor.logStdBounds as readonly [number, number];
+    this.logStdBounds = { logStdMin, logStdMax };
   }
 
   act(observations: Float32Array, taskIndices: Int32Array, deterministic: boolean, out: Float32Array): void {
@@ -211,10 +215,6 @@ export class MTSACAgent implements MultiTaskAgent {
     return [["actor", this.actorOptimizer], ["critic", this.criticOptimizer], ["alpha", this.alphaOptimizer]];
   }
 
-  private get logStdBounds(): { logStdMin: number; logStdMax: number } {
-    const [logStdMin, logStdMax] = this.config.actor.logStdBounds as readonly [number, number];
-    return { logStdMin, logStdMax };
-  }
 
   /** [rows, observation ‖ one-hot(task)], written straight into a step tensor. */
   private stateInput(observations: Float32Array, taskIndices: Int32Array): Tensor {
