@@ -19,8 +19,14 @@ export const wasmDir = fileURLToPath(new URL("../wasm/", import.meta.url));
 export const committedWasmPath = join(wasmDir, "kernels.wasm");
 export const buildInfoPath = join(wasmDir, "build-info.json");
 
-/** Translation units, in link order. */
-const sources = ["gemm.c", "elementwise.c", "ceiling.c"];
+/** Translation units, in link order, with flags of their own. */
+const sources: ReadonlyArray<{ file: string; flags: readonly string[] }> = [
+  // Loop strength reduction would turn the micro-kernel's struct field loads back into address
+  // adds (see the comment on a_step in gemm.c).
+  { file: "gemm.c", flags: ["-mllvm", "-disable-lsr"] },
+  { file: "elementwise.c", flags: [] },
+  { file: "ceiling.c", flags: [] },
+];
 
 const compileFlags = [
   "--target=wasm32", "-msimd128", "-O3", "-nostdlib", "-ffreestanding",
@@ -91,9 +97,9 @@ export function stripCustomSections(bytes: Uint8Array): Uint8Array {
 export function buildWasm(outFile: string, toolchain: Toolchain): Uint8Array {
   const scratch = mkdtempSync(join(tmpdir(), "mtrl-wasm-"));
   try {
-    const objects = sources.map((source) => {
-      const object = join(scratch, source.replace(/\.c$/, ".o"));
-      execFileSync(toolchain.clang, [...compileFlags, "-c", join(wasmDir, source), "-o", object], { stdio: "inherit" });
+    const objects = sources.map(({ file, flags }) => {
+      const object = join(scratch, file.replace(/\.c$/, ".o"));
+      execFileSync(toolchain.clang, [...compileFlags, ...flags, "-c", join(wasmDir, file), "-o", object], { stdio: "inherit" });
       return object;
     });
     const linked = join(scratch, "kernels.wasm");
