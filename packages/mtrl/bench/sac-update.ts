@@ -10,7 +10,13 @@
  * its own reparameterisation noise.
  *
  *   node --import tsx packages/mtrl/bench/sac-update.ts [--backends js,wasm,native] [--batch 128,1280]
- *        [--iters 30] [--warmup 20] [--js-budget-ms 30000] [--no-peer] [--untuned-peer]
+ *        [--iters 30] [--warmup 20] [--rounds 3] [--js-budget-ms 30000] [--no-peer] [--untuned-peer]
+ *
+ * Rounds: this machine class is a shared VM whose speed drifts for tens of seconds at a time (both
+ * ours and the peer's updates slow by up to 1.6x together), so one measurement of ours followed by
+ * one of the peer can straddle such a change. Each round times every backend and then the peer,
+ * and prints the ratio of that round; a summary line per backend and batch gives the median and
+ * the worst ratio over the rounds. The js reference is timed in the first round only.
  *
  * Warm-up: 20 updates (the peer takes 5). V8 compiles the update's JavaScript over its first ~20
  * calls, on a background thread that competes with the GEMM worker for the second core; a training
@@ -39,6 +45,7 @@ interface Options {
   batches: number[];
   iterations: number;
   warmup: number;
+  rounds: number;
   jsBudgetMs: number;
   peer: boolean;
   untunedPeer: boolean;
@@ -46,7 +53,7 @@ interface Options {
 
 function parseOptions(argv: readonly string[]): Options {
   const options: Options = {
-    backends: ["js", "wasm", "native"], batches: [128, 1280], iterations: 30, warmup: 20, jsBudgetMs: 30_000, peer: true, untunedPeer: false,
+    backends: ["js", "wasm", "native"], batches: [128, 1280], iterations: 30, warmup: 20, rounds: 3, jsBudgetMs: 30_000, peer: true, untunedPeer: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -58,6 +65,7 @@ function parseOptions(argv: readonly string[]): Options {
       else if (flag === "--batch") options.batches = value.split(",").map(Number);
       else if (flag === "--iters") options.iterations = Number(value);
       else if (flag === "--warmup") options.warmup = Number(value);
+      else if (flag === "--rounds") options.rounds = Number(value);
       else if (flag === "--js-budget-ms") options.jsBudgetMs = Number(value);
       else throw new Error(`sac-update bench: unknown flag ${flag}; see the comment at the top of the file.`);
       i++;
@@ -113,20 +121,33 @@ async function loadBackend(name: BackendName): Promise<Kernels | string> {
   }
 }
 
-function timeUpdates(kernels: Kernels, batchSize: number, options: Options): Record<string, unknown> {
+/** An agent with its batch, warmed up: V8 has compiled the update, the arena has its blocks. */
+interface PreparedUpdate {
+  kernels: Kernels;
+  agent: MTSACAgent;
+  batch: ReplayBatch;
+  updateIndex: number;
+  allocationsAfterWarmup: number;
+}
+
+function prepareUpdates(kernels: Kernels, batchSize: number, options: Options): PreparedUpdate {
   const agent = new MTSACAgent(agentConfig(batchSize), dimensions, kernels, 0);
   const batch = randomBatch(batchSize, 0);
-  const slow = kernels.name === "js";
-  const warmup = slow ? 1 : options.warmup;
+  const warmup = kernels.name === "js" ? 1 : options.warmup;
   let updateIndex = 0;
+  for (let i = 0; i < warmup; i++) agent.update(batch, updateIndex++);
+  return { kernels, agent, batch, updateIndex, allocationsAfterWarmup: agent.engine.arena.stats().kernelAllocations };
+}
+
+function timeUpdates(prepared: PreparedUpdate, options: Options, round: number): Record<string, unknown> {
+  const { kernels, agent, batch } = prepared;
+  const slow = kernels.name === "js";
   let metrics: Record<string, number> = {};
-  for (let i = 0; i < warmup; i++) metrics = agent.update(batch, updateIndex++);
-  const allocationsAfterWarmup = agent.engine.arena.stats().kernelAllocations;
   const times: number[] = [];
   const started = performance.now();
   for (let i = 0; i < options.iterations; i++) {
     const t0 = performance.now();
-    metrics = agent.update(batch, updateIndex++);
+    metrics = agent.update(batch, prepared.updateIndex++);
     times.push(performance.now() - t0);
     // The js reference is ~100× slower: stop once its time budget is spent (at least 3 runs).
     if (slow && i >= 2 && performance.now() - started > options.jsBudgetMs) break;
@@ -138,12 +159,13 @@ function timeUpdates(kernels: Kernels, batchSize: number, options: Options): Rec
     subject: "MTSACAgent.update",
     backend: kernels.name,
     ...threadSetting(kernels),
-    batch: batchSize,
+    batch: batch.size,
+    round,
     median_ms: round3(percentile(sorted, 0.5)),
     p10_ms: round3(percentile(sorted, 0.1)),
     p90_ms: round3(percentile(sorted, 0.9)),
     iters: times.length,
-    arena_growth_after_warmup: stats.kernelAllocations - allocationsAfterWarmup,
+    arena_growth_after_warmup: stats.kernelAllocations - prepared.allocationsAfterWarmup,
     step_memory_mb: round3((stats.transientHighWater * 4) / 2 ** 20),
     critic_loss: round3(metrics["train/critic_loss"] ?? Number.NaN),
   };
@@ -160,7 +182,7 @@ interface PeerResult {
   median_ms: number;
 }
 
-function runPeer(options: Options, tuned: boolean): PeerResult[] {
+function runPeer(options: Options, tuned: boolean, round: number): PeerResult[] {
   const here = dirname(fileURLToPath(import.meta.url));
   const script = resolve(here, "../../../../shared/bench/torch_mtsac_update.py");
   const python = "/usr/bin/python3";
@@ -189,7 +211,7 @@ function runPeer(options: Options, tuned: boolean): PeerResult[] {
   for (const line of result.stdout.split("\n")) {
     if (line.trim() === "") continue;
     const parsed = JSON.parse(line) as Record<string, unknown>;
-    print({ bench: "sac-update", ...parsed, setting: tuned ? "tuned: --threads 1, OPENBLAS_NUM_THREADS=2" : "untuned: torch defaults" });
+    print({ bench: "sac-update", ...parsed, round, setting: tuned ? "tuned: --threads 1, OPENBLAS_NUM_THREADS=2" : "untuned: torch defaults" });
     results.push({ batch: Number(parsed["batch"]), median_ms: Number(parsed["median_ms"]) });
   }
   return results;
@@ -197,28 +219,45 @@ function runPeer(options: Options, tuned: boolean): PeerResult[] {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const ours: Array<{ backend: string; batch: number; median_ms: number }> = [];
+  const prepared: PreparedUpdate[] = [];
   for (const name of options.backends) {
     const kernels = await loadBackend(name);
     if (typeof kernels === "string") {
       print({ bench: "sac-update", backend: name, skipped: kernels });
       continue;
     }
-    for (const batch of options.batches) {
-      const line = timeUpdates(kernels, batch, options);
+    for (const batch of options.batches) prepared.push(prepareUpdates(kernels, batch, options));
+  }
+  const ratios = new Map<string, number[]>();
+  for (let round = 1; round <= options.rounds; round++) {
+    const ours: Array<{ backend: string; batch: number; median_ms: number }> = [];
+    for (const entry of prepared) {
+      if (entry.kernels.name === "js" && round > 1) continue;
+      const line = timeUpdates(entry, options, round);
       print(line);
-      ours.push({ backend: name, batch, median_ms: line["median_ms"] as number });
+      ours.push({ backend: entry.kernels.name, batch: entry.batch.size, median_ms: line["median_ms"] as number });
     }
-    (kernels as { close?: () => void }).close?.();
+    if (!options.peer) continue;
+    const peer = runPeer(options, true, round);
+    if (options.untunedPeer && round === 1) runPeer(options, false, round);
+    for (const mine of ours) {
+      const theirs = peer.find((result) => result.batch === mine.batch);
+      if (theirs === undefined) continue;
+      const ratio = round3(mine.median_ms / theirs.median_ms);
+      print({ bench: "sac-update-ratio", backend: mine.backend, batch: mine.batch, round, ours_ms: mine.median_ms, pytorch_ms: theirs.median_ms, ratio });
+      const key = `${mine.backend}:${mine.batch}`;
+      ratios.set(key, [...(ratios.get(key) ?? []), ratio]);
+    }
   }
-  if (!options.peer) return;
-  const peer = runPeer(options, true);
-  if (options.untunedPeer) runPeer(options, false);
-  for (const mine of ours) {
-    const theirs = peer.find((result) => result.batch === mine.batch);
-    if (theirs === undefined) continue;
-    print({ bench: "sac-update-ratio", backend: mine.backend, batch: mine.batch, ours_ms: mine.median_ms, pytorch_ms: theirs.median_ms, ratio: round3(mine.median_ms / theirs.median_ms) });
+  for (const [key, values] of ratios) {
+    const [backend, batch] = key.split(":");
+    const sorted = [...values].sort((a, b) => a - b);
+    print({
+      bench: "sac-update-ratio-summary", backend, batch: Number(batch), rounds: values.length,
+      ratios: values, median_ratio: round3(percentile(sorted, 0.5)), worst_ratio: sorted[sorted.length - 1],
+    });
   }
+  for (const kernels of new Set(prepared.map((entry) => entry.kernels))) (kernels as { close?: () => void }).close?.();
 }
 
 await main();
