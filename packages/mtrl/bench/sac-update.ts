@@ -10,7 +10,7 @@
  * its own reparameterisation noise.
  *
  *   node --import tsx packages/mtrl/bench/sac-update.ts [--backends js,wasm,native] [--batch 128,1280]
- *        [--iters 30] [--warmup 20] [--rounds 3] [--js-budget-ms 30000] [--no-peer] [--untuned-peer]
+ *        [--iters 30] [--warmup 20] [--rounds 5] [--js-budget-ms 30000] [--no-peer] [--untuned-peer]
  *
  * Rounds: this machine class is a shared VM whose speed drifts for tens of seconds at a time (both
  * ours and the peer's updates slow by up to 1.6x together), so one measurement of ours followed by
@@ -53,7 +53,7 @@ interface Options {
 
 function parseOptions(argv: readonly string[]): Options {
   const options: Options = {
-    backends: ["js", "wasm", "native"], batches: [128, 1280], iterations: 30, warmup: 20, rounds: 3, jsBudgetMs: 30_000, peer: true, untunedPeer: false,
+    backends: ["js", "wasm", "native"], batches: [128, 1280], iterations: 30, warmup: 20, rounds: 5, jsBudgetMs: 30_000, peer: true, untunedPeer: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
