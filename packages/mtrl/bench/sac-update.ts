@@ -51,6 +51,14 @@ interface Options {
   untunedPeer: boolean;
 }
 
+function positiveInteger(flag: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) {
+    throw new Error(`sac-update bench: ${flag} needs a positive integer, got "${value}" (e.g. ${flag} 3).`);
+  }
+  return parsed;
+}
+
 function parseOptions(argv: readonly string[]): Options {
   const options: Options = {
     backends: ["js", "wasm", "native"], batches: [128, 1280], iterations: 30, warmup: 20, rounds: 5, jsBudgetMs: 30_000, peer: true, untunedPeer: false,
@@ -62,11 +70,11 @@ function parseOptions(argv: readonly string[]): Options {
     else if (flag === "--untuned-peer") options.untunedPeer = true;
     else {
       if (flag === "--backends") options.backends = value.split(",") as BackendName[];
-      else if (flag === "--batch") options.batches = value.split(",").map(Number);
-      else if (flag === "--iters") options.iterations = Number(value);
-      else if (flag === "--warmup") options.warmup = Number(value);
-      else if (flag === "--rounds") options.rounds = Number(value);
-      else if (flag === "--js-budget-ms") options.jsBudgetMs = Number(value);
+      else if (flag === "--batch") options.batches = value.split(",").map((item) => positiveInteger(flag, item));
+      else if (flag === "--iters") options.iterations = positiveInteger(flag, value);
+      else if (flag === "--warmup") options.warmup = positiveInteger(flag, value);
+      else if (flag === "--rounds") options.rounds = positiveInteger(flag, value);
+      else if (flag === "--js-budget-ms") options.jsBudgetMs = positiveInteger(flag, value);
       else throw new Error(`sac-update bench: unknown flag ${flag}; see the comment at the top of the file.`);
       i++;
     }
