@@ -236,32 +236,30 @@ async function main(): Promise<void> {
     }
     for (const batch of options.batches) prepared.push(prepareUpdates(kernels, batch, options));
   }
-  const ratios = new Map<string, number[]>();
+  const ratios = new Map<PreparedUpdate, number[]>();
   for (let round = 1; round <= options.rounds; round++) {
-    const ours: Array<{ backend: string; batch: number; median_ms: number }> = [];
+    const ours: Array<{ entry: PreparedUpdate; median_ms: number }> = [];
     for (const entry of prepared) {
       if (entry.kernels.name === "js" && round > 1) continue;
       const line = timeUpdates(entry, options, round);
       print(line);
-      ours.push({ backend: entry.kernels.name, batch: entry.batch.size, median_ms: line["median_ms"] as number });
+      ours.push({ entry, median_ms: line["median_ms"] as number });
     }
     if (!options.peer) continue;
     const peer = runPeer(options, true, round);
     if (options.untunedPeer && round === 1) runPeer(options, false, round);
-    for (const mine of ours) {
-      const theirs = peer.find((result) => result.batch === mine.batch);
+    for (const { entry, median_ms } of ours) {
+      const theirs = peer.find((result) => result.batch === entry.batch.size);
       if (theirs === undefined) continue;
-      const ratio = round3(mine.median_ms / theirs.median_ms);
-      print({ bench: "sac-update-ratio", backend: mine.backend, batch: mine.batch, round, ours_ms: mine.median_ms, pytorch_ms: theirs.median_ms, ratio });
-      const key = `${mine.backend}:${mine.batch}`;
-      ratios.set(key, [...(ratios.get(key) ?? []), ratio]);
+      const ratio = round3(median_ms / theirs.median_ms);
+      print({ bench: "sac-update-ratio", backend: entry.kernels.name, batch: entry.batch.size, round, ours_ms: median_ms, pytorch_ms: theirs.median_ms, ratio });
+      ratios.set(entry, [...(ratios.get(entry) ?? []), ratio]);
     }
   }
-  for (const [key, values] of ratios) {
-    const [backend, batch] = key.split(":");
+  for (const [entry, values] of ratios) {
     const sorted = [...values].sort((a, b) => a - b);
     print({
-      bench: "sac-update-ratio-summary", backend, batch: Number(batch), rounds: values.length,
+      bench: "sac-update-ratio-summary", backend: entry.kernels.name, batch: entry.batch.size, rounds: values.length,
       ratios: values, median_ratio: round3(percentile(sorted, 0.5)), worst_ratio: sorted[sorted.length - 1],
     });
   }
