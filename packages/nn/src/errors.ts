@@ -1,4 +1,4 @@
-import { MTError } from "@mtrl/mtenv/errors";
+import { MTError } from "@mtrl/core/errors";
 
 /** Tensors whose shapes do not fit the operation (the message names both shapes). */
 export class ShapeError extends MTError {}

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { Rng } from "@mtrl/mtenv/rng";
+import { Rng } from "@mtrl/core/rng";
 import { Engine } from "../autodiff/engine.js";
 import { CheckpointError } from "../errors.js";
 import { JsKernels } from "../kernels/js-kernels.js";

@@ -1,4 +1,4 @@
-import { didYouMean } from "@mtrl/mtenv/errors";
+import { didYouMean } from "@mtrl/core/errors";
 import { CheckpointError } from "../errors.js";
 import type { ParameterStore } from "../modules/parameter-store.js";
 import { formatShape, sameShape, shapeSize } from "../tensor/tensor.js";

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { Rng } from "@mtrl/mtenv/rng";
+import { Rng } from "@mtrl/core/rng";
 import { KernelArgumentError } from "./kernel-errors.js";
 import { JsKernels } from "./js-kernels.js";
 import type { Kernels } from "./kernels.js";

@@ -1,4 +1,4 @@
-import { MTError } from "@mtrl/mtenv/errors";
+import { MTError } from "@mtrl/core/errors";
 
 /**
  * A kernel called with arguments that would read or write outside its arrays (a stride smaller

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ConfigError } from "@mtrl/mtenv/errors";
+import { ConfigError } from "@mtrl/core/errors";
 import { KernelsNotLoadedError } from "./kernel-errors.js";
 import { nativeAddonPath } from "./native-kernels.js";
 import { createKernels, defaultWasmThreads, getKernels, parseBackendName } from "./select.js";

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { ConfigError } from "@mtrl/mtenv/errors";
+import { ConfigError } from "@mtrl/core/errors";
 import { KernelsNotLoadedError } from "./kernel-errors.js";
 import { JsKernels } from "./js-kernels.js";
 import type { BackendName, Kernels } from "./kernels.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { Rng } from "@mtrl/mtenv/rng";
+import { Rng } from "@mtrl/core/rng";
 import { KernelThreadTimeoutError } from "./kernel-errors.js";
 import { JsKernels } from "./js-kernels.js";
 import { WasmKernels } from "./wasm-kernels.js";

@@ -1,4 +1,4 @@
-import type { Rng } from "@mtrl/mtenv/rng";
+import type { Rng } from "@mtrl/core/rng";
 import { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from "../ops/conv.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { ShapeError } from "../errors.js";

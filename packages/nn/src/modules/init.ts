@@ -1,4 +1,4 @@
-import type { Rng } from "@mtrl/mtenv/rng";
+import type { Rng } from "@mtrl/core/rng";
 
 /**
  * Seeded initialisers. Every parameter draws from its own stream `rng.stream(fullName)`, so adding

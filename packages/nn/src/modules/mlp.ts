@@ -1,4 +1,4 @@
-import type { Rng } from "@mtrl/mtenv/rng";
+import type { Rng } from "@mtrl/core/rng";
 import type { Activation } from "../ops/activation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Linear } from "./linear.js";

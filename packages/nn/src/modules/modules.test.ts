@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Rng } from "@mtrl/mtenv/rng";
+import { Rng } from "@mtrl/core/rng";
 import { Engine } from "../autodiff/engine.js";
 import { JsKernels } from "../kernels/js-kernels.js";
 import { concat } from "../ops/shape-ops.js";

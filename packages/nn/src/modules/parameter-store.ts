@@ -1,7 +1,7 @@
 import type { Engine } from "../autodiff/engine.js";
 import { ShapeError } from "../errors.js";
 import { formatShape, shapeSize, type Tensor } from "../tensor/tensor.js";
-import { didYouMean } from "@mtrl/mtenv/errors";
+import { didYouMean } from "@mtrl/core/errors";
 
 /** Contiguous views over all values and all gradients of a store, in registration order. */
 export interface FlatParameters {

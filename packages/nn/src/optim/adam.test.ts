@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError } from "@mtrl/mtenv/errors";
+import { ConfigError } from "@mtrl/core/errors";
 import { Engine } from "../autodiff/engine.js";
 import { JsKernels } from "../kernels/js-kernels.js";
 import { ParameterStore } from "../modules/parameter-store.js";

@@ -1,4 +1,4 @@
-import { ConfigError } from "@mtrl/mtenv/errors";
+import { ConfigError } from "@mtrl/core/errors";
 import type { ParameterStore } from "../modules/parameter-store.js";
 
 /**

@@ -1,4 +1,4 @@
-import { Rng } from "@mtrl/mtenv/rng";
+import { Rng } from "@mtrl/core/rng";
 import { Engine } from "../autodiff/engine.js";
 import { JsKernels } from "../kernels/js-kernels.js";
 import type { Kernels } from "../kernels/kernels.js";
