@@ -6,7 +6,7 @@ import type { AgentState } from "../agents/agent.js";
 import { ReplayBuffer } from "../replay/replay-buffer.js";
 import { loadReplayBuffer, pruneReplayPool, saveReplayBuffer, type ReplayManifest } from "../replay/replay-storage.js";
 import type { TaskEnvsState } from "./task-envs.js";
-import type { AccumulatorState } from "./train.js";
+import type { AccumulatorState } from "./metric-accumulator.js";
 
 /** A checkpoint folder that is missing, incomplete or from another format. */
 export class CheckpointError extends MTError {}

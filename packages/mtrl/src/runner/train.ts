@@ -2,7 +2,6 @@ import { mkdirSync } from "node:fs";
 import { ConfigError, Rng, type RngState } from "@mtrl/mtenv";
 import { loadKernels, type Kernels } from "@mtrl/nn";
 import { MTSACAgent } from "../agents/mtsac-agent.js";
-import type { Metrics } from "../agents/agent.js";
 import type { TrainConfig } from "../config/schema.js";
 import { ReplayBuffer, type ReplayBatch } from "../replay/replay-buffer.js";
 import { MetricsWriter } from "../run/metrics.js";
@@ -11,6 +10,7 @@ import { runPaths } from "../run/run-dir.js";
 import { actionScalerFor, buildTaskEnvs } from "./build-task-envs.js";
 import { CheckpointStore, type TrainerState } from "./checkpoint.js";
 import { evaluatePolicy, type PolicyEvaluation } from "./evaluate-policy.js";
+import { MetricAccumulator } from "./metric-accumulator.js";
 import { TaskEnvs } from "./task-envs.js";
 
 export interface TrainOptions {
@@ -128,7 +128,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       // The true final observation and `terminated` only: truncated episodes still bootstrap.
       replay.add(task, observations, o, agentActions, task * scaler.actionSize, taskEnvs.rewards[task]!, taskEnvs.nextObservations, o, taskEnvs.terminated[task] === 1);
     }
-    accumulated.addEpisodeRewards(taskEnvs.rewards);
+    accumulated.addStepRewards(taskEnvs.rewards);
     if (step >= experiment.warmupSteps) {
       for (let u = 0; u < experiment.updatesPerStep; u++) {
         accumulated.add(agent.update(replay.sample(batch, replayRng, agentConfig.replay.sampling), updateIndex));
@@ -167,54 +167,4 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     envStepsPerSecond: ((step - startStep) * numTasks) / seconds,
     backend: kernels.name,
   };
-}
-
-/** Partial sums of the metrics since the last train row (checkpointed, so resumed rows match). */
-export interface AccumulatorState {
-  readonly sums: Record<string, number>;
-  readonly counts: Record<string, number>;
-  readonly rewardSum: number;
-  readonly rewardCount: number;
-}
-
-/** Means of the update metrics since the last train row, plus the mean per-step reward. */
-class MetricAccumulator {
-  private sums: Record<string, number> = {};
-  private counts: Record<string, number> = {};
-  private rewardSum = 0;
-  private rewardCount = 0;
-
-  add(metrics: Metrics): void {
-    for (const [key, value] of Object.entries(metrics)) {
-      this.sums[key] = (this.sums[key] ?? 0) + value;
-      this.counts[key] = (this.counts[key] ?? 0) + 1;
-    }
-  }
-
-  addEpisodeRewards(rewards: Float64Array): void {
-    for (let i = 0; i < rewards.length; i++) this.rewardSum += rewards[i]!;
-    this.rewardCount += rewards.length;
-  }
-
-  getState(): AccumulatorState {
-    return { sums: { ...this.sums }, counts: { ...this.counts }, rewardSum: this.rewardSum, rewardCount: this.rewardCount };
-  }
-
-  setState(state: AccumulatorState): void {
-    this.sums = { ...state.sums };
-    this.counts = { ...state.counts };
-    this.rewardSum = state.rewardSum;
-    this.rewardCount = state.rewardCount;
-  }
-
-  flush(): Metrics {
-    const out: Metrics = {};
-    for (const key of Object.keys(this.sums).sort()) out[key] = this.sums[key]! / this.counts[key]!;
-    if (this.rewardCount > 0) out["train/reward_mean"] = this.rewardSum / this.rewardCount;
-    this.sums = {};
-    this.counts = {};
-    this.rewardSum = 0;
-    this.rewardCount = 0;
-    return out;
-  }
 }
