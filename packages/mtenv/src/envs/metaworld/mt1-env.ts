@@ -1,4 +1,5 @@
 import { InvalidTaskStateError, describeValue } from "../../core/errors.js";
+import type { DescribesTasks } from "../../core/task-set.js";
 import { CONFIGURATIONS_PER_TASK, taskConfigurations } from "./configurations.js";
 import { ManipulationEnvBase, type ManipulationEnvOptions } from "./manipulation-env.js";
 import { TabletopSimulation } from "./tabletop-simulation.js";
@@ -14,7 +15,7 @@ export interface MT1EnvOptions extends ManipulationEnvOptions {
  * index). Every episode of a task state starts from the same object and goal positions, so the
  * environment stream is not used by the dynamics.
  */
-export class MetaWorldMT1Env extends ManipulationEnvBase {
+export class MetaWorldMT1Env extends ManipulationEnvBase implements DescribesTasks<number> {
   private configurationIndex: number;
   private simulation: TabletopSimulation | undefined;
 
@@ -33,6 +34,15 @@ export class MetaWorldMT1Env extends ManipulationEnvBase {
   setTaskState(state: number): void {
     this.assertOpen("setTaskState");
     this.configurationIndex = checkedIndex(state, this.task.name);
+  }
+
+  /**
+   * The task's sentence, the same for every configuration: a configuration only moves the objects
+   * and the goal, which the observation already shows, so it adds nothing a description should say.
+   */
+  describeTask(state: number): string {
+    checkedIndex(state, this.task.name);
+    return this.task.description;
   }
 
   /** Configuration names in task-state order, e.g. "pick-place/7". */

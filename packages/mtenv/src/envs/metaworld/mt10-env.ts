@@ -1,5 +1,6 @@
 import { ConfigError, InvalidTaskStateError, describeValue } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
+import type { DescribesTasks } from "../../core/task-set.js";
 import { CONFIGURATIONS_PER_TASK, taskConfigurations } from "./configurations.js";
 import { ManipulationEnvBase, type ManipulationEnvOptions } from "./manipulation-env.js";
 import { TabletopSimulation } from "./tabletop-simulation.js";
@@ -17,7 +18,7 @@ export interface MultiTaskManipulationEnvOptions extends ManipulationEnvOptions 
  * evaluation over every fixed goal uses. The scene of each visited task is kept until close(),
  * so switching tasks costs nothing after the first visit.
  */
-export class MetaWorldMultiTaskEnv extends ManipulationEnvBase {
+export class MetaWorldMultiTaskEnv extends ManipulationEnvBase implements DescribesTasks<number> {
   private taskIndex: number;
   private readonly simulations = new Map<number, TabletopSimulation>();
   private lastConfiguration = 0;
@@ -37,6 +38,11 @@ export class MetaWorldMultiTaskEnv extends ManipulationEnvBase {
   setTaskState(state: number): void {
     this.assertOpen("setTaskState");
     this.taskIndex = this.checkedIndex(state);
+  }
+
+  /** The sentence of task `state` (its ManipulationTask's description). */
+  describeTask(state: number): string {
+    return this.tasks[this.checkedIndex(state)]!.description;
   }
 
   /** Task names in task-state order (metrics keys such as `eval/success/reach`). */

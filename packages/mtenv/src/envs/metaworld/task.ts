@@ -48,7 +48,11 @@ export interface ExpertPolicy {
 export interface ManipulationTask {
   /** The reference's name, e.g. "pick-place". */
   readonly name: string;
-  /** One line: what the agent must do. */
+  /**
+   * What the agent must do, in plain English sentences (capitalised, full stops), then what the
+   * configurations randomise. It is what describeTask returns for this task, i.e. the task's
+   * metadata for encoders that read task descriptions, so tasks must not share one.
+   */
   readonly description: string;
   /** The task's objects, placed into the shared tabletop scene. */
   readonly scene: SceneParts;

@@ -23,7 +23,7 @@ const BOX_HIGH: Vec3 = [0.1, 0.9, 0];
  */
 export const buttonPressTopdownTask: ManipulationTask = {
   name: "button-press-topdown",
-  description: "press a button down from above",
+  description: "Press the button down into its box from above. Each configuration places the button box at random.",
   scene: { name: "button-press-topdown", worldbody: buttonWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   sampleConfiguration(rng) {

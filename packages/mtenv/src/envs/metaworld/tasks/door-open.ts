@@ -29,7 +29,7 @@ const HOOK_LOCAL: Vec3 = [HANDLE_LOCAL[0], -0.036, 0];
  */
 export const doorOpenTask: ManipulationTask = {
   name: "door-open",
-  description: "swing a door open by its handle",
+  description: "Open the door by pulling its handle until the door has swung a quarter turn. Each configuration places the door at random.",
   scene: { name: "door-open", worldbody: doorWorldbody() },
   successThreshold: SUCCESS_ANGLE,
   sampleConfiguration(rng) {

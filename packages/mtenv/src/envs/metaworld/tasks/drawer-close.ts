@@ -15,7 +15,7 @@ const SUCCESS_DISTANCE = 0.055;
  */
 export const drawerCloseTask: ManipulationTask = {
   name: "drawer-close",
-  description: "push an open drawer shut",
+  description: "Close the open drawer by pushing it back into its cabinet. Each configuration places the cabinet at random.",
   scene: { name: "drawer-close", worldbody: drawerWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   sampleConfiguration(rng) {

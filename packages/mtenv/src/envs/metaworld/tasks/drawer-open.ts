@@ -15,7 +15,7 @@ const SUCCESS_DISTANCE = 0.03;
  */
 export const drawerOpenTask: ManipulationTask = {
   name: "drawer-open",
-  description: "pull a drawer open by its handle",
+  description: "Open the drawer by pulling its handle until the drawer is all the way out of its cabinet. Each configuration places the cabinet at random.",
   scene: { name: "drawer-open", worldbody: drawerWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   sampleConfiguration(rng) {

@@ -32,7 +32,7 @@ const GRIP_FROM_HEAD = 0.14;
  */
 export const pegInsertSideTask: ManipulationTask = {
   name: "peg-insert-side",
-  description: "pick up a peg and insert it sideways into a hole",
+  description: "Pick up the peg and insert its head sideways into the hole in a box. Each configuration places the peg and the box at random.",
   scene: { name: "peg-insert-side", worldbody: pegWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   sampleConfiguration(rng) {

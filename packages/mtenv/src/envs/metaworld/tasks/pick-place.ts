@@ -16,7 +16,7 @@ const SUCCESS_DISTANCE = 0.07;
  */
 export const pickPlaceTask: ManipulationTask = {
   name: "pick-place",
-  description: "pick up the block and move it to a goal in the air",
+  description: "Pick up the block and place it at a target point in the air, holding it there. Each configuration places the block and the target point at random.",
   scene: { name: "pick-place", worldbody: blockWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   sampleConfiguration(rng) {

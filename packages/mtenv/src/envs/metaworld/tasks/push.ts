@@ -16,7 +16,7 @@ const SUCCESS_DISTANCE = 0.05;
  */
 export const pushTask: ManipulationTask = {
   name: "push",
-  description: "push the block to a goal on the table",
+  description: "Push the block along the table until it rests on the target spot. Each configuration places the block and the target spot at random.",
   scene: { name: "push", worldbody: blockWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   sampleConfiguration(rng) {

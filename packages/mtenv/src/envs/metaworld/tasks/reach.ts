@@ -16,7 +16,7 @@ const SUCCESS_DISTANCE = 0.05;
  */
 export const reachTask: ManipulationTask = {
   name: "reach",
-  description: "move the gripper to a goal in the air",
+  description: "Reach a target point in the air above the table with the gripper. Each configuration places the target point at random.",
   scene: { name: "reach", worldbody: blockWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   sampleConfiguration(rng) {

@@ -16,7 +16,7 @@ const WINDOW_HIGH: Vec3 = [0, 0.9, 0.15];
  */
 export const windowCloseTask: ManipulationTask = {
   name: "window-close",
-  description: "slide an open window shut by its handle",
+  description: "Close the open window by sliding it sideways by its handle. Each configuration places the window at random.",
   scene: { name: "window-close", worldbody: windowWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   sampleConfiguration(rng) {

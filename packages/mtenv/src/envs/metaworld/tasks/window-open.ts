@@ -16,7 +16,7 @@ const WINDOW_HIGH: Vec3 = [0.1, 0.9, 0.16];
  */
 export const windowOpenTask: ManipulationTask = {
   name: "window-open",
-  description: "slide a window open by its handle",
+  description: "Open the closed window by sliding it sideways by its handle. Each configuration places the window at random.",
   scene: { name: "window-open", worldbody: windowWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   sampleConfiguration(rng) {
