@@ -4,6 +4,7 @@ export { Arena, type ArenaStats } from "./tensor/arena.js";
 export { Tensor, shapeSize, sameShape, formatShape } from "./tensor/tensor.js";
 export { Engine, type BackwardOptions } from "./autodiff/engine.js";
 export { TapeNode, type BackwardFunction } from "./autodiff/tape-node.js";
+export { perTaskGradients, type PerTaskGradientOptions, type TaskLossReduction } from "./autodiff/per-task-gradients.js";
 export { ShapeError, StaleTensorError, GradientError, IndexError, CheckpointError } from "./errors.js";
 export * from "./ops/index.js";
 export * from "./modules/index.js";
