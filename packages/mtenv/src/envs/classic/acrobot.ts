@@ -65,6 +65,21 @@ export function acrobotParameters(mu: ArrayLike<number>): AcrobotParameters {
 }
 
 /**
+ * One sentence naming the task's link lengths and masses (two decimals) and which way the
+ * actions turn the elbow, e.g. "Swing the tip of a two-link acrobot up above the bar by turning
+ * its elbow, with an upper link of length 1.00 m and mass 1.00 kg and a lower link of length
+ * 1.00 m and mass 1.00 kg; action 0 applies -1 N·m and action 2 applies +1 N·m."
+ */
+export function acrobotTaskDescription(parameters: Readonly<AcrobotParameters>): string {
+  const { linkLength1, linkLength2, linkMass1, linkMass2, torques } = parameters;
+  const signed = (torque: number): string => (torque > 0 ? "+1" : "-1");
+  return (
+    `Swing the tip of a two-link acrobot up above the bar by turning its elbow, with an upper link of length ${linkLength1.toFixed(2)} m and mass ${linkMass1.toFixed(2)} kg ` +
+    `and a lower link of length ${linkLength2.toFixed(2)} m and mass ${linkMass2.toFixed(2)} kg; action 0 applies ${signed(torques[0])} N·m and action 2 applies ${signed(torques[2])} N·m.`
+  );
+}
+
+/**
  * Time derivative of [θ1, θ2, θ̇1, θ̇2] under `torque` at the second joint: the "book" equations
  * of Sutton & Barto (the ones consistent with Lagrangian mechanics; the NIPS-paper variant
  * drops a Coriolis term and does not conserve energy).
@@ -120,6 +135,10 @@ export class MTAcrobot extends PhysicsTaskEnv<number, AcrobotParameters> {
   constructor(options: AcrobotOptions = {}) {
     super("MTAcrobot", ACROBOT_TASK_SIZE, acrobotParameters, new Discrete(3), new Box([-1, -1, -1, -1, -ACROBOT_MAX_VELOCITY_1, -ACROBOT_MAX_VELOCITY_2], [1, 1, 1, 1, ACROBOT_MAX_VELOCITY_1, ACROBOT_MAX_VELOCITY_2]));
     parseEnvOptions("MTAcrobot", acrobotOptionsSchema, options);
+  }
+
+  protected describePhysics(parameters: Readonly<AcrobotParameters>): string {
+    return acrobotTaskDescription(parameters);
   }
 
   protected resetEnv(rng: Rng, options: Record<string, unknown>): [Float32Array, Info] {

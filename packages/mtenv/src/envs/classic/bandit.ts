@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { MTEnvBase } from "../../core/mt-env.js";
+import type { DescribesTasks } from "../../core/task-set.js";
 import type { Info } from "../../core/types.js";
 import { Box } from "../../spaces/box.js";
 import { Discrete } from "../../spaces/discrete.js";
-import { banditObservation, pullArm } from "./bernoulli-arms.js";
+import { banditObservation, banditTaskDescription, pullArm } from "./bernoulli-arms.js";
 import { parseEnvOptions } from "./env-options.js";
 import { checkedTaskVector, sampleTaskVector } from "./task-vector.js";
 
@@ -24,7 +25,7 @@ export type BanditOptions = z.input<typeof banditOptionsSchema>;
  *   long enough to learn something in context when taskObs is hidden, short enough that
  *   returns stay on the scale of one pull
  */
-export class MTBandit extends MTEnvBase<Float32Array, Float32Array, number, Float32Array> {
+export class MTBandit extends MTEnvBase<Float32Array, Float32Array, number, Float32Array> implements DescribesTasks<Float32Array> {
   readonly nArms: number;
   private probabilities: Float32Array;
 
@@ -49,6 +50,11 @@ export class MTBandit extends MTEnvBase<Float32Array, Float32Array, number, Floa
 
   sampleTaskState(): Float32Array {
     return sampleTaskVector(this.taskRng, this.nArms, 0, 1);
+  }
+
+  /** The arms' probabilities in words (see banditTaskDescription). */
+  describeTask(state: Float32Array): string {
+    return banditTaskDescription(checkedTaskVector("MTBandit", state, this.nArms, 0, 1));
   }
 
   protected resetEnv(): [Float32Array, Info] {

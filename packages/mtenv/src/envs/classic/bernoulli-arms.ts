@@ -22,3 +22,15 @@ export function banditObservation(nArms: number, lastArm: number, lastReward: nu
 
 /** Episodes of both bandits are this many pulls (truncated, never terminated: pulls go on). */
 export const BANDIT_EPISODE_PULLS = 10;
+
+/**
+ * One sentence listing the arms' pay-out probabilities with three decimals, in arm order, e.g.
+ * "Find and keep pulling the best of 3 Bernoulli arms, which pay 1 with probabilities 0.120,
+ * 0.550 and 0.900 (arm 0 first)."
+ */
+export function banditTaskDescription(probabilities: ArrayLike<number>): string {
+  const written = Array.from(probabilities, (p) => p.toFixed(3));
+  if (written.length === 1) return `Keep pulling the single Bernoulli arm, which pays 1 with probability ${written[0]}.`;
+  const list = `${written.slice(0, -1).join(", ")} and ${written[written.length - 1]}`;
+  return `Find and keep pulling the best of ${written.length} Bernoulli arms, which pay 1 with probabilities ${list} (arm 0 first).`;
+}

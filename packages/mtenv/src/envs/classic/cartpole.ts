@@ -44,6 +44,21 @@ export function cartPoleParameters(mu: ArrayLike<number>): CartPoleParameters {
   };
 }
 
+/**
+ * One sentence naming the task's physical constants (the pole's full length, not the half-length
+ * the dynamics use; pole mass with three decimals because it spans only 0.01–0.19 kg), e.g.
+ * "Keep a pole of length 1.00 m and mass 0.100 kg upright on a cart of mass 1.00 kg under gravity
+ * 9.80 m/s^2, pushing the cart with 10.00 N (action 1 pushes right)."
+ */
+export function cartPoleTaskDescription(parameters: Readonly<CartPoleParameters>): string {
+  const { gravity, massCart, massPole, halfPoleLength, forceMagnitude } = parameters;
+  const direction = forceMagnitude >= 0 ? "right" : "left";
+  return (
+    `Keep a pole of length ${(2 * halfPoleLength).toFixed(2)} m and mass ${massPole.toFixed(3)} kg upright on a cart of mass ${massCart.toFixed(2)} kg ` +
+    `under gravity ${gravity.toFixed(2)} m/s^2, pushing the cart with ${Math.abs(forceMagnitude).toFixed(2)} N (action 1 pushes ${direction}).`
+  );
+}
+
 /** MT-CartPole takes no options: every physical constant comes from the task. */
 export const cartPoleOptionsSchema = z.strictObject({});
 export type CartPoleOptions = z.input<typeof cartPoleOptionsSchema>;
@@ -69,6 +84,10 @@ export class MTCartPole extends PhysicsTaskEnv<number, CartPoleParameters> {
     const highObs = [CARTPOLE_X_THRESHOLD * 2, Infinity, CARTPOLE_ANGLE_THRESHOLD * 2, Infinity];
     super("MTCartPole", CARTPOLE_TASK_SIZE, cartPoleParameters, new Discrete(2), new Box(highObs.map((x) => -x), highObs));
     parseEnvOptions("MTCartPole", cartPoleOptionsSchema, options);
+  }
+
+  protected describePhysics(parameters: Readonly<CartPoleParameters>): string {
+    return cartPoleTaskDescription(parameters);
   }
 
   protected resetEnv(rng: Rng, options: Record<string, unknown>): [Float32Array, Info] {

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { InvalidTaskStateError, describeValue } from "../../core/errors.js";
 import { MTEnvBase } from "../../core/mt-env.js";
-import type { HasTaskSet } from "../../core/task-set.js";
+import type { DescribesTasks, HasTaskSet } from "../../core/task-set.js";
 import { Rng } from "../../core/rng.js";
 import type { Info } from "../../core/types.js";
 import { Box } from "../../spaces/box.js";
 import { Discrete } from "../../spaces/discrete.js";
-import { banditObservation, pullArm } from "./bernoulli-arms.js";
+import { banditObservation, banditTaskDescription, pullArm } from "./bernoulli-arms.js";
 import { parseEnvOptions } from "./env-options.js";
 import { sampleTaskVector } from "./task-vector.js";
 
@@ -28,7 +28,7 @@ export type FiniteBanditOptions = z.input<typeof finiteBanditOptionsSchema>;
  * - action, reward, envObs and episode length as MTBandit
  * - taskObs: the index, Discrete(n)
  */
-export class FiniteMTBandit extends MTEnvBase<Float32Array, number, number, number> implements HasTaskSet<number> {
+export class FiniteMTBandit extends MTEnvBase<Float32Array, number, number, number> implements HasTaskSet<number>, DescribesTasks<number> {
   readonly nArms: number;
   readonly nTasks: number;
   private readonly armProbabilities: readonly Float32Array[];
@@ -72,6 +72,12 @@ export class FiniteMTBandit extends MTEnvBase<Float32Array, number, number, numb
 
   sampleTaskState(): number {
     return this.taskRng.integers(0, this.nTasks);
+  }
+
+  /** The arm probabilities of bandit `index` in words (see banditTaskDescription). */
+  describeTask(index: number): string {
+    this.checkTaskIndex(index);
+    return banditTaskDescription(this.armProbabilities[index]!);
   }
 
   /** Every task index, so a multi-task trainer can run one env per bandit. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { InvalidTaskStateError, describeValue } from "../../core/errors.js";
 import { MTEnvBase } from "../../core/mt-env.js";
 import type { Rng } from "../../core/rng.js";
+import type { DescribesTasks, HasTaskSet } from "../../core/task-set.js";
 import type { Info } from "../../core/types.js";
 import { Box } from "../../spaces/box.js";
 import { parseEnvOptions } from "./env-options.js";
@@ -90,7 +91,7 @@ export type PendulumOptions = z.input<typeof pendulumOptionsSchema>;
  * setTaskState() accepts any parameters inside the ranges, e.g. for interpolation tests.
  * Reset option `initialState: [θ, θ̇]` replaces the random start θ ~ U(−π, π), θ̇ ~ U(−1, 1).
  */
-export class MTPendulum extends MTEnvBase<Float32Array, Float32Array, Float32Array, PendulumTask> {
+export class MTPendulum extends MTEnvBase<Float32Array, Float32Array, Float32Array, PendulumTask> implements HasTaskSet<PendulumTask>, DescribesTasks<PendulumTask> {
   /** The tasks sampleTaskState() chooses from. */
   readonly tasks: readonly Readonly<PendulumTask>[];
   private task: PendulumTask;
@@ -121,15 +122,12 @@ export class MTPendulum extends MTEnvBase<Float32Array, Float32Array, Float32Arr
   }
 
   setTaskState(state: PendulumTask): void {
-    const parsed = taskSchema.safeParse(state);
-    if (!parsed.success) {
-      const ranges = PARAMETER_ORDER.map((name) => `${name} in [${rangeOf(name).join(", ")}]`).join(", ");
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(task)"}: ${issue.message}`).join("; ");
-      throw new InvalidTaskStateError(
-        `MTPendulum: invalid task state ${describeValue(state)} (${problems}). Expected {mass, length, gravity} with ${ranges}, e.g. ${JSON.stringify(PENDULUM_DEFAULT_TASKS[0])}.`,
-      );
-    }
-    this.task = { ...parsed.data };
+    this.task = checkedPendulumTask(state);
+  }
+
+  /** The task in words, from its parameters (see pendulumTaskDescription). */
+  describeTask(state: PendulumTask): string {
+    return pendulumTaskDescription(checkedPendulumTask(state));
   }
 
   sampleTaskState(): PendulumTask {
@@ -166,6 +164,28 @@ export class MTPendulum extends MTEnvBase<Float32Array, Float32Array, Float32Arr
   private observation(): Float32Array {
     return Float32Array.of(Math.cos(this.theta), Math.sin(this.theta), this.thetaDot);
   }
+}
+
+/**
+ * One sentence naming the task's mass, length and gravity with two decimals each, so two tasks
+ * read the same only if every parameter rounds to the same hundredth. E.g. "Swing up and balance a pendulum of
+ * mass 1.20 kg and length 0.80 m under gravity 9.80 m/s^2."
+ */
+export function pendulumTaskDescription(task: Readonly<PendulumTask>): string {
+  return `Swing up and balance a pendulum of mass ${task.mass.toFixed(2)} kg and length ${task.length.toFixed(2)} m under gravity ${task.gravity.toFixed(2)} m/s^2.`;
+}
+
+/** A copy of `state` if it is a pendulum task inside the ranges; InvalidTaskStateError otherwise. */
+function checkedPendulumTask(state: unknown): PendulumTask {
+  const parsed = taskSchema.safeParse(state);
+  if (!parsed.success) {
+    const ranges = PARAMETER_ORDER.map((name) => `${name} in [${rangeOf(name).join(", ")}]`).join(", ");
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(task)"}: ${issue.message}`).join("; ");
+    throw new InvalidTaskStateError(
+      `MTPendulum: invalid task state ${describeValue(state)} (${problems}). Expected {mass, length, gravity} with ${ranges}, e.g. ${JSON.stringify(PENDULUM_DEFAULT_TASKS[0])}.`,
+    );
+  }
+  return { ...parsed.data };
 }
 
 /** θ mapped into [−π, π) with a floored modulo (Python's %, not JavaScript's remainder). */

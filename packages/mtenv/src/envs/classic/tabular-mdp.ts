@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InvalidTaskStateError, describeValue } from "../../core/errors.js";
 import { MTEnvBase } from "../../core/mt-env.js";
+import type { DescribesTasks } from "../../core/task-set.js";
 import type { Rng } from "../../core/rng.js";
 import type { Info } from "../../core/types.js";
 import { Box } from "../../spaces/box.js";
@@ -39,7 +40,7 @@ export type TabularMDPOptions = z.input<typeof tabularMDPOptionsSchema>;
  * - episodes start in a uniformly random state (as the reference) and never terminate: the
  *   registry truncates them at 100 steps
  */
-export class UniformTabularMDP extends MTEnvBase<Float32Array, Float32Array, number, TabularMDPTask> {
+export class UniformTabularMDP extends MTEnvBase<Float32Array, Float32Array, number, TabularMDPTask> implements DescribesTasks<TabularMDPTask> {
   readonly nStates: number;
   readonly nActions: number;
   private task: TabularMDPTask;
@@ -90,6 +91,11 @@ export class UniformTabularMDP extends MTEnvBase<Float32Array, Float32Array, num
       for (let next = 0; next < nStates; next++) transitionProbabilities[row * nStates + next] = Math.exp(logits[next]! - largest) / total;
     }
     return { rewardProbabilities, transitionProbabilities };
+  }
+
+  /** The task's reward table in words (see tabularMDPTaskDescription). */
+  describeTask(state: TabularMDPTask): string {
+    return tabularMDPTaskDescription(this.checkedTask(state), this.nStates, this.nActions);
   }
 
   protected resetEnv(rng: Rng): [Float32Array, Info] {
@@ -151,6 +157,19 @@ export class UniformTabularMDP extends MTEnvBase<Float32Array, Float32Array, num
     }
     return { rewardProbabilities: rewards, transitionProbabilities: transitions };
   }
+}
+
+/**
+ * One sentence with the size of the MDP and every reward probability (three decimals, actions in
+ * order, state by state). The S·A·S transition probabilities are left out: they would swamp the
+ * sentence, and tasks drawn from the task stream already differ in their rewards.
+ */
+export function tabularMDPTaskDescription(task: Readonly<TabularMDPTask>, nStates: number, nActions: number): string {
+  const perState = Array.from({ length: nStates }, (_, state) => {
+    const row = Array.from(task.rewardProbabilities.subarray(state * nActions, (state + 1) * nActions), (p) => p.toFixed(3));
+    return `${row.join(", ")} in state ${state}`;
+  });
+  return `Collect reward in a tabular MDP with ${nStates} states, ${nActions} actions and random transitions, where the actions pay 1 with probabilities ${perState.join("; ")}.`;
 }
 
 function asProbabilities(value: unknown, length: number, name: string, fail: (problem: string) => never): Float32Array {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ConfigError, InvalidTaskStateError, describeValue } from "../../core/errors.js";
 import { MTEnvBase } from "../../core/mt-env.js";
-import type { HasTaskSet } from "../../core/task-set.js";
+import type { DescribesTasks, HasTaskSet } from "../../core/task-set.js";
 import type { Rng } from "../../core/rng.js";
 import type { Info } from "../../core/types.js";
 import { Box } from "../../spaces/box.js";
@@ -87,6 +87,14 @@ export function isWalkable(x: number, z: number, sizeX: number, sizeZ: number, r
   return Math.hypot(Math.max(0, sizeX - ax), Math.max(0, sizeZ - az)) >= radius;
 }
 
+/** `state` if it is a MazeGoal; InvalidTaskStateError otherwise. */
+function checkedGoal(state: unknown): MazeGoal {
+  if (state !== MazeGoal.Blue && state !== MazeGoal.Red) {
+    throw new InvalidTaskStateError(`TwoGoalMaze: expected the task state 0 (blue box is the goal) or 1 (red box), got ${describeValue(state)}.`);
+  }
+  return state;
+}
+
 /**
  * A 2-D, top-down, continuous version of the reference's MiniWorld TwoGoalMaze: a blue and a
  * red box in the main room, one of them the goal; a hint wall in the west alcove tells which.
@@ -107,7 +115,7 @@ export function isWalkable(x: number, z: number, sizeX: number, sizeZ: number, r
  * The reference also took task_seed and n_tasks kwargs but never used them (its task is one
  * random bit); they are left out rather than accepted and ignored.
  */
-export class TwoGoalMaze extends MTEnvBase<Float32Array, number, number, number> implements HasTaskSet<number> {
+export class TwoGoalMaze extends MTEnvBase<Float32Array, number, number, number> implements HasTaskSet<number>, DescribesTasks<number> {
   readonly sizeX: number;
   readonly sizeZ: number;
   readonly taskObservation: "goal" | "hidden";
@@ -150,10 +158,22 @@ export class TwoGoalMaze extends MTEnvBase<Float32Array, number, number, number>
   }
 
   setTaskState(state: number): void {
-    if (state !== MazeGoal.Blue && state !== MazeGoal.Red) {
-      throw new InvalidTaskStateError(`TwoGoalMaze: expected the task state 0 (blue box is the goal) or 1 (red box), got ${describeValue(state)}.`);
+    this.goal = checkedGoal(state);
+  }
+
+  /**
+   * Which box to reach, in a room of this size. With taskObservation "hidden" the sentence does
+   * not name the goal (both tasks read the same): the agent is meant to find it from the hint
+   * wall, and a description fed to a task encoder would give it away.
+   */
+  describeTask(state: number): string {
+    const goal = checkedGoal(state);
+    const room = `a ${(2 * this.sizeX).toFixed(2)} m by ${(2 * this.sizeZ).toFixed(2)} m room`;
+    if (this.taskObservation === "hidden") {
+      return `Reach the goal box, blue or red, and avoid the other one in ${room}; the pattern on the west alcove's wall tells which box is the goal.`;
     }
-    this.goal = state;
+    const [target, other] = goal === MazeGoal.Blue ? ["blue", "red"] : ["red", "blue"];
+    return `Reach the ${target} box and avoid the ${other} box in ${room}; the pattern on the west alcove's wall also tells which box is the goal.`;
   }
 
   sampleTaskState(): number {
