@@ -8,8 +8,8 @@
 import { composeConfig } from "../src/config/compose.js";
 import { writeTrainConfig } from "../src/config/config-file.js";
 import { writeReport } from "../src/report/write-report.js";
-import { createRunDir } from "../src/run/run-dir.js";
-import { TrainingProgress } from "../src/run/progress.js";
+import { createRunDir } from "../src/run-folder/run-dir.js";
+import { TrainingProgress } from "../src/cli/training-progress.js";
 import { train } from "../src/runner/train.js";
 
 const RETURN_BAR = -250;

@@ -1,6 +1,6 @@
 import { displayPath } from "../config/config-dir.js";
-import { formatEvalTable, summarizeEval } from "../run/eval-summary.js";
-import type { EvalRow } from "../run/metrics.js";
+import { formatEvalTable, summarizeEval } from "../run-folder/eval-summary.js";
+import type { EvalRow } from "../run-folder/metrics.js";
 import { parseArgs } from "./args.js";
 import { EVAL_HELP } from "./help.js";
 import { writeLine, type CliIo } from "./io.js";

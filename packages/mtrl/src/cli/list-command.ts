@@ -3,7 +3,7 @@ import { listEnvs } from "@mtrl/mtenv";
 import { DEFAULT_CONFIG_DIR, listAllGroupOptions, readDefaults, readYamlFile } from "../config/config-dir.js";
 import { CONFIG_GROUPS, trainConfigSchema } from "../config/schema.js";
 import { listChoices } from "../config/schema-walk.js";
-import { listRuns } from "../run/run-dir.js";
+import { listRuns } from "../run-folder/run-dir.js";
 import { parseArgs } from "./args.js";
 import { LIST_HELP } from "./help.js";
 import { writeLine, type CliIo } from "./io.js";

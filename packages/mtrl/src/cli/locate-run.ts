@@ -1,5 +1,5 @@
 import { composeConfig } from "../config/compose.js";
-import { resolveRunDir, type RunPaths } from "../run/run-dir.js";
+import { resolveRunDir, type RunPaths } from "../run-folder/run-dir.js";
 
 /** The runs folder of the default config (experiment.runsDir), or "runs" if it cannot be composed. */
 export function defaultRunsDir(): string {

@@ -1,5 +1,5 @@
 import { ConfigError, MTError, didYouMean } from "@mtrl/mtenv";
-import { RunFolderError } from "../run/run-dir.js";
+import { RunFolderError } from "../run-folder/run-dir.js";
 import { MAIN_HELP } from "./help.js";
 import { writeLine, type CliIo } from "./io.js";
 import { CliUsageError } from "./usage-error.js";

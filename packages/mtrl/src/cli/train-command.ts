@@ -4,15 +4,15 @@ import { displayPath } from "../config/config-dir.js";
 import { readTrainConfig, stringifyTrainConfig, writeTrainConfig } from "../config/config-file.js";
 import type { TrainConfig } from "../config/schema.js";
 import { writeReport } from "../report/write-report.js";
-import { formatEvalTable, summarizeEval } from "../run/eval-summary.js";
-import type { EvalRow } from "../run/metrics.js";
-import { TrainingProgress } from "../run/progress.js";
-import { createRunDir, defaultRunName, type RunPaths } from "../run/run-dir.js";
+import { formatEvalTable, summarizeEval } from "../run-folder/eval-summary.js";
+import type { EvalRow } from "../run-folder/metrics.js";
+import { createRunDir, defaultRunName, type RunPaths } from "../run-folder/run-dir.js";
 import { parseArgs } from "./args.js";
 import { TRAIN_HELP } from "./help.js";
 import { handleInterrupts } from "./interrupt.js";
 import { writeLine, type CliIo } from "./io.js";
 import { locateRun } from "./locate-run.js";
+import { TrainingProgress } from "./training-progress.js";
 import { CliUsageError } from "./usage-error.js";
 
 /** `npx mtrl train [overrides...] [--resume <run>] [--print-config]`. Returns the exit code. */

@@ -1,5 +1,5 @@
-import { summarizeEval, RETURN_PREFIX, SUCCESS_PREFIX, type EvalSummary } from "../run/eval-summary.js";
-import { isEvalRow, isTrainRow, type MetricsRow } from "../run/metrics.js";
+import { summarizeEval, RETURN_PREFIX, SUCCESS_PREFIX, type EvalSummary } from "../run-folder/eval-summary.js";
+import { isEvalRow, isTrainRow, type MetricsRow } from "../run-folder/metrics.js";
 
 /**
  * What report.html shows, computed in Node from metrics.jsonl and embedded in the page as JSON:

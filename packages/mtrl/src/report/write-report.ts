@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { readMetrics } from "../run/metrics.js";
-import { runPaths, type RunPaths } from "../run/run-dir.js";
+import { readMetrics } from "../run-folder/metrics.js";
+import { runPaths, type RunPaths } from "../run-folder/run-dir.js";
 import { buildReportData } from "./report-data.js";
 import { renderReportHtml } from "./report-html.js";
 

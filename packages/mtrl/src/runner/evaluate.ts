@@ -2,7 +2,7 @@ import { ConfigError } from "@mtrl/mtenv";
 import { loadKernels, type Kernels } from "@mtrl/nn";
 import { MTSACAgent } from "../agents/mtsac-agent.js";
 import { readTrainConfig } from "../config/config-file.js";
-import { runPaths } from "../run/run-dir.js";
+import { runPaths } from "../run-folder/run-dir.js";
 import { actionScalerFor, buildTaskEnvs } from "./build-task-envs.js";
 import { CheckpointStore } from "./checkpoint.js";
 import { evaluatePolicy } from "./evaluate-policy.js";

@@ -4,13 +4,13 @@ import { loadKernels, type Kernels } from "@mtrl/nn";
 import { MTSACAgent } from "../agents/mtsac-agent.js";
 import type { TrainConfig } from "../config/schema.js";
 import { ReplayBuffer, type ReplayBatch } from "../replay/replay-buffer.js";
-import { MetricsWriter } from "../run/metrics.js";
-import type { ProgressEvent } from "../run/progress.js";
-import { runPaths } from "../run/run-dir.js";
+import { MetricsWriter } from "../run-folder/metrics.js";
+import { runPaths } from "../run-folder/run-dir.js";
 import { actionScalerFor, buildTaskEnvs } from "./build-task-envs.js";
 import { CheckpointStore, type TrainerState } from "./checkpoint.js";
 import { evaluatePolicy, type PolicyEvaluation } from "./evaluate-policy.js";
 import { MetricAccumulator } from "./metric-accumulator.js";
+import type { ProgressEvent } from "./progress-event.js";
 import { TaskEnvs } from "./task-envs.js";
 
 export interface TrainOptions {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { describe, test } from "node:test";
-import { TrainingProgress, formatDuration } from "./progress.js";
+import { TrainingProgress, formatDuration } from "./training-progress.js";
 
 /** A non-TTY stream that keeps what was written. */
 function captureStream(): { stream: Writable; text: () => string } {

@@ -11,4 +11,3 @@ export {
 } from "./metrics.js";
 export { summarizeEval, formatEvalTable, RETURN_PREFIX, SUCCESS_PREFIX, type EvalSummary, type TaskEvalResult } from "./eval-summary.js";
 export { RunFolderError, runPaths, defaultRunName, createRunDir, listRuns, resolveRunDir, type RunPaths, type RunListing } from "./run-dir.js";
-export { TrainingProgress, formatDuration, type ProgressEvent, type ProgressOptions } from "./progress.js";

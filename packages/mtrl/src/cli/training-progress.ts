@@ -1,23 +1,11 @@
 import { SingleBar } from "cli-progress";
+import type { ProgressEvent } from "../runner/progress-event.js";
 
 /**
  * The terminal view of a training run: a progress bar with steps/s, ETA and the latest evaluation
  * when the output is a terminal, and a plain line every `intervalMs` when it is not (CI logs, pipes),
  * so logs stay readable instead of filling with carriage returns.
  */
-
-/** What the runner reports while it trains (pass `progress.handle` as `onProgress`). */
-export type ProgressEvent =
-  /** Training starts (or resumes) at `step` of `totalSteps`. */
-  | { readonly kind: "start"; readonly step: number; readonly totalSteps: number }
-  /** `step` steps are done. Cheap to send every step: the display throttles itself. */
-  | { readonly kind: "step"; readonly step: number }
-  /** An evaluation finished: means over tasks (meanSuccess null when the env reports no success). */
-  | { readonly kind: "eval"; readonly step: number; readonly meanReturn: number; readonly meanSuccess: number | null }
-  /** A checkpoint was written. */
-  | { readonly kind: "checkpoint"; readonly step: number }
-  /** Training ended (finished, or stopped by the abort signal). */
-  | { readonly kind: "end"; readonly step: number; readonly stopped: boolean };
 
 export interface ProgressOptions {
   /** Where to draw; process.stdout by default. */
