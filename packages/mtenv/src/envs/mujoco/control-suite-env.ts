@@ -1,6 +1,7 @@
 import { ConfigError, InvalidTaskStateError, describeValue } from "../../core/errors.js";
 import { MTEnvBase } from "../../core/mt-env.js";
 import type { Rng } from "../../core/rng.js";
+import type { DescribesTasks } from "../../core/task-set.js";
 import type { Info } from "../../core/types.js";
 import { Box } from "../../spaces/box.js";
 import { Discrete } from "../../spaces/discrete.js";
@@ -40,7 +41,7 @@ export type ControlSuiteTaskObs = number | Float32Array;
  * (1000) and end truncated, never terminated. State observations are float vectors; pixel
  * observations are channel-first frames [3·frameStack, height, width] with values 0–255.
  */
-export class ControlSuiteEnv extends MTEnvBase<Float32Array, ControlSuiteTaskObs, Float32Array, number> {
+export class ControlSuiteEnv extends MTEnvBase<Float32Array, ControlSuiteTaskObs, Float32Array, number> implements DescribesTasks<number> {
   readonly options: Readonly<ControlSuiteEnvOptions>;
   private variant: number;
   private simulation: MujocoSimulation;
@@ -109,11 +110,7 @@ export class ControlSuiteEnv extends MTEnvBase<Float32Array, ControlSuiteTaskObs
 
   setTaskState(state: number): void {
     this.assertOpen("setTaskState");
-    if (!Number.isInteger(state) || state < 0 || state >= this.variantCount) {
-      throw new InvalidTaskStateError(
-        `${this.task.domain}-${this.task.task}: task state must be a variant index in [0, ${this.variantCount - 1}], got ${describeValue(state)}.`,
-      );
-    }
+    this.checkVariant(state);
     if (state === this.variant) return;
     const xml = this.retainedVariantXml.get(state) ?? this.family.xml(state);
     const next = MujocoSimulation.fromXml(xml, `${this.task.domain}-${this.task.task} variant ${state}`);
@@ -123,6 +120,26 @@ export class ControlSuiteEnv extends MTEnvBase<Float32Array, ControlSuiteTaskObs
     this.variant = state;
     this.bound = this.task.bind(next);
     this.renderer = this.makeRenderer();
+  }
+
+  /**
+   * The task's sentence, then the variant's parameter with three decimals when the family varies
+   * one (the HiP-BMDP ids), e.g. "... In this variant the torso half-length is 0.600 m."
+   */
+  describeTask(state: number): string {
+    this.checkVariant(state);
+    const { parameterName, unit, values } = this.family;
+    if (parameterName === "") return this.task.description;
+    const value = `${values[state]!.toFixed(3)}${unit === "" ? "" : ` ${unit}`}`;
+    return `${this.task.description} In this variant the ${parameterName} is ${value}.`;
+  }
+
+  private checkVariant(state: number): void {
+    if (!Number.isInteger(state) || state < 0 || state >= this.variantCount) {
+      throw new InvalidTaskStateError(
+        `${this.task.domain}-${this.task.task}: task state must be a variant index in [0, ${this.variantCount - 1}], got ${describeValue(state)}.`,
+      );
+    }
   }
 
   sampleTaskState(): number {

@@ -20,6 +20,11 @@ export interface ControlTask {
   readonly domain: string;
   /** e.g. "swingup". */
   readonly task: string;
+  /**
+   * What the agent must do, in one plain English sentence (capitalised, full stop); the env's
+   * describeTask starts with it and adds the variant's parameter, if the family varies one.
+   */
+  readonly description: string;
   readonly observationSize: number;
   /** Physics steps (model timestep) per control step. */
   readonly physicsStepsPerControlStep: number;
@@ -37,6 +42,8 @@ export interface ControlTask {
 export interface TaskFamily {
   /** e.g. "torso half-length"; empty for a single variant. */
   readonly parameterName: string;
+  /** Unit of the parameter in task descriptions, e.g. "m"; empty for a dimensionless one (friction). */
+  readonly unit: string;
   /** The varied parameter's value per variant. */
   readonly values: readonly number[];
   /** MJCF of variant `index`. */

@@ -7,7 +7,12 @@ import { tolerance } from "../tolerance.js";
 export type CartpoleTaskName = "balance" | "swingup";
 
 /** The single cartpole model. */
-export const CARTPOLE_FAMILY: TaskFamily = { parameterName: "", values: [0], xml: () => cartpoleXml() };
+export const CARTPOLE_FAMILY: TaskFamily = { parameterName: "", unit: "", values: [0], xml: () => cartpoleXml() };
+
+const CARTPOLE_DESCRIPTIONS: Record<CartpoleTaskName, string> = {
+  balance: "Keep the pole of a cart-pole balanced upright from a start close to upright, with the cart near the middle of its rail.",
+  swingup: "Swing the pole of a cart-pole up from hanging straight down and keep it balanced upright, with the cart near the middle of its rail.",
+};
 
 /**
  * Cartpole with DMC's smooth reward: upright · centred · small control · small angular velocity,
@@ -18,6 +23,7 @@ export function cartpoleTask(task: CartpoleTaskName): ControlTask {
   return {
     domain: "cartpole",
     task,
+    description: CARTPOLE_DESCRIPTIONS[task],
     observationSize: 5,
     physicsStepsPerControlStep: 1,
     controlStepsPerEpisode: CONTROL_STEPS_PER_EPISODE,

@@ -11,11 +11,12 @@ const LEG_JOINTS = ["bthigh", "bshin", "bfoot", "fthigh", "fshin", "ffoot"] as c
 const SETTLE_STEPS = 200;
 
 /** The plain cheetah: one model with the default torso. */
-export const CHEETAH_FAMILY: TaskFamily = { parameterName: "", values: [DEFAULT_CHEETAH.torsoHalfLength], xml: () => cheetahXml() };
+export const CHEETAH_FAMILY: TaskFamily = { parameterName: "", unit: "", values: [DEFAULT_CHEETAH.torsoHalfLength], xml: () => cheetahXml() };
 
 /** HiP-BMDP: torso half-length 0.5 → 1.4 in ten steps (reference files 1..10 = indices 0..9). */
 export const CHEETAH_TORSO_LENGTH_FAMILY: TaskFamily = {
   parameterName: "torso half-length",
+  unit: "m",
   values: evenlySpaced(0.5, 1.4, 10),
   xml(index) {
     return cheetahXml({ torsoHalfLength: this.values[index]! });
@@ -30,6 +31,7 @@ export function cheetahRunTask(): ControlTask {
   return {
     domain: "cheetah",
     task: "run",
+    description: `Make the planar cheetah run forward as fast as it can; the reward grows with its speed up to ${RUN_SPEED} m/s.`,
     observationSize: 17,
     physicsStepsPerControlStep: 1,
     controlStepsPerEpisode: CONTROL_STEPS_PER_EPISODE,

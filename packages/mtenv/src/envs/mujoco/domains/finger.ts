@@ -9,11 +9,12 @@ const SPIN_VELOCITY = -15;
 const MAX_POSE_ATTEMPTS = 100;
 
 /** The plain finger: one model with the default fingertip. */
-export const FINGER_FAMILY: TaskFamily = { parameterName: "", values: [DEFAULT_FINGER.fingertipRadius], xml: () => fingerXml() };
+export const FINGER_FAMILY: TaskFamily = { parameterName: "", unit: "", values: [DEFAULT_FINGER.fingertipRadius], xml: () => fingerXml() };
 
 /** HiP-BMDP: fingertip radius 0.025 → 0.25 in ten steps. */
 export const FINGER_SIZE_FAMILY: TaskFamily = {
   parameterName: "fingertip radius",
+  unit: "m",
   values: evenlySpaced(0.025, 0.25, 10),
   xml(index) {
     return fingerXml({ fingertipRadius: this.values[index]! });
@@ -29,6 +30,7 @@ export function fingerSpinTask(): ControlTask {
   return {
     domain: "finger",
     task: "spin",
+    description: `Flick the free spinner with the two-jointed finger so that it keeps turning at ${-SPIN_VELOCITY} rad/s or faster in the negative direction.`,
     observationSize: 9,
     physicsStepsPerControlStep: 2,
     controlStepsPerEpisode: CONTROL_STEPS_PER_EPISODE,

@@ -5,7 +5,7 @@ import type { MujocoSimulation } from "../simulation.js";
 import { tolerance } from "../tolerance.js";
 
 /** The easy reacher (target radius 0.05). */
-export const REACHER_EASY_FAMILY: TaskFamily = { parameterName: "", values: [DEFAULT_REACHER.targetRadius], xml: () => reacherXml() };
+export const REACHER_EASY_FAMILY: TaskFamily = { parameterName: "", unit: "", values: [DEFAULT_REACHER.targetRadius], xml: () => reacherXml() };
 
 /**
  * Reacher: reward 1 while the fingertip touches the target ball, else 0. The target is placed at
@@ -16,6 +16,7 @@ export function reacherTask(targetRadius: number = DEFAULT_REACHER.targetRadius)
   return {
     domain: "reacher",
     task: targetRadius === DEFAULT_REACHER.targetRadius ? "easy" : "hard",
+    description: `Touch a target ball of radius ${targetRadius.toFixed(3)} m, placed at random within reach, with the fingertip of the two-link reacher arm.`,
     observationSize: 6,
     physicsStepsPerControlStep: 1,
     controlStepsPerEpisode: CONTROL_STEPS_PER_EPISODE,

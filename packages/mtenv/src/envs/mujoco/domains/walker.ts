@@ -9,14 +9,20 @@ export type WalkerTaskName = "stand" | "walk" | "run";
 /** Torso height above which the walker counts as standing. */
 const STAND_HEIGHT = 1.2;
 const TARGET_SPEED: Record<WalkerTaskName, number> = { stand: 0, walk: 1, run: 8 };
+const WALKER_DESCRIPTIONS: Record<WalkerTaskName, string> = {
+  stand: `Make the planar two-legged walker stand up and stay upright with its torso at least ${STAND_HEIGHT} m high.`,
+  walk: `Make the planar two-legged walker walk forward at ${TARGET_SPEED.walk} m/s or faster while staying upright.`,
+  run: `Make the planar two-legged walker run forward at ${TARGET_SPEED.run} m/s or faster while staying upright.`,
+};
 const RANDOMIZED_JOINTS = ["rooty", "right_hip", "right_knee", "right_ankle", "left_hip", "left_knee", "left_ankle"] as const;
 
 /** The plain walker: one model with default friction and feet. */
-export const WALKER_FAMILY: TaskFamily = { parameterName: "", values: [DEFAULT_WALKER.friction], xml: () => walkerXml() };
+export const WALKER_FAMILY: TaskFamily = { parameterName: "", unit: "", values: [DEFAULT_WALKER.friction], xml: () => walkerXml() };
 
 /** HiP-BMDP: friction of every geom 0.7 → 1.6 in ten steps. */
 export const WALKER_FRICTION_FAMILY: TaskFamily = {
   parameterName: "friction",
+  unit: "",
   values: evenlySpaced(0.7, 1.6, 10),
   xml(index) {
     return walkerXml({ ...DEFAULT_WALKER, friction: this.values[index]! });
@@ -26,6 +32,7 @@ export const WALKER_FRICTION_FAMILY: TaskFamily = {
 /** HiP-BMDP: left foot half-length 0.08 → 0.17 in ten steps. */
 export const WALKER_FOOT_LENGTH_FAMILY: TaskFamily = {
   parameterName: "left foot half-length",
+  unit: "m",
   values: evenlySpaced(0.08, 0.17, 10),
   xml(index) {
     return walkerXml({ ...DEFAULT_WALKER, leftFootHalfLength: this.values[index]! });
@@ -41,6 +48,7 @@ export function walkerTask(task: WalkerTaskName): ControlTask {
   return {
     domain: "walker",
     task,
+    description: WALKER_DESCRIPTIONS[task],
     observationSize: 24,
     physicsStepsPerControlStep: 10,
     controlStepsPerEpisode: CONTROL_STEPS_PER_EPISODE,
