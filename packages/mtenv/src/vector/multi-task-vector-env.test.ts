@@ -4,8 +4,8 @@ import { ConfigError } from "../core/errors.js";
 import { PENDULUM_DEFAULT_TASKS } from "../envs/classic/pendulum.js";
 import { AutoresetMode } from "./autoreset-mode.js";
 import { makeMultiTaskVectorEnv } from "./multi-task-vector-env.js";
-import { TEST_ENV_ID, TEST_ENV_MODULE } from "./test-env.js";
-import { recordRollout } from "./test-rollout.js";
+import { TEST_ENV_ID, TEST_ENV_MODULE } from "../testing/vector-fixture-env.js";
+import { recordRollout } from "../testing/record-rollout.js";
 
 test("MT-CartPole with numTasks: env i runs sampled task i, and its taskObs row is that task", async () => {
   const vector = await makeMultiTaskVectorEnv({ id: "MT-CartPole-v0", numTasks: 4, seed: 3 });

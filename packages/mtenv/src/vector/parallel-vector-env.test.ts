@@ -5,8 +5,8 @@ import { AutoresetMode } from "./autoreset-mode.js";
 import { DataCloneError } from "./clone.js";
 import { ParallelVectorEnv } from "./parallel-vector-env.js";
 import { SyncVectorEnv } from "./sync-vector-env.js";
-import { TEST_ENV_ID, TEST_ENV_MODULE } from "./test-env.js";
-import { recordRollout } from "./test-rollout.js";
+import { TEST_ENV_ID, TEST_ENV_MODULE } from "../testing/vector-fixture-env.js";
+import { recordRollout } from "../testing/record-rollout.js";
 import type { VectorEnvSpec } from "./types.js";
 
 // Worker threads only know the environments of the modules they import.

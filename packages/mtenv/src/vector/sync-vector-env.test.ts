@@ -7,7 +7,7 @@ import { AutoresetMode } from "./autoreset-mode.js";
 import { BatchedSpace } from "./batched-space.js";
 import { buildEnv } from "./build-env.js";
 import { SyncVectorEnv } from "./sync-vector-env.js";
-import { TEST_ENV_ID, TEST_ENV_MAX_STEPS } from "./test-env.js";
+import { TEST_ENV_ID, TEST_ENV_MAX_STEPS } from "../testing/vector-fixture-env.js";
 import type { VectorEnvSpec } from "./types.js";
 
 const specs = (count: number, kwargs: Record<string, unknown> = {}): VectorEnvSpec[] =>

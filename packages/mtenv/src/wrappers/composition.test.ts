@@ -5,7 +5,7 @@ import { NormalizeReward } from "./normalize-reward.js";
 import { OneHotTask } from "./one-hot-task.js";
 import { RescaleAction } from "./rescale-action.js";
 import { SampleRandomTask } from "./sample-random-task.js";
-import { ToyGoalEnv, rollout } from "./test-envs.js";
+import { ToyGoalEnv, rollout } from "../testing/wrapper-fixture-envs.js";
 import { TimeLimit } from "./time-limit.js";
 
 /** The stack of the README's example, over the toy env instead of a registered one. */

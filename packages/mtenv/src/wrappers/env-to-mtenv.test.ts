@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { ClosedEnvironmentError, InvalidActionError, InvalidTaskStateError, SeedError } from "../core/errors.js";
 import { Box } from "../spaces/box.js";
 import { EnvToMTEnv } from "./env-to-mtenv.js";
-import { ToySingleTaskEnv, assertObservationInSpace, plain, rollout } from "./test-envs.js";
+import { ToySingleTaskEnv, assertObservationInSpace, plain, rollout } from "../testing/wrapper-fixture-envs.js";
 
 /** The adapter as a user writes it: the task is the wrapped env's speed, observed as [speed]. */
 class SpeedTaskEnv extends EnvToMTEnv<Float32Array, Float32Array, Float32Array, number> {

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { ConfigError, SpaceMismatchError } from "../core/errors.js";
 import { Box } from "../spaces/box.js";
 import { FrameStack } from "./frame-stack.js";
-import { ToyChoiceEnv, ToyGoalEnv, assertObservationInSpace, plain, rollout } from "./test-envs.js";
+import { ToyChoiceEnv, ToyGoalEnv, assertObservationInSpace, plain, rollout } from "../testing/wrapper-fixture-envs.js";
 
 const actionAt = (t: number): Float32Array => Float32Array.of(Math.cos(t));
 

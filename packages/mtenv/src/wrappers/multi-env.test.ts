@@ -12,7 +12,7 @@ import {
 import { findTaskSet } from "../core/task-set.js";
 import { Discrete } from "../spaces/discrete.js";
 import { MultiEnv } from "./multi-env.js";
-import { ToySingleTaskEnv, assertObservationInSpace, plain, rollout } from "./test-envs.js";
+import { ToySingleTaskEnv, assertObservationInSpace, plain, rollout } from "../testing/wrapper-fixture-envs.js";
 
 /** N constructors with distinct speeds; records every env built, in task order. */
 function toyConstructors(count: number) {

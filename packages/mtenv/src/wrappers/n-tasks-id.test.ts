@@ -6,7 +6,7 @@ import { Discrete } from "../spaces/discrete.js";
 import { NTasks } from "./n-tasks.js";
 import { NTasksId } from "./n-tasks-id.js";
 import { OneHotTask } from "./one-hot-task.js";
-import { ToyGoalEnv, assertObservationInSpace, rollout } from "./test-envs.js";
+import { ToyGoalEnv, assertObservationInSpace, rollout } from "../testing/wrapper-fixture-envs.js";
 
 for (const n of [1, 10, 100]) {
   test(`NTasksId(n=${n}): task state and taskObs are ids in Discrete(${n}) that select the fixed inner tasks`, () => {

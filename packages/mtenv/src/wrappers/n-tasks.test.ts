@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { ConfigError, SeedError } from "../core/errors.js";
 import { findTaskSet } from "../core/task-set.js";
 import { NTasks } from "./n-tasks.js";
-import { ToyGoalEnv, type ToyTask, rollout } from "./test-envs.js";
+import { ToyGoalEnv, type ToyTask, rollout } from "../testing/wrapper-fixture-envs.js";
 
 for (const n of [1, 10, 100]) {
   test(`NTasks(n=${n}) draws n tasks from the inner env's sampler and samples only among them`, () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ConfigError } from "../core/errors.js";
 import { NormalizeReward } from "./normalize-reward.js";
-import { ToyGoalEnv, rollout } from "./test-envs.js";
+import { ToyGoalEnv, rollout } from "../testing/wrapper-fixture-envs.js";
 
 /** Actions that depend only on the step index, so twin envs can be driven identically. */
 const actionAt = (t: number): Float32Array => Float32Array.of(Math.sin(t));

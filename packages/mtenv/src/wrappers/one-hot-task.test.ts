@@ -5,7 +5,7 @@ import { Box } from "../spaces/box.js";
 import { NTasksId } from "./n-tasks-id.js";
 import { OneHotTask } from "./one-hot-task.js";
 import { SampleRandomTask } from "./sample-random-task.js";
-import { ToyChoiceEnv, ToyGoalEnv, assertObservationInSpace, rollout } from "./test-envs.js";
+import { ToyChoiceEnv, ToyGoalEnv, assertObservationInSpace, rollout } from "../testing/wrapper-fixture-envs.js";
 
 for (const n of [1, 10, 100]) {
   test(`OneHotTask over NTasksId(n=${n}): taskObs is a one-hot Float32Array in Box(0, 1, [${n}])`, () => {

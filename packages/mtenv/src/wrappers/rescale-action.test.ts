@@ -5,7 +5,7 @@ import { MTEnvBase } from "../core/mt-env.js";
 import type { Info } from "../core/types.js";
 import { Box } from "../spaces/box.js";
 import { RescaleAction } from "./rescale-action.js";
-import { ToyChoiceEnv, ToyGoalEnv, rollout } from "./test-envs.js";
+import { ToyChoiceEnv, ToyGoalEnv, rollout } from "../testing/wrapper-fixture-envs.js";
 
 test("RescaleAction maps [-1, 1] linearly onto the env's bounds", () => {
   const inner = new ToyGoalEnv({ actionLow: -2, actionHigh: 6 });

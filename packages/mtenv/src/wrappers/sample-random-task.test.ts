@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { SeedError } from "../core/errors.js";
 import { NTasksId } from "./n-tasks-id.js";
 import { SampleRandomTask } from "./sample-random-task.js";
-import { ToyGoalEnv, assertObservationInSpace, rollout } from "./test-envs.js";
+import { ToyGoalEnv, assertObservationInSpace, rollout } from "../testing/wrapper-fixture-envs.js";
 
 test("SampleRandomTask resamples the task on every reset, in the order the task stream dictates", () => {
   const env = new SampleRandomTask(new NTasksId(new ToyGoalEnv(), 100));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ConfigError, ResetNeededError, SeedError } from "../core/errors.js";
 import { StickyObservation } from "./sticky-observation.js";
-import { ToyGoalEnv, assertObservationInSpace, plain, rollout } from "./test-envs.js";
+import { ToyGoalEnv, assertObservationInSpace, plain, rollout } from "../testing/wrapper-fixture-envs.js";
 
 const actionAt = (t: number): Float32Array => Float32Array.of(Math.sin(0.7 * t));
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ConfigError, ResetNeededError } from "../core/errors.js";
 import { TimeLimit } from "./time-limit.js";
-import { ToyGoalEnv, assertObservationInSpace, rollout } from "./test-envs.js";
+import { ToyGoalEnv, assertObservationInSpace, rollout } from "../testing/wrapper-fixture-envs.js";
 
 for (const limit of [1, 10, 100]) {
   test(`TimeLimit(${limit}) truncates exactly at step ${limit} and marks info.timeLimitReached`, () => {

@@ -11,7 +11,7 @@ import { OneHotTask } from "./one-hot-task.js";
 import { RescaleAction } from "./rescale-action.js";
 import { SampleRandomTask } from "./sample-random-task.js";
 import { StickyObservation } from "./sticky-observation.js";
-import { ToyGoalEnv, ToySingleTaskEnv } from "./test-envs.js";
+import { ToyGoalEnv, ToySingleTaskEnv } from "../testing/wrapper-fixture-envs.js";
 import { TimeLimit } from "./time-limit.js";
 
 /** The toy env with short episodes, so the checks also cross episode boundaries. */

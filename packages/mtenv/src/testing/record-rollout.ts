@@ -3,7 +3,7 @@
  * vector envs (sync and parallel) bit for bit. Test-only; not exported from the package.
  */
 import { Rng } from "../core/rng.js";
-import type { VectorEnv } from "./types.js";
+import type { VectorEnv } from "../vector/types.js";
 
 export interface RecordedRollout {
   /** Every envObs/taskObs/reward buffer, copied, as raw bytes (so NaN and -0 compare exactly). */
