@@ -11,4 +11,5 @@ export { squashedGaussianSample, type SquashedGaussianOptions, type SquashedGaus
 export { layerNorm } from "./layer-norm.js";
 export { softmax } from "./softmax.js";
 export { bmm } from "./bmm.js";
+export { groupedLinear } from "./grouped-linear.js";
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from "./conv.js";
