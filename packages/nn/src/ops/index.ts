@@ -12,4 +12,6 @@ export { layerNorm } from "./layer-norm.js";
 export { softmax } from "./softmax.js";
 export { bmm } from "./bmm.js";
 export { groupedLinear } from "./grouped-linear.js";
+export { mixGroups } from "./mix-groups.js";
+export { mulRows } from "./mul-rows.js";
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from "./conv.js";
