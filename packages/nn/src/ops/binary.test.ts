@@ -1,6 +1,10 @@
 import { describe, it } from "node:test";
 import { assertGradients } from "../testing/gradcheck.js";
-import { add, addBias, affine, maximum, minimum, mul, sub } from "./binary.js";
+import assert from "node:assert/strict";
+import { Engine } from "../autodiff/engine.js";
+import { ShapeError } from "../errors.js";
+import { JsKernels } from "../kernels/js-kernels.js";
+import { add, addBias, affine, div, maximum, minimum, mul, sub } from "./binary.js";
 
 const pairs = {
   a: [0.3, -1.2, 0.8, 1.5, -0.4, 0.05],
@@ -8,11 +12,12 @@ const pairs = {
 };
 
 describe("elementwise binary ops", () => {
-  const ops = { add, sub, mul, minimum, maximum } as const;
+  const ops = { add, sub, mul, div, minimum, maximum } as const;
   const references: Record<keyof typeof ops, (u: number, v: number) => number> = {
     add: (u, v) => u + v,
     sub: (u, v) => u - v,
     mul: (u, v) => u * v,
+    div: (u, v) => u / v,
     minimum: Math.min,
     maximum: Math.max,
   };
@@ -32,6 +37,22 @@ describe("elementwise binary ops", () => {
       });
     });
   }
+
+  it("div broadcasts a one-element numerator and sums its gradient", () => {
+    assertGradients({
+      inputs: [{ shape: [1], values: [0.7] }, { shape: [2, 3], values: pairs.b }],
+      forward: (_e, [a, b]) => div(a!, b!),
+      reference: ([a, b]) => b!.map((v) => a![0]! / v),
+    });
+  });
+
+  it("div rejects shapes that neither match nor broadcast, naming both", () => {
+    const engine = new Engine(new JsKernels());
+    assert.throws(
+      () => div(engine.input([2, 3]), engine.input([3, 2])),
+      (error: unknown) => error instanceof ShapeError && /div: shapes \[2, 3\].*and \[3, 2\].*pass equal shapes or a one-element tensor/.test(error.message),
+    );
+  });
 
   it("affine matches finite differences", () => {
     assertGradients({

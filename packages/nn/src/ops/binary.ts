@@ -12,6 +12,7 @@ const enum BinaryKind {
   Mul = 2,
   Minimum = 3,
   Maximum = 4,
+  Divide = 5,
 }
 
 export function add(a: Tensor, b: Tensor): Tensor {
@@ -22,6 +23,10 @@ export function sub(a: Tensor, b: Tensor): Tensor {
 }
 export function mul(a: Tensor, b: Tensor): Tensor {
   return binary("mul", BinaryKind.Mul, a, b);
+}
+/** Elementwise a / b (IEEE: a zero divisor gives ±Infinity or NaN, as in torch). */
+export function div(a: Tensor, b: Tensor): Tensor {
+  return binary("div", BinaryKind.Divide, a, b);
 }
 /** Elementwise min; on ties the gradient goes to `a` (as torch.min does to one side). */
 export function minimum(a: Tensor, b: Tensor): Tensor {
@@ -51,7 +56,7 @@ function binary(op: string, kind: BinaryKind, a: Tensor, b: Tensor): Tensor {
   for (let i = 0; i < n; i++) {
     const u = x[i * strideA]!;
     const v = y[i * strideB]!;
-    z[i] = kind === BinaryKind.Add ? u + v : kind === BinaryKind.Sub ? u - v : kind === BinaryKind.Mul ? u * v : kind === BinaryKind.Minimum ? (u <= v ? u : v) : u >= v ? u : v;
+    z[i] = combine(kind, u, v);
   }
   const node = engine.record(binaryBackward, out, a, b);
   if (node !== null) {
@@ -60,6 +65,23 @@ function binary(op: string, kind: BinaryKind, a: Tensor, b: Tensor): Tensor {
     node.n2 = strideB;
   }
   return out;
+}
+
+function combine(kind: BinaryKind, u: number, v: number): number {
+  switch (kind) {
+    case BinaryKind.Add:
+      return u + v;
+    case BinaryKind.Sub:
+      return u - v;
+    case BinaryKind.Mul:
+      return u * v;
+    case BinaryKind.Minimum:
+      return u <= v ? u : v;
+    case BinaryKind.Maximum:
+      return u >= v ? u : v;
+    case BinaryKind.Divide:
+      return u / v;
+  }
 }
 
 function binaryBackward(node: TapeNode): void {
@@ -104,6 +126,9 @@ function localDerivative(kind: BinaryKind, isA: boolean, u: number, v: number): 
       return (u <= v) === isA ? 1 : 0;
     case BinaryKind.Maximum:
       return (u >= v) === isA ? 1 : 0;
+    case BinaryKind.Divide:
+      // d(u/v)/du = 1/v, d(u/v)/dv = −u/v²
+      return isA ? 1 / v : -u / (v * v);
   }
 }
 
