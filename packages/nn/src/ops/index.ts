@@ -10,6 +10,8 @@ export { mseLoss } from "./loss.js";
 export { squashedGaussianSample, type SquashedGaussianOptions, type SquashedGaussianSample } from "./squashed-gaussian.js";
 export { layerNorm } from "./layer-norm.js";
 export { softmax } from "./softmax.js";
+export { logSoftmax } from "./log-softmax.js";
+export { topKGate } from "./top-k-gate.js";
 export { bmm } from "./bmm.js";
 export { groupedLinear } from "./grouped-linear.js";
 export { mixGroups } from "./mix-groups.js";
