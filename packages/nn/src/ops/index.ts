@@ -6,7 +6,7 @@ export { add, sub, mul, div, minimum, maximum, affine, scale, addBias } from "./
 export { sum, mean, type ReduceOptions } from "./reduce.js";
 export { reshape, detach, concat, slice } from "./shape-ops.js";
 export { indexSelect, scatterAdd, gatherPerRow } from "./index-ops.js";
-export { mseLoss } from "./loss.js";
+export { mseLoss, type MseLossOptions, type LossReduction } from "./loss.js";
 export { squashedGaussianSample, type SquashedGaussianOptions, type SquashedGaussianSample } from "./squashed-gaussian.js";
 export { layerNorm } from "./layer-norm.js";
 export { softmax } from "./softmax.js";
