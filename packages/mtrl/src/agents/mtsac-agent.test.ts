@@ -10,10 +10,12 @@ const config: MTSACConfig = {
   type: "mtsac",
   discount: 0.9,
   batchSize: 32,
-  actor: { hiddenSizes: [32, 32], logStdBounds: [-20, 2], lr: 1e-3, betas: [0.9, 0.999], updateEvery: 1 },
-  critic: { hiddenSizes: [32, 32], lr: 1e-3, betas: [0.9, 0.999], tau: 0.05, targetUpdateEvery: 1 },
+  actor: { trunk: { type: "mlp", hiddenSizes: [32, 32] }, head: "single", logStdBounds: [-20, 2], lr: 1e-3, betas: [0.9, 0.999], updateEvery: 1 },
+  critic: { trunk: { type: "mlp", hiddenSizes: [32, 32] }, head: "single", lr: 1e-3, betas: [0.9, 0.999], tau: 0.05, encoderTau: 0.05, targetUpdateEvery: 1 },
   alpha: { type: "per-task", initTemperature: 0.1, lr: 1e-3, betas: [0.9, 0.999], targetEntropy: { type: "auto" } },
+  taskEncoder: { type: "one-hot" },
   encoder: { type: "identity" },
+  gradient: { type: "plain" },
   replay: { capacity: 1000, sampling: "uniform" },
 };
 const dimensions = { observationSize: 3, actionSize: 2, numTasks: 2 };
@@ -83,6 +85,6 @@ test("same seed ⇒ bit-identical weights; state round trip continues identicall
 
 test("loading a state of other network sizes names the tensor", () => {
   const small = new MTSACAgent(config, dimensions, new JsKernels(), 1);
-  const big = new MTSACAgent({ ...config, actor: { ...config.actor, hiddenSizes: [64, 32] } }, dimensions, new JsKernels(), 1);
-  assert.throws(() => small.setState(big.getState()), /actor\.layers\.0\.weight" has 320 values, expected 160/);
+  const big = new MTSACAgent({ ...config, actor: { ...config.actor, trunk: { type: "mlp", hiddenSizes: [64, 32] } } }, dimensions, new JsKernels(), 1);
+  assert.throws(() => small.setState(big.getState()), /actor\.trunk\.layers\.0\.weight" has 320 values, expected 160/);
 });

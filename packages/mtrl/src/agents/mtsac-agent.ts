@@ -1,32 +1,23 @@
-import { ConfigError, Rng, type RngState } from "@mtrl/mtenv";
-import {
-  Adam,
-  Engine,
-  ParameterStore,
-  add,
-  exp,
-  indexSelect,
-  mean,
-  mseLoss,
-  mul,
-  polyakUpdate,
-  squashedGaussianSample,
-  sub,
-  type AdamOptions,
-  type AdamState,
-  type Kernels,
-  type NamedArray,
-  type Tensor,
-} from "@mtrl/nn";
+import { Rng, type RngState } from "@mtrl/mtenv";
+import { Adam, Engine, ParameterStore, add, exp, indexSelect, mean, mseLoss, mul, squashedGaussianSample, sub, type AdamOptions, type Kernels, type NamedArray, type Tensor } from "@mtrl/nn";
+import type { BuildContext, GradientStep, OptimizedGroup, TaskDescriptions, TaskEncoder } from "../components/component.js";
+import { components } from "../components/builtin-components.js";
+import { TaskContext } from "../components/task-context.js";
 import type { MTSACConfig } from "../config/schema.js";
 import type { ReplayBatch } from "../replay/replay-buffer.js";
 import type { AgentDimensions, AgentState, Metrics, MultiTaskAgent } from "./agent.js";
-import { GaussianActor, TwinCritic } from "./mtsac-networks.js";
+import { ComponentTable, type TableGroup } from "./component-table.js";
+import { Actor, Critic, type ComponentContextFor } from "./mtsac-networks.js";
 
 /**
- * Multi-task SAC (the reference MTRL's `state_sac` with a task one-hot): twin critics with
- * Polyak-averaged targets, a tanh-Gaussian actor, and a learned temperature that is either shared
- * or one per task ("disentangled alpha"). The task enters as a one-hot appended to the state.
+ * Multi-task SAC (the reference MTRL's `state_sac`) composed from multi-task components: a task
+ * encoder (one-hot, learned, metadata) shared by actor and critic; the critic's encoder (identity,
+ * mlp, moe) whose features the actor reads detached; per network a trunk (mlp, film,
+ * soft-modularization) and a head (single, multi-head); twin critics with Polyak-averaged targets
+ * (the encoder's target with its own τ); a tanh-Gaussian actor; a learned temperature, shared or
+ * one per task ("disentangled alpha"); and a gradient step that turns per-row losses into updates.
+ * With the one-hot task encoder, identity encoder, mlp trunks and single heads it is plain MT-SAC:
+ * the one-hot appended to the state.
  *
  * An update is `updateCritic`, then every `actor.updateEvery` updates `updateActor` and
  * `updateAlpha`, then every `critic.targetUpdateEvery` updates the Polyak step — the order of the
@@ -35,18 +26,20 @@ import { GaussianActor, TwinCritic } from "./mtsac-networks.js";
  */
 export class MTSACAgent implements MultiTaskAgent {
   readonly engine: Engine;
-  readonly actor: GaussianActor;
-  readonly critic: TwinCritic;
-  readonly criticTarget: TwinCritic;
+  readonly taskEncoder: TaskEncoder;
+  readonly actor: Actor;
+  readonly critic: Critic;
+  readonly criticTarget: Critic;
   /** log α: [numTasks, 1] for per-task temperatures, [1, 1] when shared. */
   readonly logAlpha: Tensor;
-  private readonly alphaParams: ParameterStore;
-  private readonly actorOptimizer: Adam;
-  private readonly criticOptimizer: Adam;
+  /** Every parameter group, its optimizer and its target: drives save/load and target updates. */
+  readonly table: ComponentTable;
+  private readonly actorGroup: OptimizedGroup;
+  private readonly criticGroups: OptimizedGroup[];
   private readonly alphaOptimizer: Adam;
+  private readonly gradientStep: GradientStep;
   /** Exploration noise and the reparameterisation noise of updates. */
   private noiseRng: Rng;
-  private readonly stateSize: number;
   private readonly targetEntropy: number;
   /** Which log α each task uses (all zeros when shared). */
   private readonly alphaIndexOfTask: Int32Array;
@@ -59,27 +52,63 @@ export class MTSACAgent implements MultiTaskAgent {
     readonly dimensions: AgentDimensions,
     kernels: Kernels,
     seed: number,
+    /** Names and descriptions of the tasks (metadata task encoders, cluster routing); default: task0, task1, ... undescribed. */
+    tasks?: TaskDescriptions,
   ) {
     const { observationSize, actionSize, numTasks } = dimensions;
     this.engine = new Engine(kernels);
-    this.stateSize = observationSize + numTasks;
+    const engine = this.engine;
+    const taskDescriptions: TaskDescriptions = tasks ?? { names: Array.from({ length: numTasks }, (_, i) => `task${i}`), descriptions: new Array<string>(numTasks).fill("") };
     const initRng = Rng.fromSeed(seed, "init");
-    this.actor = new GaussianActor(this.engine, this.stateSize, config.actor.hiddenSizes, actionSize, initRng);
-    this.critic = new TwinCritic(this.engine, "critic", this.stateSize + actionSize, config.critic.hiddenSizes, initRng.stream("critic"));
-    this.criticTarget = new TwinCritic(this.engine, "criticTarget", this.stateSize + actionSize, config.critic.hiddenSizes, initRng.stream("critic"));
+    let taskEncodingSize = 0;
+    const contextFor: ComponentContextFor = (params, streamPath, inputSize, outputSize = 0): BuildContext => ({
+      engine,
+      params,
+      rng: streamPath.reduce((rng, name) => rng.stream(name), initRng),
+      numTasks,
+      tasks: taskDescriptions,
+      inputSize,
+      taskEncodingSize,
+      outputSize,
+    });
+
+    const taskEncoderParams = new ParameterStore(engine, "taskEncoder");
+    this.taskEncoder = components.build("taskEncoder", config.taskEncoder, contextFor(taskEncoderParams, ["taskEncoder"], numTasks));
+    taskEncodingSize = this.taskEncoder.outputSize;
+    const sizes = { observationSize, taskEncodingSize, actionSize };
+    this.critic = new Critic(new ParameterStore(engine, "critic"), config, sizes, contextFor);
+    this.criticTarget = new Critic(new ParameterStore(engine, "criticTarget"), config, sizes, contextFor);
     this.criticTarget.params.setRequiresGrad(false);
-    polyakUpdate(this.criticTarget.params, this.critic.params, 1);
+    this.actor = new Actor(new ParameterStore(engine, "actor"), config, { featureSize: this.critic.encoder.outputSize, taskEncodingSize, actionSize }, contextFor);
 
     const perTask = config.alpha.type === "per-task";
-    this.alphaParams = new ParameterStore(this.engine, "alpha");
+    const alphaParams = new ParameterStore(engine, "alpha");
     const initialLogAlpha = Math.log(config.alpha.initTemperature);
-    this.logAlpha = this.alphaParams.create("logAlpha", [perTask ? numTasks : 1, 1], (values) => values.fill(initialLogAlpha));
+    this.logAlpha = alphaParams.create("logAlpha", [perTask ? numTasks : 1, 1], (values) => values.fill(initialLogAlpha));
     this.alphaIndexOfTask = Int32Array.from({ length: numTasks }, (_, task) => (perTask ? task : 0));
     this.targetEntropy = config.alpha.targetEntropy.type === "auto" ? -actionSize : config.alpha.targetEntropy.value;
 
-    this.actorOptimizer = new Adam(this.actor.params, adamOptions(config.actor));
-    this.criticOptimizer = new Adam(this.critic.params, adamOptions(config.critic));
-    this.alphaOptimizer = new Adam(this.alphaParams, adamOptions(config.alpha));
+    const actorOptimizer = new Adam(this.actor.params, adamOptions(config.actor));
+    const criticOptimizer = new Adam(this.critic.params, adamOptions(config.critic));
+    this.alphaOptimizer = new Adam(alphaParams, adamOptions(config.alpha));
+    const taskEncoderOptimizer = this.taskEncoder.trainable && taskEncoderParams.size > 0 ? new Adam(taskEncoderParams, adamOptions(config.taskEncoder as { lr: number; betas: readonly number[] })) : null;
+    const groups: TableGroup[] = [
+      { name: "actor", params: this.actor.params, optimizer: actorOptimizer },
+      { name: "critic", params: this.critic.params, optimizer: criticOptimizer },
+      { name: "criticTarget", params: this.criticTarget.params, optimizer: null },
+      { name: "alpha", params: alphaParams, optimizer: this.alphaOptimizer },
+    ];
+    if (taskEncoderOptimizer !== null) groups.push({ name: "taskEncoder", params: taskEncoderParams, optimizer: taskEncoderOptimizer });
+    const target = (name: string, tau: number) => ({ target: this.criticTarget.params.child(name), source: this.critic.params.child(name), tau });
+    this.table = new ComponentTable(groups, [target("encoder", config.critic.encoderTau), target("q1", config.critic.tau), target("q2", config.critic.tau)]);
+    // The targets start as exact copies of the online critic.
+    new ComponentTable([], [target("encoder", 1), target("q1", 1), target("q2", 1)]).updateTargets();
+
+    const optimized = (params: ParameterStore, optimizer: Adam): OptimizedGroup => ({ params, update: () => optimizer.update() });
+    this.actorGroup = optimized(this.actor.params, actorOptimizer);
+    this.criticGroups = [optimized(this.critic.params, criticOptimizer)];
+    if (taskEncoderOptimizer !== null) this.criticGroups.push(optimized(taskEncoderParams, taskEncoderOptimizer));
+    this.gradientStep = components.build("gradient", config.gradient, contextFor(new ParameterStore(engine, "gradient"), ["gradient"], 0));
     this.noiseRng = Rng.fromSeed(seed, "policy");
     const [logStdMin, logStdMax] = config.actor.logStdBounds as readonly [number, number];
     this.logStdBounds = { logStdMin, logStdMax };
@@ -90,7 +119,9 @@ export class MTSACAgent implements MultiTaskAgent {
     const actions = this.dimensions.actionSize;
     this.engine.beginStep();
     this.engine.noGrad(() => {
-      const params = this.actor.forward(this.stateInput(observations, taskIndices));
+      const context = this.taskContext(taskIndices);
+      const features = this.critic.encoder.encode(this.observationInput(observations, rows), context);
+      const params = this.actor.forward(features, context.taskEncoding, context);
       if (deterministic) {
         // The evaluation policy: tanh of the mean, no sampling.
         for (let i = 0; i < rows; i++) {
@@ -109,22 +140,26 @@ export class MTSACAgent implements MultiTaskAgent {
       const { metrics: actorMetrics, logProbs } = this.updateActor(batch);
       Object.assign(metrics, actorMetrics, this.updateAlpha(batch, logProbs));
     }
-    if (updateIndex % this.config.critic.targetUpdateEvery === 0) {
-      polyakUpdate(this.criticTarget.params, this.critic.params, this.config.critic.tau);
-    }
+    if (updateIndex % this.config.critic.targetUpdateEvery === 0) this.table.updateTargets();
     return metrics;
   }
 
-  /** Regresses both critics on r + γ·notDone·(min target Q(s′, a′) − α·log π(a′|s′)). */
+  /**
+   * Regresses both critics on r + γ·notDone·(min target Q(s′, a′) − α·log π(a′|s′)); the critic's
+   * loss also trains its encoder and the task encoder.
+   */
   updateCritic(batch: ReplayBatch): Metrics {
     const engine = this.engine;
     engine.beginStep();
     const rows = batch.size;
+    const context = this.taskContext(batch.taskIndices, true);
+    const encoding = context.taskEncoding;
     const alphas = this.rowAlphas(batch.taskIndices);
-    const nextState = this.stateInput(batch.nextObservations, batch.taskIndices);
     const target = engine.noGrad(() => {
-      const { action, logProb } = squashedGaussianSample(this.actor.forward(nextState), this.noise(rows), this.logStdBounds);
-      const nextQ = this.criticTarget.minimumOf(nextState, action);
+      const nextObservations = this.observationInput(batch.nextObservations, rows);
+      const nextFeatures = this.critic.encoder.encode(nextObservations, context);
+      const { action, logProb } = squashedGaussianSample(this.actor.forward(nextFeatures, encoding, context), this.noise(rows), this.logStdBounds);
+      const nextQ = this.criticTarget.minimumOf(this.criticTarget.encoder.encode(nextObservations, context), encoding, action, context);
       const values = engine.empty([rows, 1]);
       const gamma = this.config.discount;
       for (let i = 0; i < rows; i++) {
@@ -133,11 +168,12 @@ export class MTSACAgent implements MultiTaskAgent {
       }
       return values;
     });
-    const [q1, q2] = this.critic.both(this.stateActionInput(batch));
-    const loss = add(mseLoss(q1, target), mseLoss(q2, target));
-    engine.backward(loss, this.critic.params.tensors);
-    this.criticOptimizer.update();
-    return { "train/critic_loss": loss.item(), "train/q1_mean": meanOf(q1.data), "train/target_q_mean": meanOf(target.data) };
+    const features = this.critic.encoder.encode(this.observationInput(batch.observations, rows), context);
+    const action = engine.input([rows, this.dimensions.actionSize], batch.actions);
+    const [q1, q2] = this.critic.both(features, encoding, action, context);
+    const perRowLoss = add(mseLoss(q1, target, { reduction: "none" }), mseLoss(q2, target, { reduction: "none" }));
+    const loss = this.gradientStep.minimize(perRowLoss, context, this.criticGroups);
+    return { "train/critic_loss": loss, "train/q1_mean": meanOf(q1.data), "train/target_q_mean": meanOf(target.data) };
   }
 
   /** Maximises E[min Q(s, a) − α·log π(a|s)] through the reparameterised action. */
@@ -145,15 +181,16 @@ export class MTSACAgent implements MultiTaskAgent {
     const engine = this.engine;
     engine.beginStep();
     const rows = batch.size;
-    const state = this.stateInput(batch.observations, batch.taskIndices);
-    const { action, logProb } = squashedGaussianSample(this.actor.forward(state), this.noise(rows), this.logStdBounds);
-    const q = this.critic.minimumOf(state, action);
+    const context = this.taskContext(batch.taskIndices);
+    const encoding = context.taskEncoding;
+    // The actor reads the critic's features and the task encoding detached: only its own loss moves it.
+    const features = engine.noGrad(() => this.critic.encoder.encode(this.observationInput(batch.observations, rows), context));
+    const { action, logProb } = squashedGaussianSample(this.actor.forward(features, encoding, context), this.noise(rows), this.logStdBounds);
+    const q = this.critic.minimumOf(features, encoding, action, context);
     const alpha = engine.input([rows, 1], this.rowAlphas(batch.taskIndices));
-    const loss = mean(sub(mul(alpha, logProb), q));
     // Gradients w.r.t. the actor only: the critic's weight gradients are never computed.
-    engine.backward(loss, this.actor.params.tensors);
-    this.actorOptimizer.update();
-    return { metrics: { "train/actor_loss": loss.item(), "train/entropy": -meanOf(logProb.data) }, logProbs: logProb.data };
+    const loss = this.gradientStep.minimize(sub(mul(alpha, logProb), q), context, [this.actorGroup]);
+    return { metrics: { "train/actor_loss": loss, "train/entropy": -meanOf(logProb.data) }, logProbs: logProb.data };
   }
 
   /** Tunes log α so that each task's policy entropy tracks the target entropy. */
@@ -176,76 +213,27 @@ export class MTSACAgent implements MultiTaskAgent {
 
   getState(): AgentState {
     const tensors = new Map<string, NamedArray>();
-    for (const store of [this.actor.params, this.critic.params, this.criticTarget.params, this.alphaParams]) {
-      for (const tensor of store.tensors) tensors.set(tensor.name, { shape: [...tensor.shape], data: tensor.data.slice() });
-    }
-    const optimizers: Record<string, Omit<AdamState, "firstMoment" | "secondMoment">> = {};
-    for (const [name, optimizer] of this.optimizers()) {
-      const { firstMoment, secondMoment, ...rest } = optimizer.getState();
-      tensors.set(`optimizer.${name}.firstMoment`, { shape: [firstMoment.length], data: firstMoment });
-      tensors.set(`optimizer.${name}.secondMoment`, { shape: [secondMoment.length], data: secondMoment });
-      optimizers[name] = rest;
-    }
+    const optimizers = this.table.saveTensors(tensors);
     return { tensors, json: { optimizers, noiseRng: this.noiseRng.getState() } };
   }
 
   setState(state: AgentState): void {
-    const take = (name: string, length: number): Float32Array => {
-      const values = state.tensors.get(name)?.data;
-      if (values === undefined) throw new ConfigError(`MT-SAC state has no tensor "${name}": the checkpoint was written for another agent configuration.`);
-      if (values.length !== length) {
-        throw new ConfigError(`MT-SAC state tensor "${name}" has ${values.length} values, expected ${length}: the checkpoint was written for other network sizes.`);
-      }
-      return values;
-    };
-    for (const store of [this.actor.params, this.critic.params, this.criticTarget.params, this.alphaParams]) {
-      for (const tensor of store.tensors) tensor.data.set(take(tensor.name, tensor.size));
-    }
-    const json = state.json as { optimizers: Record<string, Omit<AdamState, "firstMoment" | "secondMoment">>; noiseRng: RngState };
-    for (const [name, optimizer] of this.optimizers()) {
-      const saved = json.optimizers?.[name];
-      if (saved === undefined) throw new ConfigError(`MT-SAC state has no optimizer "${name}".`);
-      const size = optimizer.params.flat().values.length;
-      optimizer.setState({ ...saved, firstMoment: take(`optimizer.${name}.firstMoment`, size), secondMoment: take(`optimizer.${name}.secondMoment`, size) });
-    }
+    const json = state.json as { optimizers?: Parameters<ComponentTable["loadTensors"]>[1]; noiseRng: RngState };
+    this.table.loadTensors(state.tensors, json.optimizers, "MT-SAC");
     this.noiseRng = Rng.fromState(json.noiseRng);
   }
 
-  private optimizers(): Array<[string, Adam]> {
-    return [["actor", this.actorOptimizer], ["critic", this.criticOptimizer], ["alpha", this.alphaOptimizer]];
+  /** The batch's task context with its task encoding (with gradient only where the critic trains it). */
+  private taskContext(taskIndices: Int32Array, withGradient = false): TaskContext {
+    const context = new TaskContext(this.engine, taskIndices, this.dimensions.numTasks);
+    context.setTaskEncoding(withGradient ? this.taskEncoder.encode(context) : this.engine.noGrad(() => this.taskEncoder.encode(context)));
+    return context;
   }
 
-
-  /** [rows, observation ‖ one-hot(task)], written straight into a step tensor. */
-  private stateInput(observations: Float32Array, taskIndices: Int32Array): Tensor {
-    const rows = taskIndices.length;
-    const { observationSize, numTasks } = this.dimensions;
-    const input = this.engine.empty([rows, this.stateSize]);
-    const data = input.data;
-    data.fill(0);
-    for (let i = 0; i < rows; i++) {
-      data.set(observations.subarray(i * observationSize, (i + 1) * observationSize), i * this.stateSize);
-      const task = taskIndices[i]!;
-      if (task < 0 || task >= numTasks) throw new ConfigError(`Task index ${task} is outside [0, ${numTasks - 1}] for an agent built for ${numTasks} tasks.`);
-      data[i * this.stateSize + observationSize + task] = 1;
-    }
-    return input;
-  }
-
-  /** [rows, observation ‖ one-hot(task) ‖ action] of a replay batch (the critic's input). */
-  private stateActionInput(batch: ReplayBatch): Tensor {
-    const rows = batch.size;
-    const { observationSize, actionSize } = this.dimensions;
-    const width = this.stateSize + actionSize;
-    const input = this.engine.empty([rows, width]);
-    const data = input.data;
-    data.fill(0);
-    for (let i = 0; i < rows; i++) {
-      data.set(batch.observations.subarray(i * observationSize, (i + 1) * observationSize), i * width);
-      data[i * width + observationSize + batch.taskIndices[i]!] = 1;
-      data.set(batch.actions.subarray(i * actionSize, (i + 1) * actionSize), i * width + this.stateSize);
-    }
-    return input;
+  /** [rows, observationSize] step tensor over a flat observation array. */
+  private observationInput(observations: Float32Array, rows: number): Tensor {
+    const size = this.dimensions.observationSize;
+    return this.engine.input([rows, size], observations.length === rows * size ? observations : observations.subarray(0, rows * size));
   }
 
   /** Standard normal noise [rows, actions] from the agent's seeded stream. */

@@ -1,50 +1,78 @@
-import type { Rng } from "@mtrl/mtenv";
-import { MLP, ParameterStore, minimum, type Engine, type Tensor } from "@mtrl/nn";
+import { minimum, type ParameterStore, type Tensor } from "@mtrl/nn";
+import type { BuildContext, Encoder, Head, Trunk } from "../components/component.js";
+import { components } from "../components/builtin-components.js";
+import type { TaskContext } from "../components/task-context.js";
+import type { MTSACConfig } from "../config/schema.js";
 
-/**
- * The twin Q networks of SAC: Q1 and Q2 over [observation ‖ task one-hot ‖ action]. Taking the
- * minimum of two independently initialised critics curbs the overestimation a single critic
- * feeds back into its own target.
- */
-export class TwinCritic {
-  readonly params: ParameterStore;
-  private readonly q1: MLP;
-  private readonly q2: MLP;
+/** Builds one component in its own child group with its own init stream. */
+export type ComponentContextFor = (params: ParameterStore, streamPath: readonly string[], inputSize: number, outputSize?: number) => BuildContext;
 
-  constructor(engine: Engine, name: string, inputSize: number, hiddenSizes: readonly number[], rng: Rng) {
-    this.params = new ParameterStore(engine, name);
-    this.q1 = new MLP(this.params.child("q1"), { inputSize, hiddenSizes, outputSize: 1 }, rng.stream("q1"));
-    this.q2 = new MLP(this.params.child("q2"), { inputSize, hiddenSizes, outputSize: 1 }, rng.stream("q2"));
+/** trunk → head: one Q network, or the policy network. */
+class TrunkAndHead {
+  readonly trunk: Trunk;
+  readonly head: Head;
+
+  constructor(params: ParameterStore, trunkConfig: MTSACConfig["actor"]["trunk"], headConfig: MTSACConfig["actor"]["head"], inputSize: number, outputSize: number, contextFor: ComponentContextFor, streamPath: readonly string[]) {
+    this.trunk = components.build("trunk", trunkConfig, contextFor(params.child("trunk"), [...streamPath, "trunk"], inputSize));
+    this.head = components.build("head", headConfig, contextFor(params.child("head"), [...streamPath, "head"], this.trunk.outputSize, outputSize));
   }
 
-  /** Q1 and Q2 of an already-concatenated input [batch, inputSize]. */
-  both(input: Tensor): [Tensor, Tensor] {
-    return [this.q1.forward(input), this.q2.forward(input)];
-  }
-
-  /**
-   * min(Q1, Q2) of [state ‖ action], with gradients flowing into `action`. The pair is never
-   * concatenated: the first layers multiply each part by its columns of the weight, and the
-   * actor's backward computes d/d(action) from the action's columns only.
-   */
-  minimumOf(state: Tensor, action: Tensor): Tensor {
-    const parts = [state, action] as const;
-    return minimum(this.q1.forward(parts), this.q2.forward(parts));
+  forward(parts: readonly Tensor[], context: TaskContext): Tensor {
+    return this.head.forward(this.trunk.forward(parts, context), context);
   }
 }
 
-/** The tanh-Gaussian policy's network: [observation ‖ task one-hot] → [mean ‖ raw log-std]. */
-export class GaussianActor {
-  readonly params: ParameterStore;
-  private readonly network: MLP;
+/**
+ * The twin Q networks of SAC behind one encoder: Q_i = head_i(trunk_i([features ‖ task encoding ‖
+ * action])). Taking the minimum of two independently initialised critics curbs the overestimation a
+ * single critic feeds back into its own target. The encoder is trained by the critic's loss; the
+ * actor reads its features detached.
+ */
+export class Critic {
+  readonly encoder: Encoder;
+  readonly q1: TrunkAndHead;
+  readonly q2: TrunkAndHead;
 
-  constructor(engine: Engine, inputSize: number, hiddenSizes: readonly number[], actionSize: number, rng: Rng) {
-    this.params = new ParameterStore(engine, "actor");
-    this.network = new MLP(this.params, { inputSize, hiddenSizes, outputSize: 2 * actionSize }, rng.stream("actor"));
+  constructor(
+    readonly params: ParameterStore,
+    config: MTSACConfig,
+    sizes: { readonly observationSize: number; readonly taskEncodingSize: number; readonly actionSize: number },
+    contextFor: ComponentContextFor,
+  ) {
+    this.encoder = components.build("encoder", config.encoder, contextFor(params.child("encoder"), ["critic", "encoder"], sizes.observationSize));
+    const inputSize = this.encoder.outputSize + sizes.taskEncodingSize + sizes.actionSize;
+    this.q1 = new TrunkAndHead(params.child("q1"), config.critic.trunk, config.critic.head, inputSize, 1, contextFor, ["critic", "q1"]);
+    this.q2 = new TrunkAndHead(params.child("q2"), config.critic.trunk, config.critic.head, inputSize, 1, contextFor, ["critic", "q2"]);
   }
 
-  /** [batch, 2 · actions]: the means, then the unsquashed log standard deviations. */
-  forward(state: Tensor): Tensor {
-    return this.network.forward(state);
+  /** Q1 and Q2 of (features, task encoding, action) — the parts are never concatenated. */
+  both(features: Tensor, taskEncoding: Tensor, action: Tensor, context: TaskContext): [Tensor, Tensor] {
+    const parts = [features, taskEncoding, action];
+    return [this.q1.forward(parts, context), this.q2.forward(parts, context)];
+  }
+
+  /** min(Q1, Q2), with gradients flowing into `action` (the actor's loss). */
+  minimumOf(features: Tensor, taskEncoding: Tensor, action: Tensor, context: TaskContext): Tensor {
+    const [q1, q2] = this.both(features, taskEncoding, action, context);
+    return minimum(q1, q2);
+  }
+}
+
+/** The tanh-Gaussian policy's network: [features ‖ task encoding] → [mean ‖ raw log-std]. */
+export class Actor {
+  private readonly network: TrunkAndHead;
+
+  constructor(
+    readonly params: ParameterStore,
+    config: MTSACConfig,
+    sizes: { readonly featureSize: number; readonly taskEncodingSize: number; readonly actionSize: number },
+    contextFor: ComponentContextFor,
+  ) {
+    this.network = new TrunkAndHead(params, config.actor.trunk, config.actor.head, sizes.featureSize + sizes.taskEncodingSize, 2 * sizes.actionSize, contextFor, ["actor"]);
+  }
+
+  /** [rows, 2 · actions]: the means, then the unsquashed log standard deviations. */
+  forward(features: Tensor, taskEncoding: Tensor, context: TaskContext): Tensor {
+    return this.network.forward([features, taskEncoding], context);
   }
 }

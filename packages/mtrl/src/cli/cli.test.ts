@@ -91,7 +91,7 @@ describe("npx mtrl (spawned)", { concurrency: true }, () => {
   test("a bad override value exits 2 naming the path, the allowed values and a suggestion", async () => {
     const { status, stderr } = await mtrl(["train", "agent.encoder.type=identiy"]);
     assert.equal(status, 2);
-    assert.ok(stderr.includes('agent.encoder.type: expected one of identity, got "identiy". Did you mean: identity?'), stderr);
+    assert.ok(stderr.includes('agent.encoder.type: expected one of identity, mlp, moe, got "identiy". Did you mean: identity?'), stderr);
     assert.ok(!stderr.includes("    at "), "no stack trace for a user error");
   });
 });

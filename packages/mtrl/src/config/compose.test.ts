@@ -17,16 +17,19 @@ const AGENT_YAML = `type: mtsac
 discount: 0.99
 batchSize: 128
 actor:
-  hiddenSizes: [400, 400, 400]
+  trunk: { type: mlp, hiddenSizes: [400, 400, 400] }
+  head: single
   logStdBounds: [-20, 2]
   lr: 3.0e-4
   betas: [0.9, 0.999]
   updateEvery: 1
 critic:
-  hiddenSizes: [400, 400, 400]
+  trunk: { type: mlp, hiddenSizes: [400, 400, 400] }
+  head: single
   lr: 3.0e-4
   betas: [0.9, 0.999]
   tau: 0.005
+  encoderTau: 0.05
   targetUpdateEvery: 1
 alpha:
   type: per-task
@@ -34,8 +37,12 @@ alpha:
   lr: 3.0e-4
   betas: [0.9, 0.999]
   targetEntropy: { type: auto }
+taskEncoder:
+  type: one-hot
 encoder:
   type: identity
+gradient:
+  type: plain
 replay:
   capacity: 1000000
   sampling: uniform
@@ -127,17 +134,17 @@ describe("composition", () => {
   test("values are parsed as YAML: numbers, lists, null, quoted text, nested sections", () => {
     const { config } = composeConfig(
       [
-        "agent.actor.hiddenSizes=[256, 256]",
+        "agent.actor.trunk.hiddenSizes=[256, 256]",
         "agent.critic.lr=1e-3",
         "experiment.runName=my-run",
         "agent.alpha.type=shared",
         "agent.alpha.targetEntropy={type: fixed, value: -2.5}",
-        "agent.critic.hiddenSizes.1=64",
+        "agent.critic.trunk.hiddenSizes.1=64",
       ],
       { configDir: makeConfigDir() },
     );
-    assert.deepEqual(config.agent.actor.hiddenSizes, [256, 256]);
-    assert.deepEqual(config.agent.critic.hiddenSizes, [400, 64, 400]);
+    assert.deepEqual(config.agent.actor.trunk, { type: "mlp", hiddenSizes: [256, 256] });
+    assert.deepEqual(config.agent.critic.trunk, { type: "mlp", hiddenSizes: [400, 64, 400] });
     assert.equal(config.agent.critic.lr, 0.001);
     assert.equal(config.experiment.runName, "my-run");
     assert.equal(config.agent.alpha.type, "shared");
@@ -149,7 +156,7 @@ describe("composition", () => {
   test("the composed config is deeply frozen", () => {
     const { config } = composeConfig([], { configDir: makeConfigDir() });
     assert.ok(Object.isFrozen(config));
-    assert.ok(Object.isFrozen(config.agent.actor.hiddenSizes));
+    assert.ok(Object.isFrozen(config.agent.actor.trunk));
     assert.throws(() => {
       (config.experiment as { seed: number }).seed = 5;
     }, TypeError);
@@ -172,7 +179,7 @@ describe("composition errors", () => {
   test("a bad discriminator names the path, the allowed values, the bad value and a suggestion", () => {
     const message = configErrorOf(() => composeConfig(["agent.encoder.type=identiy"], { configDir: makeConfigDir() }));
     assert.ok(
-      message.includes('agent.encoder.type: expected one of identity, got "identiy". Did you mean: identity?'),
+      message.includes('agent.encoder.type: expected one of identity, mlp, moe, got "identiy". Did you mean: identity?'),
       `unexpected message:\n${message}`,
     );
     assert.match(message, /\(from the command line: agent\.encoder\.type=identiy\)/);
@@ -184,10 +191,10 @@ describe("composition errors", () => {
   });
 
   test("an unknown key is an error with a suggestion and the allowed keys", () => {
-    const message = configErrorOf(() => composeConfig(["agent.actor.hidenSizes=[64]"], { configDir: makeConfigDir() }));
-    assert.ok(message.includes("agent.actor.hidenSizes: unknown key. Did you mean: hiddenSizes?"), message);
-    assert.match(message, /Allowed keys here: hiddenSizes, logStdBounds, lr, betas, updateEvery\./);
-    assert.match(message, /\(from the command line: agent\.actor\.hidenSizes=\[64\]\)/);
+    const message = configErrorOf(() => composeConfig(["agent.actor.trunk.hidenSizes=[64]"], { configDir: makeConfigDir() }));
+    assert.ok(message.includes("agent.actor.trunk.hidenSizes: unknown key. Did you mean: hiddenSizes?"), message);
+    assert.match(message, /Allowed keys here: type, hiddenSizes\./);
+    assert.match(message, /\(from the command line: agent\.actor\.trunk\.hidenSizes=\[64\]\)/);
   });
 
   test("an unknown top-level section is an error with a suggestion", () => {
@@ -212,11 +219,11 @@ describe("composition errors", () => {
   });
 
   test("out-of-range values name the bound", () => {
-    const message = configErrorOf(() => composeConfig(["agent.batchSize=0", "agent.critic.tau=2", "agent.actor.hiddenSizes=[64, -1]"], { configDir: makeConfigDir() }));
+    const message = configErrorOf(() => composeConfig(["agent.batchSize=0", "agent.critic.tau=2", "agent.actor.trunk.hiddenSizes=[64, -1]"], { configDir: makeConfigDir() }));
     assert.match(message, /\(3 problems\)/);
     assert.match(message, /agent\.batchSize: expected a number > 0, got 0\./);
     assert.match(message, /agent\.critic\.tau: expected a number <= 1, got 2\./);
-    assert.match(message, /agent\.actor\.hiddenSizes\.1: expected a number > 0, got -1\./);
+    assert.match(message, /agent\.actor\.trunk\.hiddenSizes\.1: expected a number > 0, got -1\./);
   });
 
   test("log-std bounds must be increasing", () => {
@@ -249,8 +256,8 @@ describe("composition errors", () => {
   });
 
   test("a list index out of range is an error", () => {
-    const message = configErrorOf(() => composeConfig(["agent.actor.hiddenSizes.5=1"], { configDir: makeConfigDir() }));
-    assert.match(message, /agent\.actor\.hiddenSizes is a list of 3 items; "5" is not an index in 0\.\.2/);
+    const message = configErrorOf(() => composeConfig(["agent.actor.trunk.hiddenSizes.5=1"], { configDir: makeConfigDir() }));
+    assert.match(message, /agent\.actor\.trunk\.hiddenSizes is a list of 3 items; "5" is not an index in 0\.\.2/);
   });
 
   test("choosing a group twice is an error", () => {
@@ -318,8 +325,9 @@ describe("the repository's config/ folder", () => {
     const { config, choices } = composeConfig(["agent=mtsac", "env=mt-pendulum"]);
     assert.equal(choices.agent, "mtsac");
     const agent = config.agent;
-    assert.deepEqual(agent.actor.hiddenSizes, [400, 400, 400]);
-    assert.deepEqual(agent.critic.hiddenSizes, [400, 400, 400]);
+    assert.deepEqual(agent.actor.trunk, { type: "mlp", hiddenSizes: [400, 400, 400] });
+    assert.deepEqual(agent.critic.trunk, { type: "mlp", hiddenSizes: [400, 400, 400] });
+    assert.equal(agent.critic.encoderTau, 0.05);
     assert.deepEqual(agent.actor.logStdBounds, [-20, 2]);
     assert.equal(agent.actor.lr, 3e-4);
     assert.deepEqual(agent.actor.betas, [0.9, 0.999]);

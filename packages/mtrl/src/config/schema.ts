@@ -1,13 +1,16 @@
 import { z } from "zod";
+import { components, type ComponentConfig } from "../components/builtin-components.js";
 
 /**
  * The training configuration: what `npx mtrl train` composes from `config/` and the command line,
  * validated here at the boundary and handed to the runner as a deeply frozen `TrainConfig`.
  *
- * Every object is strict (an unknown key is an error, never silently ignored) and every field is
- * required: the YAML group files are the single place where defaults live, so the `config.yaml` of
- * a run says exactly what the agent received. Components are chosen by discriminated unions
- * (`encoder: { type: "identity" }`), never by boolean flags.
+ * Every object is strict (an unknown key is an error, never silently ignored). The agent's own
+ * fields are required: the YAML group files are the single place where their defaults live. A
+ * component's options default in the component's own file, so `agent.encoder.type=moe` alone is a
+ * complete choice; either way the `config.yaml` of a run holds the resolved values, saying exactly
+ * what the agent received. Components are chosen by discriminated unions (`encoder: { type: "moe" }`),
+ * never by boolean flags.
  */
 
 const positiveInt = z.number().int().positive();
@@ -26,13 +29,15 @@ export const envConfigSchema = z.strictObject({
   numTasks: positiveInt,
 });
 
-/** Feature extractor in front of actor and critic. More variants come with the multi-task components. */
-export const encoderConfigSchema = z.discriminatedUnion("type", [
-  z.strictObject({
-    /** The observation (state + task one-hot) goes to the networks unchanged. */
-    type: z.literal("identity"),
-  }),
-]);
+/**
+ * The multi-task components, one union per slot, assembled from the component registry
+ * (src/components/): each variant's options and their defaults live in the variant's own file.
+ */
+export const taskEncoderConfigSchema = components.configSchema("taskEncoder") as z.ZodType<ComponentConfig<"taskEncoder">>;
+export const encoderConfigSchema = components.configSchema("encoder") as z.ZodType<ComponentConfig<"encoder">>;
+export const trunkConfigSchema = components.configSchema("trunk") as z.ZodType<ComponentConfig<"trunk">>;
+export const headConfigSchema = components.configSchema("head") as z.ZodType<ComponentConfig<"head">>;
+export const gradientConfigSchema = components.configSchema("gradient") as z.ZodType<ComponentConfig<"gradient">>;
 
 /** The entropy the temperature is tuned towards. */
 export const targetEntropyConfigSchema = z.discriminatedUnion("type", [
@@ -76,8 +81,10 @@ export const alphaConfigSchema = z.discriminatedUnion("type", [
 /** The tanh-Gaussian policy. */
 export const actorConfigSchema = z
   .strictObject({
-    /** Widths of the hidden layers of the actor MLP. */
-    hiddenSizes: z.array(positiveInt).min(1),
+    /** The hidden layers: mlp, film or soft-modularization. */
+    trunk: trunkConfigSchema,
+    /** The output layer: single (shared) or multi-head (one per task). */
+    head: headConfigSchema,
     /** [min, max]: the log standard deviation is squashed into this range (reference: [-20, 2]). */
     logStdBounds: z.tuple([z.number(), z.number()]),
     /** Adam learning rate. */
@@ -96,14 +103,18 @@ export const actorConfigSchema = z
 
 /** The twin Q critics and their target copies. */
 export const criticConfigSchema = z.strictObject({
-  /** Widths of the hidden layers of each Q MLP. */
-  hiddenSizes: z.array(positiveInt).min(1),
+  /** The hidden layers of each Q network: mlp, film or soft-modularization. */
+  trunk: trunkConfigSchema,
+  /** The output layer of each Q network: single (shared) or multi-head (one per task). */
+  head: headConfigSchema,
   /** Adam learning rate. */
   lr: positiveNumber,
   /** Adam (β1, β2). */
   betas: z.tuple([beta, beta]),
   /** Polyak coefficient of the target update: target ← τ·online + (1 − τ)·target. */
   tau: z.number().gt(0).max(1),
+  /** Polyak coefficient of the target encoder (reference: 0.05, faster than the Q networks'). */
+  encoderTau: z.number().gt(0).max(1),
   /** Update the targets every this many critic updates. */
   targetUpdateEvery: positiveInt,
 });
@@ -130,8 +141,12 @@ export const mtsacConfigSchema = z.strictObject({
   critic: criticConfigSchema,
   /** The learned temperature. */
   alpha: alphaConfigSchema,
-  /** Feature extractor in front of actor and critic. */
+  /** How the task is encoded: one-hot, learned or metadata (shared by actor and critic). */
+  taskEncoder: taskEncoderConfigSchema,
+  /** Feature extractor of the critic, read detached by the actor: identity, mlp or moe. */
   encoder: encoderConfigSchema,
+  /** How per-row losses become parameter updates (plain; gradient surgery plugs in here). */
+  gradient: gradientConfigSchema,
   /** The replay buffer. */
   replay: replayConfigSchema,
 });
@@ -194,6 +209,10 @@ export type CriticConfig = MTSACConfig["critic"];
 export type AlphaConfig = MTSACConfig["alpha"];
 export type TargetEntropyConfig = AlphaConfig["targetEntropy"];
 export type EncoderConfig = MTSACConfig["encoder"];
+export type TaskEncoderConfig = MTSACConfig["taskEncoder"];
+export type TrunkConfig = ActorConfig["trunk"];
+export type HeadConfig = ActorConfig["head"];
+export type GradientConfig = MTSACConfig["gradient"];
 export type ReplayConfig = MTSACConfig["replay"];
 export type ExperimentConfig = TrainConfig["experiment"];
 

@@ -1,4 +1,4 @@
-import { AutoresetMode, Box, ConfigError, Rng, findTaskNames, make, makeMultiTaskVectorEnv, type Space, type VectorEnv } from "@mtrl/mtenv";
+import { AutoresetMode, Box, ConfigError, Rng, findTaskDescriber, findTaskNames, make, makeMultiTaskVectorEnv, type Space, type VectorEnv } from "@mtrl/mtenv";
 import type { EnvConfig, ExperimentConfig } from "../config/schema.js";
 
 /** The environments of a multi-task run: one per task, each set to its task. */
@@ -8,6 +8,8 @@ export interface BuiltTaskEnvs {
   readonly taskStates: unknown[];
   /** Names used in metrics keys: `eval/return/<name>`. */
   readonly taskNames: string[];
+  /** The env's sentence for each task ("" when it describes none): metadata task encoders read them. */
+  readonly taskDescriptions: string[];
 }
 
 /**
@@ -25,19 +27,25 @@ export async function buildTaskEnvs(env: EnvConfig, experiment: ExperimentConfig
     autoresetMode: AutoresetMode.Disabled,
   });
   const taskStates = vector.call("getTaskState");
-  return { vector, taskStates, taskNames: taskNamesOf(env, taskStates.length) };
+  return { vector, taskStates, ...describeTasks(env, taskStates) };
 }
 
 /**
  * Names for metrics keys (`eval/return/<name>`): the env's own task names when it has them
  * (MT10: "reach", "push", ...), else "task0", "task1", ... Names are made safe for keys.
+ * Descriptions: the env's sentence for each env's task state, or "" when it has none.
  */
-function taskNamesOf(env: EnvConfig, count: number): string[] {
+function describeTasks(env: EnvConfig, taskStates: readonly unknown[]): { taskNames: string[]; taskDescriptions: string[] } {
+  const count = taskStates.length;
   const probe = make(env.id, { ...env.kwargs });
   try {
     const names = findTaskNames(probe);
     const usable = names !== undefined && names.length >= count && new Set(names.slice(0, count)).size === count;
-    return Array.from({ length: count }, (_, i) => (usable ? names[i]!.replace(/[^A-Za-z0-9_.-]/g, "_") : `task${i}`));
+    const describe = findTaskDescriber(probe);
+    return {
+      taskNames: Array.from({ length: count }, (_, i) => (usable ? names[i]!.replace(/[^A-Za-z0-9_.-]/g, "_") : `task${i}`)),
+      taskDescriptions: taskStates.map((state) => (describe === undefined ? "" : describe(state))),
+    };
   } finally {
     probe.close();
   }

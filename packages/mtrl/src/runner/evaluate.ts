@@ -42,7 +42,8 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     const scaler = actionScalerFor(evaluation.vector.singleActionSpace, "MT-SAC", config.env.id);
     const observationSize = evaluation.vector.singleObservationSpace.spaces.envObs.flatSize;
     const dimensions = { observationSize, actionSize: scaler.actionSize, numTasks: evaluation.vector.numEnvs };
-    const agent = new MTSACAgent(config.agent, dimensions, options.kernels ?? (await loadKernels()), config.experiment.seed);
+    const tasks = { names: evaluation.taskNames, descriptions: evaluation.taskDescriptions };
+    const agent = new MTSACAgent(config.agent, dimensions, options.kernels ?? (await loadKernels()), config.experiment.seed, tasks);
     agent.setState(saved.agent);
     const step = saved.trainer.step;
     const result = evaluatePolicy(agent, evaluation.vector, evaluation.taskNames, scaler, { seed: config.experiment.seed, step, episodes, ...(options.signal === undefined ? {} : { signal: options.signal }) });

@@ -17,8 +17,8 @@ test("replay holds the true final observation at a truncation and still bootstra
       "experiment.warmupSteps=210",
       "experiment.evalEvery=1000",
       "experiment.checkpointEvery=210",
-      "agent.actor.hiddenSizes=[8]",
-      "agent.critic.hiddenSizes=[8]",
+      "agent.actor.trunk.hiddenSizes=[8]",
+      "agent.critic.trunk.hiddenSizes=[8]",
       "agent.replay.capacity=2000",
       "env.numTasks=2",
     ]);

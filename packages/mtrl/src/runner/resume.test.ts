@@ -20,8 +20,8 @@ function tinyRunArgs(runsDir: string, runName: string): string[] {
     "experiment.checkpointEvery=10",
     "experiment.logEvery=5",
     "agent.batchSize=16",
-    "agent.actor.hiddenSizes=[16,16]",
-    "agent.critic.hiddenSizes=[16,16]",
+    "agent.actor.trunk.hiddenSizes=[16,16]",
+    "agent.critic.trunk.hiddenSizes=[16,16]",
     "agent.replay.capacity=4000",
     "env.numTasks=2",
   ];

@@ -1,0 +1,61 @@
+import { ConfigError, didYouMean } from "@mtrl/mtenv";
+import { z } from "zod";
+import type { BuildContext, ComponentDefinition, ComponentKind, ComponentOf } from "./component.js";
+
+/**
+ * The registered variants of every component slot. The config schema asks it for each slot's
+ * union (`configSchema("encoder")`), the agent asks it to build what a config names, and
+ * `mtrl list` asks it for the summaries — one source for all three.
+ */
+export class ComponentRegistry {
+  private readonly definitions = new Map<ComponentKind, Map<string, ComponentDefinition>>();
+
+  constructor(definitions: readonly ComponentDefinition[] = []) {
+    for (const definition of definitions) this.register(definition);
+  }
+
+  register(definition: ComponentDefinition): void {
+    let slot = this.definitions.get(definition.kind);
+    if (slot === undefined) {
+      slot = new Map();
+      this.definitions.set(definition.kind, slot);
+    }
+    if (slot.has(definition.type)) throw new ConfigError(`A ${definition.kind} component named "${definition.type}" is already registered; pick another type name.`);
+    slot.set(definition.type, definition);
+  }
+
+  /** Every definition of a slot, in registration order. */
+  list(kind: ComponentKind): ComponentDefinition[] {
+    return [...(this.definitions.get(kind)?.values() ?? [])];
+  }
+
+  get(kind: ComponentKind, type: string): ComponentDefinition {
+    const definition = this.definitions.get(kind)?.get(type);
+    if (definition === undefined) {
+      const known = this.list(kind).map((entry) => entry.type);
+      throw new ConfigError(`No ${kind} component "${type}"; registered: ${known.join(", ")}.${didYouMean(type, known)}`);
+    }
+    return definition;
+  }
+
+  /**
+   * The config schema of a slot: a discriminated union on `type` of the variants' option objects,
+   * or — for slots whose variants have no options (heads) — an enum of their names.
+   */
+  configSchema(kind: ComponentKind): z.ZodType {
+    const definitions = this.list(kind);
+    if (definitions.length === 0) throw new ConfigError(`No ${kind} component is registered.`);
+    if (definitions.every((definition) => definition.schema instanceof z.ZodLiteral)) {
+      return z.enum(definitions.map((definition) => definition.type) as [string, ...string[]]);
+    }
+    const objects = definitions.map((definition) => definition.schema) as unknown as [z.ZodObject, ...z.ZodObject[]];
+    return z.discriminatedUnion("type", objects);
+  }
+
+  /** Builds the variant a config names: `{ type, ...options }`, or the bare name of an option-less variant. */
+  build<Kind extends ComponentKind>(kind: Kind, config: unknown, context: BuildContext): ComponentOf<Kind> {
+    const type = typeof config === "string" ? config : (config as { type?: unknown }).type;
+    const definition = this.get(kind, String(type));
+    return definition.build(config as never, context) as ComponentOf<Kind>;
+  }
+}

@@ -1,0 +1,11 @@
+import { z } from "zod";
+
+const beta = z.number().min(0).lt(1);
+
+/** The optimizer options every trainable task encoder has (its own Adam, stepped with the critic's). */
+export const taskEncoderTraining = {
+  /** Adam learning rate of the task encoder (reference: 3e-4, like the critic). */
+  lr: z.number().positive().default(3e-4),
+  /** Adam (β1, β2) of the task encoder. */
+  betas: z.tuple([beta, beta]).default([0.9, 0.999]),
+};

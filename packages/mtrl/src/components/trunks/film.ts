@@ -1,0 +1,47 @@
+import { Linear, add, affine, mul, relu, slice, type Tensor } from "@mtrl/nn";
+import { z } from "zod";
+import { defineComponent } from "../component.js";
+
+const positiveInt = z.number().int().positive();
+
+/**
+ * FiLM: every hidden layer is modulated by the task, h ← ReLU(γ ⊙ (W h + b) + β), where γ and β
+ * of all layers come from one linear map of the task encoding (γ = 1 + that map's output, so a
+ * fresh network starts close to the plain MLP). The task encoder learns through γ and β.
+ */
+export const filmTrunk = defineComponent({
+  kind: "trunk",
+  type: "film",
+  summary: "ReLU layers modulated per layer by γ, β computed from the task encoding (FiLM)",
+  schema: z.strictObject({
+    /** Feature-wise linear modulation of each layer by the task encoding. */
+    type: z.literal("film"),
+    /** Hidden layer widths; each layer gets its own γ and β. */
+    hiddenSizes: z.array(positiveInt).min(1).default([400, 400, 400]),
+  }),
+  build: (config, context) => {
+    const sizes = [context.inputSize, ...config.hiddenSizes];
+    const layers: Linear[] = [];
+    for (let i = 0; i + 1 < sizes.length; i++) {
+      layers.push(new Linear(context.params.child(`layers.${i}`), { inFeatures: sizes[i]!, outFeatures: sizes[i + 1]! }, context.rng.stream(`layers.${i}`)));
+    }
+    const modulationSize = 2 * config.hiddenSizes.reduce((total, size) => total + size, 0);
+    const modulation = new Linear(context.params.child("modulation"), { inFeatures: context.taskEncodingSize, outFeatures: modulationSize }, context.rng.stream("modulation"));
+    return {
+      outputSize: config.hiddenSizes[config.hiddenSizes.length - 1]!,
+      forward: (parts, taskContext) => {
+        const gammaBeta = modulation.forward(taskContext.taskEncoding);
+        let h: Tensor | readonly Tensor[] = parts;
+        let offset = 0;
+        for (const layer of layers) {
+          const width = layer.weight.dim(0);
+          const gamma = affine(slice(gammaBeta, -1, offset, offset + width), 1, 1);
+          const beta = slice(gammaBeta, -1, offset + width, offset + 2 * width);
+          offset += 2 * width;
+          h = relu(add(mul(gamma, layer.forward(h)), beta));
+        }
+        return h as Tensor;
+      },
+    };
+  },
+});
