@@ -30,15 +30,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Rng } from "@mtrl/mtenv";
-import { createKernels, type BackendName, type Kernels } from "@mtrl/nn";
+import type { BackendName, Kernels } from "@mtrl/nn";
 import { MTSACAgent } from "../src/agents/mtsac-agent.js";
 import { DEFAULT_CONFIG_DIR, readYamlFile } from "../src/config/config-dir.js";
 import { mtsacConfigSchema, type MTSACConfig } from "../src/config/schema.js";
 import type { ReplayBatch } from "../src/replay/replay-buffer.js";
-
-/** MT10 as the peer has it. */
-const dimensions = { observationSize: 39, actionSize: 4, numTasks: 10 } as const;
+import { loadBackend, mt10Dimensions as dimensions, percentile, print, randomBatch, round3 } from "./bench-helpers.js";
 
 interface Options {
   backends: BackendName[];
@@ -86,47 +83,6 @@ function parseOptions(argv: readonly string[]): Options {
 function agentConfig(batchSize: number): MTSACConfig {
   const file = mtsacConfigSchema.parse(readYamlFile(join(DEFAULT_CONFIG_DIR, "agent", "mtsac.yaml")));
   return { ...file, batchSize };
-}
-
-/** A random replay batch drawn like the peer's: N(0, 1) states, uniform actions, N(0, 1) rewards. */
-function randomBatch(size: number, seed: number): ReplayBatch {
-  const rng = Rng.fromSeed(seed, "batch");
-  const { observationSize, actionSize, numTasks } = dimensions;
-  const taskIndices = new Int32Array(size);
-  for (let i = 0; i < size; i++) taskIndices[i] = rng.integers(0, numTasks);
-  const observations = new Float32Array(size * observationSize);
-  const nextObservations = new Float32Array(size * observationSize);
-  const actions = new Float32Array(size * actionSize);
-  const rewards = new Float32Array(size);
-  rng.fillNormal(observations);
-  rng.fillNormal(nextObservations);
-  rng.fillUniform(actions, -1, 1);
-  rng.fillNormal(rewards);
-  return { size, observations, actions, rewards, nextObservations, notDones: new Float32Array(size).fill(1), taskIndices };
-}
-
-function percentile(sorted: readonly number[], fraction: number): number {
-  // numpy's default linear interpolation, as the peer uses.
-  const position = (sorted.length - 1) * fraction;
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
-}
-
-const round3 = (value: number): number => Math.round(value * 1000) / 1000;
-
-function print(line: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-}
-
-async function loadBackend(name: BackendName): Promise<Kernels | string> {
-  const notes: string[] = [];
-  try {
-    const kernels = await createKernels({ backend: name, log: (line) => notes.push(line), env: {} });
-    return kernels.name === name ? kernels : `fell back to ${kernels.name}: ${notes.join(" ")}`;
-  } catch (error) {
-    return (error as Error).message;
-  }
 }
 
 /** An agent with its batch, warmed up: V8 has compiled the update, the arena has its blocks. */

