@@ -54,8 +54,15 @@ export class ComponentRegistry {
 
   /** Builds the variant a config names: `{ type, ...options }`, or the bare name of an option-less variant. */
   build<Kind extends ComponentKind>(kind: Kind, config: unknown, context: BuildContext): ComponentOf<Kind> {
-    const type = typeof config === "string" ? config : (config as { type?: unknown }).type;
+    const type = typeof config === "string" ? config : (config as { type?: unknown } | null)?.type;
     const definition = this.get(kind, String(type));
-    return definition.build(config as never, context) as ComponentOf<Kind>;
+    // Parsing fills the options' defaults, so a config built in code ({ type: "moe" }) works as one
+    // read from YAML; a bad option is a ConfigError naming the component.
+    const parsed = definition.schema.safeParse(config);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(value)"}: ${issue.message}`).join("; ");
+      throw new ConfigError(`Invalid options for the ${kind} component "${definition.type}": ${problems}.`);
+    }
+    return definition.build(parsed.data as never, context) as ComponentOf<Kind>;
   }
 }

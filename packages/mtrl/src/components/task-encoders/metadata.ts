@@ -24,6 +24,8 @@ export const metadataTaskEncoder = defineComponent({
     type: z.literal("metadata"),
     /** JSON file { "task name": [floats] } (e.g. the reference's 768-d RoBERTa vectors); null: TF-IDF of the env's task descriptions. */
     file: z.string().min(1).nullable().default(null),
+    /** Width of every vector in the file (reference RoBERTa vectors: 768); a file of another width is an error. */
+    fileWidth: positiveInt.default(768),
     /** Width of the built-in description vectors (used when file is null). */
     textFeatureSize: positiveInt.default(256),
     /** Hidden layer widths of the MLP on the vectors (reference: [100]). */
@@ -33,7 +35,7 @@ export const metadataTaskEncoder = defineComponent({
     ...taskEncoderTraining,
   }),
   build: (config, context) => {
-    const { vectors, width } = metadataVectors(config.file, config.textFeatureSize, context.tasks.names, context.tasks.descriptions);
+    const { vectors, width } = metadataVectors(config.file, config.fileWidth, config.textFeatureSize, context.tasks.names, context.tasks.descriptions);
     // Frozen: a persistent constant outside every parameter group, so no optimizer can move it.
     const table = context.engine.persistent([context.numTasks, width], `${context.params.prefix}.vectors`);
     vectors.forEach((vector, task) => table.data.set(vector, task * width));
@@ -46,8 +48,8 @@ export const metadataTaskEncoder = defineComponent({
   },
 });
 
-function metadataVectors(file: string | null, textFeatureSize: number, names: readonly string[], descriptions: readonly string[]): { vectors: Float32Array[]; width: number } {
-  if (file !== null) return loadTaskMetadataFile(file, names);
+function metadataVectors(file: string | null, fileWidth: number, textFeatureSize: number, names: readonly string[], descriptions: readonly string[]): { vectors: Float32Array[]; width: number } {
+  if (file !== null) return loadTaskMetadataFile(file, names, fileWidth);
   const missing = names.filter((_, task) => (descriptions[task] ?? "").trim() === "");
   if (missing.length > 0) {
     throw new ConfigError(
