@@ -1,6 +1,7 @@
 import { ConfigError } from "@mtrl/mtenv";
 import { DEFAULT_CONFIG_DIR, displayPath, groupOptionPath, readDefaults, readYamlFile } from "./config-dir.js";
-import { applyOverride, parseOverrides } from "./overrides.js";
+import { applyOverride, parseOverrides, type ValueOverride } from "./overrides.js";
+import { knownKeysAt } from "./schema-walk.js";
 import { CONFIG_GROUPS, trainConfigSchema, type ConfigGroup, type TrainConfig } from "./schema.js";
 import { formatIssues, type Provenance } from "./validation-errors.js";
 
@@ -59,6 +60,31 @@ export function validateTrainConfig(input: unknown, options: { provenance?: Prov
   return deepFreeze(parsed.data) as TrainConfig;
 }
 
+/**
+ * Switching a variant on the command line (`agent=moe agent.encoder.type=identity`) keeps only the
+ * file's keys the new variant accepts: the others belong to the old type and would be unknown keys
+ * of the new one. Options typed on the command line are applied after, in any order; the new
+ * variant's defaults fill the rest.
+ */
+function dropOptionsOfReplacedVariants(tree: Record<string, unknown>, overrides: readonly ValueOverride[]): void {
+  for (const override of overrides) {
+    if (override.path.length < 2 || override.path[override.path.length - 1] !== "type") continue;
+    const sectionPath = override.path.slice(0, -1);
+    let section: unknown = tree;
+    for (const segment of sectionPath) section = (section as Record<string, unknown> | undefined)?.[segment];
+    if (typeof section !== "object" || section === null || Array.isArray(section)) continue;
+    const current = section as Record<string, unknown>;
+    if (current["type"] === override.value) continue;
+    const probe = structuredClone(tree);
+    let probeSection: Record<string, unknown> = probe;
+    for (const segment of sectionPath) probeSection = probeSection[segment] as Record<string, unknown>;
+    probeSection["type"] = override.value;
+    const accepted = knownKeysAt(trainConfigSchema, sectionPath, probe);
+    if (accepted.length === 0) continue;
+    for (const key of Object.keys(current)) if (!accepted.includes(key)) delete current[key];
+  }
+}
+
 /** Composes and validates the training config from command-line style arguments. */
 export function composeConfig(argumentsList: readonly string[], options: ComposeOptions = {}): ComposedConfig {
   const configDir = options.configDir ?? DEFAULT_CONFIG_DIR;
@@ -75,6 +101,7 @@ export function composeConfig(argumentsList: readonly string[], options: Compose
     tree[group] = content;
     recordProvenance(content, group, displayPath(path), provenance);
   }
+  dropOptionsOfReplacedVariants(tree, parsed.values);
   for (const override of parsed.values) {
     for (const path of applyOverride(tree, override)) {
       recordProvenance(override.value, path, `the command line: ${override.text}`, provenance);

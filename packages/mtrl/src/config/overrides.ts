@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import { ConfigError, didYouMean } from "@mtrl/mtenv";
+import { rejectReferenceAgentOption, rejectReferenceSpelling } from "./reference-spellings.js";
 import { CONFIG_GROUPS, experimentConfigSchema, type ConfigGroup } from "./schema.js";
 
 /**
@@ -58,12 +59,14 @@ export function parseOverrides(argumentsList: readonly string[]): ParsedOverride
     }
     if ((CONFIG_GROUPS as readonly string[]).includes(key)) {
       const group = key as ConfigGroup;
+      if (group === "agent") rejectReferenceAgentOption(raw, argument);
       if (groups[group] !== undefined) {
         throw new ConfigError(`${argument}: the ${group} group was already chosen (${group}=${groups[group]}). Choose each group once.`);
       }
       groups[group] = raw;
       continue;
     }
+    rejectReferenceSpelling(key, argument);
     const path = key.split(".");
     if (path.some((segment) => segment === "")) {
       throw new ConfigError(`${argument}: empty segment in the key path "${key}". Write dotted paths such as agent.actor.lr=0.001.`);

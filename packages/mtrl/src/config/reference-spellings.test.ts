@@ -1,0 +1,47 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ConfigError } from "@mtrl/mtenv";
+import { composeConfig } from "./compose.js";
+
+function messageOf(argumentsList: string[]): string {
+  try {
+    composeConfig(argumentsList);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error.message;
+  }
+  assert.fail(`${argumentsList.join(" ")} should be rejected`);
+}
+
+describe("the reference MTRL's spellings name ours", () => {
+  test("multi-head policy flag", () => {
+    assert.match(messageOf(["agent.multitask.should_use_multi_head_policy=True"]), /reference MTRL's spelling.*agent\.actor\.head=multi-head/);
+  });
+  test("encoder selection and expert count", () => {
+    assert.match(messageOf(["agent.encoder.type_to_select=moe"]), /agent\.encoder\.type=identity\|mlp\|moe/);
+    assert.match(messageOf(["agent.encoder.moe.num_experts=4"]), /agent\.encoder\.numExperts/);
+  });
+  test("agent names and our own moved keys", () => {
+    assert.match(messageOf(["agent=state_sac"]), /agent=mtsac/);
+    assert.match(messageOf(["agent.actor.hiddenSizes=[64]"]), /agent\.actor\.trunk\.hiddenSizes/);
+  });
+});
+
+describe("free composition of components by keys", () => {
+  test("agent=mtsac agent.encoder.type=moe agent.encoder.numExperts=4 agent.actor.head=multi-head", () => {
+    const { config } = composeConfig(["agent=mtsac", "agent.encoder.type=moe", "agent.encoder.numExperts=4", "agent.actor.head=multi-head"]);
+    assert.deepEqual(config.agent.encoder, { type: "moe", numExperts: 4, routing: "attention", topK: 2, clusters: null, hiddenSizes: [50], featureSize: 50 });
+    assert.equal(config.agent.actor.head, "multi-head");
+    assert.equal(config.agent.critic.head, "single");
+  });
+  test("switching a recipe's component drops the old variant's options, in any order of the keys", () => {
+    assert.deepEqual(composeConfig(["agent=moe", "agent.encoder.type=identity"]).config.agent.encoder, { type: "identity" });
+    const { config } = composeConfig(["agent=care", "agent.encoder.numExperts=6", "agent.encoder.type=moe"]);
+    assert.equal((config.agent.encoder as { numExperts: number }).numExperts, 6);
+  });
+  test("every recipe composes", () => {
+    for (const agent of ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization"]) {
+      assert.equal(composeConfig([`agent=${agent}`]).config.agent.type, "mtsac");
+    }
+  });
+});
