@@ -70,10 +70,15 @@ describe("npx mtrl (spawned)", { concurrency: true }, () => {
     const { status, stdout, stderr } = await mtrl(["list"]);
     assert.equal(status, 0, stderr);
     assert.match(stdout, /\* mt-pendulum\s+MT-Pendulum-v0, 4 tasks/);
-    assert.match(stdout, /^    [* ] mtsac$/m);
+    assert.match(stdout, /^    [* ] mtsac\s+MT-SAC: /m);
+    for (const recipe of ["mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization"]) assert.match(stdout, new RegExp(`^      ${recipe}\\s+\\S`, "m"));
+    // Every component of the registry, with its options and their defaults.
+    assert.match(stdout, /^    moe\s+mixture of encoders/m);
+    assert.match(stdout, /options: numExperts=4 routing="attention" topK=2/);
+    assert.match(stdout, /^    multi-head\s+one output layer per task/m);
     assert.match(stdout, /^    [* ] default$/m);
     assert.equal(stdout.match(/^    \* /gm)?.length, 3, "one default per group");
-    assert.match(stdout, /agent\.encoder\.type\s+identity/);
+    assert.match(stdout, /agent\.encoder\.type\s+identity, mlp, moe/);
     assert.match(stdout, /agent\.alpha\.type\s+per-task, shared/);
     assert.match(stdout, /experiment\.vectorEnv\s+sync, parallel/);
     assert.match(stdout, /MT-Pendulum-v0\s+\S/);

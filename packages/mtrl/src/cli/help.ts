@@ -68,6 +68,7 @@ self-contained (no network): open it in any browser. Works while the run is stil
 
 export const LIST_HELP = `Usage: npx mtrl list
 
-Lists the config groups and their options (config/), the components and modes that can be
-chosen with key=value, the environment ids of the mtenv registry, and the runs in runs/.
+Lists the config groups and their options (config/) — the agent options are the component
+recipes (mtsac, mtmhsac, mtsac-task-encoder, film, moe, care, soft-modularization) —, every
+multi-task component with its options and defaults, the choices that can be made with key=value, the environment ids of the mtenv registry, and the runs in runs/.
 `;

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { listEnvs } from "@mtrl/mtenv";
+import { components } from "../components/builtin-components.js";
 import { DEFAULT_CONFIG_DIR, listAllGroupOptions, readDefaults, readYamlFile } from "../config/config-dir.js";
 import { CONFIG_GROUPS, trainConfigSchema } from "../config/schema.js";
 import { listChoices } from "../config/schema-walk.js";
@@ -15,6 +17,17 @@ function describeEnvOption(option: string): string {
     const content = readYamlFile(join(DEFAULT_CONFIG_DIR, "env", `${option}.yaml`)) as { id?: unknown; numTasks?: unknown } | null;
     const id = typeof content?.id === "string" ? content.id : "?";
     return typeof content?.numTasks === "number" ? `${id}, ${content.numTasks} tasks` : id;
+  } catch {
+    return "unreadable file";
+  }
+}
+
+/** The first line of an agent recipe's header comment: what the recipe is. */
+function describeAgentOption(option: string): string {
+  try {
+    const text = readFileSync(join(DEFAULT_CONFIG_DIR, "agent", `${option}.yaml`), "utf8");
+    const first = text.split("\n").find((line) => line.startsWith("# "));
+    return first === undefined ? "" : first.slice(2).replace(/\.$/, "");
   } catch {
     return "unreadable file";
   }
@@ -40,11 +53,31 @@ export async function listCommand(argv: readonly string[], io: CliIo): Promise<n
     out(`  ${group}`);
     for (const option of options[group]) {
       const marker = defaults[group] === option ? "*" : " ";
-      out(group === "env" ? `    ${marker} ${option.padEnd(20)}  ${describeEnvOption(option)}` : `    ${marker} ${option}`);
+      const description = group === "env" ? describeEnvOption(option) : group === "agent" ? describeAgentOption(option) : "";
+      out(`    ${marker} ${option.padEnd(20)}  ${description}`.trimEnd());
     }
   }
   out();
-  out("Components and modes, chosen with key=value:");
+  out("Multi-task components (one file each in src/components/), chosen with key=value; options and defaults:");
+  const slotKeys: Record<string, string> = {
+    taskEncoder: "agent.taskEncoder.type",
+    encoder: "agent.encoder.type",
+    trunk: "agent.actor.trunk.type / agent.critic.trunk.type",
+    head: "agent.actor.head / agent.critic.head",
+    gradient: "agent.gradient.type",
+  };
+  let kind = "";
+  for (const component of components.describe()) {
+    if (component.kind !== kind) {
+      kind = component.kind;
+      out(`  ${slotKeys[kind] ?? kind}`);
+    }
+    const options = Object.entries(component.options).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(" ");
+    out(`    ${component.type.padEnd(20)}  ${component.summary}`);
+    if (options !== "") out(`    ${"".padEnd(20)}  options: ${options}`);
+  }
+  out();
+  out("Every choice in the config, chosen with key=value:");
   const choices = listChoices(trainConfigSchema);
   const width = Math.max(...choices.map((choice) => choice.path.length));
   for (const choice of choices) out(`  ${choice.path.padEnd(width)}  ${choice.values.join(", ")}`);

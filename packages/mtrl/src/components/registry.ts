@@ -52,6 +52,22 @@ export class ComponentRegistry {
     return z.discriminatedUnion("type", objects);
   }
 
+  /**
+   * Every variant of every slot with its summary and its options' defaults, for `mtrl list` and the
+   * README: `{ kind, type, summary, options: { numExperts: 4, ... } }`.
+   */
+  describe(): Array<{ kind: ComponentKind; type: string; summary: string; options: Record<string, unknown> }> {
+    const described: Array<{ kind: ComponentKind; type: string; summary: string; options: Record<string, unknown> }> = [];
+    for (const [kind, slot] of this.definitions) {
+      for (const definition of slot.values()) {
+        const defaults = definition.schema instanceof z.ZodObject ? (definition.schema.parse({ type: definition.type }) as Record<string, unknown>) : {};
+        const { type: _type, ...options } = defaults;
+        described.push({ kind, type: definition.type, summary: definition.summary, options });
+      }
+    }
+    return described;
+  }
+
   /** Builds the variant a config names: `{ type, ...options }`, or the bare name of an option-less variant. */
   build<Kind extends ComponentKind>(kind: Kind, config: unknown, context: BuildContext): ComponentOf<Kind> {
     const type = typeof config === "string" ? config : (config as { type?: unknown } | null)?.type;
