@@ -1,11 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-
-const cli = resolve(import.meta.dirname, "../../bin/mtrl.js");
+import { join } from "node:path";
+import { checkpointWeights, cli, killAfterCheckpoint, runToEnd } from "../testing/cli-runs.js";
 
 /** A run small enough for a unit test that still crosses warm-up, updates, evals and checkpoints. */
 function tinyRunArgs(runsDir: string, runName: string): string[] {
@@ -27,33 +26,8 @@ function tinyRunArgs(runsDir: string, runName: string): string[] {
   ];
 }
 
-function runToEnd(args: string[]): void {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, MTRL_BACKEND: "js" } });
-  assert.equal(result.status, 0, `mtrl ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
-}
-
-/** Starts a run and SIGKILLs it once `checkpoints` checkpoints exist plus `delayMs`. */
-async function killMidway(args: string[], runDir: string, checkpoints: number, delayMs: number): Promise<number> {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: "ignore", env: { ...process.env, MTRL_BACKEND: "js" } });
-  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-  const deadline = Date.now() + 60_000;
-  const checkpointCount = (): number => {
-    const latest = join(runDir, "checkpoints", "latest.json");
-    return existsSync(latest) ? (JSON.parse(readFileSync(latest, "utf8")) as { step: number }).step / 10 : 0;
-  };
-  while (checkpointCount() < checkpoints && child.exitCode === null) {
-    if (Date.now() > deadline) throw new Error("the run never wrote its checkpoints");
-    await new Promise((wait) => setTimeout(wait, 5));
-  }
-  await new Promise((wait) => setTimeout(wait, delayMs));
-  const killed = child.kill("SIGKILL");
-  await exited;
-  assert.ok(killed, "the run could not be killed");
-  return checkpointCount() * 10;
-}
-
 function finalWeights(runDir: string): Buffer {
-  return readFileSync(join(runDir, "checkpoints", "step-00000090", "agent.safetensors"));
+  return checkpointWeights(runDir, 90);
 }
 
 test("the same command twice gives identical metrics.jsonl and weight bytes; SIGKILLed or Ctrl-C-stopped runs resumed match both", { timeout: 240_000 }, async () => {
@@ -70,7 +44,7 @@ test("the same command twice gives identical metrics.jsonl and weight bytes; SIG
     for (const [checkpoints, delayMs] of [[2, 0], [4, 37]] as const) {
       const name = `killed-${checkpoints}-${delayMs}`;
       const runDir = join(runsDir, name);
-      const savedStep = await killMidway(tinyRunArgs(runsDir, name), runDir, checkpoints, delayMs);
+      const savedStep = await killAfterCheckpoint(tinyRunArgs(runsDir, name), runDir, checkpoints * 10, delayMs);
       assert.ok(savedStep < 90, `${name} finished before it was killed; the test must interrupt it`);
       runToEnd(["train", "--resume", runDir]);
       assert.ok(readFileSync(join(runDir, "metrics.jsonl")).equals(readFileSync(join(first, "metrics.jsonl"))), `metrics.jsonl of ${name} differs after resume`);

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+/** Test helpers that run the real CLI (`bin/mtrl.js`) in child processes, as a user would. */
+
+export const cli = resolve(import.meta.dirname, "../../bin/mtrl.js");
+
+/** Runs `mtrl <args>` to the end on `backend` and fails the test with its output unless it exits 0. */
+export function runToEnd(args: readonly string[], backend = "js"): void {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, MTRL_BACKEND: backend } });
+  assert.equal(result.status, 0, `mtrl ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** The step of the run's latest checkpoint (0 when it has none yet). */
+export function latestCheckpointStep(runDir: string): number {
+  const latest = join(runDir, "checkpoints", "latest.json");
+  return existsSync(latest) ? (JSON.parse(readFileSync(latest, "utf8")) as { step: number }).step : 0;
+}
+
+/**
+ * Starts a run and SIGKILLs it `delayMs` after its latest checkpoint reaches `step`; returns the
+ * step of the checkpoint it left behind.
+ */
+export async function killAfterCheckpoint(args: readonly string[], runDir: string, step: number, delayMs: number, backend = "js"): Promise<number> {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: "ignore", env: { ...process.env, MTRL_BACKEND: backend } });
+  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  const deadline = Date.now() + 120_000;
+  while (latestCheckpointStep(runDir) < step && child.exitCode === null) {
+    if (Date.now() > deadline) throw new Error("the run never wrote its checkpoints");
+    await new Promise((wait) => setTimeout(wait, 5));
+  }
+  await new Promise((wait) => setTimeout(wait, delayMs));
+  const killed = child.kill("SIGKILL");
+  await exited;
+  assert.ok(killed, "the run could not be killed");
+  return latestCheckpointStep(runDir);
+}
+
+/** The weights file of the run's checkpoint at `step`. */
+export function checkpointWeights(runDir: string, step: number): Buffer {
+  return readFileSync(join(runDir, "checkpoints", `step-${String(step).padStart(8, "0")}`, "agent.safetensors"));
+}
