@@ -31,3 +31,13 @@ test("training from code writes a run and evaluates every task", () => {
     rmSync(runsDir, { recursive: true, force: true });
   }
 });
+
+test("composing components from code: CARE with a multi-head actor updates and routes per task", () => {
+  const output = runExample("packages/mtrl/examples/compose-components.ts");
+  assert.match(output, /Swing up and balance a pendulum of mass/);
+  assert.match(output, /"train\/critic_loss":/);
+  const weights = JSON.parse(/routing weights per task: (.*)/.exec(output)![1]!) as number[][];
+  assert.equal(weights.length, 4);
+  for (const row of weights) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 0.01);
+  assert.match(output, /encoders available: identity, mlp, moe/);
+});
