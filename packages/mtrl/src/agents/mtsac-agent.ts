@@ -11,7 +11,7 @@ import { Actor, Critic, type ComponentContextFor } from "./mtsac-networks.js";
 
 /**
  * Multi-task SAC (the reference MTRL's `state_sac`) composed from multi-task components: a task
- * encoder (one-hot, learned, metadata) shared by actor and critic; the critic's encoder (identity,
+ * encoder (one-hot, learned, metadata, observation) shared by actor and critic; the critic's encoder (identity,
  * mlp, moe) whose features the actor reads detached; per network a trunk (mlp, film,
  * soft-modularization) and a head (single, multi-head); twin critics with Polyak-averaged targets
  * (the encoder's target with its own τ); a tanh-Gaussian actor; a learned temperature, shared or

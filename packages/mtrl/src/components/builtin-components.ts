@@ -9,6 +9,7 @@ import { singleHead } from "./heads/single.js";
 import { ComponentRegistry } from "./registry.js";
 import { learnedTaskEncoder } from "./task-encoders/learned.js";
 import { metadataTaskEncoder } from "./task-encoders/metadata.js";
+import { observationTaskEncoder } from "./task-encoders/observation.js";
 import { oneHotTaskEncoder } from "./task-encoders/one-hot.js";
 import { filmTrunk } from "./trunks/film.js";
 import { mlpTrunk } from "./trunks/mlp.js";
@@ -19,6 +20,7 @@ const definitions = [
   oneHotTaskEncoder,
   learnedTaskEncoder,
   metadataTaskEncoder,
+  observationTaskEncoder,
   identityEncoder,
   mlpEncoder,
   mixtureEncoder,

@@ -26,6 +26,8 @@ export interface TaskDescriptions {
   readonly names: readonly string[];
   /** One sentence per task (the env's own words; empty strings when the env has none). */
   readonly descriptions: readonly string[];
+  /** The env's task observation (`taskObs`, flattened) of each task, when known. */
+  readonly observations?: readonly Float32Array[];
 }
 
 /** Everything a component may need at build time. */

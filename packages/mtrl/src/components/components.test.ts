@@ -15,7 +15,7 @@ function assertGradients(name: string, result: { worst: number; checked: number;
 }
 
 describe("task encoders: shapes and finite-difference gradients", () => {
-  for (const config of [{ type: "one-hot" }, { type: "learned", embeddingSize: 4, hiddenSizes: [6], outputSize: 5 }, { type: "metadata", textFeatureSize: 16, hiddenSizes: [8], outputSize: 5 }]) {
+  for (const config of [{ type: "one-hot" }, { type: "learned", embeddingSize: 4, hiddenSizes: [6], outputSize: 5 }, { type: "metadata", textFeatureSize: 16, hiddenSizes: [8], outputSize: 5 }, { type: "observation", hiddenSizes: [8], outputSize: 5 }]) {
     test(config.type, () => {
       const built = buildComponent("taskEncoder", config, { inputSize: 3, taskEncodingSize: 0, rows });
       const encoder = built.component;

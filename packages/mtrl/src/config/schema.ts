@@ -141,7 +141,7 @@ export const mtsacConfigSchema = z.strictObject({
   critic: criticConfigSchema,
   /** The learned temperature. */
   alpha: alphaConfigSchema,
-  /** How the task is encoded: one-hot, learned or metadata (shared by actor and critic). */
+  /** How the task is encoded: one-hot, learned, metadata or observation (shared by actor and critic). */
   taskEncoder: taskEncoderConfigSchema,
   /** Feature extractor of the critic, read detached by the actor: identity, mlp or moe. */
   encoder: encoderConfigSchema,

@@ -10,6 +10,8 @@ export interface BuiltTaskEnvs {
   readonly taskNames: string[];
   /** The env's sentence for each task ("" when it describes none): metadata task encoders read them. */
   readonly taskDescriptions: string[];
+  /** The env's task observation (`taskObs`, flattened) of each task: the observation task encoder reads them. */
+  readonly taskObservations: Float32Array[];
 }
 
 /**
@@ -33,9 +35,10 @@ export async function buildTaskEnvs(env: EnvConfig, experiment: ExperimentConfig
 /**
  * Names for metrics keys (`eval/return/<name>`): the env's own task names when it has them
  * (MT10: "reach", "push", ...), else "task0", "task1", ... Names are made safe for keys.
- * Descriptions: the env's sentence for each env's task state, or "" when it has none.
+ * Descriptions: the env's sentence for each env's task state, or "" when it has none. Task
+ * observations: what the env shows of each task in `taskObs` (a one-hot, an index, parameters).
  */
-function describeTasks(env: EnvConfig, taskStates: readonly unknown[]): { taskNames: string[]; taskDescriptions: string[] } {
+function describeTasks(env: EnvConfig, taskStates: readonly unknown[]): { taskNames: string[]; taskDescriptions: string[]; taskObservations: Float32Array[] } {
   const count = taskStates.length;
   const probe = make(env.id, { ...env.kwargs });
   try {
@@ -45,6 +48,13 @@ function describeTasks(env: EnvConfig, taskStates: readonly unknown[]): { taskNa
     return {
       taskNames: Array.from({ length: count }, (_, i) => (usable ? names[i]!.replace(/[^A-Za-z0-9_.-]/g, "_") : `task${i}`)),
       taskDescriptions: taskStates.map((state) => (describe === undefined ? "" : describe(state))),
+      taskObservations: taskStates.map((state) => {
+        probe.setTaskState(state);
+        const space = probe.observationSpace.spaces.taskObs;
+        const flat = new Float32Array(space.flatSize);
+        space.flattenInto(probe.getTaskObs(), flat, 0);
+        return flat;
+      }),
     };
   } finally {
     probe.close();

@@ -42,7 +42,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     const scaler = actionScalerFor(evaluation.vector.singleActionSpace, "MT-SAC", config.env.id);
     const observationSize = evaluation.vector.singleObservationSpace.spaces.envObs.flatSize;
     const dimensions = { observationSize, actionSize: scaler.actionSize, numTasks: evaluation.vector.numEnvs };
-    const tasks = { names: evaluation.taskNames, descriptions: evaluation.taskDescriptions };
+    const tasks = { names: evaluation.taskNames, descriptions: evaluation.taskDescriptions, observations: evaluation.taskObservations };
     const agent = new MTSACAgent(config.agent, dimensions, options.kernels ?? (await loadKernels()), config.experiment.seed, tasks);
     agent.setState(saved.agent);
     const step = saved.trainer.step;

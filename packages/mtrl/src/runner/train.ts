@@ -63,7 +63,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const taskEnvs = new TaskEnvs(training.vector, seed, "train");
   const numTasks = taskEnvs.numEnvs;
   const dimensions = { observationSize: taskEnvs.observationSize, actionSize: scaler.actionSize, numTasks };
-  const agent = new MTSACAgent(agentConfig, dimensions, kernels, seed, { names: training.taskNames, descriptions: training.taskDescriptions });
+  const agent = new MTSACAgent(agentConfig, dimensions, kernels, seed, { names: training.taskNames, descriptions: training.taskDescriptions, observations: training.taskObservations });
   let replay = new ReplayBuffer({ capacity: agentConfig.replay.capacity, ...dimensions });
   let warmupRng = Rng.fromSeed(seed, "warmup");
   let replayRng = Rng.fromSeed(seed, "replay");

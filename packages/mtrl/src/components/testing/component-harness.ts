@@ -19,6 +19,7 @@ export interface BuiltComponent<Kind extends ComponentKind> {
 export const testTasks: TaskDescriptions = {
   names: ["reach", "push", "open-door"],
   descriptions: ["Reach a goal position.", "Push the puck to a goal.", "Open a door by its handle."],
+  observations: [Float32Array.of(0.5, -1), Float32Array.of(0, 0.25), Float32Array.of(-0.75, 1)],
 };
 
 export function buildComponent<Kind extends ComponentKind>(
