@@ -35,8 +35,8 @@ console.log(JSON.stringify(metrics));
 // The critic's mixture of encoders: each task's attention over the 4 experts.
 const encoder = agent.critic.encoder as MixtureEncoder;
 agent.engine.beginStep();
-const context = new TaskContext(agent.engine, Int32Array.of(0, 1, 2, 3), 4);
-context.setTaskEncoding(agent.engine.noGrad(() => agent.taskEncoder.encode(context)));
+const context = TaskContext.ofAllTasks(agent.engine, 4);
+context.setTaskEncodings(agent.engine.noGrad(() => agent.taskEncoder.encode(context)));
 const weights = encoder.routingWeights(context);
 console.log(`routing weights per task: ${JSON.stringify(Array.from({ length: 4 }, (_, t) => Array.from(weights.data.subarray(t * 4, t * 4 + 4), (w) => Number(w.toFixed(3)))))}`);
 console.log(`encoders available: ${components.list("encoder").map((entry) => entry.type).join(", ")}`);

@@ -1,5 +1,6 @@
 import { ConfigError } from "@mtrl/mtenv";
 import { polyakUpdate, type Adam, type AdamState, type NamedArray, type ParameterStore } from "@mtrl/nn";
+import type { StatefulComponent } from "../components/component.js";
 
 /** One root parameter group of an agent and the optimizer that trains it (null: not trained by gradient). */
 export interface TableGroup {
@@ -26,7 +27,24 @@ export class ComponentTable {
   constructor(
     private readonly groups: readonly TableGroup[],
     private readonly targets: readonly TableTarget[],
+    /** Components with state beyond their parameters, by name (saved as JSON). */
+    private readonly stateful: ReadonlyMap<string, Partial<StatefulComponent>> = new Map(),
   ) {}
+
+  /** The JSON state of every stateful component, by name. */
+  saveComponentStates(): Record<string, unknown> {
+    const states: Record<string, unknown> = {};
+    for (const [name, component] of this.stateful) if (component.getState !== undefined) states[name] = component.getState();
+    return states;
+  }
+
+  loadComponentStates(states: Record<string, unknown> | undefined, agentName: string): void {
+    for (const [name, component] of this.stateful) {
+      if (component.setState === undefined) continue;
+      if (states?.[name] === undefined) throw new ConfigError(`${agentName} state has no state for component "${name}": the checkpoint was written for another agent configuration.`);
+      component.setState(states[name]);
+    }
+  }
 
   /** Every target ← (1 − τ)·target + τ·source, each with its own τ (Q networks vs encoder). */
   updateTargets(): void {

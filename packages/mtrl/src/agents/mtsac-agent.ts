@@ -19,6 +19,11 @@ import { Actor, Critic, type ComponentContextFor } from "./mtsac-networks.js";
  * With the one-hot task encoder, identity encoder, mlp trunks and single heads it is plain MT-SAC:
  * the one-hot appended to the state.
  *
+ * The actor reads the critic's encoder output (detached), as SAC-AE ties the actor's encoder to the
+ * critic's. With a mixture of encoders the reference goes one step further and gives the actor its
+ * own routing over the shared experts; ours routes the actor as the critic does — simpler, one
+ * encoder pass shared by both, at the cost of an actor that cannot weigh experts differently.
+ *
  * An update is `updateCritic`, then every `actor.updateEvery` updates `updateActor` and
  * `updateAlpha`, then every `critic.targetUpdateEvery` updates the Polyak step — the order of the
  * reference. Bootstrapping multiplies by `notDone` = 1 − terminated, so truncated episodes still
@@ -44,6 +49,8 @@ export class MTSACAgent implements MultiTaskAgent {
   /** Which log α each task uses (all zeros when shared). */
   private readonly alphaIndexOfTask: Int32Array;
   private readonly rowAlphaIndex: Int32Array[] = [];
+  /** 0 … numTasks − 1, the rows of a context that encodes every task once. */
+  private readonly allTaskIndices: Int32Array;
   /** The actor's log-std range, read once from the config (used by every sample). */
   private readonly logStdBounds: { readonly logStdMin: number; readonly logStdMax: number };
 
@@ -57,6 +64,7 @@ export class MTSACAgent implements MultiTaskAgent {
   ) {
     const { observationSize, actionSize, numTasks } = dimensions;
     this.engine = new Engine(kernels);
+    this.allTaskIndices = Int32Array.from({ length: numTasks }, (_, task) => task);
     const engine = this.engine;
     const taskDescriptions: TaskDescriptions = tasks ?? { names: Array.from({ length: numTasks }, (_, i) => `task${i}`), descriptions: new Array<string>(numTasks).fill("") };
     const initRng = Rng.fromSeed(seed, "init");
@@ -92,15 +100,23 @@ export class MTSACAgent implements MultiTaskAgent {
     const criticOptimizer = new Adam(this.critic.params, adamOptions(config.critic));
     this.alphaOptimizer = new Adam(alphaParams, adamOptions(config.alpha));
     const taskEncoderOptimizer = this.taskEncoder.trainable && taskEncoderParams.size > 0 ? new Adam(taskEncoderParams, adamOptions(config.taskEncoder as { lr: number; betas: readonly number[] })) : null;
+    const gradientParams = new ParameterStore(engine, "gradient");
+    this.gradientStep = components.build("gradient", config.gradient, contextFor(gradientParams, ["gradient"], 0));
     const groups: TableGroup[] = [
       { name: "actor", params: this.actor.params, optimizer: actorOptimizer },
       { name: "critic", params: this.critic.params, optimizer: criticOptimizer },
       { name: "criticTarget", params: this.criticTarget.params, optimizer: null },
       { name: "alpha", params: alphaParams, optimizer: this.alphaOptimizer },
+      // Parameters of the gradient step (e.g. learned task weights) are saved; it steps them itself.
+      { name: "gradient", params: gradientParams, optimizer: null },
     ];
     if (taskEncoderOptimizer !== null) groups.push({ name: "taskEncoder", params: taskEncoderParams, optimizer: taskEncoderOptimizer });
     const target = (name: string, tau: number) => ({ target: this.criticTarget.params.child(name), source: this.critic.params.child(name), tau });
-    this.table = new ComponentTable(groups, [target("encoder", config.critic.encoderTau), target("q1", config.critic.tau), target("q2", config.critic.tau)]);
+    this.table = new ComponentTable(
+      groups,
+      [target("encoder", config.critic.encoderTau), target("q1", config.critic.tau), target("q2", config.critic.tau)],
+      new Map([["gradient", this.gradientStep]]),
+    );
     // The targets start as exact copies of the online critic.
     new ComponentTable([], [target("encoder", 1), target("q1", 1), target("q2", 1)]).updateTargets();
 
@@ -108,7 +124,6 @@ export class MTSACAgent implements MultiTaskAgent {
     this.actorGroup = optimized(this.actor.params, actorOptimizer);
     this.criticGroups = [optimized(this.critic.params, criticOptimizer)];
     if (taskEncoderOptimizer !== null) this.criticGroups.push(optimized(taskEncoderParams, taskEncoderOptimizer));
-    this.gradientStep = components.build("gradient", config.gradient, contextFor(new ParameterStore(engine, "gradient"), ["gradient"], 0));
     this.noiseRng = Rng.fromSeed(seed, "policy");
     const [logStdMin, logStdMax] = config.actor.logStdBounds as readonly [number, number];
     this.logStdBounds = { logStdMin, logStdMax };
@@ -214,19 +229,24 @@ export class MTSACAgent implements MultiTaskAgent {
   getState(): AgentState {
     const tensors = new Map<string, NamedArray>();
     const optimizers = this.table.saveTensors(tensors);
-    return { tensors, json: { optimizers, noiseRng: this.noiseRng.getState() } };
+    return { tensors, json: { optimizers, components: this.table.saveComponentStates(), noiseRng: this.noiseRng.getState() } };
   }
 
   setState(state: AgentState): void {
-    const json = state.json as { optimizers?: Parameters<ComponentTable["loadTensors"]>[1]; noiseRng: RngState };
+    const json = state.json as { optimizers?: Parameters<ComponentTable["loadTensors"]>[1]; components?: Record<string, unknown>; noiseRng: RngState };
     this.table.loadTensors(state.tensors, json.optimizers, "MT-SAC");
+    this.table.loadComponentStates(json.components, "MT-SAC");
     this.noiseRng = Rng.fromState(json.noiseRng);
   }
 
-  /** The batch's task context with its task encoding (with gradient only where the critic trains it). */
+  /**
+   * The batch's task context with the encoding of every task (with gradient only where the critic
+   * trains the task encoder): the encoder runs on the numTasks tasks, not on the batch rows.
+   */
   private taskContext(taskIndices: Int32Array, withGradient = false): TaskContext {
     const context = new TaskContext(this.engine, taskIndices, this.dimensions.numTasks);
-    context.setTaskEncoding(withGradient ? this.taskEncoder.encode(context) : this.engine.noGrad(() => this.taskEncoder.encode(context)));
+    const allTasks = TaskContext.ofAllTasks(this.engine, this.dimensions.numTasks, this.allTaskIndices);
+    context.setTaskEncodings(withGradient ? this.taskEncoder.encode(allTasks) : this.engine.noGrad(() => this.taskEncoder.encode(allTasks)));
     return context;
   }
 

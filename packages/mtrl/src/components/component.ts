@@ -59,8 +59,6 @@ export interface TaskEncoder {
 export interface Encoder {
   readonly outputSize: number;
   encode(observations: Tensor, context: TaskContext): Tensor;
-  /** Extra metrics of the last `encode` (e.g. how a mixture routed), or null. */
-  lastMetrics?(): Record<string, number> | null;
 }
 
 /** input parts standing for their concatenation → hidden [rows, outputSize]. */
@@ -81,8 +79,15 @@ export interface OptimizedGroup {
   update(): void;
 }
 
+/** A component that keeps state beyond its parameters (e.g. a seeded stream), saved in checkpoints. */
+export interface StatefulComponent {
+  /** JSON-able state, enough to continue exactly after a restart. */
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
 /** Turns a per-row loss into parameter updates of the given groups. */
-export interface GradientStep {
+export interface GradientStep extends Partial<StatefulComponent> {
   /** Minimises the loss of `perRowLoss` ([rows] or [rows, 1]); returns the scalar loss it reports. */
   minimize(perRowLoss: Tensor, context: TaskContext, groups: readonly OptimizedGroup[]): number;
 }

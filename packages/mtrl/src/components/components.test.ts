@@ -22,7 +22,7 @@ describe("task encoders: shapes and finite-difference gradients", () => {
       const expectedWidth = config.type === "one-hot" ? built.numTasks : 5;
       assert.equal(encoder.outputSize, expectedWidth);
       assert.equal(encoder.trainable, config.type !== "one-hot");
-      const result = finiteDifferenceError(built.engine, built.params.tensors, [[rows, 1]], ([encoding]) => encoder.encode(built.context(encoding!)));
+      const result = finiteDifferenceError(built.engine, built.params.tensors, [[3, 1]], ([encodings]) => encoder.encode(built.context(encodings!)));
       assert.deepEqual(result.outShape, [rows, expectedWidth]);
       if (encoder.trainable) assertGradients(config.type, result);
     });
@@ -31,7 +31,7 @@ describe("task encoders: shapes and finite-difference gradients", () => {
   test("tasks with the same index get the same encoding; different tasks differ", () => {
     const built = buildComponent("taskEncoder", { type: "metadata", textFeatureSize: 16, hiddenSizes: [8], outputSize: 5 }, { inputSize: 3, taskEncodingSize: 0, rows: 6 });
     built.engine.beginStep();
-    const out = built.component.encode(built.context(built.engine.input([6, 1])));
+    const out = built.component.encode(built.context(built.engine.input([3, 1])));
     const row = (i: number): number[] => Array.from(out.data.subarray(i * 5, i * 5 + 5));
     assert.deepEqual(row(0), row(3));
     assert.notDeepEqual(row(0), row(1));
@@ -51,7 +51,7 @@ describe("encoders: shapes and finite-difference gradients", () => {
       const encoder = built.component;
       const width = config.type === "identity" ? inputSize : 4;
       assert.equal(encoder.outputSize, width);
-      const result = finiteDifferenceError(built.engine, built.params.tensors, [[rows, inputSize], [rows, encodingSize]], ([observations, encoding]) => encoder.encode(observations!, built.context(encoding!)), {
+      const result = finiteDifferenceError(built.engine, built.params.tensors, [[rows, inputSize], [3, encodingSize]], ([observations, encodings]) => encoder.encode(observations!, built.context(encodings!)), {
         // Routing reads the task encoding detached: no gradient flows back into it.
         detachedInputs: [1],
       });
@@ -76,8 +76,11 @@ describe("trunks: shapes and finite-difference gradients", () => {
       const result = finiteDifferenceError(
         built.engine,
         built.params.tensors,
-        [[rows, inputSize], [rows, encodingSize], [rows, 2]],
-        ([features, encoding, action]) => trunk.forward([features!, encoding!, action!], built.context(encoding!)),
+        [[rows, inputSize], [3, encodingSize], [rows, 2]],
+        ([features, encodings, action]) => {
+          const context = built.context(encodings!);
+          return trunk.forward([features!, context.taskEncoding, action!], context);
+        },
       );
       assert.deepEqual(result.outShape, [rows, 6]);
       assertGradients(config.type, result);
@@ -90,7 +93,7 @@ describe("heads: shapes and finite-difference gradients", () => {
     test(config, () => {
       const built = buildComponent("head", config, { inputSize, outputSize: 3, taskEncodingSize: encodingSize, rows });
       const head = built.component;
-      const result = finiteDifferenceError(built.engine, built.params.tensors, [[rows, inputSize], [rows, encodingSize]], ([hidden, encoding]) => head.forward(hidden!, built.context(encoding!)));
+      const result = finiteDifferenceError(built.engine, built.params.tensors, [[rows, inputSize], [3, encodingSize]], ([hidden, encodings]) => head.forward(hidden!, built.context(encodings!)));
       assert.deepEqual(result.outShape, [rows, 3]);
       assertGradients(config, result);
     });
@@ -105,7 +108,7 @@ describe("gradient step", () => {
     let updates = 0;
     engine.beginStep();
     const perRowLoss = mul(engine.input([4, 1], [1, 2, 3, 4]), weight);
-    const reported = built.component.minimize(perRowLoss, built.context(engine.input([4, 1])), [{ params: built.params, update: () => updates++ }]);
+    const reported = built.component.minimize(perRowLoss, built.context(engine.input([3, 1])), [{ params: built.params, update: () => updates++ }]);
     assert.equal(reported, (2 * (1 + 2 + 3 + 4)) / 4);
     assert.equal(updates, 1);
     assert.equal(weight.grad![0], (1 + 2 + 3 + 4) / 4);

@@ -3,7 +3,9 @@ import { z } from "zod";
 import type { BuildContext, ComponentDefinition, ComponentKind, ComponentOf } from "./component.js";
 
 /**
- * The registered variants of every component slot. The config schema asks it for each slot's
+ * The registered variants of every component slot. The config schema (src/config/schema.ts) builds
+ * its unions from the built-in registry when it is imported: register components before that (in
+ * builtin-components.ts); a variant registered later can be built in code but not chosen by config. The config schema asks it for each slot's
  * union (`configSchema("encoder")`), the agent asks it to build what a config names, and
  * `mtrl list` asks it for the summaries — one source for all three.
  */
@@ -71,7 +73,10 @@ export class ComponentRegistry {
   /** Builds the variant a config names: `{ type, ...options }`, or the bare name of an option-less variant. */
   build<Kind extends ComponentKind>(kind: Kind, config: unknown, context: BuildContext): ComponentOf<Kind> {
     const type = typeof config === "string" ? config : (config as { type?: unknown } | null)?.type;
-    const definition = this.get(kind, String(type));
+    if (typeof type !== "string") {
+      throw new ConfigError(`A ${kind} component config needs a "type" (one of ${this.list(kind).map((entry) => entry.type).join(", ")}), got ${JSON.stringify(config)}.`);
+    }
+    const definition = this.get(kind, type);
     // Parsing fills the options' defaults, so a config built in code ({ type: "moe" }) works as one
     // read from YAML; a bad option is a ConfigError naming the component.
     const parsed = definition.schema.safeParse(config);

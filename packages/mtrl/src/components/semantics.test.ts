@@ -15,7 +15,7 @@ const numExperts = 4;
 function routingWeights(routing: string, extra: Record<string, unknown> = {}): { weights: number[][]; taskIndices: Int32Array } {
   const built = buildComponent("encoder", { type: "moe", numExperts, routing, ...extra }, { inputSize: 5, taskEncodingSize: 6, rows });
   built.engine.beginStep();
-  const encoding = built.engine.input([rows, 6], Float32Array.from({ length: rows * 6 }, (_, i) => Math.sin(i)));
+  const encoding = built.engine.input([built.numTasks, 6], Float32Array.from({ length: built.numTasks * 6 }, (_, i) => Math.sin(i)));
   const weights = (built.component as MixtureEncoder).routingWeights(built.context(encoding));
   assert.deepEqual(weights.shape, [rows, numExperts]);
   return { weights: Array.from({ length: rows }, (_, r) => Array.from(weights.data.subarray(r * numExperts, (r + 1) * numExperts))), taskIndices: built.taskIndices };
@@ -41,7 +41,9 @@ describe("mixture routing", () => {
     const { weights, taskIndices } = routingWeights("cluster", { clusters: [3, 1, 3] });
     const table = [3, 1, 3];
     weights.forEach((row, r) => assert.deepEqual(row, Array.from({ length: numExperts }, (_, e) => (e === table[taskIndices[r]!] ? 1 : 0))));
-    assert.deepEqual(clustersFromDescriptions(["Open the door.", "Close the drawer.", "Open the window.", "Press a button."], ["a", "b", "c", "d"], 2), [0, 1, 0, 0]);
+    assert.deepEqual(clustersFromDescriptions(["Open the door.", "Close the drawer.", "Open the window.", "Press a button."], ["a", "b", "c", "d"], 3), [0, 1, 0, 2]);
+    assert.throws(() => clustersFromDescriptions(["Open the door.", "Close the drawer.", "Press a button."], ["a", "b", "c"], 2), /3 groups \(0: open \(a\); 1: close \(b\); 2: press \(c\)\) but there are 2 experts/);
+    assert.throws(() => clustersFromDescriptions(["Swing up.", "Swing up faster."], ["a", "b"], 2), /every task description starts with "swing"/);
     assert.throws(() => routingWeights("cluster", { clusters: [0, 9, 0] }), /one expert in \[0, 3\] per task/);
   });
 
@@ -70,7 +72,7 @@ describe("multi-head", () => {
     const forward = (): number[] => {
       built.engine.beginStep();
       const hidden = built.engine.input([rows, 5], Float32Array.from({ length: rows * 5 }, (_, i) => Math.cos(i)));
-      return (built.component.forward(hidden, built.context(built.engine.input([rows, 1]))) as Tensor).toArray();
+      return (built.component.forward(hidden, built.context(built.engine.input([built.numTasks, 1]))) as Tensor).toArray();
     };
     const before = forward();
     const weight = built.params.get("head.weight");

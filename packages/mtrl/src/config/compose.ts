@@ -1,7 +1,7 @@
 import { ConfigError } from "@mtrl/mtenv";
 import { DEFAULT_CONFIG_DIR, displayPath, groupOptionPath, readDefaults, readYamlFile } from "./config-dir.js";
 import { applyOverride, parseOverrides, type ValueOverride } from "./overrides.js";
-import { knownKeysAt } from "./schema-walk.js";
+import { knownKeysAt, schemaAt } from "./schema-walk.js";
 import { CONFIG_GROUPS, trainConfigSchema, type ConfigGroup, type TrainConfig } from "./schema.js";
 import { formatIssues, type Provenance } from "./validation-errors.js";
 
@@ -61,10 +61,12 @@ export function validateTrainConfig(input: unknown, options: { provenance?: Prov
 }
 
 /**
- * Switching a variant on the command line (`agent=moe agent.encoder.type=identity`) keeps only the
- * file's keys the new variant accepts: the others belong to the old type and would be unknown keys
- * of the new one. Options typed on the command line are applied after, in any order; the new
- * variant's defaults fill the rest.
+ * Switching a variant on the command line (`agent=moe agent.encoder.type=identity`) drops the file's
+ * options of the old variant: a component (whose options all have defaults) restarts from `{ type }`
+ * — an option of the same name may mean something else in the new variant (hiddenSizes of a
+ * metadata vs a learned task encoder) — and other sections (alpha: per-task ↔ shared, whose fields
+ * have no defaults) keep the keys the new variant accepts. Options typed on the command line are
+ * applied after, in any order; the new variant's defaults fill the rest.
  */
 function dropOptionsOfReplacedVariants(tree: Record<string, unknown>, overrides: readonly ValueOverride[]): void {
   for (const override of overrides) {
@@ -79,8 +81,13 @@ function dropOptionsOfReplacedVariants(tree: Record<string, unknown>, overrides:
     let probeSection: Record<string, unknown> = probe;
     for (const segment of sectionPath) probeSection = probeSection[segment] as Record<string, unknown>;
     probeSection["type"] = override.value;
+    const variant = schemaAt(trainConfigSchema, sectionPath, probe);
+    if (variant === undefined) continue;
+    if (variant.safeParse({ type: override.value }).success) {
+      for (const key of Object.keys(current)) if (key !== "type") delete current[key];
+      continue;
+    }
     const accepted = knownKeysAt(trainConfigSchema, sectionPath, probe);
-    if (accepted.length === 0) continue;
     for (const key of Object.keys(current)) if (!accepted.includes(key)) delete current[key];
   }
 }

@@ -30,7 +30,7 @@ describe("the reference MTRL's spellings name ours", () => {
 describe("free composition of components by keys", () => {
   test("agent=mtsac agent.encoder.type=moe agent.encoder.numExperts=4 agent.actor.head=multi-head", () => {
     const { config } = composeConfig(["agent=mtsac", "agent.encoder.type=moe", "agent.encoder.numExperts=4", "agent.actor.head=multi-head"]);
-    assert.deepEqual(config.agent.encoder, { type: "moe", numExperts: 4, routing: "attention", topK: 2, clusters: null, hiddenSizes: [50], featureSize: 50 });
+    assert.deepEqual(config.agent.encoder, { type: "moe", numExperts: 4, routing: "attention", topK: 2, clusters: null, scoreHiddenSizes: [50, 50], hiddenSizes: [50], featureSize: 50 });
     assert.equal(config.agent.actor.head, "multi-head");
     assert.equal(config.agent.critic.head, "single");
   });
@@ -38,6 +38,10 @@ describe("free composition of components by keys", () => {
     assert.deepEqual(composeConfig(["agent=moe", "agent.encoder.type=identity"]).config.agent.encoder, { type: "identity" });
     const { config } = composeConfig(["agent=care", "agent.encoder.numExperts=6", "agent.encoder.type=moe"]);
     assert.equal((config.agent.encoder as { numExperts: number }).numExperts, 6);
+    // Same-named options of another variant are not carried over: the new variant's defaults apply.
+    const switched = composeConfig(["agent=care", "agent.taskEncoder.type=learned"]).config.agent.taskEncoder;
+    assert.deepEqual(switched, { type: "learned", embeddingSize: 50, hiddenSizes: [50, 50], outputSize: 50, lr: 3e-4, betas: [0.9, 0.999] });
+    assert.equal(composeConfig(["agent=mtsac", "agent.alpha.type=shared"]).config.agent.alpha.initTemperature, 1);
   });
   test("every recipe composes", () => {
     for (const agent of ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization"]) {

@@ -1,10 +1,9 @@
 import { GroupedLinear, mixGroups, type Tensor } from "@mtrl/nn";
 import { z } from "zod";
+import { positiveInt } from "../config-fields.js";
 import { defineComponent, type Encoder } from "../component.js";
 import type { TaskContext } from "../task-context.js";
 import { buildRouting, type Routing } from "./mixture-routing.js";
-
-const positiveInt = z.number().int().positive();
 
 /** A mixture of encoders: the weights of the experts for each row, and the mixed features. */
 export interface MixtureEncoder extends Encoder {
@@ -33,6 +32,8 @@ export const mixtureEncoder = defineComponent({
     topK: positiveInt.default(2),
     /** Cluster mode: the expert of each task; null groups tasks by the first word of their descriptions. */
     clusters: z.array(z.number().int().min(0)).nullable().default(null),
+    /** Gate and attention modes: hidden layer widths of the scoring MLP on the task encoding (reference: 2 × 50). */
+    scoreHiddenSizes: z.array(positiveInt).default([50, 50]),
     /** Hidden layer widths of each expert. */
     hiddenSizes: z.array(positiveInt).default([50]),
     /** Width of the features (reference: 50). */
@@ -44,13 +45,16 @@ export const mixtureEncoder = defineComponent({
     for (let i = 0; i + 1 < sizes.length; i++) {
       layers.push(new GroupedLinear(context.params.child(`experts.${i}`), { groups: config.numExperts, inFeatures: sizes[i]!, outFeatures: sizes[i + 1]! }, context.rng.stream(`experts.${i}`)));
     }
-    const routing: Routing = buildRouting({ mode: config.routing, numExperts: config.numExperts, topK: config.topK, clusters: config.clusters }, context);
+    const routing: Routing = buildRouting({ mode: config.routing, numExperts: config.numExperts, topK: config.topK, clusters: config.clusters, scoreHiddenSizes: config.scoreHiddenSizes }, context);
     return {
       outputSize: config.featureSize,
       routingWeights: (taskContext) => routing.weights(taskContext),
       encode: (observations, taskContext) => {
+        // ReLU between layers, a linear last layer (as the reference's experts).
         let h = observations;
-        for (const layer of layers) h = layer.forward(h, "relu");
+        layers.forEach((layer, i) => {
+          h = layer.forward(h, i + 1 < layers.length ? "relu" : "identity");
+        });
         return mixGroups(h, routing.weights(taskContext));
       },
     };

@@ -1,10 +1,9 @@
 import { MLP } from "@mtrl/nn";
 import { z } from "zod";
+import { positiveInt } from "../config-fields.js";
 import { defineComponent } from "../component.js";
 
-const positiveInt = z.number().int().positive();
-
-/** A feed-forward feature extractor shared by both critics (the reference's `feedforward` encoder). */
+/** A feed-forward feature extractor shared by both critics (the reference's `feedforward` encoder: ReLU hidden layers, a linear last layer). */
 export const mlpEncoder = defineComponent({
   kind: "encoder",
   type: "mlp",
@@ -18,7 +17,7 @@ export const mlpEncoder = defineComponent({
     featureSize: positiveInt.default(50),
   }),
   build: (config, context) => {
-    const mlp = new MLP(context.params, { inputSize: context.inputSize, hiddenSizes: config.hiddenSizes, outputSize: config.featureSize, outputActivation: "relu" }, context.rng);
+    const mlp = new MLP(context.params, { inputSize: context.inputSize, hiddenSizes: config.hiddenSizes, outputSize: config.featureSize }, context.rng);
     return { outputSize: config.featureSize, encode: (observations) => mlp.forward(observations) };
   },
 });

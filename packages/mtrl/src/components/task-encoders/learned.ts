@@ -1,13 +1,12 @@
 import { MLP, indexSelect, relu } from "@mtrl/nn";
 import { z } from "zod";
 import { defineComponent } from "../component.js";
-import { taskEncoderTraining } from "./training.js";
+import { positiveInt, taskEncoderTraining } from "../config-fields.js";
 
-const positiveInt = z.number().int().positive();
 
 /**
  * A learned embedding per task, refined by an MLP (the reference's task encoder: embedding 50 →
- * ReLU → 2 layers of 50 → 50). Trained by the critic's loss; the actor reads it detached.
+ * ReLU → two hidden layers of 50 → 50). Trained by the critic's loss; the actor reads it detached.
  */
 export const learnedTaskEncoder = defineComponent({
   kind: "taskEncoder",
@@ -19,7 +18,7 @@ export const learnedTaskEncoder = defineComponent({
     /** Width of each task's embedding vector. */
     embeddingSize: positiveInt.default(50),
     /** Hidden layer widths of the MLP after the embedding. */
-    hiddenSizes: z.array(positiveInt).default([50]),
+    hiddenSizes: z.array(positiveInt).default([50, 50]),
     /** Width of the task encoding. */
     outputSize: positiveInt.default(50),
     ...taskEncoderTraining,

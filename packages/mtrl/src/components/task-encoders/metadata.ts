@@ -4,16 +4,16 @@ import { z } from "zod";
 import { defineComponent } from "../component.js";
 import { loadTaskMetadataFile } from "../task-metadata/metadata-file.js";
 import { textFeatureVectors } from "../task-metadata/text-features.js";
-import { taskEncoderTraining } from "./training.js";
+import { positiveInt, taskEncoderTraining } from "../config-fields.js";
 
-const positiveInt = z.number().int().positive();
 
 /**
  * Frozen vectors describing each task (CARE's context), through a trained MLP (the reference's
  * 768 → 100 → 50 on RoBERTa sentence embeddings). The vectors come from a JSON file
  * `{ "task name": [floats] }` when `file` is given, else from our own hashed TF-IDF of the env's
  * task descriptions, so the encoder works on every env that describes its tasks without any
- * model download.
+ * model download. Unlike the reference, the vectors do not pass a ReLU first: the TF-IDF vectors
+ * are signed (hashed with a sign bit), and a ReLU would discard half of them.
  */
 export const metadataTaskEncoder = defineComponent({
   kind: "taskEncoder",
@@ -28,17 +28,18 @@ export const metadataTaskEncoder = defineComponent({
     fileWidth: positiveInt.default(768),
     /** Width of the built-in description vectors (used when file is null). */
     textFeatureSize: positiveInt.default(256),
-    /** Hidden layer widths of the MLP on the vectors (reference: [100]). */
-    hiddenSizes: z.array(positiveInt).default([100]),
+    /** Hidden layer widths of the MLP on the vectors (reference: 100, 50, then its 2 × 50 task-encoder MLP). */
+    hiddenSizes: z.array(positiveInt).default([100, 50, 50, 50]),
     /** Width of the task encoding (reference: 50). */
     outputSize: positiveInt.default(50),
     ...taskEncoderTraining,
   }),
   build: (config, context) => {
     const { vectors, width } = metadataVectors(config.file, config.fileWidth, config.textFeatureSize, context.tasks.names, context.tasks.descriptions);
-    // Frozen: a persistent constant outside every parameter group, so no optimizer can move it.
-    const table = context.engine.persistent([context.numTasks, width], `${context.params.prefix}.vectors`);
-    vectors.forEach((vector, task) => table.data.set(vector, task * width));
+    // Frozen (no gradient, so the optimizer never moves it) but a parameter of the group, so a
+    // checkpoint keeps the vectors its run was trained with even if the file or descriptions change.
+    const table = context.params.create("vectors", [context.numTasks, width], (values) => vectors.forEach((vector, task) => values.set(vector, task * width)));
+    table.requiresGrad = false;
     const mlp = new MLP(context.params.child("mlp"), { inputSize: width, hiddenSizes: config.hiddenSizes, outputSize: config.outputSize }, context.rng.stream("mlp"));
     return {
       outputSize: config.outputSize,

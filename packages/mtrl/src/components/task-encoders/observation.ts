@@ -2,9 +2,8 @@ import { ConfigError } from "@mtrl/mtenv";
 import { MLP, indexSelect } from "@mtrl/nn";
 import { z } from "zod";
 import { defineComponent } from "../component.js";
-import { taskEncoderTraining } from "./training.js";
+import { positiveInt, taskEncoderTraining } from "../config-fields.js";
 
-const positiveInt = z.number().int().positive();
 
 /**
  * The env's own task observation (`taskObs`: MT-Pendulum's normalised mass, length and gravity,
@@ -32,9 +31,9 @@ export const observationTaskEncoder = defineComponent({
         `The observation task encoder needs the env's task observation of each of the ${context.numTasks} tasks (all of one width), got ${observations === undefined ? "none" : `${observations.length} of widths ${[...new Set(observations.map((row) => row.length))].join(", ")}`}. Train through the runner (it reads them from the env), or use agent.taskEncoder.type=learned.`,
       );
     }
-    // Frozen: a persistent constant outside every parameter group, so no optimizer moves it.
-    const table = context.engine.persistent([context.numTasks, width], `${context.params.prefix}.observations`);
-    observations.forEach((row, task) => table.data.set(row, task * width));
+    // Frozen (no gradient) but a parameter of the group, so checkpoints keep it.
+    const table = context.params.create("observations", [context.numTasks, width], (values) => observations.forEach((row, task) => values.set(row, task * width)));
+    table.requiresGrad = false;
     const mlp = new MLP(context.params.child("mlp"), { inputSize: width, hiddenSizes: config.hiddenSizes, outputSize: config.outputSize }, context.rng.stream("mlp"));
     return { outputSize: config.outputSize, trainable: true, encode: (taskContext) => mlp.forward(indexSelect(table, taskContext.taskIndices)) };
   },

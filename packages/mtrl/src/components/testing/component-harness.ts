@@ -12,8 +12,8 @@ export interface BuiltComponent<Kind extends ComponentKind> {
   readonly numTasks: number;
   /** Task of each test row: 0, 1, 2, 0, 1, ... */
   readonly taskIndices: Int32Array;
-  /** A task context for the test rows whose task encoding is `encoding`. */
-  context(encoding: Tensor): TaskContext;
+  /** A task context for the test rows whose task encodings ([numTasks, width]) are `encodings`. */
+  context(encodings: Tensor): TaskContext;
 }
 
 export const testTasks: TaskDescriptions = {
@@ -38,9 +38,9 @@ export function buildComponent<Kind extends ComponentKind>(
   const taskIndices = Int32Array.from({ length: sizes.rows }, (_, i) => i % numTasks);
   return {
     engine, params, component, numTasks, taskIndices,
-    context(encoding) {
+    context(encodings) {
       const context = new TaskContext(engine, taskIndices, numTasks);
-      context.setTaskEncoding(encoding);
+      context.setTaskEncodings(encodings);
       return context;
     },
   };
@@ -54,11 +54,13 @@ export function buildComponent<Kind extends ComponentKind>(
  */
 export function finiteDifferenceError(
   engine: Engine,
-  parameters: readonly Tensor[],
+  allParameters: readonly Tensor[],
   inputShapes: readonly (readonly number[])[],
   forward: (inputs: Tensor[]) => Tensor,
   options: { samples?: number; step?: number; detachedInputs?: readonly number[] } = {},
 ): { worst: number; checked: number; outShape: readonly number[]; worstAt: string } {
+  // Frozen parameters (metadata vectors, routing tables) have no gradient by design.
+  const parameters = allParameters.filter((tensor) => tensor.requiresGrad);
   const step = options.step ?? 1e-3;
   const samples = options.samples ?? 10;
   const inputValues = inputShapes.map((shape, i) => Rng.fromSeed(100 + i, "fd-input").fillUniform(new Float32Array(shape.reduce((a, b) => a * b, 1)), -1, 1));

@@ -1,13 +1,16 @@
 import { Linear, add, affine, mul, relu, slice, type Tensor } from "@mtrl/nn";
 import { z } from "zod";
+import { positiveInt } from "../config-fields.js";
 import { defineComponent } from "../component.js";
-
-const positiveInt = z.number().int().positive();
 
 /**
  * FiLM: every hidden layer is modulated by the task, h ← ReLU(γ ⊙ (W h + b) + β), where γ and β
  * of all layers come from one linear map of the task encoding (γ = 1 + that map's output, so a
  * fresh network starts close to the plain MLP). The task encoder learns through γ and β.
+ *
+ * The reference applies FiLM in its shared encoder with one scalar γ and β per layer taken straight
+ * from a 6-wide task encoding; ours modulates every feature of every trunk layer, in the actor and
+ * in each critic, through a learned map — the form of the FiLM paper.
  */
 export const filmTrunk = defineComponent({
   kind: "trunk",
@@ -30,7 +33,8 @@ export const filmTrunk = defineComponent({
     return {
       outputSize: config.hiddenSizes[config.hiddenSizes.length - 1]!,
       forward: (parts, taskContext) => {
-        const gammaBeta = modulation.forward(taskContext.taskEncoding);
+        // γ and β depend on the task alone: computed once per task, then gathered to the rows.
+        const gammaBeta = taskContext.perRow(modulation.forward(taskContext.taskEncodings));
         let h: Tensor | readonly Tensor[] = parts;
         let offset = 0;
         for (const layer of layers) {

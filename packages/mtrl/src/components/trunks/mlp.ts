@@ -1,8 +1,7 @@
 import { MLP } from "@mtrl/nn";
 import { z } from "zod";
+import { positiveInt } from "../config-fields.js";
 import { defineComponent } from "../component.js";
-
-const positiveInt = z.number().int().positive();
 
 /** Hidden ReLU layers over the concatenated input (MT-SAC's network; the head adds the last layer). */
 export const mlpTrunk = defineComponent({

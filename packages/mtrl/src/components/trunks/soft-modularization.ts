@@ -1,15 +1,8 @@
 import { GroupedLinear, Linear, mixGroups, mul, relu, reshape, softmax, type Tensor } from "@mtrl/nn";
 import { z } from "zod";
-import { defineComponent, type Trunk } from "../component.js";
+import { positiveInt } from "../config-fields.js";
+import { defineComponent } from "../component.js";
 import type { TaskContext } from "../task-context.js";
-
-const positiveInt = z.number().int().positive();
-
-/** A soft-modularized trunk, with its routing probabilities open for inspection. */
-export interface SoftModularizationTrunk extends Trunk {
-  /** Per layer transition l → l+1: [rows, modules, modules]; the last entry is [rows, modules] (the output mix). */
-  routingProbabilities(parts: readonly Tensor[], context: TaskContext): Tensor[];
-}
 
 /**
  * Soft modularization (Yang et al., 2020): `numLayers` layers of `numModules` small modules each.
@@ -20,6 +13,10 @@ export interface SoftModularizationTrunk extends Trunk {
  * Base: e = ReLU(W_e · input) is the shared input of the first layer's modules; modules of one
  * layer run as one grouped GEMM. Routing: c = e ⊙ (W_z · task encoding); the first distribution is
  * softmax(W_1 · ReLU(c)), each next one softmax(W_l · ReLU((U_l · p_{l−1}) ⊙ c)).
+ *
+ * Differences from the reference, on purpose: the last layer's modules are mixed into the output by
+ * a learned per-row distribution (the reference averages them), and the head that follows is the
+ * agent's head component (single or multi-head) rather than a fixed output layer.
  */
 export const softModularizationTrunk = defineComponent({
   kind: "trunk",
@@ -35,7 +32,7 @@ export const softModularizationTrunk = defineComponent({
     /** Width of each module and of the embeddings. */
     moduleSize: positiveInt.default(128),
   }),
-  build: (config, context): SoftModularizationTrunk => {
+  build: (config, context) => {
     const { numLayers, numModules, moduleSize } = config;
     const { params, rng } = context;
     const embed = new Linear(params.child("embedding"), { inFeatures: context.inputSize, outFeatures: moduleSize }, rng.stream("embedding"));
@@ -59,7 +56,7 @@ export const softModularizationTrunk = defineComponent({
 
     const route = (embedding: Tensor, taskContext: TaskContext): Tensor[] => {
       const rows = taskContext.rows;
-      const condition = mul(embedding, taskEmbed.forward(taskContext.taskEncoding));
+      const condition = mul(embedding, taskContext.perRow(taskEmbed.forward(taskContext.taskEncodings)));
       const probabilities: Tensor[] = [];
       let previous: Tensor | null = null;
       for (let l = 0; l < numLayers; l++) {
@@ -75,7 +72,6 @@ export const softModularizationTrunk = defineComponent({
 
     return {
       outputSize: moduleSize,
-      routingProbabilities: (parts, taskContext) => route(embed.forward(parts, "relu"), taskContext),
       forward: (parts, taskContext) => {
         const embedding = embed.forward(parts, "relu");
         const probabilities = route(embedding, taskContext);

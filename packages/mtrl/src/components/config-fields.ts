@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** Field schemas shared by the components' option objects. */
+export const positiveInt = z.number().int().positive();
+
 const beta = z.number().min(0).lt(1);
 
 /** The optimizer options every trainable task encoder has (its own Adam, stepped with the critic's). */
