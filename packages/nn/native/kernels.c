@@ -428,3 +428,127 @@ void nn_polyak_update(float *target, const float *source, size_t length, float k
   polyak_task task = {target, source, length, keep, tau};
   pool_run(polyak_part, &task, parts_for(length));
 }
+
+/* ---- per-row group mixing (mixGroups), by rows ---- */
+
+typedef struct {
+  bool trans_w;
+  int groups_out, groups_in, rows, features;
+  const float *weights, *y; /* y: dOut for the weight gradient */
+  const float *x;           /* the weight gradient's second operand (mixGroups' y) */
+  float beta;
+  float *out;
+} mix_task;
+
+/* out = beta == 0 ? acc : beta * out + acc, reading out only when beta != 0 (may hold NaN). */
+static inline void mix_store4(float *out, v4f acc, float beta) {
+  store4(out, beta == 0.0f ? acc : load4(out) * splat(beta) + acc);
+}
+
+/*
+ * Rows [begin, end) of mix_rows: out row i of row b = Σ_j M_b[i, j] y row j in order of j, with
+ * M_b = W_b or its transpose. Vectorised along the features, 16 at a time; every lane (and the
+ * scalar tail) does the same arithmetic in the same order, so no value depends on where the
+ * vector loop ends or on the split into parts.
+ */
+static void mix_rows_part(const void *arguments, int part, int parts) {
+  const mix_task *t = arguments;
+  size_t begin, end;
+  part_range((size_t)t->rows, part, parts, &begin, &end);
+  int out_groups = t->trans_w ? t->groups_in : t->groups_out;
+  int sum_groups = t->trans_w ? t->groups_out : t->groups_in;
+  /* M_b[i, j] = w[i * w_i + j * w_j] */
+  size_t w_i = t->trans_w ? 1 : (size_t)t->groups_in;
+  size_t w_j = t->trans_w ? (size_t)t->groups_in : 1;
+  int features = t->features;
+  size_t stride = (size_t)t->rows * features; /* between groups */
+  float beta = t->beta;
+  for (size_t b = begin; b < end; b++) {
+    const float *w = t->weights + b * (size_t)t->groups_out * t->groups_in;
+    const float *yb = t->y + b * features;
+    for (int i = 0; i < out_groups; i++) {
+      const float *wi = w + i * w_i;
+      float *o = t->out + i * stride + b * features;
+      int h = 0;
+      for (; h + 16 <= features; h += 16) {
+        v4f a0 = splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+        for (int j = 0; j < sum_groups; j++) {
+          v4f m = splat(wi[j * w_j]);
+          const float *yr = yb + j * stride + h;
+          a0 += m * load4(yr);
+          a1 += m * load4(yr + 4);
+          a2 += m * load4(yr + 8);
+          a3 += m * load4(yr + 12);
+        }
+        mix_store4(o + h, a0, beta);
+        mix_store4(o + h + 4, a1, beta);
+        mix_store4(o + h + 8, a2, beta);
+        mix_store4(o + h + 12, a3, beta);
+      }
+      for (; h + 4 <= features; h += 4) {
+        v4f a = splat(0.0f);
+        for (int j = 0; j < sum_groups; j++) a += splat(wi[j * w_j]) * load4(yb + j * stride + h);
+        mix_store4(o + h, a, beta);
+      }
+      for (; h < features; h++) {
+        float a = 0.0f;
+        for (int j = 0; j < sum_groups; j++) a += wi[j * w_j] * yb[j * stride + h];
+        o[h] = beta == 0.0f ? a : o[h] * beta + a;
+      }
+    }
+  }
+}
+
+/*
+ * Rows [begin, end) of mix_rows_weight_grad: dW_b[o, g] = dot(dOut row o, y row g) of row b, with
+ * 16 partial sums per dot (4 vectors over the features, then a vector and a scalar tail) added
+ * in a fixed order: the same for every row and part.
+ */
+static void mix_rows_weight_grad_part(const void *arguments, int part, int parts) {
+  const mix_task *t = arguments;
+  size_t begin, end;
+  part_range((size_t)t->rows, part, parts, &begin, &end);
+  int groups_out = t->groups_out, groups_in = t->groups_in, features = t->features;
+  size_t stride = (size_t)t->rows * features;
+  float beta = t->beta;
+  for (size_t b = begin; b < end; b++) {
+    float *dw = t->out + b * (size_t)groups_out * groups_in;
+    for (int o = 0; o < groups_out; o++) {
+      const float *d = t->y + o * stride + b * features;
+      for (int g = 0; g < groups_in; g++) {
+        const float *x = t->x + g * stride + b * features;
+        v4f a0 = splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+        int h = 0;
+        for (; h + 16 <= features; h += 16) {
+          a0 += load4(d + h) * load4(x + h);
+          a1 += load4(d + h + 4) * load4(x + h + 4);
+          a2 += load4(d + h + 8) * load4(x + h + 8);
+          a3 += load4(d + h + 12) * load4(x + h + 12);
+        }
+        for (; h + 4 <= features; h += 4) a0 += load4(d + h) * load4(x + h);
+        v4f s = (a0 + a1) + (a2 + a3);
+        float total = (s[0] + s[1]) + (s[2] + s[3]);
+        for (; h < features; h++) total += d[h] * x[h];
+        float *at = dw + o * groups_in + g;
+        *at = beta == 0.0f ? total : *at * beta + total;
+      }
+    }
+  }
+}
+
+/* Parts for `macs` multiply-adds over `rows` rows: whole blocks of ALIGN rows per thread. */
+static int mix_parts(double macs, int rows) {
+  return macs >= MIN_SPLIT_MACS && rows >= 2 * ALIGN ? pool_threads() : 1;
+}
+
+void nn_mix_rows(bool trans_w, int groups_out, int groups_in, int rows, int features, const float *weights,
+                 const float *y, float beta, float *out) {
+  mix_task task = {trans_w, groups_out, groups_in, rows, features, weights, y, NULL, beta, out};
+  pool_run(mix_rows_part, &task, mix_parts((double)groups_out * groups_in * rows * features, rows));
+}
+
+void nn_mix_rows_weight_grad(int groups_out, int groups_in, int rows, int features, const float *d_out,
+                             const float *y, float beta, float *d_weights) {
+  mix_task task = {false, groups_out, groups_in, rows, features, NULL, d_out, y, beta, d_weights};
+  pool_run(mix_rows_weight_grad_part, &task, mix_parts((double)groups_out * groups_in * rows * features, rows));
+}

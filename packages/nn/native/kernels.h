@@ -24,5 +24,12 @@ void nn_adam_update(float *param, const float *grad, float *m, float *v, size_t 
                     float one_minus_beta1, float beta2, float one_minus_beta2, float eps,
                     float weight_decay, float step_size, float sqrt_bc2);
 void nn_polyak_update(float *target, const float *source, size_t length, float keep, float tau);
+/* For every row b: out[:, b, :] = beta out[:, b, :] + M_b y[:, b, :], M_b = W_b (groups_out x
+   groups_in, weights [rows, groups_out, groups_in]) or its transpose; y and out [groups, rows, features]. */
+void nn_mix_rows(bool trans_w, int groups_out, int groups_in, int rows, int features, const float *weights,
+                 const float *y, float beta, float *out);
+/* For every row b: dW_b = beta dW_b + d_out[:, b, :] y[:, b, :]^T. */
+void nn_mix_rows_weight_grad(int groups_out, int groups_in, int rows, int features, const float *d_out,
+                             const float *y, float beta, float *d_weights);
 
 #endif

@@ -306,6 +306,38 @@ static napi_value polyak_update(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* mixRows(transW, groupsOut, groupsIn, rows, features, weights, y, beta, out): one call for the
+   per-row products of mixGroups (forward, and the input gradient with transW). */
+static napi_value mix_rows(napi_env env, napi_callback_info info) {
+  ARGS(9);
+  BOOL(0, trans_w);
+  INT(1, groups_out);
+  INT(2, groups_in);
+  INT(3, rows);
+  INT(4, features);
+  FLOATS(5, weights);
+  FLOATS(6, y);
+  NUMBER(7, beta);
+  FLOATS(8, out);
+  nn_mix_rows(trans_w, groups_out, groups_in, rows, features, weights, y, (float)beta, out);
+  return NULL;
+}
+
+/* mixRowsWeightGrad(groupsOut, groupsIn, rows, features, dOut, y, beta, dWeights) */
+static napi_value mix_rows_weight_grad(napi_env env, napi_callback_info info) {
+  ARGS(8);
+  INT(0, groups_out);
+  INT(1, groups_in);
+  INT(2, rows);
+  INT(3, features);
+  FLOATS(4, d_out);
+  FLOATS(5, y);
+  NUMBER(6, beta);
+  FLOATS(7, d_weights);
+  nn_mix_rows_weight_grad(groups_out, groups_in, rows, features, d_out, y, (float)beta, d_weights);
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"loadBlas", NULL, load_blas, NULL, NULL, NULL, napi_default, NULL},
@@ -321,6 +353,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_default, NULL},
       {"adamUpdate", NULL, adam_update, NULL, NULL, NULL, napi_default, NULL},
       {"polyakUpdate", NULL, polyak_update, NULL, NULL, NULL, napi_default, NULL},
+      {"mixRows", NULL, mix_rows, NULL, NULL, NULL, napi_default, NULL},
+      {"mixRowsWeightGrad", NULL, mix_rows_weight_grad, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties) != napi_ok)
     return NULL;

@@ -25,6 +25,7 @@ const sources: ReadonlyArray<{ file: string; flags: readonly string[] }> = [
   // adds (see the comment on a_step in gemm.c).
   { file: "gemm.c", flags: ["-mllvm", "-disable-lsr"] },
   { file: "elementwise.c", flags: [] },
+  { file: "mix_rows.c", flags: [] },
   { file: "ceiling.c", flags: [] },
 ];
 

@@ -1,3 +1,4 @@
+import { checkMixRowsArguments, checkMixRowsWeightGradArguments } from "./kernel-arguments.js";
 import type { BackendName, Kernels } from "./kernels.js";
 
 /**
@@ -141,6 +142,50 @@ export class JsKernels implements Kernels {
   polyakUpdate(target: Float32Array, source: Float32Array, tau: number): void {
     const keep = 1 - tau;
     for (let i = 0; i < target.length; i++) target[i] = keep * target[i]! + tau * source[i]!;
+  }
+
+  mixRows(
+    transW: boolean, groupsOut: number, groupsIn: number, rows: number, features: number,
+    weights: Float32Array, y: Float32Array, beta: number, out: Float32Array,
+  ): void {
+    checkMixRowsArguments(transW, groupsOut, groupsIn, rows, features, weights, y, out);
+    // out row i of row b = Σ_j M_b[i, j] · y row j, with M_b = W_b or W_bᵀ.
+    const outGroups = transW ? groupsIn : groupsOut;
+    const sumGroups = transW ? groupsOut : groupsIn;
+    const stride = rows * features; // between groups
+    for (let b = 0; b < rows; b++) {
+      const w = b * groupsOut * groupsIn;
+      for (let i = 0; i < outGroups; i++) {
+        const outRow = i * stride + b * features;
+        if (beta === 0) out.fill(0, outRow, outRow + features);
+        else if (beta !== 1) for (let h = 0; h < features; h++) out[outRow + h]! *= beta;
+        for (let j = 0; j < sumGroups; j++) {
+          const weight = transW ? weights[w + j * groupsIn + i]! : weights[w + i * groupsIn + j]!;
+          const yRow = j * stride + b * features;
+          for (let h = 0; h < features; h++) out[outRow + h]! += weight * y[yRow + h]!;
+        }
+      }
+    }
+  }
+
+  mixRowsWeightGrad(
+    groupsOut: number, groupsIn: number, rows: number, features: number,
+    dOut: Float32Array, y: Float32Array, beta: number, dWeights: Float32Array,
+  ): void {
+    checkMixRowsWeightGradArguments(groupsOut, groupsIn, rows, features, dOut, y, dWeights);
+    const stride = rows * features;
+    for (let b = 0; b < rows; b++) {
+      for (let o = 0; o < groupsOut; o++) {
+        const dRow = o * stride + b * features;
+        for (let g = 0; g < groupsIn; g++) {
+          const yRow = g * stride + b * features;
+          let sum = 0;
+          for (let h = 0; h < features; h++) sum += dOut[dRow + h]! * y[yRow + h]!;
+          const at = (b * groupsOut + o) * groupsIn + g;
+          dWeights[at] = beta === 0 ? sum : beta * dWeights[at]! + sum;
+        }
+      }
+    }
   }
 }
 

@@ -53,3 +53,47 @@ export function checkRowsCols(kernel: string, rows: number, cols: number): void 
     throw new KernelArgumentError(`${kernel}: rows and cols must be non-negative integers, got ${rows}x${cols}.`);
   }
 }
+
+/** Shape and lengths of a `mixRows` call (see Kernels.mixRows for the layouts). */
+export function checkMixRowsArguments(
+  transW: boolean, groupsOut: number, groupsIn: number, rows: number, features: number,
+  weights: Float32Array, y: Float32Array, out: Float32Array,
+): void {
+  checkMixSizes("mixRows", groupsOut, groupsIn, rows, features);
+  const [yGroups, outGroups] = transW ? [groupsOut, groupsIn] : [groupsIn, groupsOut];
+  const note = transW ? " (transW: y holds groupsOut groups, out groupsIn)" : "";
+  checkMixOperand("mixRows", "weights", weights, [rows, groupsOut, groupsIn], note);
+  checkMixOperand("mixRows", "y", y, [yGroups, rows, features], note);
+  checkMixOperand("mixRows", "out", out, [outGroups, rows, features], note);
+}
+
+/** Shape and lengths of a `mixRowsWeightGrad` call. */
+export function checkMixRowsWeightGradArguments(
+  groupsOut: number, groupsIn: number, rows: number, features: number,
+  dOut: Float32Array, y: Float32Array, dWeights: Float32Array,
+): void {
+  checkMixSizes("mixRowsWeightGrad", groupsOut, groupsIn, rows, features);
+  checkMixOperand("mixRowsWeightGrad", "dOut", dOut, [groupsOut, rows, features], "");
+  checkMixOperand("mixRowsWeightGrad", "y", y, [groupsIn, rows, features], "");
+  checkMixOperand("mixRowsWeightGrad", "dWeights", dWeights, [rows, groupsOut, groupsIn], "");
+}
+
+function checkMixSizes(kernel: string, groupsOut: number, groupsIn: number, rows: number, features: number): void {
+  const sizes = [groupsOut, groupsIn, rows, features];
+  if (!sizes.every((size) => Number.isInteger(size) && size >= 0)) {
+    throw new KernelArgumentError(
+      `${kernel}: groupsOut, groupsIn, rows and features must be non-negative integers, got ` +
+        `groupsOut=${groupsOut}, groupsIn=${groupsIn}, rows=${rows}, features=${features}.`,
+    );
+  }
+}
+
+function checkMixOperand(kernel: string, name: string, view: Float32Array, shape: readonly number[], note: string): void {
+  const needed = shape.reduce((product, size) => product * size, 1);
+  if (view.length < needed) {
+    throw new KernelArgumentError(
+      `${kernel}: ${name} must hold [${shape.join(", ")}] = ${needed} floats${note}, but holds ${view.length}. ` +
+        "Check groupsOut, groupsIn, rows, features and transW against the arrays passed.",
+    );
+  }
+}

@@ -69,4 +69,33 @@ export interface Kernels {
 
   /** target = (1 - tau) * target + tau * source (Polyak averaging of target networks). */
   polyakUpdate(target: Float32Array, source: Float32Array, tau: number): void;
+
+  /**
+   * Per-row mixing of groups (mixGroups' forward and input gradient): `weights` is
+   * [rows, groupsOut, groupsIn], W_b = weights[b] a groupsOut×groupsIn matrix for every row b, and
+   * for every row b
+   *
+   * - transW = false: out[o, b, :] = beta·out[o, b, :] + Σ_g W_b[o, g] · y[g, b, :] with
+   *   y [groupsIn, rows, features] and out [groupsOut, rows, features];
+   * - transW = true:  out[g, b, :] = beta·out[g, b, :] + Σ_o W_b[o, g] · y[o, b, :] with
+   *   y [groupsOut, rows, features] and out [groupsIn, rows, features].
+   *
+   * That is `rows` GEMMs of (groupsOut or groupsIn) × features × (groupsIn or groupsOut) in one
+   * call. When beta = 0, out's previous contents are ignored (may be NaN). out must not overlap y.
+   */
+  mixRows(
+    transW: boolean, groupsOut: number, groupsIn: number, rows: number, features: number,
+    weights: Float32Array, y: Float32Array, beta: number, out: Float32Array,
+  ): void;
+
+  /**
+   * The weight gradient of `mixRows`: for every row b,
+   * dWeights[b, o, g] = beta·dWeights[b, o, g] + Σ_h dOut[o, b, h] · y[g, b, h], with dOut
+   * [groupsOut, rows, features], y [groupsIn, rows, features], dWeights [rows, groupsOut, groupsIn].
+   * When beta = 0, dWeights' previous contents are ignored (may be NaN).
+   */
+  mixRowsWeightGrad(
+    groupsOut: number, groupsIn: number, rows: number, features: number,
+    dOut: Float32Array, y: Float32Array, beta: number, dWeights: Float32Array,
+  ): void;
 }

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { checkGemmArguments, checkLength, checkRowsCols } from "./kernel-arguments.js";
+import { checkGemmArguments, checkLength, checkMixRowsArguments, checkMixRowsWeightGradArguments, checkRowsCols } from "./kernel-arguments.js";
 import { NativeBackendUnavailableError } from "./kernel-errors.js";
 import { JsKernels } from "./js-kernels.js";
 import type { BackendName } from "./kernels.js";
@@ -38,6 +38,14 @@ interface NativeAddon {
     eps: number, weightDecay: number, stepSize: number, sqrtBc2: number,
   ): void;
   polyakUpdate(target: Float32Array, source: Float32Array, keep: number, tau: number): void;
+  mixRows(
+    transW: boolean, groupsOut: number, groupsIn: number, rows: number, features: number,
+    weights: Float32Array, y: Float32Array, beta: number, out: Float32Array,
+  ): void;
+  mixRowsWeightGrad(
+    groupsOut: number, groupsIn: number, rows: number, features: number,
+    dOut: Float32Array, y: Float32Array, beta: number, dWeights: Float32Array,
+  ): void;
 }
 
 export interface NativeKernelsOptions {
@@ -174,5 +182,21 @@ export class NativeKernels extends JsKernels {
   override polyakUpdate(target: Float32Array, source: Float32Array, tau: number): void {
     checkLength("polyakUpdate", "source", source, target.length);
     this.addon.polyakUpdate(target, source, 1 - tau, tau);
+  }
+
+  override mixRows(
+    transW: boolean, groupsOut: number, groupsIn: number, rows: number, features: number,
+    weights: Float32Array, y: Float32Array, beta: number, out: Float32Array,
+  ): void {
+    checkMixRowsArguments(transW, groupsOut, groupsIn, rows, features, weights, y, out);
+    this.addon.mixRows(transW, groupsOut, groupsIn, rows, features, weights, y, beta, out);
+  }
+
+  override mixRowsWeightGrad(
+    groupsOut: number, groupsIn: number, rows: number, features: number,
+    dOut: Float32Array, y: Float32Array, beta: number, dWeights: Float32Array,
+  ): void {
+    checkMixRowsWeightGradArguments(groupsOut, groupsIn, rows, features, dOut, y, dWeights);
+    this.addon.mixRowsWeightGrad(groupsOut, groupsIn, rows, features, dOut, y, beta, dWeights);
   }
 }

@@ -61,6 +61,8 @@ export const workerOperations = [
     floatMask: (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12),
   },
   { name: "polyak_update", arity: 5, floatMask: (1 << 3) | (1 << 4) },
+  { name: "mix_rows", arity: 10, floatMask: 1 << 8 },
+  { name: "mix_rows_weight_grad", arity: 9, floatMask: 1 << 7 },
 ] as const;
 
 export type WorkerOperation = (typeof workerOperations)[number]["name"];

@@ -113,6 +113,24 @@ describe("WASM GEMM on two threads", () => {
     for (const key of ["y", "z", "grad", "param", "m", "v", "target"] as const) same(results[0]![key], results[1]![key], key);
   });
 
+  test("group mixing split across the two threads is bit-identical to one thread", () => {
+    const same = (a: Float32Array, b: Float32Array, what: string): void =>
+      assert.ok(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength)), what);
+    for (const [groupsOut, groupsIn, rows, features] of [[4, 4, 1280, 128], [3, 5, 301, 67]] as const) {
+      const results = [single, twoThreads].map((kernels) => {
+        const w = random(kernels.allocate(rows * groupsOut * groupsIn), 21), y = random(kernels.allocate(groupsIn * rows * features), 22);
+        const out = random(kernels.allocate(groupsOut * rows * features), 23);
+        kernels.mixRows(false, groupsOut, groupsIn, rows, features, w, y, 0.5, out);
+        const dy = kernels.allocate(groupsIn * rows * features);
+        kernels.mixRows(true, groupsOut, groupsIn, rows, features, w, out, 0, dy);
+        const dw = random(kernels.allocate(rows * groupsOut * groupsIn), 24);
+        kernels.mixRowsWeightGrad(groupsOut, groupsIn, rows, features, out, y, 1, dw);
+        return { out, dy, dw };
+      });
+      for (const key of ["out", "dy", "dw"] as const) same(results[0]![key], results[1]![key], `${key} at ${groupsOut}x${groupsIn}x${rows}x${features}`);
+    }
+  });
+
   test("a stuck worker makes the GEMM throw with diagnostics within the timeout, then runs single-threaded", async () => {
     const kernels = await WasmKernels.create({ threads: 2, threadTimeoutMs: 200 });
     try {

@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { checkGemmArguments, checkLength, checkRowsCols, matrixSpan } from "./kernel-arguments.js";
+import {
+  checkGemmArguments, checkLength, checkMixRowsArguments, checkMixRowsWeightGradArguments, checkRowsCols, matrixSpan,
+} from "./kernel-arguments.js";
 import { JsKernels } from "./js-kernels.js";
 import type { BackendName } from "./kernels.js";
 import { WasmArena } from "./wasm-arena.js";
@@ -27,6 +29,14 @@ interface WasmExports {
     eps: number, weightDecay: number, stepSize: number, sqrtBc2: number,
   ): void;
   polyak_update(target: number, source: number, length: number, keep: number, tau: number): void;
+  mix_rows(
+    transW: number, groupsOut: number, groupsIn: number, rows: number, features: number, groupStride: number,
+    weights: number, y: number, beta: number, out: number,
+  ): void;
+  mix_rows_weight_grad(
+    groupsOut: number, groupsIn: number, rows: number, features: number, groupStride: number,
+    dOut: number, y: number, beta: number, dWeights: number,
+  ): void;
   simd_peak(iterations: number, scale: number, shift: number): number;
   __heap_base: WebAssembly.Global;
 }
@@ -58,6 +68,11 @@ const elementwiseSplitFloats = 65536;
  * GFLOP/s, at column 208 at 80.
  */
 const columnSplitAlign = 16;
+/**
+ * mixRows splits by rows b, at multiples of this many: dWeights rows are groupsOut·groupsIn floats
+ * (16 for soft modularization's 4×4, one cache line), and out rows features floats.
+ */
+const mixRowsAlign = 16;
 
 /**
  * The default backend: C compiled to WebAssembly SIMD128 (packages/nn/wasm). Tensors are views
@@ -295,6 +310,43 @@ export class WasmKernels extends JsKernels {
     const pt = this.address(target, target.length, "inout");
     const ps = this.address(source, target.length, "in");
     this.onTwoThreads("polyak_update", target.length, 1, 16, (start, count) => [pt + 4 * start, ps + 4 * start, count, 1 - tau, tau]);
+    this.finishCall();
+  }
+
+  override mixRows(
+    transW: boolean, groupsOut: number, groupsIn: number, rows: number, features: number,
+    weights: Float32Array, y: Float32Array, beta: number, out: Float32Array,
+  ): void {
+    checkMixRowsArguments(transW, groupsOut, groupsIn, rows, features, weights, y, out);
+    const [yGroups, outGroups] = transW ? [groupsOut, groupsIn] : [groupsIn, groupsOut];
+    const groupStride = rows * features;
+    const weightRow = groupsOut * groupsIn;
+    const pw = this.address(weights, rows * weightRow, "in");
+    const py = this.address(y, yGroups * groupStride, "in");
+    const pout = this.address(out, outGroups * groupStride, beta === 0 ? "out" : "inout");
+    const t = transW ? 1 : 0;
+    // Each row reads yGroups and writes outGroups rows of features floats.
+    this.onTwoThreads("mix_rows", rows, (yGroups + outGroups) * features, mixRowsAlign, (start, count) => [
+      t, groupsOut, groupsIn, count, features, groupStride,
+      pw + 4 * start * weightRow, py + 4 * start * features, beta, pout + 4 * start * features,
+    ]);
+    this.finishCall();
+  }
+
+  override mixRowsWeightGrad(
+    groupsOut: number, groupsIn: number, rows: number, features: number,
+    dOut: Float32Array, y: Float32Array, beta: number, dWeights: Float32Array,
+  ): void {
+    checkMixRowsWeightGradArguments(groupsOut, groupsIn, rows, features, dOut, y, dWeights);
+    const groupStride = rows * features;
+    const weightRow = groupsOut * groupsIn;
+    const pd = this.address(dOut, groupsOut * groupStride, "in");
+    const py = this.address(y, groupsIn * groupStride, "in");
+    const pdw = this.address(dWeights, rows * weightRow, beta === 0 ? "out" : "inout");
+    this.onTwoThreads("mix_rows_weight_grad", rows, (groupsOut + groupsIn) * features, mixRowsAlign, (start, count) => [
+      groupsOut, groupsIn, count, features, groupStride,
+      pd + 4 * start * features, py + 4 * start * features, beta, pdw + 4 * start * weightRow,
+    ]);
     this.finishCall();
   }
 
