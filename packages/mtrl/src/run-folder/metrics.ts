@@ -1,5 +1,8 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { MTError } from "@mtrl/mtenv";
+import { MetricsCsvWriter } from "./metrics-csv.js";
+import { TENSORBOARD_DIR, TENSORBOARD_EVENT_FILE, TensorBoardEventWriter } from "./tensorboard-events.js";
 
 /**
  * `metrics.jsonl`: one JSON object per line, append-only.
@@ -17,6 +20,12 @@ import { MTError } from "@mtrl/mtenv";
  * Every row is written with one write(2) call as soon as it is appended, so a crash or SIGKILL loses
  * nothing already appended; `sync()` (called at checkpoints) also forces it to disk and returns the
  * file length, which a checkpoint stores so that a resumed run can cut the rows written after it.
+ *
+ * Beside it, by default, every row also goes to `metrics.csv` (metrics-csv.ts) and to the
+ * TensorBoard event file `tb/events.out.tfevents.0.mtrl` (tensorboard-events.ts). Both are derived
+ * from metrics.jsonl: opening the writer (new run, resume, reopen) writes them anew from the rows
+ * kept, so after a crash, a truncation on resume or a torn last line they hold exactly the rows of
+ * metrics.jsonl, byte for byte what an uninterrupted run writes.
  */
 
 /** A row of training metrics (losses, temperatures, ...). */
@@ -60,26 +69,52 @@ function serializeRow(kind: MetricsRow["kind"], step: number, metrics: Readonly<
   return `${JSON.stringify(row)}\n`;
 }
 
-/** Appends rows to a metrics.jsonl file. */
+/** Options of `MetricsWriter.open`. */
+export interface MetricsWriterOptions {
+  /** A length returned by `sync()` at a checkpoint: everything after it is cut (for `--resume`). */
+  readonly truncateTo?: number;
+  /** Also write `metrics.csv` beside the file (default true). */
+  readonly csv?: boolean;
+  /** Also write the TensorBoard event file `tb/events.out.tfevents.0.mtrl` beside the file (default true). */
+  readonly tensorBoard?: boolean;
+}
+
+/** The files a `MetricsWriter` derives from `metrics.jsonl`, beside it. */
+export function derivedMetricsPaths(metricsPath: string): { readonly csv: string; readonly tensorBoardEvents: string } {
+  const dir = dirname(metricsPath);
+  return { csv: join(dir, "metrics.csv"), tensorBoardEvents: join(dir, TENSORBOARD_DIR, TENSORBOARD_EVENT_FILE) };
+}
+
+/** Appends rows to a metrics.jsonl file (and to the CSV and TensorBoard files derived from it). */
 export class MetricsWriter {
   private fd: number | null;
   private length: number;
+  private readonly csv: MetricsCsvWriter | null;
+  private readonly tensorBoard: TensorBoardEventWriter | null;
 
   private constructor(
     /** The file being written. */
     readonly path: string,
     fd: number,
+    options: MetricsWriterOptions,
   ) {
     this.fd = fd;
     this.length = fstatSync(fd).size;
+    const wantsCsv = options.csv ?? true;
+    const wantsTensorBoard = options.tensorBoard ?? true;
+    const rows = wantsCsv || wantsTensorBoard ? parseMetrics(readFileSync(path, "utf8"), path) : [];
+    const derived = derivedMetricsPaths(path);
+    this.csv = wantsCsv ? MetricsCsvWriter.create(derived.csv, rows, () => readMetrics(path)) : null;
+    this.tensorBoard = wantsTensorBoard ? TensorBoardEventWriter.create(derived.tensorBoardEvents, rows) : null;
   }
 
   /**
    * Opens `path` for appending, creating it if needed. `truncateTo` (a length returned by `sync()` at
    * a checkpoint) cuts everything written after that checkpoint, for `--resume`. Without it, a torn
-   * last line left by a crash is cut so that appending continues on a fresh line.
+   * last line left by a crash is cut so that appending continues on a fresh line. Then the derived
+   * files (metrics.csv, the TensorBoard event file) are written anew from the rows kept.
    */
-  static open(path: string, options: { truncateTo?: number } = {}): MetricsWriter {
+  static open(path: string, options: MetricsWriterOptions = {}): MetricsWriter {
     const fd = openSync(path, existsSync(path) ? "r+" : "w+");
     const size = fstatSync(fd).size;
     if (options.truncateTo !== undefined) {
@@ -93,8 +128,12 @@ export class MetricsWriter {
     } else if (size > 0) {
       ftruncateSync(fd, lengthOfCompleteLines(fd, size));
     }
-    const writer = new MetricsWriter(path, fd);
-    return writer;
+    try {
+      return new MetricsWriter(path, fd, options);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
   }
 
   /** Length in bytes of what has been written so far (complete lines only). */
@@ -124,20 +163,29 @@ export class MetricsWriter {
     return this.length;
   }
 
-  /** Syncs and closes; further writes throw. */
+  /** Syncs and closes (the derived files too); further writes throw. */
   close(): void {
     if (this.fd === null) return;
     fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = null;
+    this.csv?.close();
+    this.tensorBoard?.close();
   }
 
+  /** Writes one serialized row to metrics.jsonl, then the same row, as read back, to the derived files. */
   private writeLine(line: string): void {
     const bytes = Buffer.from(line, "utf8");
     const fd = this.openFd();
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, this.length + written);
     this.length += bytes.length;
+    if (this.csv === null && this.tensorBoard === null) return;
+    // Parsed from the line itself, so the derived files see exactly what a rebuild from the file sees
+    // (non-finite values as NaN, -0 as 0).
+    const row = parseRow(line.slice(0, -1), this.path);
+    this.csv?.append(row);
+    this.tensorBoard?.append(row);
   }
 
   private openFd(): number {
