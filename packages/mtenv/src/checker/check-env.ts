@@ -162,7 +162,7 @@ const CHECKS: ReadonlyArray<[string, Check]> = [
       expect(env.observationSpace instanceof DictSpace, "observationSpace must be a DictSpace of {envObs, taskObs}");
       const keys = [...env.observationSpace.keys].sort().join(",");
       expect(keys === "envObs,taskObs", `observationSpace keys must be envObs and taskObs, got ${keys}`);
-      return `action ${env.actionSpace.toString().slice(0, 60)}; observation keys envObs, taskObs`;
+      return `action ${env.actionSpace.toString()}; observation keys envObs, taskObs`;
     },
   ],
   [
@@ -294,12 +294,6 @@ const CHECKS: ReadonlyArray<[string, Check]> = [
 /** Names of the checks in the order they run. */
 export const CHECK_NAMES: readonly string[] = CHECKS.map(([name]) => name);
 
-/** A fixed-width pass/fail table for terminals. */
-export function formatCheckReport(report: CheckReport): string {
-  const width = Math.max(...report.results.map((r) => r.name.length));
-  const lines = report.results.map((r) => `${r.passed ? "PASS" : "FAIL"}  ${r.name.padEnd(width)}  ${r.message}`);
-  const failed = report.results.filter((r) => !r.passed).length;
-  lines.push(failed === 0 ? `all ${report.results.length} checks passed` : `${failed} of ${report.results.length} checks failed`);
-  return lines.join("\n");
-}
+// The table lives in its own file; re-exported for the callers that import it from here.
+export { formatCheckReport } from "./format-report.js";
 

@@ -1,2 +1,3 @@
 export { checkEnv, formatCheckReport, CHECK_NAMES, type CheckEnvOptions, type CheckReport, type CheckResult } from "./check-env.js";
+export type { FormatCheckReportOptions } from "./format-report.js";
 export { deepEqual, allFinite } from "./deep-equal.js";

@@ -8,6 +8,7 @@ import { ParallelVectorEnv } from "../vector/parallel-vector-env.js";
 import { SyncVectorEnv } from "../vector/sync-vector-env.js";
 import type { VectorEnv, VectorEnvSpec } from "../vector/types.js";
 import { type CliCommand, type CliOutput, EXIT_OK, UsageError } from "./command.js";
+import { requireEnvArguments } from "./env-id.js";
 import { integerOption, kwargsOption, parseOptions } from "./parse-options.js";
 
 /** The JSON line `mtenv bench` prints. */
@@ -57,15 +58,15 @@ Example:
       kwargs: { type: "string" },
     });
     const [id, ...extra] = positionals;
-    if (id === undefined) throw new UsageError("mtenv bench needs an environment id, e.g. mtenv bench MT-CartPole-v0 (mtenv list shows them all).");
-    if (extra.length > 0) throw new UsageError(`mtenv bench takes one id, got also ${extra.join(" ")}.`);
+    if (id === undefined) throw new UsageError('expected an environment id, e.g. "mtenv bench MT-CartPole-v0" ("mtenv list" shows them all).');
+    if (extra.length > 0) throw new UsageError(`expected one environment id, got also ${extra.join(" ")}.`);
     const steps = integerOption(values.steps, "steps", 50_000);
     const numEnvs = integerOption(values["num-envs"], "num-envs", 8);
     const repeats = integerOption(values.repeats, "repeats", 5);
     const workers = values.workers === undefined ? undefined : integerOption(values.workers, "workers", 1, 0);
     const kwargs = kwargsOption(values.kwargs);
     await loadBuiltinEnvs([id]);
-    registry.parseKwargs(id, kwargs);
+    requireEnvArguments(id, kwargs);
 
     const single = registry.make(id, kwargs) as AnyMTEnv;
     const singleSeconds = median(timeRuns(repeats, singleEnvRun(single, steps)));

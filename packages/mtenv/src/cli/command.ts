@@ -2,6 +2,8 @@
 export interface CliOutput {
   out(text: string): void;
   err(text: string): void;
+  /** Width of the terminal `out` writes to; undefined when it is not one (a file, a pipe, a test). */
+  readonly columns?: number | undefined;
 }
 
 /** One `mtenv <name>` subcommand. */

@@ -17,7 +17,7 @@ Options:
 
   async run(args: readonly string[], output: CliOutput): Promise<number> {
     const { values, positionals } = parseOptions(args, { json: { type: "boolean" } });
-    if (positionals.length > 0) throw new UsageError(`mtenv list takes no arguments, got ${positionals.join(" ")}.`);
+    if (positionals.length > 0) throw new UsageError(`expected no arguments, got ${positionals.join(" ")}.`);
     await loadBuiltinEnvs();
     const specs = listEnvs();
     if (values.json === true) {

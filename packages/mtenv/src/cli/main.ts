@@ -18,6 +18,9 @@ Run "mtenv <command> --help" for a command's options.`;
 const consoleOutput: CliOutput = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  get columns() {
+    return process.stdout.isTTY ? process.stdout.columns : undefined;
+  },
 };
 
 /** Runs `mtenv <args>`; returns the exit code instead of exiting, so tests can call it. */
