@@ -12,7 +12,7 @@ import { TRAIN_HELP } from "./help.js";
 import { handleInterrupts } from "./interrupt.js";
 import { writeLine, type CliIo } from "./io.js";
 import { locateRun } from "./locate-run.js";
-import { TrainingProgress } from "./training-progress.js";
+import { formatTrainSummary, TrainingProgress } from "./training-progress.js";
 import { CliUsageError } from "./usage-error.js";
 
 /** `npx mtrl train [overrides...] [--resume <run>] [--print-config]`. Returns the exit code. */
@@ -85,7 +85,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
     writeLine(io.stdout, `\nlast evaluation (step ${result.steps}):`);
     writeLine(io.stdout, formatEvalTable(summarizeEval(row)));
   }
-  writeLine(io.stdout, `\n${result.steps} steps, ${result.envStepsPerSecond.toFixed(0)} env steps/s, backend ${result.backend}`);
+  writeLine(io.stdout, `\n${formatTrainSummary({ ...result, totalSteps: config.experiment.totalSteps })}`);
   writeLine(io.stdout, `report: ${displayPath(paths.report)}`);
   if (result.stopped) {
     writeLine(io.stdout, `stopped at step ${result.steps} of ${config.experiment.totalSteps}; continue with: npx mtrl train --resume ${displayPath(paths.dir)}`);

@@ -3,8 +3,9 @@ import type { ProgressEvent } from "../runner/progress-event.js";
 
 /**
  * The terminal view of a training run: a progress bar with steps/s, ETA and the latest evaluation
- * when the output is a terminal, and a plain line every `intervalMs` when it is not (CI logs, pipes),
- * so logs stay readable instead of filling with carriage returns.
+ * when the output is a terminal, and a plain line with the same fields every `intervalMs` when it
+ * is not (CI logs, pipes, `nohup ... > log`), so logs stay readable instead of filling with carriage
+ * returns or with a line per evaluation.
  */
 
 export interface ProgressOptions {
@@ -12,8 +13,10 @@ export interface ProgressOptions {
   readonly stream?: NodeJS.WriteStream | NodeJS.WritableStream;
   /** Force the bar (true) or plain lines (false); by default the bar only when the stream is a TTY. */
   readonly interactive?: boolean;
-  /** Plain mode: at most one progress line per this many milliseconds (default 10 s). */
+  /** Plain mode: one progress line per this many milliseconds (default 10 s). */
   readonly intervalMs?: number;
+  /** The rate (and the ETA from it) counts the steps of this many last milliseconds (default 30 s). */
+  readonly rateWindowMs?: number;
   /** Clock in milliseconds (tests pass a fake one). */
   readonly now?: () => number;
 }
@@ -30,6 +33,27 @@ export function formatDuration(seconds: number): string {
   return `${rest}s`;
 }
 
+/** What `mtrl train` prints when training returns. */
+export interface TrainSummary {
+  /** The step training ended at, and the step this session started from (a resume's checkpoint). */
+  readonly steps: number;
+  readonly startStep: number;
+  readonly totalSteps: number;
+  readonly envStepsPerSecond: number;
+  readonly backend: string;
+}
+
+/**
+ * "12000 steps, 776 env steps/s, backend native"; without a rate when this session trained no step
+ * (a finished run resumed, or one stopped before its first step): there is nothing to measure.
+ */
+export function formatTrainSummary(summary: TrainSummary): string {
+  const { steps, startStep, totalSteps, envStepsPerSecond, backend } = summary;
+  if (steps > startStep) return `${steps} steps, ${envStepsPerSecond.toFixed(0)} env steps/s, backend ${backend}`;
+  if (steps >= totalSteps) return `${steps}/${totalSteps} steps (already complete, nothing trained), backend ${backend}`;
+  return `${steps}/${totalSteps} steps (none trained in this session), backend ${backend}`;
+}
+
 function formatNumber(value: number | null | undefined, digits: number): string {
   return value === null || value === undefined || Number.isNaN(value) ? "n/a" : value.toFixed(digits);
 }
@@ -39,12 +63,15 @@ export class TrainingProgress {
   private readonly stream: NodeJS.WritableStream;
   private readonly interactive: boolean;
   private readonly intervalMs: number;
+  private readonly rateWindowMs: number;
   private readonly now: () => number;
   private bar: SingleBar | null = null;
   private totalSteps = 0;
   private step = 0;
-  private startStep = 0;
-  private startTime = 0;
+  /** A resumed run that had already reached totalSteps: nothing to show but that. */
+  private alreadyComplete = false;
+  /** (time, step) about once per 1/30 of the rate window, oldest first, spanning the window. */
+  private samples: Array<{ readonly time: number; readonly step: number }> = [];
   private lastLineTime = Number.NEGATIVE_INFINITY;
   private lastLineStep = -1;
   private evalText = "eval: none yet";
@@ -53,11 +80,13 @@ export class TrainingProgress {
     this.stream = options.stream ?? process.stdout;
     this.interactive = options.interactive ?? (this.stream as NodeJS.WriteStream).isTTY === true;
     this.intervalMs = options.intervalMs ?? 10_000;
+    this.rateWindowMs = options.rateWindowMs ?? 30_000;
     this.now = options.now ?? (() => performance.now());
   }
 
   /** Handles one event from the runner. */
   handle(event: ProgressEvent): void {
+    if (this.alreadyComplete) return;
     switch (event.kind) {
       case "start":
         this.start(event.step, event.totalSteps);
@@ -66,14 +95,16 @@ export class TrainingProgress {
         this.advance(event.step);
         break;
       case "eval":
+        // Shown by the bar at once, and by the next plain line: a line per evaluation would flood
+        // logs when evaluations are frequent.
         this.evalText = `eval return ${formatNumber(event.meanReturn, 1)} success ${formatNumber(event.meanSuccess, 2)}`;
-        this.advance(event.step, true);
+        this.advance(event.step);
         break;
       case "checkpoint":
-        if (!this.interactive) this.print(`checkpoint saved at step ${event.step}`);
+        // Not shown: the bar has no field for it, and the plain lines carry the bar's fields only.
         break;
       case "end":
-        // The last eval usually printed this step's line already.
+        // The final state, unless the last interval line showed it already.
         this.advance(event.step, event.step !== this.lastLineStep);
         this.stop();
         if (event.stopped) this.print(`stopped at step ${event.step} of ${this.totalSteps}`);
@@ -81,10 +112,18 @@ export class TrainingProgress {
     }
   }
 
-  /** Steps per second since the start (or resume). */
+  /**
+   * Steps per second over the last `rateWindowMs` (since the start or resume until then). Not the
+   * average since the start: warm-up steps make no updates and run many times faster, so that
+   * average would keep falling long after warm-up, and the ETA with it.
+   */
   stepsPerSecond(): number {
-    const seconds = (this.now() - this.startTime) / 1000;
-    return seconds > 0 ? (this.step - this.startStep) / seconds : 0;
+    const now = this.now();
+    this.dropSamplesOutsideWindow(now);
+    const oldest = this.samples[0];
+    if (oldest === undefined) return 0;
+    const seconds = (now - oldest.time) / 1000;
+    return seconds > 0 ? (this.step - oldest.step) / seconds : 0;
   }
 
   /** Seconds left at the current rate; NaN before the first step. */
@@ -110,8 +149,13 @@ export class TrainingProgress {
   private start(step: number, totalSteps: number): void {
     this.totalSteps = totalSteps;
     this.step = step;
-    this.startStep = step;
-    this.startTime = this.now();
+    this.samples = [{ time: this.now(), step }];
+    if (step >= totalSteps) {
+      // A finished run resumed: no bar, no rate (no step will run), just say so.
+      this.alreadyComplete = true;
+      this.print(`already complete: ${step}/${totalSteps} steps, nothing left to train`);
+      return;
+    }
     if (this.interactive) {
       this.bar = new SingleBar({
         stream: this.stream,
@@ -131,6 +175,7 @@ export class TrainingProgress {
 
   private advance(step: number, force = false): void {
     this.step = step;
+    this.recordSample(step);
     if (this.bar !== null) {
       this.bar.update(step, this.payload());
       return;
@@ -142,6 +187,18 @@ export class TrainingProgress {
       this.lastLineStep = step;
       this.print(this.statusLine());
     }
+  }
+
+  private recordSample(step: number): void {
+    const time = this.now();
+    const last = this.samples.at(-1);
+    if (last === undefined || time - last.time >= this.rateWindowMs / 30) this.samples.push({ time, step });
+    this.dropSamplesOutsideWindow(time);
+  }
+
+  /** Keeps the newest sample at least a window old (or the start) and the ones after it. */
+  private dropSamplesOutsideWindow(now: number): void {
+    while (this.samples.length >= 2 && now - this.samples[1]!.time >= this.rateWindowMs) this.samples.shift();
   }
 
   private payload(): Record<string, string> {

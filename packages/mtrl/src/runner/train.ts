@@ -30,6 +30,8 @@ export interface TrainResult {
   readonly runDir: string;
   /** Steps completed (equals totalSteps unless stopped). */
   readonly steps: number;
+  /** The step this invocation started from: 0, or the checkpoint's step when resuming. */
+  readonly startStep: number;
   readonly stopped: boolean;
   /** The last evaluation, or null if none ran. */
   readonly finalEval: PolicyEvaluation | null;
@@ -161,6 +163,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   return {
     runDir: paths.dir,
     steps: step,
+    startStep,
     stopped,
     finalEval,
     seconds,
