@@ -7,6 +7,8 @@ Usage:
   npx mtrl train --resume <run>                            continue a stopped or killed run
   npx mtrl eval <run> [--episodes N] [--json]              evaluate a run's latest checkpoint
   npx mtrl report <run>                                    regenerate the run's report.html
+  npx mtrl compare <run> <run> ... [--group-by agent|env|none] [--out compare.html]
+                                                           success and return curves of several runs, mean ± sd per group
   npx mtrl list                                            config groups, components, environments, runs
   npx mtrl <command> --help                                help for one command
 
@@ -16,9 +18,11 @@ Examples:
   npx mtrl train experiment=smoke agent.alpha.type=shared "agent.actor.hiddenSizes=[256,256]"
   npx mtrl train --print-config seed=3             show the composed config and exit
   npx mtrl report mt-pendulum-mtsac-seed3
+  npx mtrl compare runs/mt-pendulum-mtsac-seed1 runs/mt-pendulum-mtsac-seed2 runs/mt-pendulum-care-seed1
 
 <run> is a run name inside the runs folder (runs/ by default) or a path to a run folder.
-A run folder holds config.yaml, metrics.jsonl, checkpoints/ and report.html.
+A run folder holds config.yaml, metrics.jsonl (also as metrics.csv and a TensorBoard event file in
+tb/: tensorboard --logdir runs), checkpoints/ and report.html.
 Exit codes: 0 done, 1 failed, 2 bad command line or config, 130 stopped by Ctrl-C.
 `;
 
@@ -26,7 +30,8 @@ export const TRAIN_HELP = `Usage: npx mtrl train [group=option ...] [key.path=va
        npx mtrl train --resume <run>
 
 Composes the config from config/ (Hydra style), creates runs/<name>/, writes config.yaml, trains
-with a progress bar, and writes metrics.jsonl, checkpoints/ and report.html.
+with a progress bar, and writes metrics.jsonl (also as metrics.csv and as a TensorBoard event file
+in tb/), checkpoints/ and report.html.
 
 Arguments:
   group=option       pick config/<group>/<option>.yaml; groups: env, agent, experiment
@@ -64,6 +69,26 @@ export const REPORT_HELP = `Usage: npx mtrl report <run>
 Regenerates <run>/report.html from its metrics.jsonl and config.yaml: per-task success and return
 curves, one chart per train/* metric, the last evaluation and the resolved config. The file is
 self-contained (no network): open it in any browser. Works while the run is still training.
+`;
+
+export const COMPARE_HELP = `Usage: npx mtrl compare <run> <run> ... [--group-by agent|env|none] [--out compare.html]
+
+Writes one self-contained HTML page (no network) comparing the evaluations of several runs: per
+task, and as the mean over tasks, the success rate (when the environment reports success) and the
+evaluation return over steps. Runs are grouped, and each group is drawn as the mean over its runs
+with a band of ± one standard deviation (seeds of one recipe become one line). A table gives each
+group's final results. Every run needs at least one evaluation in its metrics.jsonl.
+
+Options:
+  --group-by agent   runs of the same agent option and agent.* overrides form a group (default),
+                     read from the header of each run's config.yaml ("composed from: ...")
+  --group-by env     the same with the env option and env.* overrides
+  --group-by none    every run is its own group
+  --out <file>       where to write the page (default: compare.html in the current folder)
+  --help, -h         this help
+
+Example:
+  npx mtrl compare mt-pendulum-mtsac-seed1 mt-pendulum-mtsac-seed2 mt-pendulum-care-seed1 mt-pendulum-care-seed2
 `;
 
 export const LIST_HELP = `Usage: npx mtrl list

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => (await import("./train-command.js")).trainCommand,
   eval: async () => (await import("./eval-command.js")).evalCommand,
   report: async () => (await import("./report-command.js")).reportCommand,
+  compare: async () => (await import("./compare-command.js")).compareCommand,
   list: async () => (await import("./list-command.js")).listCommand,
 };
 

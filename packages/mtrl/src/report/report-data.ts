@@ -13,6 +13,12 @@ export interface ChartSeries {
   readonly values: readonly (number | null)[];
   /** Drawn dashed and thicker: the mean over tasks. */
   readonly emphasis: boolean;
+  /** Palette slot of the line (default: its position in the chart), to keep a group's color across charts. */
+  readonly colorIndex?: number;
+  /** Half-width of a band drawn around the line at each point (e.g. the sd over seeds); null draws none there. */
+  readonly spread?: readonly (number | null)[];
+  /** How many runs each point summarises (shown on hover). */
+  readonly counts?: readonly number[];
 }
 
 export interface ChartData {
@@ -23,6 +29,8 @@ export interface ChartData {
   /** Fixed y range (success rates: [0, 1]); otherwise fitted to the data. */
   readonly yRange: readonly [number, number] | null;
   readonly series: readonly ChartSeries[];
+  /** Show the legend even for a single line (by default only charts of several lines have one). */
+  readonly legend?: boolean;
 }
 
 export interface ReportData {
@@ -74,7 +82,8 @@ export function downsample(steps: readonly number[], values: readonly (number | 
   return { steps: outSteps, values: outValues };
 }
 
-function chartId(prefix: string, key: string): string {
+/** A chart's element id from a prefix and a metric key or task name (characters other than letters, digits, _ and - become -). */
+export function chartId(prefix: string, key: string): string {
   return `${prefix}-${key.replace(/[^A-Za-z0-9_-]+/g, "-")}`;
 }
 

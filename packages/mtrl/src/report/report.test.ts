@@ -1,27 +1,15 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { after, describe, test } from "node:test";
-import { chromium } from "playwright-core";
 import { MetricsWriter, readMetrics } from "../run-folder/metrics.js";
 import { createRunDir } from "../run-folder/run-dir.js";
+import { inspectPageInChromium } from "../testing/headless-chromium.js";
 import { buildReportData, downsample } from "./report-data.js";
-import { jsonForScript } from "./report-html.js";
+import { jsonForScript } from "./html-page.js";
 import { writeReport } from "./write-report.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const TASKS = ["reach", "push", "pick-place"];
 const TRAIN_KEYS = ["train/critic_loss", "train/actor_loss", "train/alpha_loss", "train/alpha/reach"];
 
@@ -104,29 +92,8 @@ describe("report data", () => {
 
 describe("report.html in headless Chromium", () => {
   test("renders every chart with drawn lines, no console errors and no network requests", async () => {
-    if (!existsSync(CHROMIUM)) {
-      assert.fail(
-        `${CHROMIUM} is missing: the report test renders report.html in Debian's Chromium. ` +
-          "Install it with `sudo apt-get install -y chromium` (.ci/run does this), then run the tests again.",
-      );
-    }
-    const runDir = syntheticRun();
-    const report = writeReport(runDir).report;
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 20_000 });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on("console", (message) => {
-        if (message.type() === "error" || message.type() === "warning") problems.push(`console ${message.type()}: ${message.text()}`);
-      });
-      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-      page.on("requestfailed", (request) => problems.push(`failed request: ${request.url()} ${request.failure()?.errorText ?? ""}`));
-      page.on("request", (request) => requests.push(request.url()));
-      const url = pathToFileURL(report).href;
-      await page.goto(url, { waitUntil: "load" });
-      await page.waitForSelector("body[data-rendered=true]", { timeout: 10_000 });
-
+    const report = writeReport(syntheticRun()).report;
+    await inspectPageInChromium(report, async (page, { url, problems, requests }) => {
       const charts = await page.$$eval("svg.chart", (svgs) =>
         svgs.map((svg) => ({
           id: svg.closest("figure")?.id ?? "",
@@ -159,8 +126,6 @@ describe("report.html in headless Chromium", () => {
 
       assert.deepEqual(problems, []);
       assert.deepEqual(requests, [url], "the report loads nothing but itself");
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });
