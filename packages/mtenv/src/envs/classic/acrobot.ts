@@ -117,7 +117,9 @@ export type AcrobotOptions = z.input<typeof acrobotOptionsSchema>;
  *
  * - action: Discrete(3), torque −1, 0, +1 at the elbow (order flipped when μ6 ≤ 0)
  * - envObs: [cos θ1, sin θ1, cos θ2, sin θ2, θ̇1, θ̇2]
- * - taskObs: μ itself, Box(−1, 1, [7])
+ * - task state: μ as a plain `number[]` of 7 float32 values in [−1, 1] (JSON-safe; a
+ *   Float32Array is accepted too)
+ * - taskObs: μ itself as a Float32Array, Box(−1, 1, [7])
  * - reward −1 per step, 0 on the step that reaches the goal
  * - terminated when −cos θ1 − cos(θ1 + θ2) > 1, the classic goal height. It stays an angle
  *   criterion (as in the reference) so every task has the same, reachable goal whatever the

@@ -39,11 +39,32 @@ test("MTBandit: sampled tasks lie in [0, 1]^k and pay-out rates follow the sampl
   const env = new MTBandit({ nArms: 4 });
   env.seedTask(1);
   const first = env.sampleTaskState();
-  for (let i = 0; i < 100; i++) assert.ok(env.observationSpace.spaces.taskObs.contains(env.sampleTaskState()));
+  for (let i = 0; i < 100; i++) assert.ok(env.observationSpace.spaces.taskObs.contains(Float32Array.from(env.sampleTaskState())));
   env.setTaskState(first);
   const rates = payoutRates(env, 2000);
   first.forEach((p, arm) => assert.ok(Math.abs(rates[arm]! - p) < 0.04, `arm ${arm}: p=${p}, paid ${rates[arm]}`));
   assert.throws(() => env.setTaskState(Float32Array.of(0.5, 0.5, 0.5, 1.5)), (e: unknown) => e instanceof InvalidTaskStateError && /element 3 is 1\.5/.test(e.message));
+  assert.throws(() => env.setTaskState([0.5, 0.5, "0.5", 1] as never), (e: unknown) => e instanceof InvalidTaskStateError && /element 2 is "0\.5", not a number/.test(e.message));
+});
+
+test("MTBandit: the task state is a plain number[] of float32 values that survives JSON; a Float32Array still sets it", () => {
+  const env = new MTBandit({ nArms: 3 });
+  env.seedTask(2);
+  const task = env.sampleTaskState();
+  assert.ok(Array.isArray(task) && task.every((p) => Object.is(p, Math.fround(p))));
+  const parsed = JSON.parse(JSON.stringify(task)) as number[];
+  env.setTaskState(parsed);
+  assert.deepEqual(env.getTaskState(), task);
+  assert.deepEqual(env.getTaskObs(), Float32Array.from(task));
+  env.setTaskState(Float32Array.of(0.1, 0.2, 0.3));
+  assert.deepEqual(env.getTaskState(), [Math.fround(0.1), Math.fround(0.2), Math.fround(0.3)]);
+});
+
+test("FiniteMTBandit: the task state (an index) and the listed task set survive JSON", () => {
+  const env = new FiniteMTBandit({ nArms: 3, nTasks: 4 });
+  assert.deepEqual(JSON.parse(JSON.stringify(env.listTaskStates())), [0, 1, 2, 3]);
+  env.setTaskState(JSON.parse(JSON.stringify(2)) as number);
+  assert.equal(env.getTaskState(), 2);
 });
 
 test("FiniteMTBandit: the task set comes from the taskSetSeed kwarg, not from seedTask", () => {

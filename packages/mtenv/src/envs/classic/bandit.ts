@@ -6,7 +6,7 @@ import { Box } from "../../spaces/box.js";
 import { Discrete } from "../../spaces/discrete.js";
 import { banditObservation, banditTaskDescription, pullArm } from "./bernoulli-arms.js";
 import { parseEnvOptions } from "./env-options.js";
-import { checkedTaskVector, sampleTaskVector } from "./task-vector.js";
+import { checkedTaskVector, sampleTaskVector, type TaskVectorInput } from "./task-vector.js";
 
 export const banditOptionsSchema = z.strictObject({
   /** Number of arms k. */
@@ -17,7 +17,8 @@ export type BanditOptions = z.input<typeof banditOptionsSchema>;
 /**
  * The reference's MTBanditEnv: k Bernoulli arms whose pay-out probabilities are the task.
  *
- * - task: the probability vector p ∈ [0, 1]^k, drawn uniformly by sampleTaskState()
+ * - task: the probability vector p ∈ [0, 1]^k as a plain `number[]` of float32 values (JSON-safe),
+ *   drawn uniformly by sampleTaskState(); setTaskState also accepts a Float32Array (earlier versions)
  * - action: Discrete(k), the arm to pull; reward ~ Bernoulli(p[arm])
  * - envObs: one-hot of the last arm pulled, then its reward (zeros after reset), Box(0, 1, [k + 1])
  * - taskObs: p itself, Box(0, 1, [k])
@@ -25,35 +26,36 @@ export type BanditOptions = z.input<typeof banditOptionsSchema>;
  *   long enough to learn something in context when taskObs is hidden, short enough that
  *   returns stay on the scale of one pull
  */
-export class MTBandit extends MTEnvBase<Float32Array, Float32Array, number, Float32Array> implements DescribesTasks<Float32Array> {
+export class MTBandit extends MTEnvBase<Float32Array, Float32Array, number, number[]> implements DescribesTasks<TaskVectorInput> {
   readonly nArms: number;
-  private probabilities: Float32Array;
+  /** p, every element a float32 value. */
+  private probabilities: number[];
 
   constructor(options: BanditOptions = {}) {
     const { nArms } = parseEnvOptions("MTBandit", banditOptionsSchema, options);
     super(new Discrete(nArms), new Box(0, 1, { shape: [nArms + 1] }), new Box(0, 1, { shape: [nArms] }));
     this.nArms = nArms;
-    this.probabilities = new Float32Array(nArms);
+    this.probabilities = new Array<number>(nArms).fill(0);
   }
 
   getTaskObs(): Float32Array {
+    return Float32Array.from(this.probabilities);
+  }
+
+  getTaskState(): number[] {
     return this.probabilities.slice();
   }
 
-  getTaskState(): Float32Array {
-    return this.probabilities.slice();
-  }
-
-  setTaskState(state: Float32Array): void {
+  setTaskState(state: TaskVectorInput): void {
     this.probabilities = checkedTaskVector("MTBandit", state, this.nArms, 0, 1);
   }
 
-  sampleTaskState(): Float32Array {
+  sampleTaskState(): number[] {
     return sampleTaskVector(this.taskRng, this.nArms, 0, 1);
   }
 
   /** The arms' probabilities in words (see banditTaskDescription). */
-  describeTask(state: Float32Array): string {
+  describeTask(state: TaskVectorInput): string {
     return banditTaskDescription(checkedTaskVector("MTBandit", state, this.nArms, 0, 1));
   }
 

@@ -64,7 +64,8 @@ test("sampled tasks stay in [−1, 1]^5 and map into the documented parameter ra
     const mu = env.sampleTaskState();
     env.setTaskState(mu);
     assert.ok(env.observationSpace.spaces.taskObs.contains(env.getTaskObs()), `taskObs ${env.getTaskObs()} outside Box(−1, 1, [5])`);
-    assert.deepEqual(env.getTaskObs(), mu, "taskObs is μ itself");
+    assert.deepEqual(env.getTaskObs(), Float32Array.from(mu), "taskObs is μ itself");
+    assert.deepEqual(env.getTaskState(), mu, "getTaskState() returns the sampled μ");
     const p = env.parameters;
     assert.ok(p.gravity >= 4.8 && p.gravity <= 14.8, `gravity ${p.gravity}`);
     assert.ok(p.massCart >= 0.5 && p.massCart <= 1.5, `massCart ${p.massCart}`);
@@ -106,11 +107,36 @@ test("bad task states and reset options are rejected with what was expected", ()
   const env = new MTCartPole();
   assert.throws(() => env.setTaskState(new Float32Array(4)), (e: unknown) => e instanceof InvalidTaskStateError && /length 5, got length 4/.test(e.message));
   assert.throws(() => env.setTaskState(Float32Array.of(0, 0, 2, 0, 0)), (e: unknown) => e instanceof InvalidTaskStateError && /element 2 is 2, outside \[-1, 1\]/.test(e.message));
-  assert.throws(() => env.setTaskState("easy" as never), InvalidTaskStateError);
-  env.setTaskState([0.5, 0, 0, 0, 0] as never); // plain arrays (JSON) are accepted
-  assert.deepEqual(env.getTaskState(), Float32Array.of(0.5, 0, 0, 0, 0));
+  assert.throws(() => env.setTaskState("easy" as never), (e: unknown) => e instanceof InvalidTaskStateError && /expected the task state to be an array of 5 numbers, got "easy"/.test(e.message));
+  assert.throws(() => env.setTaskState([0, 0, null, 0, 0] as never), (e: unknown) => e instanceof InvalidTaskStateError && /element 2 is null, not a number/.test(e.message));
+  assert.throws(() => env.setTaskState([0, 0, Number.NaN, 0, 0]), (e: unknown) => e instanceof InvalidTaskStateError && /element 2 is NaN, outside \[-1, 1\]/.test(e.message));
   assert.throws(() => env.reset({ seed: 0, options: { initialState: [0, 0] } }), (e: unknown) => e instanceof ConfigError && /initialState must be 4 finite numbers/.test(e.message));
   assert.throws(() => new MTCartPole({ gravity: 3 } as never), (e: unknown) => e instanceof ConfigError && /unknown keys gravity/.test(e.message));
+});
+
+test("the task state is μ as a plain number[] of float32 values: it survives JSON and gives the same dynamics", () => {
+  const env = new MTCartPole();
+  env.seedTask(3);
+  const mu = env.sampleTaskState();
+  assert.ok(Array.isArray(mu) && mu.length === 5 && mu.every((x) => Object.is(x, Math.fround(x))), `μ = ${JSON.stringify(mu)}`);
+  const fromJson = new MTCartPole();
+  fromJson.setTaskState(JSON.parse(JSON.stringify(mu)) as number[]);
+  const fromState = new MTCartPole();
+  fromState.setTaskState(mu);
+  assert.deepEqual(fromJson.getTaskState(), mu);
+  fromJson.reset({ seed: 1 });
+  fromState.reset({ seed: 1 });
+  for (let t = 0; t < 30; t++) assert.deepEqual(fromJson.step(t % 2), fromState.step(t % 2));
+});
+
+test("setTaskState takes μ as a number[] (rounded to float32, as the dynamics use it) or, as in earlier versions, a Float32Array", () => {
+  const env = new MTCartPole();
+  env.setTaskState([0.1, 0, 0, 0, 0]);
+  assert.deepEqual(env.getTaskState(), [Math.fround(0.1), 0, 0, 0, 0]);
+  const fromArray = env.parameters;
+  env.setTaskState(Float32Array.of(0.1, 0, 0, 0, 0));
+  assert.deepEqual(env.getTaskState(), [Math.fround(0.1), 0, 0, 0, 0]);
+  assert.deepEqual(env.parameters, fromArray);
 });
 
 test("getTaskState returns a copy: mutating it does not change the task", () => {

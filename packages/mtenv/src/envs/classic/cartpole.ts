@@ -69,7 +69,9 @@ export type CartPoleOptions = z.input<typeof cartPoleOptionsSchema>;
  *
  * - action: Discrete(2), 0 pushes with −force, 1 with +force (force may be negative: see above)
  * - envObs: [x, ẋ, θ, θ̇]; bounds are twice the failure thresholds so the failing state still fits
- * - taskObs: μ itself, Box(−1, 1, [5])
+ * - task state: μ as a plain `number[]` of 5 float32 values in [−1, 1] (JSON-safe; a
+ *   Float32Array is accepted too)
+ * - taskObs: μ itself as a Float32Array, Box(−1, 1, [5])
  * - reward: +1 for every step, including the one that fails (Gym's convention)
  * - terminated when |x| > 2.4 or |θ| > 12°; the reference has no time limit — the registry
  *   adds 500 steps (CartPole-v1's limit) so that a good policy's episodes end.

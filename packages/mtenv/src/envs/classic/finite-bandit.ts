@@ -23,8 +23,9 @@ export type FiniteBanditOptions = z.input<typeof finiteBanditOptionsSchema>;
 /**
  * The reference's FiniteMTBanditEnv: n fixed k-armed Bernoulli bandits; the task is which one.
  *
- * - task: an index in [0, n); the n probability vectors are drawn once, uniformly, from the
- *   `taskSetSeed` kwarg (not from the task stream, so the set does not depend on seedTask)
+ * - task: an index in [0, n), a plain number (JSON-safe); the n probability vectors are drawn
+ *   once, uniformly, from the `taskSetSeed` kwarg (not from the task stream, so the set does not
+ *   depend on seedTask)
  * - action, reward, envObs and episode length as MTBandit
  * - taskObs: the index, Discrete(n)
  */
@@ -40,7 +41,7 @@ export class FiniteMTBandit extends MTEnvBase<Float32Array, number, number, numb
     this.nArms = nArms;
     this.nTasks = nTasks;
     const setRng = Rng.fromSeed(taskSetSeed, "finite-bandit-task-set");
-    this.armProbabilities = Object.freeze(Array.from({ length: nTasks }, () => sampleTaskVector(setRng, nArms, 0, 1)));
+    this.armProbabilities = Object.freeze(Array.from({ length: nTasks }, () => Float32Array.from(sampleTaskVector(setRng, nArms, 0, 1))));
   }
 
   /** The arm probabilities of task `index` (a copy). */

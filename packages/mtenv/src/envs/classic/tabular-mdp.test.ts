@@ -7,37 +7,66 @@ import "./register.js";
 
 /** A deterministic 3-state, 2-action MDP: action 0 stays, action 1 moves to s+1 mod 3; reward only for (2, 1). */
 function cycleTask(): TabularMDPTask {
-  const rewardProbabilities = Float32Array.of(0, 0, 0, 0, 0, 1);
-  const transitionProbabilities = new Float32Array(3 * 2 * 3);
-  for (let s = 0; s < 3; s++) {
-    transitionProbabilities[(s * 2 + 0) * 3 + s] = 1;
-    transitionProbabilities[(s * 2 + 1) * 3 + ((s + 1) % 3)] = 1;
-  }
-  return { rewardProbabilities, transitionProbabilities };
+  return {
+    rewardProbabilities: [
+      [0, 0],
+      [0, 0],
+      [0, 1],
+    ],
+    transitionProbabilities: [
+      [[1, 0, 0], [0, 1, 0]],
+      [[0, 1, 0], [0, 0, 1]],
+      [[0, 0, 1], [1, 0, 0]],
+    ],
+  };
 }
 
 function stateOf(envObs: Float32Array, nStates: number): number {
   return Array.from(envObs.subarray(0, nStates)).indexOf(1);
 }
 
-test("sampled tasks: R in [0, 1], every row of T a softmax that sums to 1, taskObs = [R, T] in its space", () => {
+test("sampled tasks: R[s][a] in [0, 1], every row T[s][a] a softmax that sums to 1, taskObs = [R, T] row-major in its space", () => {
   const env = new UniformTabularMDP({ nStates: 4, nActions: 5 });
   env.seedTask(2);
   for (let i = 0; i < 20; i++) {
     const task = env.sampleTaskState();
-    assert.equal(task.rewardProbabilities.length, 20);
-    assert.equal(task.transitionProbabilities.length, 80);
-    assert.ok(task.rewardProbabilities.every((p) => p >= 0 && p <= 1));
-    for (let row = 0; row < 20; row++) {
-      const probabilities = task.transitionProbabilities.subarray(row * 4, row * 4 + 4);
+    assert.deepEqual(task.rewardProbabilities.map((row) => row.length), [5, 5, 5, 5]);
+    assert.deepEqual(task.transitionProbabilities.map((rows) => rows.map((row) => row.length)), Array.from({ length: 4 }, () => [4, 4, 4, 4, 4]));
+    assert.ok(task.rewardProbabilities.flat().every((p) => p >= 0 && p <= 1));
+    for (const probabilities of task.transitionProbabilities.flat()) {
       assert.ok(probabilities.every((p) => p > 0), "a softmax gives every next state some probability");
       assert.ok(Math.abs(probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-6);
     }
     env.setTaskState(task);
     const taskObs = env.getTaskObs();
-    assert.deepEqual(taskObs, Float32Array.from([...task.rewardProbabilities, ...task.transitionProbabilities]));
+    assert.deepEqual(taskObs, Float32Array.from([...task.rewardProbabilities.flat(), ...task.transitionProbabilities.flat(2)]));
     assert.ok(env.observationSpace.spaces.taskObs.contains(taskObs));
   }
+});
+
+test("the task state is plain JSON of float32 values: it survives JSON.stringify/parse and comes back unchanged", () => {
+  const env = new UniformTabularMDP({ nStates: 3, nActions: 2 });
+  env.seedTask(4);
+  const task = env.sampleTaskState();
+  assert.ok([...task.rewardProbabilities.flat(), ...task.transitionProbabilities.flat(2)].every((p) => Object.is(p, Math.fround(p))), "every value is a float32 value");
+  const parsed = JSON.parse(JSON.stringify(task)) as TabularMDPTask;
+  assert.deepEqual(parsed, task);
+  env.setTaskState(parsed);
+  assert.deepEqual(env.getTaskState(), task);
+  // A value that is not a float32 is rounded the way the dynamics see it.
+  env.setTaskState({ ...cycleTask(), rewardProbabilities: [[0.1, 0], [0, 0], [0, 1]] });
+  assert.equal(env.getTaskState().rewardProbabilities[0]![0], Math.fround(0.1));
+});
+
+test("the flat row-major Float32Array tables of earlier versions are still accepted and mean the same task", () => {
+  const nested = new UniformTabularMDP({ nStates: 3, nActions: 2 });
+  nested.seedTask(6);
+  const task = nested.sampleTaskState();
+  const flat = new UniformTabularMDP({ nStates: 3, nActions: 2 });
+  flat.setTaskState({ rewardProbabilities: Float32Array.from(task.rewardProbabilities.flat()), transitionProbabilities: Float32Array.from(task.transitionProbabilities.flat(2)) });
+  nested.setTaskState(task);
+  assert.deepEqual(flat.getTaskState(), task);
+  assert.deepEqual(flat.getTaskObs(), nested.getTaskObs());
 });
 
 test("transitions follow T and rewards follow R (a deterministic MDP is replayed exactly)", () => {
@@ -101,8 +130,16 @@ test("bad sizes are ConfigErrors naming the path; bad task states say what is wr
   assert.throws(() => new UniformTabularMDP({ nActions: 1.5 }), (e: unknown) => e instanceof ConfigError && /options\.nActions/.test(e.message));
   const env = new UniformTabularMDP({ nStates: 3, nActions: 2 });
   const task = cycleTask();
-  task.transitionProbabilities[0] = 0.5;
+  task.transitionProbabilities[0]![0]![0] = 0.5;
   assert.throws(() => env.setTaskState(task), (e: unknown) => e instanceof InvalidTaskStateError && /state 0, action 0 sums to 0\.5/.test(e.message));
-  assert.throws(() => env.setTaskState({ ...cycleTask(), rewardProbabilities: new Float32Array(5) }), (e: unknown) => e instanceof InvalidTaskStateError && /length 5, expected 6/.test(e.message));
-  assert.throws(() => env.setTaskState({ ...cycleTask(), rewardProbabilities: new Float32Array(6).fill(2) }), (e: unknown) => e instanceof InvalidTaskStateError && /not a probability/.test(e.message));
+  const rewardsLike = (rewardProbabilities: unknown): TabularMDPTask => ({ ...cycleTask(), rewardProbabilities: rewardProbabilities as number[][] });
+  assert.throws(() => env.setTaskState(rewardsLike([[0, 0], [0, 0]])), (e: unknown) => e instanceof InvalidTaskStateError && /rewardProbabilities has length 2, expected 3/.test(e.message) && /3 rows of 2 probabilities/.test(e.message));
+  assert.throws(() => env.setTaskState(rewardsLike([[0, 0], [0, 0, 0], [0, 1]])), (e: unknown) => e instanceof InvalidTaskStateError && /rewardProbabilities\[1\] has length 3, expected 2/.test(e.message));
+  assert.throws(() => env.setTaskState(rewardsLike([[0, 0], [0, 2], [0, 1]])), (e: unknown) => e instanceof InvalidTaskStateError && /rewardProbabilities\[1\]\[1\] = 2 is not a probability/.test(e.message));
+  assert.throws(() => env.setTaskState(rewardsLike([[0, 0], "0, 0", [0, 1]])), (e: unknown) => e instanceof InvalidTaskStateError && /rewardProbabilities\[1\] is "0, 0", expected an array of 2/.test(e.message));
+  assert.throws(() => env.setTaskState(null as never), (e: unknown) => e instanceof InvalidTaskStateError && /got null/.test(e.message));
+  // The flat form of earlier versions is checked as strictly.
+  const transitionProbabilities = Float32Array.from(cycleTask().transitionProbabilities.flat(2));
+  assert.throws(() => env.setTaskState({ rewardProbabilities: new Float32Array(5), transitionProbabilities }), (e: unknown) => e instanceof InvalidTaskStateError && /length 5, expected 6/.test(e.message));
+  assert.throws(() => env.setTaskState({ rewardProbabilities: new Float32Array(6).fill(2), transitionProbabilities }), (e: unknown) => e instanceof InvalidTaskStateError && /rewardProbabilities\[0\] = 2 is not a probability/.test(e.message));
 });

@@ -9,11 +9,32 @@ import { Discrete } from "../../spaces/discrete.js";
 import { parseEnvOptions } from "./env-options.js";
 
 /**
- * A tabular MDP task, both tables flattened row-major:
- * `rewardProbabilities[s·A + a]` = P(reward 1 | s, a) and
- * `transitionProbabilities[(s·A + a)·S + s']` = P(s' | s, a).
+ * A tabular MDP task as plain JSON data, indexed by state, action (and next state):
+ * `rewardProbabilities[s][a]` = P(reward 1 | s, a) and
+ * `transitionProbabilities[s][a][s']` = P(s' | s, a). The env computes in float32, so every
+ * number getTaskState() or sampleTaskState() returns is a float32 value (setTaskState rounds with
+ * Math.fround): the task observation is then bit-for-bit the task.
  */
 export interface TabularMDPTask {
+  rewardProbabilities: number[][];
+  transitionProbabilities: number[][][];
+}
+
+/**
+ * The task-state form of earlier versions, which setTaskState still accepts: both tables flattened
+ * row-major, `rewardProbabilities[s·A + a]` and `transitionProbabilities[(s·A + a)·S + s']`, as
+ * Float32Arrays (or number arrays).
+ */
+export interface FlatTabularMDPTask {
+  rewardProbabilities: ArrayLike<number>;
+  transitionProbabilities: ArrayLike<number>;
+}
+
+/** What setTaskState and describeTask take. */
+export type TabularMDPTaskInput = TabularMDPTask | FlatTabularMDPTask;
+
+/** The tables as the dynamics read them: flat row-major float32 (the layout of the task observation). */
+interface FlatTables {
   rewardProbabilities: Float32Array;
   transitionProbabilities: Float32Array;
 }
@@ -36,14 +57,16 @@ export type TabularMDPOptions = z.input<typeof tabularMDPOptionsSchema>;
  *   next-state axis, both drawn from the task stream
  * - action: Discrete(A); reward ~ Bernoulli(R[s, a]), then s' ~ T[s, a, ·] (env stream)
  * - envObs: one-hot state followed by the last reward (0 after reset), Box(0, 1, [S + 1])
- * - taskObs: R and T flattened and concatenated, Box(0, 1, [S·A + S·A·S])
+ * - task state: { rewardProbabilities: R[s][a], transitionProbabilities: T[s][a][s'] }, nested
+ *   number arrays (JSON-safe; see TabularMDPTask)
+ * - taskObs: R and T flattened row-major and concatenated, Box(0, 1, [S·A + S·A·S])
  * - episodes start in a uniformly random state (as the reference) and never terminate: the
  *   registry truncates them at 100 steps
  */
-export class UniformTabularMDP extends MTEnvBase<Float32Array, Float32Array, number, TabularMDPTask> implements DescribesTasks<TabularMDPTask> {
+export class UniformTabularMDP extends MTEnvBase<Float32Array, Float32Array, number, TabularMDPTask> implements DescribesTasks<TabularMDPTaskInput> {
   readonly nStates: number;
   readonly nActions: number;
-  private task: TabularMDPTask;
+  private task: FlatTables;
   private state = 0;
 
   constructor(options: TabularMDPOptions = {}) {
@@ -68,11 +91,11 @@ export class UniformTabularMDP extends MTEnvBase<Float32Array, Float32Array, num
   }
 
   getTaskState(): TabularMDPTask {
-    return { rewardProbabilities: this.task.rewardProbabilities.slice(), transitionProbabilities: this.task.transitionProbabilities.slice() };
+    return this.nested(this.task);
   }
 
-  setTaskState(state: TabularMDPTask): void {
-    this.task = this.checkedTask(state);
+  setTaskState(state: TabularMDPTaskInput): void {
+    this.task = this.checkedTables(state);
   }
 
   sampleTaskState(): TabularMDPTask {
@@ -90,12 +113,12 @@ export class UniformTabularMDP extends MTEnvBase<Float32Array, Float32Array, num
       for (let next = 0; next < nStates; next++) total += Math.exp(logits[next]! - largest);
       for (let next = 0; next < nStates; next++) transitionProbabilities[row * nStates + next] = Math.exp(logits[next]! - largest) / total;
     }
-    return { rewardProbabilities, transitionProbabilities };
+    return this.nested({ rewardProbabilities, transitionProbabilities });
   }
 
   /** The task's reward table in words (see tabularMDPTaskDescription). */
-  describeTask(state: TabularMDPTask): string {
-    return tabularMDPTaskDescription(this.checkedTask(state), this.nStates, this.nActions);
+  describeTask(state: TabularMDPTaskInput): string {
+    return tabularMDPTaskDescription(this.nested(this.checkedTables(state)), this.nStates, this.nActions);
   }
 
   protected resetEnv(rng: Rng): [Float32Array, Info] {
@@ -137,17 +160,32 @@ export class UniformTabularMDP extends MTEnvBase<Float32Array, Float32Array, num
     return out;
   }
 
-  private checkedTask(state: TabularMDPTask): TabularMDPTask {
+  /** The JSON form of flat tables: nested number arrays indexed [state][action] (and [next state]). */
+  private nested(tables: FlatTables): TabularMDPTask {
+    const { nStates, nActions } = this;
+    const row = (table: Float32Array, index: number, size: number): number[] => Array.from(table.subarray(index * size, (index + 1) * size));
+    return {
+      rewardProbabilities: Array.from({ length: nStates }, (_, state) => row(tables.rewardProbabilities, state, nActions)),
+      transitionProbabilities: Array.from({ length: nStates }, (_, state) =>
+        Array.from({ length: nActions }, (_, action) => row(tables.transitionProbabilities, state * nActions + action, nStates)),
+      ),
+    };
+  }
+
+  private checkedTables(state: unknown): FlatTables {
     const { nStates, nActions } = this;
     const pairs = nStates * nActions;
     const fail = (problem: string): never => {
       throw new InvalidTaskStateError(
-        `UniformTabularMDP (S=${nStates}, A=${nActions}): ${problem}. Expected {rewardProbabilities: Float32Array(${pairs}) in [0, 1], transitionProbabilities: Float32Array(${pairs * nStates}) whose rows of ${nStates} sum to 1}, e.g. one returned by sampleTaskState().`,
+        `UniformTabularMDP (S=${nStates}, A=${nActions}): ${problem}. Expected {rewardProbabilities: ${nStates} rows of ${nActions} probabilities ([state][action]), ` +
+          `transitionProbabilities: ${nStates}×${nActions} rows of ${nStates} probabilities that sum to 1 ([state][action][next state])}, e.g. one returned by sampleTaskState(); ` +
+          `the flat row-major tables of earlier versions (Float32Array(${pairs}) and Float32Array(${pairs * nStates})) are accepted too.`,
       );
     };
     if (typeof state !== "object" || state === null) return fail(`got ${describeValue(state)}`);
-    const rewards = asProbabilities(state.rewardProbabilities, pairs, "rewardProbabilities", fail);
-    const transitions = asProbabilities(state.transitionProbabilities, pairs * nStates, "transitionProbabilities", fail);
+    const { rewardProbabilities, transitionProbabilities } = state as Record<string, unknown>;
+    const rewards = flatProbabilities(rewardProbabilities, [nStates, nActions], "rewardProbabilities", fail);
+    const transitions = flatProbabilities(transitionProbabilities, [nStates, nActions, nStates], "transitionProbabilities", fail);
     for (let row = 0; row < pairs; row++) {
       let total = 0;
       for (let next = 0; next < nStates; next++) total += transitions[row * nStates + next]!;
@@ -166,18 +204,42 @@ export class UniformTabularMDP extends MTEnvBase<Float32Array, Float32Array, num
  */
 export function tabularMDPTaskDescription(task: Readonly<TabularMDPTask>, nStates: number, nActions: number): string {
   const perState = Array.from({ length: nStates }, (_, state) => {
-    const row = Array.from(task.rewardProbabilities.subarray(state * nActions, (state + 1) * nActions), (p) => p.toFixed(3));
+    const row = Array.from({ length: nActions }, (_, action) => task.rewardProbabilities[state]![action]!.toFixed(3));
     return `${row.join(", ")} in state ${state}`;
   });
   return `Collect reward in a tabular MDP with ${nStates} states, ${nActions} actions and random transitions, where the actions pay 1 with probabilities ${perState.join("; ")}.`;
 }
 
-function asProbabilities(value: unknown, length: number, name: string, fail: (problem: string) => never): Float32Array {
-  const isNumbers = value instanceof Float32Array || value instanceof Float64Array || (Array.isArray(value) && value.every((x) => typeof x === "number"));
-  if (!isNumbers) return fail(`${name} is ${describeValue(value)}`);
-  const copy = Float32Array.from(value as ArrayLike<number>);
-  if (copy.length !== length) return fail(`${name} has length ${copy.length}, expected ${length}`);
-  const bad = copy.findIndex((p) => !(p >= 0 && p <= 1));
-  if (bad >= 0) return fail(`${name}[${bad}] = ${copy[bad]} is not a probability`);
-  return copy;
+/**
+ * A probability table of shape `dims` as a flat row-major Float32Array (values rounded to float32).
+ * Takes nested arrays of that shape (the JSON form) or, as earlier versions stored the tables, one
+ * flat typed or number array of the full length; every entry must be a probability.
+ */
+function flatProbabilities(value: unknown, dims: readonly number[], name: string, fail: (problem: string) => never): Float32Array {
+  const length = dims.reduce((product, size) => product * size, 1);
+  const out = new Float32Array(length);
+  const put = (index: number, entry: unknown, path: string): void => {
+    const p = typeof entry === "number" ? Math.fround(entry) : Number.NaN;
+    if (!(p >= 0 && p <= 1)) fail(`${path} = ${describeValue(entry)} is not a probability in [0, 1]`);
+    out[index] = p;
+  };
+  const isFlat = value instanceof Float32Array || value instanceof Float64Array || (Array.isArray(value) && typeof value[0] === "number");
+  if (isFlat) {
+    const flat = value as ArrayLike<unknown>;
+    if (flat.length !== length) fail(`${name} has length ${flat.length}, expected ${length} (flat, row-major) or nested arrays of shape [${dims.join("][")}]`);
+    for (let i = 0; i < length; i++) put(i, flat[i], `${name}[${i}]`);
+    return out;
+  }
+  // Row-major: the flat index of [i0][i1]...[ik] is ((i0·d1 + i1)·d2 + ...)·dk + ik.
+  const visit = (node: unknown, depth: number, offset: number, path: string): void => {
+    const size = dims[depth]!;
+    if (!Array.isArray(node)) return fail(`${path} is ${describeValue(node)}, expected an array of ${size}`);
+    if (node.length !== size) return fail(`${path} has length ${node.length}, expected ${size}`);
+    for (let i = 0; i < size; i++) {
+      if (depth === dims.length - 1) put(offset * size + i, node[i], `${path}[${i}]`);
+      else visit(node[i], depth + 1, offset * size + i, `${path}[${i}]`);
+    }
+  };
+  visit(value, 0, 0, name);
+  return out;
 }
