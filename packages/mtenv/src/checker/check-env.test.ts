@@ -12,21 +12,29 @@ class DriftWalk extends MTEnvBase<Float32Array, Float32Array, number, number> {
   private x = 0;
   private drift = 0;
   private recordedTask = 0;
-  constructor(private readonly flaw: "none" | "nan" | "unseeded-noise" | "stale-task" | "out-of-space" = "none") {
+  constructor(private readonly flaw: "none" | "nan" | "unseeded-noise" | "stale-task" | "out-of-space" | "typed-task-state" | "negative-zero-task" = "none") {
     super(new Discrete(2), new Box(-10, 10, { shape: [1] }), new Box(-1, 1, { shape: [1] }));
   }
   getTaskObs(): Float32Array {
     return Float32Array.of(this.drift);
   }
   getTaskState(): number {
+    // The flaw: the task kept in a Float32Array, which JSON turns into {"0": drift}.
+    if (this.flaw === "typed-task-state") return Float32Array.of(this.recordedTask) as unknown as number;
     return this.recordedTask;
   }
   setTaskState(state: number): void {
-    this.recordedTask = state;
-    if (this.flaw !== "stale-task") this.drift = state;
+    // Indexing also reads {"0": drift}, so only the JSON check notices the typed array.
+    const value = typeof state === "number" ? state : (state as ArrayLike<number>)[0]!;
+    this.recordedTask = value;
+    if (this.flaw !== "stale-task") this.drift = value;
   }
   sampleTaskState(): number {
-    const state = this.taskRng.uniform(-1, 1);
+    // The flaw: −0 is a task of its own here (it shows in taskObs), and JSON writes it as 0.
+    if (this.flaw === "negative-zero-task") return -0;
+    const drawn = this.taskRng.uniform(-1, 1);
+    // A Float32Array keeps float32 values only: draw those, so that only JSON loses the task.
+    const state = this.flaw === "typed-task-state" ? Math.fround(drawn) : drawn;
     // The flaw: dynamics follow the last *sampled* task, not the one that was set.
     if (this.flaw === "stale-task") this.drift = state;
     return state;
@@ -67,6 +75,20 @@ test("randomness outside the seeded streams fails the determinism check", () => 
 
 test("an env whose dynamics ignore setTaskState fails the task-state round trip", () => {
   assert.ok(failedChecks("stale-task").includes("task state round trip"));
+});
+
+test("a typed-array task state fails the JSON check, which names the path and the fix, and only that check", () => {
+  const report = checkEnv(() => new DriftWalk("typed-task-state"));
+  assert.deepEqual(report.results.filter((r) => !r.passed).map((r) => r.name), ["task state survives JSON"]);
+  const result = report.results.find((r) => r.name === "task state survives JSON");
+  assert.match(result?.message ?? "", /getTaskState\(\) is a Float32Array\(1\)/);
+  assert.match(result?.message ?? "", /must be plain JSON data/);
+});
+
+test("a task state that JSON changes (−0 becomes 0) fails the JSON check on the task observation", () => {
+  const result = checkEnv(() => new DriftWalk("negative-zero-task")).results.find((r) => r.name === "task state survives JSON");
+  assert.equal(result?.passed, false);
+  assert.match(result?.message ?? "", /another task observation/);
 });
 
 test("observations outside the declared space fail the space check with the reason", () => {

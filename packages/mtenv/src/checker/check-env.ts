@@ -1,4 +1,5 @@
 import { ClosedEnvironmentError, InvalidActionError, ResetNeededError, SeedError, describeValue } from "../core/errors.js";
+import { findTaskSet } from "../core/task-set.js";
 import type { MTEnv, MTObs } from "../core/types.js";
 import { Box } from "../spaces/box.js";
 import { DictSpace } from "../spaces/dict.js";
@@ -7,6 +8,7 @@ import { MultiBinary } from "../spaces/multi-binary.js";
 import { MultiDiscrete } from "../spaces/multi-discrete.js";
 import { Space } from "../spaces/space.js";
 import { allFinite, deepEqual } from "./deep-equal.js";
+import { findNonJsonValue } from "./json-data.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type CheckedEnv = MTEnv<any, any, any, any>;
@@ -265,6 +267,35 @@ const CHECKS: ReadonlyArray<[string, Check]> = [
       const transplantDifference = firstDifference(reference, transplanted);
       expect(transplantDifference === undefined, `the task state moved to a new instance gave other dynamics: ${transplantDifference}`);
       return "get → set → same dynamics, on the same and on a new instance";
+    },
+  ],
+  [
+    "task state survives JSON",
+    (fresh, settings) => {
+      // Task definitions are stored in checkpoints and configs and sent between processes as JSON,
+      // so a task state must be plain data that JSON gives back unchanged.
+      const env = seeded(fresh, settings);
+      const state: unknown = env.getTaskState();
+      const plainJson = "task states must be plain JSON data (numbers, strings, booleans, null, arrays and plain objects) so that a task definition can be stored and sent";
+      const stateProblem = findNonJsonValue(state, "getTaskState()");
+      expect(stateProblem === undefined, () => `${stateProblem}; ${plainJson}`);
+      const sampledProblem = findNonJsonValue(env.sampleTaskState(), "sampleTaskState()");
+      expect(sampledProblem === undefined, () => `${sampledProblem}; ${plainJson}`);
+      const taskSet = findTaskSet(env);
+      const listedProblem = taskSet === undefined ? undefined : findNonJsonValue([...taskSet], "listTaskStates()");
+      expect(listedProblem === undefined, () => `${listedProblem}; ${plainJson}`);
+      const parsed: unknown = JSON.parse(JSON.stringify(state));
+      // Two instances with the same seeds, one given the state and one its JSON copy: any
+      // difference between them comes from the trip through JSON.
+      const original = seeded(fresh, settings);
+      original.setTaskState(state);
+      const copy = seeded(fresh, settings);
+      copy.setTaskState(parsed);
+      expect(deepEqual(copy.getTaskObs(), original.getTaskObs()), () => `the JSON copy of the task state gives another task observation: ${describeValue(copy.getTaskObs())} vs ${describeValue(original.getTaskObs())}`);
+      const difference = firstDifference(rollout(original, settings.seed, settings.compareSteps), rollout(copy, settings.seed, settings.compareSteps));
+      expect(difference === undefined, `the JSON copy of the task state gave other dynamics: ${difference}`);
+      const listed = taskSet === undefined ? "" : ` (as are all ${taskSet.length} listed task states)`;
+      return `getTaskState() is plain JSON${listed}; its JSON copy gives the same taskObs and ${settings.compareSteps}-step trajectory`;
     },
   ],
   [
