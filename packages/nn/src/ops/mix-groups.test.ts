@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { Engine } from "../autodiff/engine.js";
 import { ShapeError } from "../errors.js";
 import { JsKernels } from "../kernels/js-kernels.js";
+import type { Kernels } from "../kernels/kernels.js";
+import { NativeKernels } from "../kernels/native-kernels.js";
+import { WasmKernels } from "../kernels/wasm-kernels.js";
 import { assertGradients } from "../testing/gradcheck.js";
+import { add } from "./binary.js";
 import { mixGroups } from "./mix-groups.js";
 
 /** Float64 reference with weights read as [B, Gout, Gin] (Gout = 1 for [B, Gin]). */
@@ -65,5 +69,48 @@ describe("mixGroups", () => {
     check(() => mixGroups(y, engine.input([rows + 1, groupsOut, groupsIn])), /got tensor\[6, 5, 3\]/);
     check(() => mixGroups(y, engine.input([rows * groupsIn])), /got tensor\[15\]/);
     check(() => mixGroups(engine.input([rows, features]), engine.input([rows, 1])), /y must be \[groups, rows, features\], got tensor\[5, 7\]/);
+  });
+});
+
+describe("mixGroups gradients on every backend", () => {
+  const backends: Array<{ label: string; kernels: Kernels; close?: () => void }> = [{ label: "js", kernels: new JsKernels() }];
+  before(async () => {
+    const wasm = await WasmKernels.create();
+    backends.push({ label: "wasm", kernels: wasm, close: () => wasm.close() });
+    try {
+      backends.push({ label: "native", kernels: NativeKernels.load() });
+    } catch (error) {
+      // Optional by design; say why so a missing BLAS is visible in the report.
+      console.log(`native backend not tested: ${(error as Error).message}`);
+    }
+  });
+  after(() => {
+    for (const backend of backends) backend.close?.();
+  });
+
+  // Odd sizes: vector tails in the features, rows past one 16-row block.
+  const [groupsIn, rows, features, groupsOut] = [3, 19, 21, 5];
+
+  it("pass the gradient check with weights [B, Gout, Gin] and [B, Gin]", () => {
+    for (const { label, kernels } of backends) {
+      for (const perOutputGroup of [true, false]) {
+        const mixes = perOutputGroup ? groupsOut : 1;
+        assert.doesNotThrow(() => assertGradients({
+          inputs: [{ shape: [groupsIn, rows, features] }, { shape: perOutputGroup ? [rows, groupsOut, groupsIn] : [rows, groupsIn] }],
+          forward: (_e, [y, w]) => mixGroups(y!, w!),
+          reference: ([y, w]) => referenceMix(y!, w!, groupsIn, mixes, rows, features),
+        }, { kernels }), `${label}, weights ${perOutputGroup ? "[B, Gout, Gin]" : "[B, Gin]"}`);
+      }
+    }
+  });
+
+  it("accumulate into gradients that already hold a contribution (y and weights used twice)", () => {
+    for (const { label, kernels } of backends) {
+      assert.doesNotThrow(() => assertGradients({
+        inputs: [{ shape: [groupsIn, rows, features] }, { shape: [rows, groupsOut, groupsIn] }],
+        forward: (_e, [y, w]) => add(mixGroups(y!, w!), mixGroups(y!, w!)),
+        reference: ([y, w]) => referenceMix(y!, w!, groupsIn, groupsOut, rows, features).map((value) => 2 * value),
+      }, { kernels }), label);
+    }
   });
 });

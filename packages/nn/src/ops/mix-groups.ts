@@ -1,7 +1,6 @@
 import type { TapeNode } from "../autodiff/tape-node.js";
 import { ShapeError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { viewFrom } from "./offset-view.js";
 
 /**
  * Per-row weighted sums of group outputs y [Gin, B, H] (e.g. the result of `groupedLinear`):
@@ -12,10 +11,13 @@ import { viewFrom } from "./offset-view.js";
  *   modularization mixing one layer's module outputs into the next layer's module inputs.
  *
  * Gradients flow to both y and the weights. The weights differ per row, so this is B small
- * [Gout, Gin] × [Gin, H] products, one kernel GEMM call each (y's rows for one b lie B·H apart,
- * which the GEMM's leading dimension expresses): measured 3–6× faster than plain JavaScript loops
- * on the wasm and native backends at soft modularization's shapes (V8 runs scalar float32 loops at
- * ~3 ns per multiply-add here).
+ * [Gout, Gin] × [Gin, H] products; each direction is one `mixRows` / `mixRowsWeightGrad` kernel
+ * call for all of them. One GEMM call per row, as this op made before, spent most of its time in
+ * the calls: forward + backward at [4, 1280, 128] × [1280, 4, 4] took 4.4 ms (native) and 6.9 ms
+ * (wasm) on one thread, against 1.1 and 1.9 ms in one call per direction; at [4, 128, 128]
+ * 0.47 / 0.41 ms against 0.14 / 0.16 ms (medians, bench/mix-groups.ts times the current op).
+ * Plain JavaScript loops are slower still (V8 runs scalar float32 loops at ~3 ns per
+ * multiply-add here).
  */
 export function mixGroups(y: Tensor, weights: Tensor): Tensor {
   const engine = y.engine;
@@ -37,15 +39,8 @@ export function mixGroups(y: Tensor, weights: Tensor): Tensor {
   // [B, Gin] has the memory layout of [B, 1, Gin]: one code path with groupsOut = 1.
   const groupsOut = perOutputGroup ? weights.dim(1) : 1;
   const out = engine.empty(perOutputGroup ? [groupsOut, rows, features] : [rows, features]);
-  if (groupsIn === 0) out.data.fill(0);
-  else {
-    // Row b: out[:, b, :] (Gout × H, rows B·H apart) = W_b (Gout × Gin) · y[:, b, :] (Gin × H, rows B·H apart).
-    const kernels = engine.kernels;
-    const stride = rows * features;
-    for (let b = 0; b < rows; b++) {
-      kernels.gemm(false, false, groupsOut, features, groupsIn, 1, viewFrom(weights.data, b * groupsOut * groupsIn), groupsIn, viewFrom(y.data, b * features), stride, 0, viewFrom(out.data, b * features), stride);
-    }
-  }
+  // Row b: out[:, b, :] (Gout × H) = W_b (Gout × Gin) · y[:, b, :] (Gin × H); zeros when Gin = 0.
+  engine.kernels.mixRows(false, groupsOut, groupsIn, rows, features, weights.data, y.data, 0, out.data);
   const node = engine.record(mixGroupsBackward, out, y, weights);
   if (node !== null) {
     node.n0 = groupsIn;
@@ -66,24 +61,14 @@ function mixGroupsBackward(node: TapeNode): void {
   const features = node.n3;
   const dOut = node.out.grad!;
   const kernels = engine.kernels;
-  const stride = rows * features;
   if (engine.needsGrad(y)) {
-    // dy[:, b, :] = W_bᵀ · dOut[:, b, :]
+    // dy[:, b, :] = W_bᵀ · dOut[:, b, :] (zeros, or unchanged on accumulation, when Gout = 0)
     const beta = engine.claimGrad(y);
-    const grad = y.grad!;
-    if (groupsOut === 0 && beta === 0) grad.fill(0);
-    else {
-      for (let b = 0; b < rows; b++) {
-        kernels.gemm(true, false, groupsIn, features, groupsOut, 1, viewFrom(weights.data, b * groupsOut * groupsIn), groupsIn, viewFrom(dOut, b * features), stride, beta, viewFrom(grad, b * features), stride);
-      }
-    }
+    kernels.mixRows(true, groupsOut, groupsIn, rows, features, weights.data, dOut, beta, y.grad!);
   }
   if (engine.needsGrad(weights)) {
     // dW_b = dOut[:, b, :] · y[:, b, :]ᵀ
     const beta = engine.claimGrad(weights);
-    const grad = weights.grad!;
-    for (let b = 0; b < rows; b++) {
-      kernels.gemm(false, true, groupsOut, groupsIn, features, 1, viewFrom(dOut, b * features), stride, viewFrom(y.data, b * features), stride, beta, viewFrom(grad, b * groupsOut * groupsIn), groupsIn);
-    }
+    kernels.mixRowsWeightGrad(groupsOut, groupsIn, rows, features, dOut, y.data, beta, weights.grad!);
   }
 }
