@@ -15,5 +15,6 @@ export { topKGate } from "./top-k-gate.js";
 export { bmm } from "./bmm.js";
 export { groupedLinear } from "./grouped-linear.js";
 export { mixGroups } from "./mix-groups.js";
+export { featureModulation } from "./feature-modulation.js";
 export { mulRows } from "./mul-rows.js";
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from "./conv.js";
