@@ -2,14 +2,16 @@
  * The native backend's kernels. GEMM goes to the system BLAS (run single-threaded) and every
  * kernel that is large enough is split over the thread pool:
  *
- * - GEMM: C is cut into blocks of rows (columns when C has few rows) that start on multiples of
- *   16, one per thread, each an ordinary cblas_sgemm call. Measured on the 2-core dev
+ * - GEMM: C is cut into GEMM_BLOCKS blocks of rows (columns when C has few rows) that start on
+ *   multiples of 16, spread over the threads, each an ordinary cblas_sgemm call. Measured on the 2-core dev
  *   machine with OpenBLAS 0.3.21: 1.95-2.05x on every SAC shape, where OpenBLAS's own threads gave
  *   1.5-1.9x on 1280x400x400 and were 1.2-4x *slower* than one thread on thin shapes (1280x400x53,
  *   1280x8x400: first and last layers). OpenBLAS's threaded path also rounds differently from its
- *   single-threaded one; aligned blocks do not (each element is reduced over k the same way
- *   whichever block computes it, checked bit for bit on the SAC shapes), so the thread count does
- *   not change results. Vector shapes (n = 1, m = 1, k = 1) use loops of their own.
+ *   single-threaded one. The blocks are the same whatever the thread count (one thread runs them
+ *   one after the other), so the thread count does not change results: an element's rounding can
+ *   depend on where its block starts (a block edge inside a BLAS micro-tile sends the last rows to
+ *   an edge kernel that sums in another order — seen with OpenBLAS 0.3.21's Zen kernels, whose
+ *   12-wide tiles straddle a 640-row edge), but never on which thread runs the block. Vector shapes (n = 1, m = 1, k = 1) use loops of their own.
  * - Elementwise kernels: ranges of elements, rows or (for column sums) columns, so every value is
  *   computed by exactly the arithmetic of the single-threaded loop. Threads never write to the
  *   same cache line in a loop: column ranges start on a line of the written matrix and sums
@@ -61,6 +63,9 @@ static void part_range(size_t length, int part, int parts, size_t *begin, size_t
   if (*end > length) *end = length;
 }
 
+/* A split GEMM is always cut into this many blocks, whatever the number of threads (see the top). */
+#define GEMM_BLOCKS 4
+
 /* How many parts `floats` of elementwise work is worth. */
 static int parts_for(size_t floats) { return floats >= MIN_SPLIT_FLOATS ? pool_threads() : 1; }
 
@@ -73,12 +78,14 @@ typedef struct {
   float alpha, beta;
   const float *a, *b;
   float *c;
+  /* Fixed blocks of a split GEMM (1: one call over all of C). */
+  int blocks;
 } gemm_task;
 
-static void gemm_part(const void *arguments, int part, int parts) {
-  const gemm_task *t = arguments;
+/* One fixed block of a split GEMM (see gemm_part). */
+static void gemm_block(const gemm_task *t, int block, int blocks) {
   size_t begin, end;
-  part_range((size_t)(t->by_rows ? t->m : t->n), part, parts, &begin, &end);
+  part_range((size_t)(t->by_rows ? t->m : t->n), block, blocks, &begin, &end);
   if (begin >= end) return;
   int size = (int)(end - begin);
   int m = t->m, n = t->n;
@@ -95,6 +102,13 @@ static void gemm_part(const void *arguments, int part, int parts) {
   }
   t->blas->sgemm(CBLAS_ROW_MAJOR, t->trans_a ? CBLAS_TRANS : CBLAS_NO_TRANS, t->trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS,
                  m, n, t->k, t->alpha, a, t->lda, b, t->ldb, t->beta, c, t->ldc);
+}
+
+/* Part `part` of `parts` threads runs the fixed blocks part, part + parts, ... of the GEMM. */
+static void gemm_part(const void *arguments, int part, int parts) {
+  const gemm_task *t = arguments;
+  int blocks = t->blocks;
+  for (int block = part; block < blocks; block += parts) gemm_block(t, block, blocks);
 }
 
 /* c = alpha * acc + beta * c, reading c only when beta != 0 (it may hold NaN then). */
@@ -184,7 +198,7 @@ static void vector_gemm_part(const void *arguments, int part, int parts) {
 void nn_gemm(const blas_library *blas, bool split, bool trans_a, bool trans_b, int m, int n, int k,
              float alpha, const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc) {
   if ((n == 1 && !trans_a) || (m == 1 && !trans_b) || k == 1) {
-    gemm_task task = {blas, trans_a, trans_b, true, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c};
+    gemm_task task = {blas, trans_a, trans_b, true, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, 1};
     pool_run(vector_gemm_part, &task, parts_for((size_t)m * n + (size_t)m * k + (size_t)k * n));
     return;
   }
@@ -192,10 +206,9 @@ void nn_gemm(const blas_library *blas, bool split, bool trans_a, bool trans_b, i
      sharing the cache line at the boundary (measured 1.5x slower than one thread at 128x400x49). */
   bool by_rows = m >= 4 * ALIGN || m >= n;
   int length = by_rows ? m : n;
-  gemm_task task = {blas, trans_a, trans_b, by_rows, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c};
-  int parts = pool_threads();
-  if (!split || m == 1 || n == 1 || (double)m * n * k < MIN_SPLIT_MACS || length < 2 * ALIGN) parts = 1;
-  pool_run(gemm_part, &task, parts);
+  bool worth_splitting = split && m != 1 && n != 1 && (double)m * n * k >= MIN_SPLIT_MACS && length >= 2 * ALIGN;
+  gemm_task task = {blas, trans_a, trans_b, by_rows, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, worth_splitting ? GEMM_BLOCKS : 1};
+  pool_run(gemm_part, &task, worth_splitting ? pool_threads() : 1);
 }
 
 /* ---- bias and ReLU, by rows or element ranges ---- */
