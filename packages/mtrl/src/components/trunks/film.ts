@@ -1,4 +1,4 @@
-import { Linear, add, affine, mul, relu, slice, type Tensor } from "@mtrl/nn";
+import { Linear, featureModulation, type Tensor } from "@mtrl/nn";
 import { z } from "zod";
 import { positiveInt } from "../config-fields.js";
 import { defineComponent } from "../component.js";
@@ -35,14 +35,13 @@ export const filmTrunk = defineComponent({
       forward: (parts, taskContext) => {
         // γ and β depend on the task alone: computed once per task, then gathered to the rows.
         const gammaBeta = taskContext.perRow(modulation.forward(taskContext.taskEncodings));
+        // One fused op per layer reads its γ and β in place from gammaBeta (no slice copies).
         let h: Tensor | readonly Tensor[] = parts;
         let offset = 0;
         for (const layer of layers) {
-          const width = layer.weight.dim(0);
-          const gamma = affine(slice(gammaBeta, -1, offset, offset + width), 1, 1);
-          const beta = slice(gammaBeta, -1, offset + width, offset + 2 * width);
-          offset += 2 * width;
-          h = relu(add(mul(gamma, layer.forward(h)), beta));
+          const pre = layer.forward(h);
+          h = featureModulation(pre, gammaBeta, offset, "relu");
+          offset += 2 * pre.dim(-1);
         }
         return h as Tensor;
       },
