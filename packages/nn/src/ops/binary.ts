@@ -53,10 +53,17 @@ function binary(op: string, kind: BinaryKind, a: Tensor, b: Tensor): Tensor {
   const x = a.data;
   const y = b.data;
   const z = out.data;
-  for (let i = 0; i < n; i++) {
-    const u = x[i * strideA]!;
-    const v = y[i * strideB]!;
-    z[i] = combine(kind, u, v);
+  if (strideA === 1 && strideB === 1 && kind <= BinaryKind.Mul) {
+    // Equal shapes, the common case: one tight loop per kind (V8 does not hoist the switch).
+    if (kind === BinaryKind.Add) for (let i = 0; i < n; i++) z[i] = x[i]! + y[i]!;
+    else if (kind === BinaryKind.Sub) for (let i = 0; i < n; i++) z[i] = x[i]! - y[i]!;
+    else for (let i = 0; i < n; i++) z[i] = x[i]! * y[i]!;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const u = x[i * strideA]!;
+      const v = y[i * strideB]!;
+      z[i] = combine(kind, u, v);
+    }
   }
   const node = engine.record(binaryBackward, out, a, b);
   if (node !== null) {
@@ -105,6 +112,20 @@ function binaryBackward(node: TapeNode): void {
       let total = 0;
       for (let i = 0; i < n; i++) total += g[i]! * localDerivative(kind, isA, x[i * strideA]!, y[i * strideB]!);
       grad[0] = beta === 0 ? total : grad[0]! + total;
+      continue;
+    }
+    if (strideA === 1 && strideB === 1 && kind <= BinaryKind.Mul) {
+      // Equal shapes: d(a + b) = g, d(a − b) = ±g, d(a · b) = g · (the other side).
+      const sign = kind === BinaryKind.Sub && !isA ? -1 : 1;
+      const other = isA ? y : x;
+      if (kind === BinaryKind.Mul) {
+        if (beta === 0) for (let i = 0; i < n; i++) grad[i] = g[i]! * other[i]!;
+        else for (let i = 0; i < n; i++) grad[i]! += g[i]! * other[i]!;
+      } else if (beta === 0) {
+        for (let i = 0; i < n; i++) grad[i] = sign * g[i]!;
+      } else {
+        for (let i = 0; i < n; i++) grad[i]! += sign * g[i]!;
+      }
       continue;
     }
     for (let i = 0; i < n; i++) {
