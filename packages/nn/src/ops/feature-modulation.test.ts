@@ -73,6 +73,29 @@ describe("featureModulation", () => {
     });
   }
 
+  it("a row index: rows read their task's gammaBeta row, and the gradients of rows sharing one add up", () => {
+    const tasks = 3;
+    const rowIndex = Int32Array.of(2, 0, 2, 1);
+    const gathered = (perTask: Float64Array): Float64Array => {
+      const out = new Float64Array(rows * width);
+      rowIndex.forEach((task, r) => out.set(perTask.subarray(task * width, (task + 1) * width), r * width));
+      return out;
+    };
+    assertGradients({
+      inputs: [{ shape: [rows, first] }, { shape: [rows, second] }, { shape: [tasks, width] }],
+      forward: (_e, [x1, x2, gammaBeta]) =>
+        concat([featureModulation(x1!, gammaBeta!, firstOffset, "relu", rowIndex), featureModulation(x2!, gammaBeta!, secondOffset, "tanh", rowIndex)], 1),
+      reference: ([x1, x2, gammaBeta]) => concatColumns(
+        referenceModulation(x1!, gathered(gammaBeta!), rows, first, width, firstOffset, activations.relu),
+        referenceModulation(x2!, gathered(gammaBeta!), rows, second, width, secondOffset, Math.tanh),
+        rows, first, second,
+      ),
+    });
+    const engine = new Engine(new JsKernels());
+    engine.beginStep();
+    assert.throws(() => featureModulation(engine.input([rows, first]), engine.input([tasks, width]), firstOffset, "relu", Int32Array.of(0, 1, 3, 0)), /rowIndex\[2\] = 3 is outside the 3 rows/);
+  });
+
   it("the same x modulated twice by the same columns of gammaBeta: every gradient accumulates", () => {
     const features = 4;
     const [offsetA, offsetB] = [1, 1];

@@ -33,14 +33,14 @@ export const filmTrunk = defineComponent({
     return {
       outputSize: config.hiddenSizes[config.hiddenSizes.length - 1]!,
       forward: (parts, taskContext) => {
-        // γ and β depend on the task alone: computed once per task, then gathered to the rows.
-        const gammaBeta = taskContext.perRow(modulation.forward(taskContext.taskEncodings));
+        // γ and β depend on the task alone: computed once per task; each row reads its task's row.
+        const gammaBeta = modulation.forward(taskContext.taskEncodings);
         // One fused op per layer reads its γ and β in place from gammaBeta (no slice copies).
         let h: Tensor | readonly Tensor[] = parts;
         let offset = 0;
         for (const layer of layers) {
           const pre = layer.forward(h);
-          h = featureModulation(pre, gammaBeta, offset, "relu");
+          h = featureModulation(pre, gammaBeta, offset, "relu", taskContext.taskIndices);
           offset += 2 * pre.dim(-1);
         }
         return h as Tensor;
