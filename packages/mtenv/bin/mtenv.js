@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The `mtenv` command. The package ships TypeScript sources, so register tsx (a dependency)
-// before loading the CLI; this works from `npx mtenv` without any Node flags.
-import { register } from "tsx/esm/api";
-
-register();
-const { runCli } = await import(new URL("../src/cli/main.ts", import.meta.url).href);
+// `npx mtenv`: runs the compiled CLI in dist/ (built by `npm ci` in the repository, shipped in the
+// package). Under the repository's "mtrl-source" export condition (`npm test` sets it through
+// NODE_OPTIONS) the package resolves to its TypeScript sources instead, and tsx — a development
+// dependency of the repository, never needed by the built package — is registered to load them.
+const fromSource = import.meta.resolve("@mtrl/mtenv").endsWith(".ts");
+if (fromSource) (await import("tsx/esm/api")).register();
+const { runCli } = await import(fromSource ? "../src/cli/main.ts" : "../dist/cli/main.js");
 process.exitCode = await runCli(process.argv.slice(2));

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npx mtrl`: registers tsx so that Node runs the TypeScript sources directly (no build step),
-// then hands the arguments to the CLI.
-import { register } from "tsx/esm/api";
-
-register();
-const { main } = await import("../src/cli/main.ts");
+// `npx mtrl`: runs the compiled CLI in dist/ (built by `npm ci` in the repository, shipped in the
+// package). Under the repository's "mtrl-source" export condition (`npm test` sets it through
+// NODE_OPTIONS) the package resolves to its TypeScript sources instead, and tsx — a development
+// dependency of the repository, never needed by the built package — is registered to load them.
+const fromSource = import.meta.resolve("@mtrl/mtrl").endsWith(".ts");
+if (fromSource) (await import("tsx/esm/api")).register();
+const { main } = await import(fromSource ? "../src/cli/main.ts" : "../dist/cli/main.js");
 process.exitCode = await main(process.argv.slice(2));

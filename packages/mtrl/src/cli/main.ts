@@ -1,5 +1,5 @@
-import { ConfigError, MTError, didYouMean } from "@mtrl/mtenv";
-import { RunFolderError } from "../run-folder/run-dir.js";
+// The errors entry point, not the package index: `--help` should not wait for every environment.
+import { ConfigError, MTError, didYouMean } from "@mtrl/mtenv/errors";
 import { MAIN_HELP } from "./help.js";
 import { writeLine, type CliIo } from "./io.js";
 import { CliUsageError } from "./usage-error.js";
@@ -34,6 +34,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     }
     return await (await load())(rest, io);
   } catch (error) {
+    // Loaded here, not at the top: the run-folder module brings the whole mtenv package along.
+    const { RunFolderError } = await import("../run-folder/run-dir.js");
     if (error instanceof CliUsageError || error instanceof ConfigError || error instanceof RunFolderError) {
       writeLine(io.stderr, `error: ${error.message}`);
       return 2;
