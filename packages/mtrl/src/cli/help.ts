@@ -4,21 +4,27 @@ export const MAIN_HELP = `mtrl: multi-task reinforcement learning from the comma
 
 Usage:
   npx mtrl train [group=option ...] [key.path=value ...]   train a new run
+                 [--config-dir <dir>]                      ... with your own config groups too
   npx mtrl train --resume <run>                            continue a stopped or killed run
   npx mtrl eval <run> [--episodes N] [--json]              evaluate a run's latest checkpoint
   npx mtrl report <run>                                    regenerate the run's report.html
   npx mtrl compare <run> <run> ... [--group-by agent|env|none] [--out compare.html]
                                                            success and return curves of several runs, mean ± sd per group
-  npx mtrl list                                            config groups, components, environments, runs
+  npx mtrl list [--config-dir <dir>]                       config groups, components, environments, runs
   npx mtrl <command> --help                                help for one command
 
 Examples:
-  npx mtrl train                                   the default option of each group (config/train.yaml)
+  npx mtrl train                                   the default option of each group (train.yaml)
   npx mtrl train env=mt-pendulum agent=mtsac seed=3
   npx mtrl train experiment=smoke agent.alpha.type=shared "agent.actor.hiddenSizes=[256,256]"
   npx mtrl train --print-config seed=3             show the composed config and exit
   npx mtrl report mt-pendulum-mtsac-seed3
   npx mtrl compare runs/mt-pendulum-mtsac-seed1 runs/mt-pendulum-mtsac-seed2 runs/mt-pendulum-care-seed1
+
+Config groups: the package ships env/, agent/ and experiment/ groups and a train.yaml of defaults
+(npx mtrl list shows them and where they are); yours are read from config/ in the working
+directory when it exists and from --config-dir <dir>, merged over the shipped ones file by file:
+your agent/mtsac.yaml replaces the shipped one, your agent/mine.yaml adds agent=mine.
 
 <run> is a run name inside the runs folder (runs/ by default) or a path to a run folder.
 A run folder holds config.yaml, metrics.jsonl (also as metrics.csv and a TensorBoard event file in
@@ -26,16 +32,16 @@ tb/: tensorboard --logdir runs), checkpoints/ and report.html.
 Exit codes: 0 done, 1 failed, 2 bad command line or config, 130 stopped by Ctrl-C.
 `;
 
-export const TRAIN_HELP = `Usage: npx mtrl train [group=option ...] [key.path=value ...] [--print-config]
+export const TRAIN_HELP = `Usage: npx mtrl train [group=option ...] [key.path=value ...] [--config-dir <dir>] [--print-config]
        npx mtrl train --resume <run>
 
-Composes the config from config/ (Hydra style), creates runs/<name>/, writes config.yaml, trains
-with a progress bar, and writes metrics.jsonl (also as metrics.csv and as a TensorBoard event file
-in tb/), checkpoints/ and report.html.
+Composes the config from the config groups (Hydra style; npx mtrl --help says where they are),
+creates runs/<name>/, writes config.yaml, trains with a progress bar, and writes metrics.jsonl
+(also as metrics.csv and as a TensorBoard event file in tb/), checkpoints/ and report.html.
 
 Arguments:
-  group=option       pick config/<group>/<option>.yaml; groups: env, agent, experiment
-                     (defaults in config/train.yaml)
+  group=option       pick <group>/<option>.yaml of the config groups; groups: env, agent,
+                     experiment (defaults in train.yaml; npx mtrl list shows every option)
   key.path=value     set one value, e.g. agent.discount=0.98, agent.encoder.type=identity;
                      values are YAML: 3 is a number, [256, 256] a list, null null, '"3"' the text 3
   key=value          shorthand for experiment.key=value, e.g. seed=3 or totalSteps=5000
@@ -43,6 +49,9 @@ Value overrides always win over group files, and a later override wins over an e
 Unknown keys, bad values and unknown options are errors that say what is allowed.
 
 Options:
+  --config-dir <dir> also read config groups from <dir> (<dir>/<group>/<option>.yaml, and
+                     optionally <dir>/train.yaml): its files win over the shipped ones and over
+                     config/ in the working directory (which is read too, when it exists)
   --resume <run>     continue <run> from its latest checkpoint with its saved config.yaml
                      (no overrides allowed: a resumed run must equal an uninterrupted one)
   --print-config     print the composed config as YAML and exit without training
@@ -91,9 +100,13 @@ Example:
   npx mtrl compare mt-pendulum-mtsac-seed1 mt-pendulum-mtsac-seed2 mt-pendulum-care-seed1 mt-pendulum-care-seed2
 `;
 
-export const LIST_HELP = `Usage: npx mtrl list
+export const LIST_HELP = `Usage: npx mtrl list [--config-dir <dir>]
 
-Lists the config groups and their options (config/) — the agent options are the component
-recipes (mtsac, mtmhsac, mtsac-task-encoder, film, moe, care, soft-modularization) —, every
-multi-task component with its options and defaults, the choices that can be made with key=value, the environment ids of the mtenv registry, and the runs in runs/.
+Lists the config groups and their options — the agent options are the component recipes (mtsac,
+mtmhsac, mtsac-task-encoder, film, moe, care, soft-modularization) —, every multi-task component
+with its options and defaults, the choices that can be made with key=value, the environment ids of
+the mtenv registry, and the runs in runs/.
+
+The groups are the shipped ones merged, as train does, with config/ in the working directory (when
+it exists) and with --config-dir <dir>; each of your options is marked with its file.
 `;

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { listEnvs } from "@mtrl/mtenv";
 import { components } from "../components/builtin-components.js";
-import { DEFAULT_CONFIG_DIR, listAllGroupOptions, readDefaults, readYamlFile } from "../config/config-dir.js";
+import { DEFAULT_CONFIG_DIR, displayPath, groupOptionPath, listAllGroupOptions, readDefaults, readYamlFile, resolveConfigDirs } from "../config/config-dir.js";
 import { CONFIG_GROUPS, trainConfigSchema } from "../config/schema.js";
 import { listChoices } from "../config/schema-walk.js";
 import { listRuns } from "../run-folder/run-dir.js";
@@ -12,9 +11,9 @@ import { writeLine, type CliIo } from "./io.js";
 import { defaultRunsDir } from "./locate-run.js";
 
 /** What an env group file says in one line: "MT-Pendulum-v0, 4 tasks". */
-function describeEnvOption(option: string): string {
+function describeEnvOption(path: string): string {
   try {
-    const content = readYamlFile(join(DEFAULT_CONFIG_DIR, "env", `${option}.yaml`)) as { id?: unknown; numTasks?: unknown } | null;
+    const content = readYamlFile(path) as { id?: unknown; numTasks?: unknown } | null;
     const id = typeof content?.id === "string" ? content.id : "?";
     return typeof content?.numTasks === "number" ? `${id}, ${content.numTasks} tasks` : id;
   } catch {
@@ -23,9 +22,9 @@ function describeEnvOption(option: string): string {
 }
 
 /** The first line of an agent recipe's header comment: what the recipe is. */
-function describeAgentOption(option: string): string {
+function describeAgentOption(path: string): string {
   try {
-    const text = readFileSync(join(DEFAULT_CONFIG_DIR, "agent", `${option}.yaml`), "utf8");
+    const text = readFileSync(path, "utf8");
     const first = text.split("\n").find((line) => line.startsWith("# "));
     return first === undefined ? "" : first.slice(2).replace(/\.$/, "");
   } catch {
@@ -35,26 +34,39 @@ function describeAgentOption(option: string): string {
 
 /** `npx mtrl list`. Returns the exit code. */
 export async function listCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs("list", argv, {});
+  const args = parseArgs("list", argv, { "config-dir": { takesValue: true } });
   if (args.flags.has("help")) {
     io.stdout.write(LIST_HELP);
     return 0;
   }
   const out = (text = ""): void => writeLine(io.stdout, text);
-  const options = listAllGroupOptions(DEFAULT_CONFIG_DIR);
+  const configDirs = resolveConfigDirs({ configDir: args.flags.get("config-dir") });
+  const options = listAllGroupOptions(configDirs);
   let defaults: Partial<Record<string, string>> = {};
   try {
-    defaults = readDefaults(DEFAULT_CONFIG_DIR);
+    defaults = readDefaults(configDirs);
   } catch {
     // A broken train.yaml is reported by `train`; listing still works without default markers.
   }
-  out("Config groups (config/), chosen with group=option; * marks the default:");
+  const userDirs = configDirs.slice(1).map((dir) => `${displayPath(dir).replace(/\/$/, "")}/`);
+  out(
+    `Config groups (shipped in ${displayPath(DEFAULT_CONFIG_DIR).replace(/\/$/, "")}/${userDirs.length > 0 ? `, yours in ${userDirs.join(" and ")} win` : ""}), ` +
+      "chosen with group=option; * marks the default:",
+  );
   for (const group of CONFIG_GROUPS) {
     out(`  ${group}`);
     for (const option of options[group]) {
       const marker = defaults[group] === option ? "*" : " ";
-      const description = group === "env" ? describeEnvOption(option) : group === "agent" ? describeAgentOption(option) : "";
-      out(`    ${marker} ${option.padEnd(20)}  ${description}`.trimEnd());
+      let path: string;
+      try {
+        path = groupOptionPath(configDirs, group, option);
+      } catch (error) {
+        out(`    ${marker} ${option.padEnd(20)}  ${(error as Error).message.split(":")[0]}: not a usable option name (letters, digits, _ . -)`);
+        continue;
+      }
+      const description = group === "env" ? describeEnvOption(path) : group === "agent" ? describeAgentOption(path) : "";
+      const origin = path.startsWith(DEFAULT_CONFIG_DIR) ? "" : `  [${displayPath(path)}]`;
+      out(`    ${marker} ${option.padEnd(20)}  ${description}${origin}`.trimEnd());
     }
   }
   out();

@@ -1,6 +1,6 @@
 import { checkEnvironment } from "../config/check-environment.js";
 import { composeConfig } from "../config/compose.js";
-import { displayPath } from "../config/config-dir.js";
+import { displayPath, resolveConfigDirs } from "../config/config-dir.js";
 import { readTrainConfig, stringifyTrainConfig, writeTrainConfig } from "../config/config-file.js";
 import type { TrainConfig } from "../config/schema.js";
 import { writeReport } from "../report/write-report.js";
@@ -15,9 +15,9 @@ import { locateRun } from "./locate-run.js";
 import { formatTrainSummary, TrainingProgress } from "./training-progress.js";
 import { CliUsageError } from "./usage-error.js";
 
-/** `npx mtrl train [overrides...] [--resume <run>] [--print-config]`. Returns the exit code. */
+/** `npx mtrl train [overrides...] [--config-dir <dir>] [--resume <run>] [--print-config]`. Returns the exit code. */
 export async function trainCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs("train", argv, { resume: { takesValue: true }, "print-config": { takesValue: false } });
+  const args = parseArgs("train", argv, { resume: { takesValue: true }, "print-config": { takesValue: false }, "config-dir": { takesValue: true } });
   if (args.flags.has("help")) {
     io.stdout.write(TRAIN_HELP);
     return 0;
@@ -32,6 +32,11 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
           `Drop them, or start a new run: npx mtrl train ${args.positionals.join(" ")}`,
       );
     }
+    if (args.flags.has("config-dir")) {
+      throw new CliUsageError(
+        `train --resume continues a run with its saved config.yaml, so --config-dir is not used (got --config-dir ${args.flags.get("config-dir")}). Drop it.`,
+      );
+    }
     paths = locateRun(resumeFrom);
     config = readTrainConfig(paths.config);
     if (args.flags.has("print-config")) {
@@ -40,7 +45,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
     }
     checkEnvironment(config);
   } else {
-    const composed = composeConfig(args.positionals);
+    const composed = composeConfig(args.positionals, { configDir: resolveConfigDirs({ configDir: args.flags.get("config-dir") }) });
     config = composed.config;
     if (args.flags.has("print-config")) {
       io.stdout.write(stringifyTrainConfig(config, composed));

@@ -1,5 +1,5 @@
 import { ConfigError } from "@mtrl/mtenv";
-import { DEFAULT_CONFIG_DIR, displayPath, groupOptionPath, readDefaults, readYamlFile } from "./config-dir.js";
+import { type ConfigDirs, DEFAULT_CONFIG_DIR, displayPath, groupOptionPath, readDefaults, readYamlFile } from "./config-dir.js";
 import { applyOverride, parseOverrides, type ValueOverride } from "./overrides.js";
 import { knownKeysAt, schemaAt } from "./schema-walk.js";
 import { CONFIG_GROUPS, trainConfigSchema, type ConfigGroup, type TrainConfig } from "./schema.js";
@@ -13,8 +13,12 @@ import { formatIssues, type Provenance } from "./validation-errors.js";
  */
 
 export interface ComposeOptions {
-  /** The config folder; the repository's `config/` by default. */
-  readonly configDir?: string;
+  /**
+   * The config folder, or folders merged in order (later wins, file by file); the groups shipped
+   * in the package (`DEFAULT_CONFIG_DIR`) by default. The CLI passes `resolveConfigDirs(...)`: the
+   * shipped groups, the working directory's `config/` and `--config-dir`.
+   */
+  readonly configDir?: ConfigDirs;
 }
 
 export interface ComposedConfig {

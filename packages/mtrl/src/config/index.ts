@@ -27,7 +27,7 @@ export {
 } from "./schema.js";
 export { composeConfig, validateTrainConfig, deepFreeze, type ComposeOptions, type ComposedConfig } from "./compose.js";
 export { parseOverrides, applyOverride, type ParsedOverrides, type ValueOverride } from "./overrides.js";
-export { DEFAULT_CONFIG_DIR, listGroupOptions, listAllGroupOptions, readDefaults, readYamlFile } from "./config-dir.js";
+export { DEFAULT_CONFIG_DIR, resolveConfigDirs, listGroupOptions, listAllGroupOptions, readDefaults, readYamlFile, type ConfigDirs, type ConfigSearchOptions } from "./config-dir.js";
 export { stringifyTrainConfig, writeTrainConfig, readTrainConfig, type ConfigOrigin } from "./config-file.js";
 export { checkEnvironment } from "./check-environment.js";
 export { listChoices, knownKeysAt, schemaAt, type ConfigChoice } from "./schema-walk.js";
