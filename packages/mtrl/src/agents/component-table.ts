@@ -1,4 +1,4 @@
-import { ConfigError } from "@mtrl/mtenv";
+import { ConfigError } from "@mtrl/core";
 import { polyakUpdate, type Adam, type AdamState, type NamedArray, type ParameterStore } from "@mtrl/nn";
 import type { StatefulComponent } from "../components/component.js";
 

@@ -1,4 +1,4 @@
-import { Rng, type RngState } from "@mtrl/mtenv";
+import { Rng, type RngState } from "@mtrl/core";
 import { Adam, Engine, ParameterStore, add, exp, indexSelect, mean, mseLoss, mul, squashedGaussianSample, sub, type AdamOptions, type Kernels, type NamedArray, type Tensor } from "@mtrl/nn";
 import type { BuildContext, GradientStep, OptimizedGroup, TaskDescriptions, TaskEncoder } from "../components/component.js";
 import { components } from "../components/builtin-components.js";

@@ -1,4 +1,4 @@
-import { didYouMean } from "@mtrl/mtenv";
+import { didYouMean } from "@mtrl/core";
 import { CliUsageError } from "./usage-error.js";
 
 /**

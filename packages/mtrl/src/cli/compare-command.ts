@@ -1,4 +1,4 @@
-import { didYouMean } from "@mtrl/mtenv";
+import { didYouMean } from "@mtrl/core";
 import { displayPath } from "../config/config-dir.js";
 import { GROUP_BY_OPTIONS, type GroupBy } from "../report/run-groups.js";
 import { writeCompare, type CompareInput } from "../report/write-compare.js";

@@ -1,4 +1,4 @@
-import { ConfigError, didYouMean } from "@mtrl/mtenv";
+import { ConfigError, didYouMean } from "@mtrl/core";
 import { z } from "zod";
 import type { BuildContext, ComponentDefinition, ComponentKind, ComponentOf } from "./component.js";
 

@@ -1,4 +1,4 @@
-import { ConfigError } from "@mtrl/mtenv";
+import { ConfigError } from "@mtrl/core";
 import { IndexError, indexSelect, type Engine, type Tensor } from "@mtrl/nn";
 
 /**

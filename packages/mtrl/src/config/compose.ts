@@ -1,4 +1,4 @@
-import { ConfigError } from "@mtrl/mtenv";
+import { ConfigError } from "@mtrl/core";
 import { type ConfigDirs, DEFAULT_CONFIG_DIR, displayPath, groupOptionPath, readDefaults, readYamlFile } from "./config-dir.js";
 import { applyOverride, parseOverrides, type ValueOverride } from "./overrides.js";
 import { knownKeysAt, schemaAt } from "./schema-walk.js";

@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { ConfigError, didYouMean } from "@mtrl/mtenv";
+import { ConfigError, didYouMean } from "@mtrl/core";
 import { rejectReferenceAgentOption, rejectReferenceSpelling } from "./reference-spellings.js";
 import { CONFIG_GROUPS, experimentConfigSchema, type ConfigGroup } from "./schema.js";
 

@@ -1,4 +1,4 @@
-import { ConfigError } from "@mtrl/mtenv";
+import { ConfigError } from "@mtrl/core";
 
 /**
  * Keys users bring from the reference MTRL (Hydra configs with `should_use_*` flags) or from our

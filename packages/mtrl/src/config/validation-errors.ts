@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { describeValue, didYouMean } from "@mtrl/mtenv";
+import { describeValue, didYouMean } from "@mtrl/core";
 import { knownKeysAt, schemaAt, type PathSegment } from "./schema-walk.js";
 
 /**

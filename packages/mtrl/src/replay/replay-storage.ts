@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { endianness } from "node:os";
 import { join } from "node:path";
-import { MTError } from "@mtrl/mtenv";
+import { MTError } from "@mtrl/core";
 import { ReplayBuffer } from "./replay-buffer.js";
 
 /** A replay file that is missing, truncated, or does not match the buffer it is loaded into. */

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { MTError } from "@mtrl/mtenv";
+import { MTError } from "@mtrl/core";
 import { MetricsCsvWriter } from "./metrics-csv.js";
 import { TENSORBOARD_DIR, TENSORBOARD_EVENT_FILE, TensorBoardEventWriter } from "./tensorboard-events.js";
 

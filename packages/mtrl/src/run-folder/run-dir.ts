@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { MTError, didYouMean } from "@mtrl/mtenv";
+import { MTError, didYouMean } from "@mtrl/core";
 import { TENSORBOARD_DIR } from "./tensorboard-events.js";
 
 /**

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MTError, type RngState } from "@mtrl/mtenv";
+import { MTError, type RngState } from "@mtrl/core";
 import { decodeSafetensors, encodeSafetensors, type NamedArray } from "@mtrl/nn";
 import type { AgentState } from "../agents/agent.js";
 import { ReplayBuffer } from "../replay/replay-buffer.js";

@@ -1,4 +1,4 @@
-import { ConfigError } from "@mtrl/mtenv";
+import { ConfigError } from "@mtrl/core";
 import { loadKernels, type Kernels } from "@mtrl/nn";
 import { MTSACAgent } from "../agents/mtsac-agent.js";
 import { readTrainConfig } from "../config/config-file.js";

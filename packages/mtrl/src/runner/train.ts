@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { ConfigError, Rng, type RngState } from "@mtrl/mtenv";
+import { ConfigError, Rng, type RngState } from "@mtrl/core";
 import { loadKernels, type Kernels } from "@mtrl/nn";
 import { MTSACAgent } from "../agents/mtsac-agent.js";
 import type { TrainConfig } from "../config/schema.js";

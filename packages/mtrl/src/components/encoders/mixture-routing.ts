@@ -1,4 +1,4 @@
-import { ConfigError } from "@mtrl/mtenv";
+import { ConfigError } from "@mtrl/core";
 import { MLP, detach, softmax, topKGate, type ParameterStore, type Tensor } from "@mtrl/nn";
 import type { BuildContext } from "../component.js";
 import type { TaskContext } from "../task-context.js";

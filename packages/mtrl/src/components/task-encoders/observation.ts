@@ -1,4 +1,4 @@
-import { ConfigError } from "@mtrl/mtenv";
+import { ConfigError } from "@mtrl/core";
 import { MLP, indexSelect } from "@mtrl/nn";
 import { z } from "zod";
 import { defineComponent } from "../component.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ConfigError, closestNames, describeValue } from "@mtrl/mtenv";
+import { ConfigError, closestNames, describeValue } from "@mtrl/core";
 
 /** One fixed vector per task of the run, in the run's task order, all `width` long. */
 export interface TaskMetadata {

@@ -1,4 +1,4 @@
-import { ConfigError, describeValue } from "@mtrl/mtenv";
+import { ConfigError, describeValue } from "@mtrl/core";
 import { fnv1a32 } from "./fnv1a.js";
 
 /** Width of the feature vectors when the caller does not choose one. */
