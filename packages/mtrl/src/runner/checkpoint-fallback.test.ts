@@ -4,27 +4,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkpointWeights, cli, runToEnd } from "../testing/cli-runs.js";
-
-/** The tiny run of resume.test.ts: warm-up, updates, evals, and a checkpoint every 10 of 90 steps. */
-function tinyRunArgs(runsDir: string, runName: string): string[] {
-  return [
-    "train",
-    "experiment=smoke",
-    `experiment.runsDir=${runsDir}`,
-    `experiment.runName=${runName}`,
-    "experiment.totalSteps=90",
-    "experiment.warmupSteps=20",
-    "experiment.evalEvery=45",
-    "experiment.checkpointEvery=10",
-    "experiment.logEvery=5",
-    "agent.batchSize=16",
-    "agent.actor.trunk.hiddenSizes=[16,16]",
-    "agent.critic.trunk.hiddenSizes=[16,16]",
-    "agent.replay.capacity=4000",
-    "env.numTasks=2",
-  ];
-}
+import { checkpointWeights, cli, runToEnd, tinyRunArgs } from "../testing/cli-runs.js";
 
 /** `mtrl train --resume <runDir>` on the js backend; its exit code and stderr. */
 function resume(runDir: string): { status: number | null; stderr: string; stdout: string } {

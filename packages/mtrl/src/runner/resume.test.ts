@@ -4,27 +4,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkpointWeights, cli, killAfterCheckpoint, runToEnd } from "../testing/cli-runs.js";
-
-/** A run small enough for a unit test that still crosses warm-up, updates, evals and checkpoints. */
-function tinyRunArgs(runsDir: string, runName: string): string[] {
-  return [
-    "train",
-    "experiment=smoke",
-    `experiment.runsDir=${runsDir}`,
-    `experiment.runName=${runName}`,
-    "experiment.totalSteps=90",
-    "experiment.warmupSteps=20",
-    "experiment.evalEvery=45",
-    "experiment.checkpointEvery=10",
-    "experiment.logEvery=5",
-    "agent.batchSize=16",
-    "agent.actor.trunk.hiddenSizes=[16,16]",
-    "agent.critic.trunk.hiddenSizes=[16,16]",
-    "agent.replay.capacity=4000",
-    "env.numTasks=2",
-  ];
-}
+import { checkpointWeights, cli, killAfterCheckpoint, runToEnd, tinyRunArgs } from "../testing/cli-runs.js";
 
 function finalWeights(runDir: string): Buffer {
   return checkpointWeights(runDir, 90);

@@ -42,3 +42,23 @@ export async function killAfterCheckpoint(args: readonly string[], runDir: strin
 export function checkpointWeights(runDir: string, step: number): Buffer {
   return readFileSync(join(runDir, "checkpoints", `step-${String(step).padStart(8, "0")}`, "agent.safetensors"));
 }
+
+/** A 90-step run small enough for a unit test that still crosses warm-up, updates, evals and a checkpoint every 10 steps. */
+export function tinyRunArgs(runsDir: string, runName: string): string[] {
+  return [
+    "train",
+    "experiment=smoke",
+    `experiment.runsDir=${runsDir}`,
+    `experiment.runName=${runName}`,
+    "experiment.totalSteps=90",
+    "experiment.warmupSteps=20",
+    "experiment.evalEvery=45",
+    "experiment.checkpointEvery=10",
+    "experiment.logEvery=5",
+    "agent.batchSize=16",
+    "agent.actor.trunk.hiddenSizes=[16,16]",
+    "agent.critic.trunk.hiddenSizes=[16,16]",
+    "agent.replay.capacity=4000",
+    "env.numTasks=2",
+  ];
+}
