@@ -55,7 +55,10 @@ static long long now_ns(void) {
 
 static void *worker_main(void *argument) {
   pool_worker *worker = argument;
-  unsigned seen = atomic_load(&worker->request);
+  /* start_worker set request to 0 before creating this thread. Reading it here instead would miss
+     a request made before this thread first ran (pool_configure then an immediate pool_run): the
+     worker would wait for a second request and the caller for the first forever. */
+  unsigned seen = 0;
   for (;;) {
     unsigned request = atomic_load(&worker->request);
     long long deadline = now_ns() + WORKER_SPIN_NS;
