@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "blas_loader.h"
 
@@ -31,5 +32,16 @@ void nn_mix_rows(bool trans_w, int groups_out, int groups_in, int rows, int feat
 /* For every row b: dW_b = beta dW_b + d_out[:, b, :] y[:, b, :]^T. */
 void nn_mix_rows_weight_grad(int groups_out, int groups_in, int rows, int features, const float *d_out,
                              const float *y, float beta, float *d_weights);
+
+/* FiLM: out = act((1 + gamma) x + beta), gamma and beta at columns [offset, offset + 2 features) of
+   gamma_beta row row_index[r] (NULL: row r); act = relu or the identity. */
+void nn_film_forward(int rows, int features, int width, int offset, bool relu, const float *x,
+                     const float *gamma_beta, const int32_t *row_index, float *out);
+/* FiLM's backward: grad_x = beta_x grad_x + d (1 + gamma) and grad_gamma_beta = beta_gb grad_gamma_beta
+   + the rows' d x and d, with d = act'(out) grad_out (see Kernels.filmBackward); NULL gradients are
+   skipped. */
+void nn_film_backward(int rows, int features, int gamma_rows, int width, int offset, bool relu, const float *x,
+                      const float *gamma_beta, bool indexed, const int32_t *row_index, const float *out, const float *grad_out,
+                      float beta_x, float *grad_x, float beta_gb, float *grad_gamma_beta);
 
 #endif

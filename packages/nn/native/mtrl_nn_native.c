@@ -55,6 +55,39 @@ static bool get_floats(napi_env env, napi_value value, float **data, size_t *len
   return true;
 }
 
+/* A Float32Array, or NULL for JS null (a gradient that is not wanted). */
+static bool get_optional_floats(napi_env env, napi_value value, float **data) {
+  napi_valuetype kind;
+  if (napi_typeof(env, value, &kind) != napi_ok) return false;
+  size_t length = 0;
+  if (kind == napi_null) {
+    *data = NULL;
+    return true;
+  }
+  return get_floats(env, value, data, &length);
+}
+
+/* An Int32Array (given = true), or NULL for JS null (given = false). An empty array's data may be
+   NULL too, so `given` is what tells them apart. */
+static bool get_optional_ints(napi_env env, napi_value value, int32_t **data, bool *given) {
+  napi_valuetype kind;
+  if (napi_typeof(env, value, &kind) != napi_ok) return false;
+  *given = kind != napi_null;
+  if (!*given) {
+    *data = NULL;
+    return true;
+  }
+  bool is_typed_array = false;
+  if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok || !is_typed_array) return false;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *raw = NULL;
+  if (napi_get_typedarray_info(env, value, &type, &length, &raw, NULL, NULL) != napi_ok) return false;
+  if (type != napi_int32_array) return false;
+  *data = (int32_t *)raw;
+  return true;
+}
+
 #define ARGS(count)                                                         \
   size_t argc = (count);                                                    \
   napi_value argv[(count)];                                                 \
@@ -67,6 +100,17 @@ static bool get_floats(napi_env env, napi_value value, float **data, size_t *len
   if (!get_floats(env, argv[(index)], &name, &name##_length))              \
     THROW(env, "mtrl_nn_native: argument " #index " (" #name ") must be a Float32Array"); \
   (void)name##_length
+
+#define OPTIONAL_FLOATS(index, name)                                        \
+  float *name = NULL;                                                       \
+  if (!get_optional_floats(env, argv[(index)], &name))                      \
+    THROW(env, "mtrl_nn_native: argument " #index " (" #name ") must be a Float32Array or null")
+
+#define OPTIONAL_INTS(index, name)                                          \
+  int32_t *name = NULL;                                                     \
+  bool name##_given = false;                                                \
+  if (!get_optional_ints(env, argv[(index)], &name, &name##_given))         \
+    THROW(env, "mtrl_nn_native: argument " #index " (" #name ") must be an Int32Array or null")
 
 #define INT(index, name)  \
   int32_t name = 0;       \
@@ -338,6 +382,47 @@ static napi_value mix_rows_weight_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* filmForward(rows, features, width, offset, relu, x, gammaBeta, rowIndex | null, out) */
+static napi_value film_forward(napi_env env, napi_callback_info info) {
+  ARGS(9);
+  INT(0, rows);
+  INT(1, features);
+  INT(2, width);
+  INT(3, offset);
+  BOOL(4, relu);
+  FLOATS(5, x);
+  FLOATS(6, gamma_beta);
+  OPTIONAL_INTS(7, row_index);
+  FLOATS(8, out);
+  (void)row_index_given; /* no rows to read when an empty index has no data */
+  nn_film_forward(rows, features, width, offset, relu, x, gamma_beta, row_index, out);
+  return NULL;
+}
+
+/* filmBackward(rows, features, gammaRows, width, offset, relu, x, gammaBeta, rowIndex | null, out,
+   gradOut, betaX, gradX | null, betaGammaBeta, gradGammaBeta | null) */
+static napi_value film_backward(napi_env env, napi_callback_info info) {
+  ARGS(15);
+  INT(0, rows);
+  INT(1, features);
+  INT(2, gamma_rows);
+  INT(3, width);
+  INT(4, offset);
+  BOOL(5, relu);
+  FLOATS(6, x);
+  FLOATS(7, gamma_beta);
+  OPTIONAL_INTS(8, row_index);
+  FLOATS(9, out);
+  FLOATS(10, grad_out);
+  NUMBER(11, beta_x);
+  OPTIONAL_FLOATS(12, grad_x);
+  NUMBER(13, beta_gb);
+  OPTIONAL_FLOATS(14, grad_gamma_beta);
+  nn_film_backward(rows, features, gamma_rows, width, offset, relu, x, gamma_beta, row_index_given, row_index, out, grad_out,
+                   (float)beta_x, grad_x, (float)beta_gb, grad_gamma_beta);
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"loadBlas", NULL, load_blas, NULL, NULL, NULL, napi_default, NULL},
@@ -355,6 +440,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"polyakUpdate", NULL, polyak_update, NULL, NULL, NULL, napi_default, NULL},
       {"mixRows", NULL, mix_rows, NULL, NULL, NULL, napi_default, NULL},
       {"mixRowsWeightGrad", NULL, mix_rows_weight_grad, NULL, NULL, NULL, napi_default, NULL},
+      {"filmForward", NULL, film_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"filmBackward", NULL, film_backward, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties) != napi_ok)
     return NULL;

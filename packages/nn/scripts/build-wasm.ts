@@ -26,6 +26,7 @@ const sources: ReadonlyArray<{ file: string; flags: readonly string[] }> = [
   { file: "gemm.c", flags: ["-mllvm", "-disable-lsr"] },
   { file: "elementwise.c", flags: [] },
   { file: "mix_rows.c", flags: [] },
+  { file: "film.c", flags: [] },
   { file: "ceiling.c", flags: [] },
 ];
 

@@ -1,4 +1,6 @@
-import { checkMixRowsArguments, checkMixRowsWeightGradArguments } from "./kernel-arguments.js";
+import {
+  checkFilmBackwardArguments, checkFilmForwardArguments, checkMixRowsArguments, checkMixRowsWeightGradArguments,
+} from "./kernel-arguments.js";
 import type { BackendName, Kernels } from "./kernels.js";
 
 /**
@@ -186,6 +188,111 @@ export class JsKernels implements Kernels {
         }
       }
     }
+  }
+
+  filmForward(
+    rows: number, features: number, gammaRows: number, width: number, offset: number, activation: number,
+    x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array,
+  ): void {
+    checkFilmForwardArguments(rows, features, gammaRows, width, offset, activation, x, gammaBeta, rowIndex, out);
+    for (let r = 0; r < rows; r++) {
+      const row = r * features;
+      const gammaStart = (rowIndex === null ? r : rowIndex[r]!) * width + offset;
+      const betaStart = gammaStart + features;
+      if (activation === reluCode) {
+        // FiLM's activation, without the per-element dispatch (which costs V8 ~40% here).
+        for (let h = 0; h < features; h++) {
+          const scale = Math.fround(1 + gammaBeta[gammaStart + h]!);
+          const pre = Math.fround(Math.fround(scale * x[row + h]!) + gammaBeta[betaStart + h]!);
+          out[row + h] = pre > 0 ? pre : 0;
+        }
+        continue;
+      }
+      for (let h = 0; h < features; h++) {
+        const scale = Math.fround(1 + gammaBeta[gammaStart + h]!);
+        const pre = Math.fround(Math.fround(scale * x[row + h]!) + gammaBeta[betaStart + h]!);
+        out[row + h] = activate(activation, pre);
+      }
+    }
+  }
+
+  filmBackward(
+    rows: number, features: number, gammaRows: number, width: number, offset: number, activation: number,
+    x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array, gradOut: Float32Array,
+    betaX: number, gradX: Float32Array | null, betaGammaBeta: number, gradGammaBeta: Float32Array | null,
+  ): void {
+    checkFilmBackwardArguments(rows, features, gammaRows, width, offset, activation, x, gammaBeta, rowIndex, out, gradOut, gradX, gradGammaBeta);
+    // With a row index, several rows may share a gammaBeta row and their gradients add up: the
+    // beta scaling (a first, beta 0, contribution: zeros) goes over the whole buffer first and every
+    // row accumulates. Without one, a beta 0 call writes each row in place.
+    const overwrite = betaGammaBeta === 0 && rowIndex === null;
+    if (gradGammaBeta !== null && !overwrite) scaleOutput(1, gammaRows * width, betaGammaBeta, gradGammaBeta, 0);
+    for (let r = 0; r < rows; r++) {
+      const row = r * features;
+      const gammaBetaRow = (rowIndex === null ? r : rowIndex[r]!) * width;
+      const gammaStart = gammaBetaRow + offset;
+      const betaStart = gammaStart + features;
+      if (gradGammaBeta !== null && overwrite) {
+        // The buffer may hold anything: the columns of the other layers' γ and β get zero here
+        // and their ops' contributions added later.
+        gradGammaBeta.fill(0, gammaBetaRow, gammaStart);
+        gradGammaBeta.fill(0, betaStart + features, gammaBetaRow + width);
+      }
+      for (let h = 0; h < features; h++) {
+        // d(out)/d(pre) from the output, as the activation ops compute it.
+        const g = gradOut[row + h]!;
+        const dPre = activation === reluCode ? (out[row + h]! > 0 ? g : 0) : Math.fround(preActivationGradient(activation, g, out[row + h]!));
+        if (gradX !== null) {
+          const dx = Math.fround(dPre * Math.fround(1 + gammaBeta[gammaStart + h]!));
+          gradX[row + h] = betaX === 0 ? dx : betaX * gradX[row + h]! + dx;
+        }
+        if (gradGammaBeta !== null) {
+          const dGamma = Math.fround(dPre * x[row + h]!);
+          if (overwrite) {
+            gradGammaBeta[gammaStart + h] = dGamma;
+            gradGammaBeta[betaStart + h] = dPre;
+          } else {
+            gradGammaBeta[gammaStart + h]! += dGamma;
+            gradGammaBeta[betaStart + h]! += dPre;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The activation codes of ops/activation.ts that the kernels see as numbers. */
+const reluCode = 1;
+
+/** activation(value) for an activation code (see ops/activation.ts), as applyActivation computes it. */
+function activate(code: number, value: number): number {
+  switch (code) {
+    case 0:
+      return value;
+    case 1:
+      return value > 0 ? value : 0;
+    case 2:
+      return Math.tanh(value);
+    case 3:
+      return 1 / (1 + Math.exp(-value));
+    default:
+      return value > 0 ? value : Math.expm1(value);
+  }
+}
+
+/** gradOut · activation'(pre), from the output y, as multiplyByActivationDerivative computes it. */
+function preActivationGradient(code: number, gradOut: number, y: number): number {
+  switch (code) {
+    case 0:
+      return gradOut;
+    case 1:
+      return y > 0 ? gradOut : 0;
+    case 2:
+      return gradOut * (1 - y * y);
+    case 3:
+      return gradOut * (y * (1 - y));
+    default:
+      return y > 0 ? gradOut : gradOut * (y + 1);
   }
 }
 

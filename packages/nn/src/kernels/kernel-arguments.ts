@@ -97,3 +97,77 @@ function checkMixOperand(kernel: string, name: string, view: Float32Array, shape
     );
   }
 }
+
+/** Shape, activation code, row indices and operand lengths of a `filmForward` call. */
+export function checkFilmForwardArguments(
+  rows: number, features: number, gammaRows: number, width: number, offset: number, activation: number,
+  x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array,
+): void {
+  checkFilmShape("filmForward", rows, features, gammaRows, width, offset, activation, rowIndex);
+  checkFilmOperand("filmForward", "x", x, [rows, features]);
+  checkFilmOperand("filmForward", "gammaBeta", gammaBeta, [gammaRows, width]);
+  checkFilmOperand("filmForward", "out", out, [rows, features]);
+}
+
+/** The same for `filmBackward`, whose gradients may be null (not wanted). */
+export function checkFilmBackwardArguments(
+  rows: number, features: number, gammaRows: number, width: number, offset: number, activation: number,
+  x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array, gradOut: Float32Array,
+  gradX: Float32Array | null, gradGammaBeta: Float32Array | null,
+): void {
+  checkFilmShape("filmBackward", rows, features, gammaRows, width, offset, activation, rowIndex);
+  checkFilmOperand("filmBackward", "x", x, [rows, features]);
+  checkFilmOperand("filmBackward", "gammaBeta", gammaBeta, [gammaRows, width]);
+  checkFilmOperand("filmBackward", "out", out, [rows, features]);
+  checkFilmOperand("filmBackward", "gradOut", gradOut, [rows, features]);
+  if (gradX !== null) checkFilmOperand("filmBackward", "gradX", gradX, [rows, features]);
+  if (gradGammaBeta !== null) checkFilmOperand("filmBackward", "gradGammaBeta", gradGammaBeta, [gammaRows, width]);
+}
+
+function checkFilmShape(
+  kernel: string, rows: number, features: number, gammaRows: number, width: number, offset: number, activation: number,
+  rowIndex: Int32Array | null,
+): void {
+  const sizes = [rows, features, gammaRows, width, offset];
+  if (!sizes.every((size) => Number.isInteger(size) && size >= 0)) {
+    throw new KernelArgumentError(
+      `${kernel}: rows, features, gammaRows, width and offset must be non-negative integers, got ` +
+        `rows=${rows}, features=${features}, gammaRows=${gammaRows}, width=${width}, offset=${offset}.`,
+    );
+  }
+  if (offset + 2 * features > width) {
+    throw new KernelArgumentError(
+      `${kernel}: γ and β take columns [${offset}, ${offset + 2 * features}) of gammaBeta, but its rows are ${width} wide. ` +
+        "Pass offset + 2 * features <= width.",
+    );
+  }
+  if (!(Number.isInteger(activation) && activation >= 0 && activation <= 4)) {
+    throw new KernelArgumentError(`${kernel}: activation must be a code of ops/activation.ts (0 identity, 1 relu, 2 tanh, 3 sigmoid, 4 elu), got ${activation}.`);
+  }
+  if (rowIndex === null) {
+    if (gammaRows !== rows) {
+      throw new KernelArgumentError(`${kernel}: without a rowIndex, row r reads gammaBeta row r, so gammaRows must equal rows (${rows}), got ${gammaRows}.`);
+    }
+    return;
+  }
+  if (rowIndex.length < rows) {
+    throw new KernelArgumentError(`${kernel}: rowIndex must hold one gammaBeta row per row (${rows}), but holds ${rowIndex.length}.`);
+  }
+  // Compiled code reads gammaBeta at these rows: an index outside it would read another tensor.
+  for (let r = 0; r < rows; r++) {
+    const index = rowIndex[r]!;
+    if (!(index >= 0 && index < gammaRows)) {
+      throw new KernelArgumentError(`${kernel}: rowIndex[${r}] = ${index} is outside the ${gammaRows} rows of gammaBeta.`);
+    }
+  }
+}
+
+function checkFilmOperand(kernel: string, name: string, view: Float32Array, shape: readonly [number, number]): void {
+  const needed = shape[0] * shape[1];
+  if (view.length < needed) {
+    throw new KernelArgumentError(
+      `${kernel}: ${name} must hold [${shape.join(", ")}] = ${needed} floats, but holds ${view.length}. ` +
+        "Check rows, features, gammaRows and width against the arrays passed.",
+    );
+  }
+}

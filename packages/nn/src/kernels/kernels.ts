@@ -98,4 +98,40 @@ export interface Kernels {
     groupsOut: number, groupsIn: number, rows: number, features: number,
     dOut: Float32Array, y: Float32Array, beta: number, dWeights: Float32Array,
   ): void;
+
+  /**
+   * FiLM (the featureModulation op's forward): for every row r of x [rows, features] and h < features,
+   *
+   *   out[r, h] = act((1 + γ[h]) · x[r, h] + β[h]),  γ = gammaBeta[t, offset + h], β = gammaBeta[t, offset + features + h],
+   *
+   * with t = rowIndex[r] (or t = r when rowIndex is null; then gammaRows must equal rows), gammaBeta
+   * [gammaRows, width] and offset + 2·features ≤ width. Each step rounds to float32: 1 + γ, the
+   * product, the sum, then the activation. `activation` is a code of ops/activation.ts (0 identity,
+   * 1 relu, 2 tanh, 3 sigmoid, 4 elu); the fast backends compute identity and relu themselves and
+   * hand the others to the js reference. out must not overlap x or gammaBeta.
+   */
+  filmForward(
+    rows: number, features: number, gammaRows: number, width: number, offset: number, activation: number,
+    x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array,
+  ): void;
+
+  /**
+   * FiLM's backward, from `out` (filmForward's result) and gradOut [rows, features]: with
+   * dPre = gradOut · act'(out) (relu: out > 0 ? gradOut : 0),
+   *
+   * - gradX [rows, features] = betaX·gradX + dPre · (1 + γ) (skipped when gradX is null);
+   * - gradGammaBeta [gammaRows, width] = betaGammaBeta·gradGammaBeta + Σ over the rows r that read
+   *   gammaBeta row t of dPre[r] · x[r] (γ columns) and dPre[r] (β columns), summed in row order
+   *   (skipped when gradGammaBeta is null). Columns outside [offset, offset + 2·features) and rows
+   *   no row reads only get the beta scaling: with beta 0 the whole buffer is overwritten (zeros
+   *   there; its previous contents may be NaN).
+   *
+   * Every backend gives the same bits whatever its thread count: a gradGammaBeta element shared by
+   * several rows is always accumulated in row order by one thread.
+   */
+  filmBackward(
+    rows: number, features: number, gammaRows: number, width: number, offset: number, activation: number,
+    x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array, gradOut: Float32Array,
+    betaX: number, gradX: Float32Array | null, betaGammaBeta: number, gradGammaBeta: Float32Array | null,
+  ): void;
 }

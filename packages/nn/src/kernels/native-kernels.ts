@@ -1,7 +1,10 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { checkGemmArguments, checkLength, checkMixRowsArguments, checkMixRowsWeightGradArguments, checkRowsCols } from "./kernel-arguments.js";
+import {
+  checkFilmBackwardArguments, checkFilmForwardArguments, checkGemmArguments, checkLength, checkMixRowsArguments,
+  checkMixRowsWeightGradArguments, checkRowsCols,
+} from "./kernel-arguments.js";
 import { NativeBackendUnavailableError } from "./kernel-errors.js";
 import { JsKernels } from "./js-kernels.js";
 import type { BackendName } from "./kernels.js";
@@ -46,7 +49,23 @@ interface NativeAddon {
     groupsOut: number, groupsIn: number, rows: number, features: number,
     dOut: Float32Array, y: Float32Array, beta: number, dWeights: Float32Array,
   ): void;
+  filmForward(
+    rows: number, features: number, width: number, offset: number, relu: boolean,
+    x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array,
+  ): void;
+  filmBackward(
+    rows: number, features: number, gammaRows: number, width: number, offset: number, relu: boolean,
+    x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array, gradOut: Float32Array,
+    betaX: number, gradX: Float32Array | null, betaGammaBeta: number, gradGammaBeta: Float32Array | null,
+  ): void;
 }
+
+/** Functions added to the addon after its first release: a build older than its sources lacks them. */
+const newerAddonFunctions = ["mixRows", "mixRowsWeightGrad", "filmForward", "filmBackward"] as const;
+
+/** Activation codes (ops/activation.ts) that the addon computes; the others run in the js reference. */
+const filmIdentity = 0;
+const filmRelu = 1;
 
 export interface NativeKernelsOptions {
   /** BLAS threads (through openblas_set_num_threads when the library has it; default: its own). */
@@ -84,6 +103,12 @@ export class NativeKernels extends JsKernels {
       addon = createRequire(import.meta.url)(nativeAddonPath) as NativeAddon;
     } catch (error) {
       throw new NativeBackendUnavailableError(`native addon failed to load: ${(error as Error).message.split("\n")[0]}`);
+    }
+    const missing = newerAddonFunctions.filter((name) => typeof addon[name] !== "function");
+    if (missing.length > 0) {
+      throw new NativeBackendUnavailableError(
+        `native addon is older than its sources (it lacks ${missing.join(", ")}); rebuild it with: npm run build:native -w @mtrl/nn`,
+      );
     }
     let library: string;
     try {
@@ -198,5 +223,33 @@ export class NativeKernels extends JsKernels {
   ): void {
     checkMixRowsWeightGradArguments(groupsOut, groupsIn, rows, features, dOut, y, dWeights);
     this.addon.mixRowsWeightGrad(groupsOut, groupsIn, rows, features, dOut, y, beta, dWeights);
+  }
+
+  override filmForward(
+    rows: number, features: number, gammaRows: number, width: number, offset: number, activation: number,
+    x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array,
+  ): void {
+    if (activation !== filmIdentity && activation !== filmRelu) {
+      super.filmForward(rows, features, gammaRows, width, offset, activation, x, gammaBeta, rowIndex, out);
+      return;
+    }
+    checkFilmForwardArguments(rows, features, gammaRows, width, offset, activation, x, gammaBeta, rowIndex, out);
+    this.addon.filmForward(rows, features, width, offset, activation === filmRelu, x, gammaBeta, rowIndex, out);
+  }
+
+  override filmBackward(
+    rows: number, features: number, gammaRows: number, width: number, offset: number, activation: number,
+    x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array, gradOut: Float32Array,
+    betaX: number, gradX: Float32Array | null, betaGammaBeta: number, gradGammaBeta: Float32Array | null,
+  ): void {
+    if (activation !== filmIdentity && activation !== filmRelu) {
+      super.filmBackward(rows, features, gammaRows, width, offset, activation, x, gammaBeta, rowIndex, out, gradOut, betaX, gradX, betaGammaBeta, gradGammaBeta);
+      return;
+    }
+    checkFilmBackwardArguments(rows, features, gammaRows, width, offset, activation, x, gammaBeta, rowIndex, out, gradOut, gradX, gradGammaBeta);
+    this.addon.filmBackward(
+      rows, features, gammaRows, width, offset, activation === filmRelu,
+      x, gammaBeta, rowIndex, out, gradOut, betaX, gradX, betaGammaBeta, gradGammaBeta,
+    );
   }
 }

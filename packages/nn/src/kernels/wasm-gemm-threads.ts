@@ -63,6 +63,8 @@ export const workerOperations = [
   { name: "polyak_update", arity: 5, floatMask: (1 << 3) | (1 << 4) },
   { name: "mix_rows", arity: 10, floatMask: 1 << 8 },
   { name: "mix_rows_weight_grad", arity: 9, floatMask: 1 << 7 },
+  { name: "film_forward", arity: 9, floatMask: 0 },
+  { name: "film_backward", arity: 16, floatMask: 1 << 12 },
 ] as const;
 
 export type WorkerOperation = (typeof workerOperations)[number]["name"];

@@ -131,6 +131,25 @@ describe("WASM GEMM on two threads", () => {
     }
   });
 
+  test("FiLM split across the two threads (by rows, and the backward with a row index by tasks) is bit-identical to one thread", () => {
+    const same = (a: Float32Array, b: Float32Array, what: string): void =>
+      assert.ok(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength)), what);
+    for (const [rows, features, gammaRows, width, offset, indexed] of [[1280, 400, 10, 2400, 800, true], [1280, 400, 1280, 800, 0, false], [1001, 67, 3, 140, 3, true], [1001, 67, 1, 134, 0, true]] as const) {
+      const results = [single, twoThreads].map((kernels) => {
+        const x = random(kernels.allocate(rows * features), 31), gammaBeta = random(kernels.allocate(gammaRows * width), 32);
+        const rng = Rng.fromSeed(33, "film-index");
+        const rowIndex = indexed ? Int32Array.from({ length: rows }, () => rng.integers(0, gammaRows)) : null;
+        const out = kernels.allocate(rows * features);
+        kernels.filmForward(rows, features, gammaRows, width, offset, 1, x, gammaBeta, rowIndex, out);
+        const gradOut = random(kernels.allocate(rows * features), 34);
+        const gradX = random(kernels.allocate(rows * features), 35), gradGammaBeta = random(kernels.allocate(gammaRows * width), 36);
+        kernels.filmBackward(rows, features, gammaRows, width, offset, 1, x, gammaBeta, rowIndex, out, gradOut, 1, gradX, 1, gradGammaBeta);
+        return { out, gradX, gradGammaBeta };
+      });
+      for (const key of ["out", "gradX", "gradGammaBeta"] as const) same(results[0]![key], results[1]![key], `${key} at ${rows}x${features}, gammaBeta ${gammaRows}x${width}, row index ${indexed}`);
+    }
+  });
+
   test("a stuck worker makes the GEMM throw with diagnostics within the timeout, then runs single-threaded", async () => {
     const kernels = await WasmKernels.create({ threads: 2, threadTimeoutMs: 200 });
     try {

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import {
-  checkGemmArguments, checkLength, checkMixRowsArguments, checkMixRowsWeightGradArguments, checkRowsCols, matrixSpan,
+  checkFilmBackwardArguments, checkFilmForwardArguments, checkGemmArguments, checkLength, checkMixRowsArguments,
+  checkMixRowsWeightGradArguments, checkRowsCols, matrixSpan,
 } from "./kernel-arguments.js";
 import { JsKernels } from "./js-kernels.js";
 import type { BackendName } from "./kernels.js";
@@ -36,6 +37,15 @@ interface WasmExports {
   mix_rows_weight_grad(
     groupsOut: number, groupsIn: number, rows: number, features: number, groupStride: number,
     dOut: number, y: number, beta: number, dWeights: number,
+  ): void;
+  film_forward(
+    rows: number, features: number, width: number, offset: number, relu: number,
+    x: number, gammaBeta: number, rowIndex: number, out: number,
+  ): void;
+  film_backward(
+    rows: number, features: number, width: number, offset: number, taskBegin: number, taskEnd: number, relu: number,
+    x: number, gammaBeta: number, rowIndex: number, out: number, gradOut: number,
+    betaX: number, gradX: number, overwriteGammaBeta: number, gradGammaBeta: number,
   ): void;
   simd_peak(iterations: number, scale: number, shift: number): number;
   __heap_base: WebAssembly.Global;
@@ -73,6 +83,29 @@ const columnSplitAlign = 16;
  * (16 for soft modularization's 4×4, one cache line), and out rows features floats.
  */
 const mixRowsAlign = 16;
+/** FiLM splits x by rows at multiples of this many (the GEMM's row tiles). */
+const filmRowAlign = tileRows;
+/** film_backward's task range that admits every row. */
+const allTasks = 0x7fffffff;
+/** Activation codes (ops/activation.ts) that film.c computes; the others run in the js reference. */
+const filmIdentity = 0;
+const filmRelu = 1;
+
+/**
+ * Where to split tasks [0, gammaRows) into two ranges, [0, cut) and [cut, gammaRows), holding
+ * about half the rows each (counted in rowIndex).
+ */
+function taskCut(rowIndex: Int32Array, rows: number, gammaRows: number): number {
+  const counts = new Int32Array(gammaRows);
+  for (let r = 0; r < rows; r++) counts[rowIndex[r]!]!++;
+  const half = rows / 2;
+  let task = 0;
+  let below = 0; // rows of the tasks before `task`
+  while (task < gammaRows && below + counts[task]! <= half) below += counts[task++]!;
+  // Past the half with this task, or short of it without: whichever is closer.
+  if (task < gammaRows && below + counts[task]! - half < half - below) task++;
+  return task;
+}
 
 /**
  * The default backend: C compiled to WebAssembly SIMD128 (packages/nn/wasm). Tensors are views
@@ -350,6 +383,84 @@ export class WasmKernels extends JsKernels {
     this.finishCall();
   }
 
+  override filmForward(
+    rows: number, features: number, gammaRows: number, width: number, offset: number, activation: number,
+    x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array,
+  ): void {
+    if (activation !== filmIdentity && activation !== filmRelu) {
+      super.filmForward(rows, features, gammaRows, width, offset, activation, x, gammaBeta, rowIndex, out);
+      return;
+    }
+    checkFilmForwardArguments(rows, features, gammaRows, width, offset, activation, x, gammaBeta, rowIndex, out);
+    const px = this.address(x, rows * features, "in");
+    const pgb = this.address(gammaBeta, gammaRows * width, "in");
+    const pindex = rowIndex === null ? 0 : this.addressOfIndices(rowIndex, rows);
+    const pout = this.address(out, rows * features, "out");
+    this.onTwoThreads("film_forward", rows, features, filmRowAlign, (start, count) => [
+      count, features, width, offset, activation,
+      px + 4 * start * features, rowIndex === null ? pgb + 4 * start * width : pgb, rowIndex === null ? 0 : pindex + 4 * start,
+      pout + 4 * start * features,
+    ]);
+    this.finishCall();
+  }
+
+  override filmBackward(
+    rows: number, features: number, gammaRows: number, width: number, offset: number, activation: number,
+    x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array, gradOut: Float32Array,
+    betaX: number, gradX: Float32Array | null, betaGammaBeta: number, gradGammaBeta: Float32Array | null,
+  ): void {
+    if (activation !== filmIdentity && activation !== filmRelu) {
+      super.filmBackward(rows, features, gammaRows, width, offset, activation, x, gammaBeta, rowIndex, out, gradOut, betaX, gradX, betaGammaBeta, gradGammaBeta);
+      return;
+    }
+    checkFilmBackwardArguments(rows, features, gammaRows, width, offset, activation, x, gammaBeta, rowIndex, out, gradOut, gradX, gradGammaBeta);
+    const length = rows * features;
+    const overwrite = betaGammaBeta === 0 && rowIndex === null;
+    const px = this.address(x, length, "in");
+    const pgb = this.address(gammaBeta, gammaRows * width, "in");
+    const pindex = rowIndex === null ? 0 : this.addressOfIndices(rowIndex, rows);
+    const pout = this.address(out, length, "in");
+    const pgo = this.address(gradOut, length, "in");
+    const pgx = gradX === null ? 0 : this.address(gradX, length, betaX === 0 ? "out" : "inout");
+    let pggb = 0;
+    if (gradGammaBeta !== null) {
+      if (!overwrite && betaGammaBeta !== 1) {
+        // Rows may share gammaBeta rows: beta applies to the whole buffer once, then every row adds.
+        const whole = gradGammaBeta.subarray(0, gammaRows * width);
+        if (betaGammaBeta === 0) whole.fill(0);
+        else for (let i = 0; i < whole.length; i++) whole[i]! *= betaGammaBeta;
+      }
+      pggb = this.address(gradGammaBeta, gammaRows * width, overwrite ? "out" : "inout");
+    }
+    const relu = activation === filmRelu ? 1 : 0;
+    const thread = this.thread;
+    if (rowIndex === null || gradGammaBeta === null) {
+      // Every gradient element belongs to one row: split by rows like the elementwise kernels.
+      this.onTwoThreads("film_backward", rows, features, filmRowAlign, (start, count) => [
+        count, features, width, offset, 0, allTasks, relu,
+        px + 4 * start * features, rowIndex === null ? pgb + 4 * start * width : pgb, rowIndex === null ? 0 : pindex + 4 * start,
+        pout + 4 * start * features, pgo + 4 * start * features,
+        betaX, pgx === 0 ? 0 : pgx + 4 * start * features, overwrite ? 1 : 0, pggb === 0 ? 0 : pggb + 4 * start * width,
+      ]);
+    } else {
+      // Several rows may add into one gradGammaBeta element: each thread takes the rows of a range
+      // of tasks, so that each element is summed in row order by one thread (the same bits as one
+      // thread; see film.c).
+      const args = (taskBegin: number, taskEnd: number): Parameters<WasmExports["film_backward"]> => [
+        rows, features, width, offset, taskBegin, taskEnd, relu, px, pgb, pindex, pout, pgo, betaX, pgx, 0, pggb,
+      ];
+      if (thread === null || thread.failure !== null || length < elementwiseSplitFloats || gammaRows < 2) {
+        this.exports.film_backward(...args(0, gammaRows));
+      } else {
+        const cut = taskCut(rowIndex, rows, gammaRows);
+        const own = args(0, cut);
+        thread.runOperation("film_backward", args(cut, gammaRows), () => this.exports.film_backward(...own),
+          () => `film_backward(rows=${rows}, features=${features}, tasks [0, ${cut}) and [${cut}, ${gammaRows}))`);
+      }
+    }
+    this.finishCall();
+  }
+
   /**
    * The SIMD128 multiply/add throughput of this machine in GFLOP/s (median of short runs),
    * measured with a register-only loop: the benchmark's denominator for "fraction of ceiling".
@@ -375,6 +486,17 @@ export class WasmKernels extends JsKernels {
     const staged = this.stage(span);
     if (direction !== "out") staged.set(view.subarray(0, span));
     if (direction !== "in") this.copyBack.push([view, staged]);
+    return staged.byteOffset;
+  }
+
+  /**
+   * Byte offset of a copy of `rowIndex[0, rows)` in the staging area. Row indices come from plain
+   * JS arrays (a batch's task indices), so they are always copied: `rows` int32s, as little as one
+   * row of the data they index; not counted in foreignCopies, which counts tensors.
+   */
+  private addressOfIndices(rowIndex: Int32Array, rows: number): number {
+    const staged = this.stage(rows);
+    new Int32Array(staged.buffer, staged.byteOffset, rows).set(rowIndex.subarray(0, rows));
     return staged.byteOffset;
   }
 
