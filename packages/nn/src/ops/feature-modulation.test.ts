@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { ConfigError } from "@mtrl/core/errors";
 import { Rng } from "@mtrl/core/rng";
 import { Engine } from "../autodiff/engine.js";
 import { ShapeError } from "../errors.js";
 import { JsKernels } from "../kernels/js-kernels.js";
+import type { Kernels } from "../kernels/kernels.js";
+import { NativeKernels } from "../kernels/native-kernels.js";
+import { WasmKernels } from "../kernels/wasm-kernels.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { assertGradients } from "../testing/gradcheck.js";
 import type { Activation } from "./activation.js";
@@ -181,5 +184,101 @@ describe("featureModulation", () => {
     ];
     for (const [call, message] of cases) assert.throws(call, (error: unknown) => error instanceof ShapeError && message.test(error.message), String(message));
     assert.throws(() => featureModulation(x, gammaBeta, 0, "gelu" as Activation), (error: unknown) => error instanceof ConfigError && /unknown activation "gelu"; use one of identity, relu/.test(error.message));
+  });
+});
+
+describe("featureModulation on every backend (filmForward / filmBackward kernels)", () => {
+  const backends: Array<{ label: string; kernels: Kernels; close?: () => void }> = [{ label: "js", kernels: new JsKernels() }];
+  before(async () => {
+    const wasm = await WasmKernels.create();
+    const wasmTwo = await WasmKernels.create({ threads: 2 });
+    backends.push({ label: "wasm", kernels: wasm, close: () => wasm.close() }, { label: "wasm-2-threads", kernels: wasmTwo, close: () => wasmTwo.close() });
+    try {
+      backends.push({ label: "native", kernels: NativeKernels.load() });
+    } catch (error) {
+      // Optional by design; say why so a missing BLAS is visible in the report.
+      console.log(`native backend not tested: ${(error as Error).message}`);
+    }
+  });
+  after(() => {
+    for (const backend of backends) backend.close?.();
+  });
+
+  // Odd widths (vector tails), a row index with a task no row reads, and each layer's γ, β between
+  // columns no op reads.
+  const [tasks, batch] = [3, 7];
+  const rowIndex = Int32Array.of(2, 0, 2, 2, 0, 0, 2);
+  const [first, second] = [5, 9];
+  const [firstOffset, secondOffset] = [2, 2 + 2 * first + 1];
+  const gbWidth = secondOffset + 2 * second + 3;
+  const gathered = (perTask: Float64Array): Float64Array => {
+    const out = new Float64Array(batch * gbWidth);
+    rowIndex.forEach((task, r) => out.set(perTask.subarray(task * gbWidth, (task + 1) * gbWidth), r * gbWidth));
+    return out;
+  };
+
+  for (const activation of ["relu", "identity"] as const) {
+    it(`pass the gradient check with a row index, two layers accumulating into one gammaBeta gradient (${activation})`, () => {
+      for (const { label, kernels } of backends) {
+        assert.doesNotThrow(() => assertGradients({
+          inputs: [{ shape: [batch, first] }, { shape: [batch, second] }, { shape: [tasks, gbWidth] }],
+          forward: (_e, [x1, x2, gammaBeta]) => concat([
+            featureModulation(x1!, gammaBeta!, firstOffset, activation, rowIndex),
+            featureModulation(x2!, gammaBeta!, secondOffset, activation, rowIndex),
+          ], 1),
+          reference: ([x1, x2, gammaBeta]) => concatColumns(
+            referenceModulation(x1!, gathered(gammaBeta!), batch, first, gbWidth, firstOffset, activations[activation]),
+            referenceModulation(x2!, gathered(gammaBeta!), batch, second, gbWidth, secondOffset, activations[activation]),
+            batch, first, second,
+          ),
+        }, { kernels }), `${label}, ${activation}`);
+      }
+    });
+  }
+
+  it("pass the gradient check without a row index, x used twice (its gradient accumulates)", () => {
+    for (const { label, kernels } of backends) {
+      assert.doesNotThrow(() => assertGradients({
+        inputs: [{ shape: [batch, first] }, { shape: [batch, gbWidth] }],
+        forward: (_e, [x, gammaBeta]) => add(featureModulation(x!, gammaBeta!, firstOffset, "relu"), featureModulation(x!, gammaBeta!, secondOffset, "identity")),
+        reference: ([x, gammaBeta]) => {
+          const a = referenceModulation(x!, gammaBeta!, batch, first, gbWidth, firstOffset, activations.relu);
+          const b = referenceModulation(x!, gammaBeta!, batch, first, gbWidth, secondOffset, activations.identity);
+          return a.map((value, i) => value + b[i]!);
+        },
+      }, { kernels }), label);
+    }
+  });
+
+  it("a FiLM trunk step at B = 1280 gives the js backend's bits on every backend (outputs and gradients)", () => {
+    const [rows, features, numTasks] = [1280, 400, 10];
+    const width = 3 * 2 * features;
+    const run = (kernels: Kernels): Float32Array[] => {
+      const engine = new Engine(kernels);
+      const values = Rng.fromSeed(8, "film-backends");
+      const x = engine.persistent([rows, features], "x", true);
+      const gammaBeta = engine.persistent([numTasks, width], "gammaBeta", true);
+      for (const tensor of [x, gammaBeta]) for (let i = 0; i < tensor.size; i++) tensor.data[i] = values.uniform(-1, 1);
+      for (const tensor of [x, gammaBeta]) tensor.grad!.fill(Number.NaN);
+      const tasksOfRows = Int32Array.from({ length: rows }, () => values.integers(0, numTasks));
+      const seed = new Float32Array(rows * features);
+      for (let i = 0; i < seed.length; i++) seed[i] = values.uniform(-1, 1);
+      engine.beginStep();
+      // Two layers' column ranges of one gammaBeta (the second a first contribution to nothing
+      // else): every element of its gradient is written by one op or zeroed.
+      const h = featureModulation(x, gammaBeta, 0, "relu", tasksOfRows);
+      const out = featureModulation(h, gammaBeta, 2 * features, "relu", tasksOfRows);
+      const output = Float32Array.from(out.data);
+      engine.backward(out, [x, gammaBeta], { seed });
+      return [output, Float32Array.from(x.grad!), Float32Array.from(gammaBeta.grad!)];
+    };
+    const expected = run(backends[0]!.kernels);
+    for (const { label, kernels } of backends.slice(1)) {
+      const actual = run(kernels);
+      ["output", "x gradient", "gammaBeta gradient"].forEach((name, which) => {
+        const got = actual[which]!, want = expected[which]!;
+        for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) assert.fail(`${label} ${name}[${i}] = ${got[i]}, js ${want[i]}`);
+      });
+    }
   });
 });
