@@ -18,27 +18,11 @@ import type { Kernels } from "../src/kernels/kernels.js";
 import { NativeKernels } from "../src/kernels/native-kernels.js";
 import { WasmKernels } from "../src/kernels/wasm-kernels.js";
 import { featureModulation } from "../src/ops/feature-modulation.js";
+import { median, timeMedian as timeMedianOver } from "./timing.js";
 
 const shape = { rows: 1280, features: 400, tasks: 10, width: 2400, offset: 800 } as const;
 const seconds = Number(process.env["BENCH_FILM_SECONDS"] ?? "0.4");
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-}
-
-function timeMedian(run: () => void): number {
-  const warmEnd = performance.now() + Math.min(200, seconds * 500);
-  do run(); while (performance.now() < warmEnd);
-  const times: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  do {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  } while (performance.now() < end || times.length < 5);
-  return median(times);
-}
+const timeMedian = (run: () => void): number => timeMedianOver(run, seconds);
 
 interface Timing { forwardBackwardMs: number; forwardMs: number }
 

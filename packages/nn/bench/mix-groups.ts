@@ -14,6 +14,7 @@ import type { Kernels } from "../src/kernels/kernels.js";
 import { NativeKernels } from "../src/kernels/native-kernels.js";
 import { WasmKernels } from "../src/kernels/wasm-kernels.js";
 import { mixGroups } from "../src/ops/mix-groups.js";
+import { timeMedian as timeMedianOver } from "./timing.js";
 
 interface Shape {
   groupsIn: number;
@@ -24,24 +25,7 @@ interface Shape {
 
 const shapes: Shape[] = [128, 1280].map((rows) => ({ groupsIn: 4, groupsOut: 4, rows, features: 128 }));
 const seconds = Number(process.env["BENCH_MIX_SECONDS"] ?? "0.5");
-
-function median(times: number[]): number {
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1]!;
-}
-
-function timeMedian(run: () => void): number {
-  const warmEnd = performance.now() + Math.min(300, seconds * 500);
-  do run(); while (performance.now() < warmEnd);
-  const times: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  do {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  } while (performance.now() < end || times.length < 5);
-  return median(times);
-}
+const timeMedian = (run: () => void): number => timeMedianOver(run, seconds);
 
 function measure(kernels: Kernels, shape: Shape): { forwardBackwardMs: number; forwardMs: number } {
   const { groupsIn, groupsOut, rows, features } = shape;
