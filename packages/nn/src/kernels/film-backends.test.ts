@@ -5,7 +5,7 @@ import { Rng } from "@mtrl/core/rng";
 import { KernelArgumentError } from "./kernel-errors.js";
 import type { Kernels } from "./kernels.js";
 import { NativeKernels } from "./native-kernels.js";
-import { copyInto, filled, reference, testedBackends } from "../testing/backend-fixtures.js";
+import { assertSameBits, copyInto, filled, reference, testedBackends } from "../testing/backend-fixtures.js";
 
 const backends = testedBackends();
 
@@ -176,9 +176,7 @@ describe("native FiLM on threads", () => {
     try {
       const one = run(1);
       const two = run(2);
-      one.forEach((values, i) => assert.ok(Buffer.from(values.buffer, values.byteOffset, values.byteLength)
-        .equals(Buffer.from(two[i]!.buffer, two[i]!.byteOffset, two[i]!.byteLength)),
-      `${["out", "gradX", "gradGammaBeta"][i % 3]} at ${shapes[Math.floor(i / 3)]!.join(", ")} differs between 1 and 2 threads`));
+      assertSameBits(one, two, (i) => `${["out", "gradX", "gradGammaBeta"][i % 3]} at ${shapes[Math.floor(i / 3)]!.join(", ")}`);
     } finally {
       NativeKernels.load({ blasThreads: Math.max(1, threadsBefore) });
     }

@@ -5,7 +5,7 @@ import { Rng } from "@mtrl/core/rng";
 import { KernelArgumentError } from "./kernel-errors.js";
 import type { Kernels } from "./kernels.js";
 import { NativeKernels } from "./native-kernels.js";
-import { copyInto, filled, reference, testedBackends } from "../testing/backend-fixtures.js";
+import { assertSameBits, copyInto, filled, reference, testedBackends } from "../testing/backend-fixtures.js";
 
 const backends = testedBackends();
 
@@ -40,9 +40,7 @@ describe("native group mixing on threads", () => {
     try {
       const one = run(1);
       const two = run(2);
-      one.forEach((values, i) => assert.ok(Buffer.from(values.buffer, values.byteOffset, values.byteLength)
-        .equals(Buffer.from(two[i]!.buffer, two[i]!.byteOffset, two[i]!.byteLength)),
-      `${["mixRows", "mixRows transW", "mixRowsWeightGrad"][i % 3]} at ${shapes[Math.floor(i / 3)]!.join("x")} differs between 1 and 2 threads`));
+      assertSameBits(one, two, (i) => `${["mixRows", "mixRows transW", "mixRowsWeightGrad"][i % 3]} at ${shapes[Math.floor(i / 3)]!.join("x")}`);
     } finally {
       NativeKernels.load({ blasThreads: Math.max(1, threadsBefore) });
     }

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { after, before } from "node:test";
 import type { Rng } from "@mtrl/core/rng";
 import { JsKernels } from "../kernels/js-kernels.js";
@@ -50,4 +51,15 @@ export function copyInto(kernels: Kernels, source: Float32Array): Float32Array {
   const view = kernels.allocate(source.length);
   view.set(source);
   return view;
+}
+
+/** Fails unless every output of a one-thread run has exactly the bytes of the two-thread run's; `name(i)` labels output i. */
+export function assertSameBits(one: readonly Float32Array[], two: readonly Float32Array[], name: (i: number) => string): void {
+  one.forEach((values, i) => {
+    const other = two[i]!;
+    assert.ok(
+      Buffer.from(values.buffer, values.byteOffset, values.byteLength).equals(Buffer.from(other.buffer, other.byteOffset, other.byteLength)),
+      `${name(i)} differs between 1 and 2 threads`,
+    );
+  });
 }
