@@ -176,7 +176,7 @@ void nn_gemm(const blas_library *blas, bool split, bool trans_a, bool trans_b, i
   int length = by_rows ? m : n;
   bool worth_splitting = split && m != 1 && n != 1 && (double)m * n * k >= MIN_SPLIT_MACS && length >= 2 * ALIGN;
   gemm_task task = {blas, trans_a, trans_b, by_rows, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, worth_splitting ? GEMM_BLOCKS : 1};
-  pool_run(gemm_part, &task, worth_splitting ? pool_threads() : 1);
+  pool_run(gemm_part, &task, worth_splitting ? GEMM_BLOCKS : 1);
 }
 
 /* ---- bias and ReLU, by rows or element ranges ---- */

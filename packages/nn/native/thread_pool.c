@@ -1,42 +1,65 @@
 /*
- * Fork-join over persistent worker threads, for the native kernels (kernels.c splits GEMMs by
- * blocks of C and elementwise kernels by ranges; every part computes exactly what it would alone,
- * so results do not depend on the number of threads).
+ * Fork-join over persistent worker threads, for the native kernels (kernels.c splits GEMMs into
+ * fixed blocks of C and elementwise kernels into ranges; every piece computes exactly what it
+ * would alone, so results do not depend on which thread runs it, nor on how many threads there are).
  *
- * Protocol: one task slot and two sequence numbers per worker. The caller fills the slot, bumps
- * `request` (waking the worker if it sleeps), runs part 0 itself, then waits until every worker's
- * `done` reaches its request. A worker spins for a while after each part — in a training step
- * the next kernel call follows within microseconds, and waking a sleeping thread costs tens of
- * microseconds in a VM — then sleeps on a condition variable. Only one task at a time uses the
- * workers; a concurrent caller runs its parts itself rather than wait.
+ * Pieces are claimed, not assigned. The caller publishes a job (task, arguments, number of pieces)
+ * and then claims pieces itself, one after another, while awake workers claim the others. When a
+ * worker is not running — asleep, or preempted because another process has the core — the caller
+ * simply takes every piece: the job never waits for a thread that is not there. The caller only
+ * waits for pieces a worker has claimed and not finished, spinning briefly and then sleeping on a
+ * futex the worker wakes. This is what keeps two training processes on two cores, or a run beside
+ * a busy neighbour, from collapsing: the old fixed assignment made every kernel wait for a
+ * descheduled sibling, and workers that spun for a millisecond after each piece took the core the
+ * other process needed.
+ *
+ * Idle workers spin for a short while (the next kernel of a training step follows within
+ * microseconds, and waking a sleeping thread costs tens of microseconds in a VM), then sleep on a
+ * futex. No wait is unbounded spinning. Only one job at a time uses the workers; a concurrent
+ * caller (another JS thread) runs its pieces itself.
+ *
+ * The claim word packs the job's generation with the next unclaimed piece, so a worker that wakes
+ * late cannot claim a piece of a job that has already finished and gone.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 
 #include "thread_pool.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
-#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <time.h>
 
-/* How long an idle worker spins for the next part before sleeping. */
-#define WORKER_SPIN_NS 1000000LL
+#ifdef __linux__
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+/* How long an idle worker spins for the next job before sleeping (MTRL_NATIVE_SPIN_US overrides). */
+#define DEFAULT_WORKER_SPIN_NS 100000LL
+/* How long the caller spins for a worker's piece before sleeping. */
+#define CALLER_SPIN_NS 200000LL
 
 typedef struct {
-  bool started;
   pool_task task;
   const void *arguments;
-  int part, parts;
-  atomic_uint request;
-  atomic_uint done;
-  atomic_int sleeping;
-  pthread_mutex_t mutex;
-  pthread_cond_t wake;
-} pool_worker;
+} pool_job;
 
-static pool_worker workers[POOL_MAX_THREADS - 1];
-static int thread_count = 1;
+static pool_job job;
+/* (generation << 32) | (pieces << 16) | next unclaimed piece. */
+static _Atomic uint64_t claims;
+/* The current job's generation; idle workers sleep on it. */
+static atomic_uint generation;
+/* Pieces of the current job finished by workers; the caller sleeps on it. */
+static atomic_uint finished_by_workers;
+static atomic_int sleeping_workers;
+static atomic_int caller_sleeping;
+
+static atomic_int thread_count = 1;
+static int started_workers = 0;
+static long long worker_spin_ns = DEFAULT_WORKER_SPIN_NS;
 static atomic_flag in_use = ATOMIC_FLAG_INIT;
 
 static inline void cpu_relax(void) {
@@ -53,96 +76,119 @@ static long long now_ns(void) {
   return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-static void *worker_main(void *argument) {
-  pool_worker *worker = argument;
-  /* start_worker set request to 0 before creating this thread. Reading it here instead would miss
-     a request made before this thread first ran (pool_configure then an immediate pool_run): the
-     worker would wait for a second request and the caller for the first forever. */
-  unsigned seen = 0;
+/* Sleeps while *word == expected (returns early on a wake-up, a signal or a spurious wake). */
+static void wait_on(atomic_uint *word, unsigned expected) {
+#ifdef __linux__
+  syscall(SYS_futex, (unsigned *)word, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
+#else
+  (void)word;
+  (void)expected;
+  struct timespec pause = {0, 50000};
+  nanosleep(&pause, NULL);
+#endif
+}
+
+static void wake(atomic_uint *word, int count) {
+#ifdef __linux__
+  syscall(SYS_futex, (unsigned *)word, FUTEX_WAKE_PRIVATE, count, NULL, NULL, 0);
+#else
+  (void)word;
+  (void)count;
+#endif
+}
+
+/* Spins until *word != value or `spin_ns` passed; returns whether it changed. */
+static bool spin_while_equal(atomic_uint *word, unsigned value, long long spin_ns) {
+  long long deadline = now_ns() + spin_ns;
+  for (int spins = 1;; spins++) {
+    if (atomic_load_explicit(word, memory_order_acquire) != value) return true;
+    cpu_relax();
+    if ((spins & 63) == 0 && now_ns() > deadline) return false;
+  }
+}
+
+/* Claims and runs pieces of job `gen` until none is left; returns how many this thread ran. */
+static unsigned run_pieces(unsigned gen) {
+  unsigned ran = 0;
+  uint64_t word = atomic_load(&claims);
   for (;;) {
-    unsigned request = atomic_load(&worker->request);
-    long long deadline = now_ns() + WORKER_SPIN_NS;
-    for (int spins = 1; request == seen; spins++) {
-      /* Pure spinning only briefly: if the host has taken the other core and this thread shares
-         one with the caller, yielding lets the caller run instead of waiting out a time slice. */
-      if (spins > 2048) sched_yield();
-      else cpu_relax();
-      if ((spins & 255) == 0 && now_ns() > deadline) {
-        pthread_mutex_lock(&worker->mutex);
-        atomic_store(&worker->sleeping, 1);
-        while ((request = atomic_load(&worker->request)) == seen) pthread_cond_wait(&worker->wake, &worker->mutex);
-        atomic_store(&worker->sleeping, 0);
-        pthread_mutex_unlock(&worker->mutex);
-        break;
-      }
-      request = atomic_load(&worker->request);
+    if ((unsigned)(word >> 32) != gen) return ran;
+    int next = (int)(word & 0xffff), pieces = (int)((word >> 16) & 0xffff);
+    if (next >= pieces) return ran;
+    if (!atomic_compare_exchange_weak(&claims, &word, word + 1)) continue;
+    /* The job cannot finish before this piece does, so its fields are still this generation's. */
+    job.task(job.arguments, next, pieces);
+    ran++;
+    word = atomic_load(&claims);
+  }
+}
+
+static void *worker_main(void *argument) {
+  /* Worker i (from 1) takes part only while the pool is configured for more than i threads. */
+  int index = (int)(intptr_t)argument;
+  unsigned seen = atomic_load(&generation);
+  for (;;) {
+    if (!spin_while_equal(&generation, seen, worker_spin_ns)) {
+      atomic_fetch_add(&sleeping_workers, 1);
+      while (atomic_load(&generation) == seen) wait_on(&generation, seen);
+      atomic_fetch_sub(&sleeping_workers, 1);
     }
-    seen = request;
-    worker->task(worker->arguments, worker->part, worker->parts);
-    atomic_store(&worker->done, request);
+    seen = atomic_load(&generation);
+    if (index >= atomic_load(&thread_count)) continue;
+    unsigned ran = run_pieces(seen);
+    if (ran == 0) continue;
+    atomic_fetch_add(&finished_by_workers, ran);
+    if (atomic_load(&caller_sleeping)) wake(&finished_by_workers, 1);
   }
   return NULL;
 }
 
-static bool start_worker(pool_worker *worker) {
-  atomic_init(&worker->request, 0);
-  atomic_init(&worker->done, 0);
-  atomic_init(&worker->sleeping, 0);
-  if (pthread_mutex_init(&worker->mutex, NULL) != 0) return false;
-  if (pthread_cond_init(&worker->wake, NULL) != 0) return false;
+static bool start_worker(int index) {
   pthread_attr_t attributes;
   pthread_t thread;
   pthread_attr_init(&attributes);
   pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-  int failed = pthread_create(&thread, &attributes, worker_main, worker);
+  int failed = pthread_create(&thread, &attributes, worker_main, (void *)(intptr_t)index);
   pthread_attr_destroy(&attributes);
-  worker->started = failed == 0;
-  return worker->started;
+  return failed == 0;
 }
 
 int pool_configure(int threads) {
   if (threads < 1) threads = 1;
   if (threads > POOL_MAX_THREADS) threads = POOL_MAX_THREADS;
-  int available = 1;
-  while (available < threads && (workers[available - 1].started || start_worker(&workers[available - 1]))) available++;
-  thread_count = available;
-  return available;
+  const char *spin = getenv("MTRL_NATIVE_SPIN_US");
+  if (spin != NULL && atoll(spin) >= 0) worker_spin_ns = atoll(spin) * 1000LL;
+  /* Workers are shared by all jobs and never stopped: fewer threads only means smaller jobs. */
+  while (started_workers < threads - 1 && start_worker(started_workers + 1)) started_workers++;
+  thread_count = started_workers + 1 < threads ? started_workers + 1 : threads;
+  return thread_count;
 }
 
 int pool_threads(void) { return thread_count; }
 
-void pool_run(pool_task task, const void *arguments, int parts) {
-  if (parts > thread_count) parts = thread_count;
-  if (parts <= 1) {
-    task(arguments, 0, 1);
+void pool_run(pool_task task, const void *arguments, int pieces) {
+  if (pieces <= 1 || thread_count <= 1 || atomic_flag_test_and_set(&in_use)) {
+    for (int piece = 0; piece < pieces; piece++) task(arguments, piece, pieces);
     return;
   }
-  if (atomic_flag_test_and_set(&in_use)) {
-    for (int part = 0; part < parts; part++) task(arguments, part, parts);
-    return;
-  }
-  unsigned requests[POOL_MAX_THREADS];
-  for (int part = 1; part < parts; part++) {
-    pool_worker *worker = &workers[part - 1];
-    worker->task = task;
-    worker->arguments = arguments;
-    worker->part = part;
-    worker->parts = parts;
-    requests[part] = atomic_load(&worker->request) + 1u;
-    atomic_store(&worker->request, requests[part]);
-    if (atomic_load(&worker->sleeping)) {
-      pthread_mutex_lock(&worker->mutex);
-      pthread_cond_signal(&worker->wake);
-      pthread_mutex_unlock(&worker->mutex);
-    }
-  }
-  task(arguments, 0, parts);
-  for (int part = 1; part < parts; part++) {
-    pool_worker *worker = &workers[part - 1];
-    for (int spins = 0; atomic_load(&worker->done) != requests[part]; spins++) {
-      /* The worker may have been preempted on a busy machine: let it have this core. */
-      if (spins > 256) sched_yield();
-      else cpu_relax();
+  job.task = task;
+  job.arguments = arguments;
+  atomic_store(&finished_by_workers, 0);
+  unsigned gen = atomic_load(&generation) + 1u;
+  atomic_store(&claims, ((uint64_t)gen << 32) | ((uint64_t)pieces << 16));
+  atomic_store(&generation, gen);
+  if (atomic_load(&sleeping_workers) > 0) wake(&generation, thread_count - 1);
+  unsigned by_workers = (unsigned)pieces - run_pieces(gen);
+  /* Wait for the pieces workers claimed: briefly spinning, then asleep until a worker wakes us. */
+  long long deadline = now_ns() + CALLER_SPIN_NS;
+  for (int spins = 1; atomic_load(&finished_by_workers) != by_workers; spins++) {
+    cpu_relax();
+    if ((spins & 63) == 0 && now_ns() > deadline) {
+      atomic_store(&caller_sleeping, 1);
+      unsigned finished;
+      while ((finished = atomic_load(&finished_by_workers)) != by_workers) wait_on(&finished_by_workers, finished);
+      atomic_store(&caller_sleeping, 0);
+      break;
     }
   }
   atomic_flag_clear(&in_use);
