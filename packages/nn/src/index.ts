@@ -10,6 +10,11 @@ export * from "./ops/index.js";
 export * from "./modules/index.js";
 export * from "./optim/index.js";
 export { loadKernels, getKernels, createKernels, backendNames, parseBackendName, type LoadKernelsOptions } from "./kernels/select.js";
+export {
+  describeBackendChoice, backendChoiceOf, timeGemmSet, type BackendChoice, type BackendChoiceReason, type TimeGemmSetOptions,
+} from "./kernels/backend-choice.js";
+export { cacheDirectory } from "./kernels/backend-choice-cache.js";
+export { type BlasIdentity } from "./kernels/blas-identity.js";
 export { WasmKernels, type WasmKernelsOptions } from "./kernels/wasm-kernels.js";
 export { NativeKernels, blasCandidates, type NativeKernelsOptions } from "./kernels/native-kernels.js";
 export { KernelArgumentError, KernelThreadTimeoutError, KernelsNotLoadedError, NativeBackendUnavailableError } from "./kernels/kernel-errors.js";

@@ -23,20 +23,6 @@ test("MTRL_BACKEND picks the backend; unset or empty means the default", async (
   assert.equal(wasm.name, "wasm");
 });
 
-test("the default is native when the addon and a BLAS load, else wasm with one line saying why", async () => {
-  const lines: string[] = [];
-  const kernels = await createKernels({ env: {}, log: (line) => lines.push(line) });
-  if (kernels.name === "native") {
-    assert.deepEqual(lines, []);
-  } else {
-    assert.equal(kernels.name, "wasm");
-    assert.equal(lines.length, 1);
-    assert.match(lines[0]!, /native backend unavailable \(.+\); using wasm/);
-    // Where the addon was built, a fallback means its BLAS is missing: say so in the report.
-    if (existsSync(nativeAddonPath)) assert.match(lines[0]!, /BLAS/);
-  }
-});
-
 test("a BLAS that cannot be found means wasm and one line naming every library tried", async (t) => {
   if (!existsSync(nativeAddonPath)) {
     t.skip("native addon not built here");

@@ -1,5 +1,7 @@
 import { availableParallelism } from "node:os";
 import { ConfigError } from "@mtrl/core/errors";
+import { cacheDirectory } from "./backend-choice-cache.js";
+import { chooseFastest, nativeBlasIdentity, recordBackendChoice, threadsOf, type BackendChoiceReason } from "./backend-choice.js";
 import { KernelsNotLoadedError } from "./kernel-errors.js";
 import { JsKernels } from "./js-kernels.js";
 import type { BackendName, Kernels } from "./kernels.js";
@@ -9,7 +11,7 @@ import { WasmKernels } from "./wasm-kernels.js";
 export const backendNames: readonly BackendName[] = ["js", "wasm", "native"];
 
 export interface LoadKernelsOptions {
-  /** Which backend; default MTRL_BACKEND, else native if it loads, else wasm. */
+  /** Which backend; default MTRL_BACKEND, else the fastest that loads (measured once per machine). */
   backend?: BackendName;
   /** Where the one-line fallback notice goes (default console.warn). */
   log?: (line: string) => void;
@@ -24,8 +26,11 @@ let loading: Promise<Kernels> | null = null;
  * Loads the kernel backend for this process, once; later calls return the same instance.
  *
  * Settings (environment):
- * - MTRL_BACKEND=js|wasm|native. Unset: native if the addon and a BLAS load, else wasm. A
- *   backend that fails to load falls back (native → wasm → js) with one line saying why.
+ * - MTRL_BACKEND=js|wasm|native. Unset: of native and wasm, the faster on a small GEMM set,
+ *   measured once per machine key (BLAS, CPU, threads) and cached in MTRL_CACHE_DIR (default
+ *   $XDG_CACHE_HOME/mtrl or ~/.cache/mtrl); see backend-choice.ts. A backend that fails to load
+ *   falls back (native → wasm → js) with one line saying why.
+ * - MTRL_CACHE_DIR: the folder of that cache (an absolute path).
  * - MTRL_WASM_THREADS=1|2: GEMM threads of the wasm backend (default 2 on a machine with two or
  *   more cores, else 1).
  * - MTRL_WASM_THREAD_TIMEOUT_MS: how long a GEMM waits for its worker before throwing.
@@ -55,33 +60,66 @@ export function getKernels(): Kernels {
   return loaded;
 }
 
-/** Builds a backend without touching the process-wide one (tests, benchmarks). */
+/**
+ * Builds a backend without touching the process-wide one (tests, benchmarks), and records why it
+ * was chosen for `describeBackendChoice`. With no backend forced, every backend that loads is
+ * timed on a small GEMM set once per machine key (backend-choice.ts) and the fastest is used.
+ */
 export async function createKernels(options: LoadKernelsOptions = {}): Promise<Kernels> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => console.warn(line));
   const requested = options.backend ?? parseBackendName(env["MTRL_BACKEND"]);
-  if (requested === "js") return new JsKernels();
+  const forced: BackendChoiceReason = { kind: "forced", by: options.backend === undefined ? "MTRL_BACKEND" : "caller" };
+  // Read before anything loads, so that a bad MTRL_CACHE_DIR fails at once.
+  const cacheFolder = requested === undefined ? cacheDirectory(env) : null;
+  if (requested === "js") return chosen(new JsKernels(), forced);
+  const unavailable: Partial<Record<BackendName, string>> = {};
+  let native: NativeKernels | null = null;
   if (requested === undefined || requested === "native") {
-    const blasThreads = parsePositiveInteger(env, "MTRL_NATIVE_BLAS_THREADS");
-    const blasLibraries = env["MTRL_BLAS_LIBRARY"]?.split(",").map((name) => name.trim()).filter((name) => name !== "");
     try {
-      return NativeKernels.load({
-        ...(blasThreads === undefined ? {} : { blasThreads }),
-        ...(blasLibraries === undefined || blasLibraries.length === 0 ? {} : { blasLibraries }),
-      });
+      native = loadNativeKernels(env);
     } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      unavailable.native = (error as Error).message;
       // One line, whether native was asked for or only preferred: a silent fallback would make
       // a 2-3x slower run look like a slow machine.
-      log(`@mtrl/nn: native backend unavailable (${(error as Error).message}); using wasm.`);
+      log(`@mtrl/nn: native backend unavailable (${unavailable.native}); using wasm.`);
     }
+    if (native !== null && requested === "native") return chosen(native, forced);
   }
+  let wasm: WasmKernels;
   try {
-    return await createWasmKernels(env, log);
+    wasm = await createWasmKernels(env, log);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    log(`@mtrl/nn: wasm backend unavailable (${(error as Error).message}); using the slow js reference.`);
-    return new JsKernels();
+    unavailable.wasm = (error as Error).message;
+    const fallback = native ?? new JsKernels();
+    log(`@mtrl/nn: wasm backend unavailable (${unavailable.wasm}); using ${native === null ? "the slow js reference" : "native"}.`);
+    return chosen(fallback, { kind: "only-available", unavailable });
   }
+  if (requested === "wasm") return chosen(wasm, forced);
+  if (native === null) return chosen(wasm, { kind: "only-available", unavailable });
+  const { kernels, choice } = chooseFastest({ candidates: [native, wasm], cacheDirectory: cacheFolder, log });
+  if (kernels !== wasm) wasm.close();
+  recordBackendChoice(kernels, choice);
+  return kernels;
+}
+
+/** The native backend with the MTRL_NATIVE_BLAS_THREADS and MTRL_BLAS_LIBRARY settings from `env`. */
+function loadNativeKernels(env: Record<string, string | undefined>): NativeKernels {
+  const blasThreads = parsePositiveInteger(env, "MTRL_NATIVE_BLAS_THREADS");
+  const blasLibraries = env["MTRL_BLAS_LIBRARY"]?.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  return NativeKernels.load({
+    ...(blasThreads === undefined ? {} : { blasThreads }),
+    ...(blasLibraries === undefined || blasLibraries.length === 0 ? {} : { blasLibraries }),
+  });
+}
+
+/** Records why `kernels` is the backend (the line `mtrl train` prints) and returns it. */
+function chosen(kernels: Kernels, reason: BackendChoiceReason): Kernels {
+  const blas = kernels instanceof NativeKernels ? nativeBlasIdentity(kernels) : null;
+  recordBackendChoice(kernels, { backend: kernels.name, reason, blas, threads: threadsOf(kernels) });
+  return kernels;
 }
 
 /**
@@ -121,7 +159,7 @@ export function parseBackendName(value: string | undefined): BackendName | undef
   const name = value.trim().toLowerCase();
   if ((backendNames as readonly string[]).includes(name)) return name as BackendName;
   throw new ConfigError(
-    `MTRL_BACKEND must be one of ${backendNames.join(", ")} (or unset for native-else-wasm), got ${JSON.stringify(value)}.`,
+    `MTRL_BACKEND must be one of ${backendNames.join(", ")} (or unset for the fastest measured), got ${JSON.stringify(value)}.`,
   );
 }
 
