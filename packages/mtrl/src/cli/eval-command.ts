@@ -4,6 +4,7 @@ import type { EvalRow } from "../run-folder/metrics.js";
 import { parseArgs } from "./args.js";
 import { EVAL_HELP } from "./help.js";
 import { writeLine, type CliIo } from "./io.js";
+import { loadKernelsAndSayWhich } from "./kernels-line.js";
 import { locateRun } from "./locate-run.js";
 import { CliUsageError } from "./usage-error.js";
 
@@ -28,8 +29,10 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
   const onInterrupt = (): void => controller.abort();
   process.once("SIGINT", onInterrupt);
   try {
+    // With --json, stdout is one JSON line: the backend line goes to stderr.
+    const kernels = await loadKernelsAndSayWhich(args.flags.has("json") ? io.stderr : io.stdout);
     const { evaluateRun } = await import("../runner/evaluate.js");
-    const result = await evaluateRun(paths.dir, episodes === undefined ? { signal: controller.signal } : { episodes, signal: controller.signal });
+    const result = await evaluateRun(paths.dir, { kernels, signal: controller.signal, ...(episodes === undefined ? {} : { episodes }) });
     if (args.flags.has("json")) {
       writeLine(io.stdout, JSON.stringify({ run: paths.name, ...result }));
     } else {

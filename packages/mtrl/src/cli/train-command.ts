@@ -11,6 +11,7 @@ import { parseArgs } from "./args.js";
 import { TRAIN_HELP } from "./help.js";
 import { handleInterrupts } from "./interrupt.js";
 import { writeLine, type CliIo } from "./io.js";
+import { loadKernelsAndSayWhich } from "./kernels-line.js";
 import { locateRun } from "./locate-run.js";
 import { formatTrainSummary, TrainingProgress } from "./training-progress.js";
 import { CliUsageError } from "./usage-error.js";
@@ -77,8 +78,9 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
   let result: Awaited<ReturnType<typeof import("../runner/train.js").train>>;
   try {
     // Loaded only now: config errors and --print-config never wait for (or depend on) the engine.
+    const kernels = await loadKernelsAndSayWhich(io.stdout);
     const { train } = await import("../runner/train.js");
-    result = await train(config, { runDir: paths.dir, resume: resumeFrom !== undefined, onProgress: (event) => progress.handle(event), signal: controller.signal });
+    result = await train(config, { runDir: paths.dir, resume: resumeFrom !== undefined, onProgress: (event) => progress.handle(event), signal: controller.signal, kernels });
   } finally {
     progress.stop();
     removeInterruptHandlers();
