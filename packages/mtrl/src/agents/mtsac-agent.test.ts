@@ -16,6 +16,7 @@ const config: MTSACConfig = {
   taskEncoder: { type: "one-hot" },
   encoder: { type: "identity" },
   gradient: { type: "plain" },
+  distillation: { type: "none" },
   replay: { capacity: 1000, sampling: "uniform" },
 };
 const dimensions = { observationSize: 3, actionSize: 2, numTasks: 2 };

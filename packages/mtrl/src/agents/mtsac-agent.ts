@@ -1,6 +1,6 @@
 import { Rng, type RngState } from "@mtrl/core";
-import { Adam, Engine, ParameterStore, add, exp, indexSelect, mean, mseLoss, mul, squashedGaussianSample, sub, type AdamOptions, type Kernels, type NamedArray, type Tensor } from "@mtrl/nn";
-import type { BuildContext, GradientStep, OptimizedGroup, TaskDescriptions, TaskEncoder } from "../components/component.js";
+import { Adam, Engine, ParameterStore, add, affine, exp, indexSelect, mean, mseLoss, mul, squashedGaussianSample, sub, type AdamOptions, type Kernels, type NamedArray, type Tensor } from "@mtrl/nn";
+import type { BatchLoss, BuildContext, DistilledPolicy, GradientStep, OptimizedGroup, TaskDescriptions, TaskEncoder } from "../components/component.js";
 import { components } from "../components/builtin-components.js";
 import { TaskContext } from "../components/task-context.js";
 import type { MTSACConfig } from "../config/schema.js";
@@ -15,9 +15,14 @@ import { Actor, Critic, type ComponentContextFor } from "./mtsac-networks.js";
  * mlp, moe) whose features the actor reads detached; per network a trunk (mlp, film,
  * soft-modularization) and a head (single, multi-head); twin critics with Polyak-averaged targets
  * (the encoder's target with its own τ); a tanh-Gaussian actor; a learned temperature, shared or
- * one per task ("disentangled alpha"); and a gradient step that turns per-row losses into updates.
- * With the one-hot task encoder, identity encoder, mlp trunks and single heads it is plain MT-SAC:
- * the one-hot appended to the state.
+ * one per task ("disentangled alpha"); a gradient step per update (critic, actor) that turns per-row
+ * losses into parameter updates (plain, PCGrad, GradNorm); and optionally a distilled shared policy
+ * (Distral). With the one-hot task encoder, identity encoder, mlp trunks, single heads and the plain
+ * step it is plain MT-SAC: the one-hot appended to the state.
+ *
+ * Losses reach the gradient step as `BatchLoss` closures over the batch, so a step that needs each
+ * task's gradient runs the forward pass over each task's rows rather than backpropagating T times
+ * through the whole batch.
  *
  * The actor reads the critic's encoder output (detached), as SAC-AE ties the actor's encoder to the
  * critic's. With a mixture of encoders the reference goes one step further and gives the actor its
@@ -42,7 +47,12 @@ export class MTSACAgent implements MultiTaskAgent {
   private readonly actorGroup: OptimizedGroup;
   private readonly criticGroups: OptimizedGroup[];
   private readonly alphaOptimizer: Adam;
-  private readonly gradientStep: GradientStep;
+  private readonly criticGradientStep: GradientStep;
+  private readonly actorGradientStep: GradientStep;
+  /** Distral's shared policy, or null. */
+  private readonly distilled: DistilledPolicy | null;
+  /** Per-row values the loss closures record for metrics and later steps (batch order). */
+  private readonly recorded = { q1: new Float32Array(0), logProbs: new Float32Array(0), actorParams: new Float32Array(0), taskIndices: new Int32Array(0) };
   /** Exploration noise and the reparameterisation noise of updates. */
   private noiseRng: Rng;
   private readonly targetEntropy: number;
@@ -100,29 +110,39 @@ export class MTSACAgent implements MultiTaskAgent {
     const criticOptimizer = new Adam(this.critic.params, adamOptions(config.critic));
     this.alphaOptimizer = new Adam(alphaParams, adamOptions(config.alpha));
     const taskEncoderOptimizer = this.taskEncoder.trainable && taskEncoderParams.size > 0 ? new Adam(taskEncoderParams, adamOptions(config.taskEncoder as { lr: number; betas: readonly number[] })) : null;
-    const gradientParams = new ParameterStore(engine, "gradient");
-    this.gradientStep = components.build("gradient", config.gradient, contextFor(gradientParams, ["gradient"], 0));
+    // One gradient step per update, each with its own state (GradNorm's weights, PCGrad's order stream).
+    const criticGradientParams = new ParameterStore(engine, "criticGradient");
+    const actorGradientParams = new ParameterStore(engine, "actorGradient");
+    this.criticGradientStep = components.build("gradient", config.gradient, contextFor(criticGradientParams, ["gradient", "critic"], 0));
+    this.actorGradientStep = components.build("gradient", config.gradient, contextFor(actorGradientParams, ["gradient", "actor"], 0));
+    const distilledParams = new ParameterStore(engine, "distilled");
+    this.distilled = components.build("distillation", config.distillation, contextFor(distilledParams, ["distilled"], observationSize, 2 * actionSize));
     const groups: TableGroup[] = [
       { name: "actor", params: this.actor.params, optimizer: actorOptimizer },
       { name: "critic", params: this.critic.params, optimizer: criticOptimizer },
       { name: "criticTarget", params: this.criticTarget.params, optimizer: null },
       { name: "alpha", params: alphaParams, optimizer: this.alphaOptimizer },
-      // Parameters of the gradient step (e.g. learned task weights) are saved; it steps them itself.
-      { name: "gradient", params: gradientParams, optimizer: null },
+      // Parameters of the gradient steps (e.g. learned task weights) are saved; they step them themselves.
+      { name: "criticGradient", params: criticGradientParams, optimizer: null },
+      { name: "actorGradient", params: actorGradientParams, optimizer: null },
     ];
     if (taskEncoderOptimizer !== null) groups.push({ name: "taskEncoder", params: taskEncoderParams, optimizer: taskEncoderOptimizer });
+    if (this.distilled !== null) groups.push({ name: "distilled", params: distilledParams, optimizer: this.distilled.optimizer });
     const target = (name: string, tau: number) => ({ target: this.criticTarget.params.child(name), source: this.critic.params.child(name), tau });
     this.table = new ComponentTable(
       groups,
       [target("encoder", config.critic.encoderTau), target("q1", config.critic.tau), target("q2", config.critic.tau)],
-      new Map([["gradient", this.gradientStep]]),
+      new Map([
+        ["gradient.critic", this.criticGradientStep],
+        ["gradient.actor", this.actorGradientStep],
+      ]),
     );
     // The targets start as exact copies of the online critic.
     new ComponentTable([], [target("encoder", 1), target("q1", 1), target("q2", 1)]).updateTargets();
 
-    const optimized = (params: ParameterStore, optimizer: Adam): OptimizedGroup => ({ params, update: () => optimizer.update() });
-    this.actorGroup = optimized(this.actor.params, actorOptimizer);
-    this.criticGroups = [optimized(this.critic.params, criticOptimizer)];
+    const optimized = (params: ParameterStore, optimizer: Adam, roles = { taskSpecific: [], lastSharedLayer: [] } as OptimizedGroupRoles): OptimizedGroup => ({ params, update: () => optimizer.update(), ...roles });
+    this.actorGroup = optimized(this.actor.params, actorOptimizer, this.actor.roles());
+    this.criticGroups = [optimized(this.critic.params, criticOptimizer, this.critic.roles())];
     if (taskEncoderOptimizer !== null) this.criticGroups.push(optimized(taskEncoderParams, taskEncoderOptimizer));
     this.noiseRng = Rng.fromSeed(seed, "policy");
     const [logStdMin, logStdMax] = config.actor.logStdBounds as readonly [number, number];
@@ -134,6 +154,14 @@ export class MTSACAgent implements MultiTaskAgent {
     const actions = this.dimensions.actionSize;
     this.engine.beginStep();
     this.engine.noGrad(() => {
+      if (deterministic && this.distilled?.evaluationPolicy === "shared") {
+        // Distral evaluates its shared policy, which never sees the task: tanh of its mean.
+        const params = this.distilled.forward(this.observationInput(observations, rows));
+        for (let i = 0; i < rows; i++) {
+          for (let j = 0; j < actions; j++) out[i * actions + j] = Math.tanh(params.data[i * 2 * actions + j]!);
+        }
+        return;
+      }
       const context = this.taskContext(taskIndices);
       const features = this.critic.encoder.encode(this.observationInput(observations, rows), context);
       const params = this.actor.forward(features, context.taskEncoding, context);
@@ -154,6 +182,7 @@ export class MTSACAgent implements MultiTaskAgent {
     if (updateIndex % this.config.actor.updateEvery === 0) {
       const { metrics: actorMetrics, logProbs } = this.updateActor(batch);
       Object.assign(metrics, actorMetrics, this.updateAlpha(batch, logProbs));
+      if (this.distilled !== null) metrics["train/distillation_loss"] = this.distilled.distill(this.observationInput(batch.observations, batch.size), this.recorded.actorParams, this.logStdBounds);
     }
     if (updateIndex % this.config.critic.targetUpdateEvery === 0) this.table.updateTargets();
     return metrics;
@@ -170,25 +199,49 @@ export class MTSACAgent implements MultiTaskAgent {
     const context = this.taskContext(batch.taskIndices, true);
     const encoding = context.taskEncoding;
     const alphas = this.rowAlphas(batch.taskIndices);
+    const recorded = this.recordedFor(rows);
     const target = engine.noGrad(() => {
       const nextObservations = this.observationInput(batch.nextObservations, rows);
       const nextFeatures = this.critic.encoder.encode(nextObservations, context);
-      const { action, logProb } = squashedGaussianSample(this.actor.forward(nextFeatures, encoding, context), this.noise(rows), this.logStdBounds);
+      const nextParams = this.actor.forward(nextFeatures, encoding, context);
+      const noise = this.noise(rows);
+      const { action, logProb } = squashedGaussianSample(nextParams, noise, this.logStdBounds);
       const nextQ = this.criticTarget.minimumOf(this.criticTarget.encoder.encode(nextObservations, context), encoding, action, context);
       const values = engine.empty([rows, 1]);
       const gamma = this.config.discount;
-      for (let i = 0; i < rows; i++) {
-        const softValue = nextQ.data[i]! - alphas[i]! * logProb.data[i]!;
-        values.data[i] = batch.rewards[i]! + batch.notDones[i]! * gamma * softValue;
+      const distilled = this.distilled;
+      if (distilled === null) {
+        for (let i = 0; i < rows; i++) {
+          const softValue = nextQ.data[i]! - alphas[i]! * logProb.data[i]!;
+          values.data[i] = batch.rewards[i]! + batch.notDones[i]! * gamma * softValue;
+        }
+      } else {
+        // Distral's regularised soft value: + c_KL · log π0(a′|s′) − (c_KL + α/β) · log π(a′|s′).
+        const sharedLogProb = distilled.logProbOfTaskSample(distilled.forward(nextObservations), nextParams, noise, this.logStdBounds);
+        for (let i = 0; i < rows; i++) {
+          const entropyWeight = distilled.klCoefficient + alphas[i]! * distilled.entropyScale;
+          const softValue = nextQ.data[i]! + distilled.klCoefficient * sharedLogProb.data[i]! - entropyWeight * logProb.data[i]!;
+          values.data[i] = batch.rewards[i]! + batch.notDones[i]! * gamma * softValue;
+        }
       }
       return values;
     });
-    const features = this.critic.encoder.encode(this.observationInput(batch.observations, rows), context);
-    const action = engine.input([rows, this.dimensions.actionSize], batch.actions);
-    const [q1, q2] = this.critic.both(features, encoding, action, context);
-    const perRowLoss = add(mseLoss(q1, target, { reduction: "none" }), mseLoss(q2, target, { reduction: "none" }));
-    const loss = this.gradientStep.minimize(perRowLoss, context, this.criticGroups);
-    return { "train/critic_loss": loss, "train/q1_mean": meanOf(q1.data), "train/target_q_mean": meanOf(target.data) };
+    const observations = this.observationInput(batch.observations, rows);
+    const actions = engine.input([rows, this.dimensions.actionSize], batch.actions);
+    const loss: BatchLoss = {
+      forward: (subset) => {
+        // Every row (plain step), or the given rows with their own task context (per-task steps).
+        const rowContext = subset === null ? context : this.taskContext(this.tasksOf(batch.taskIndices, subset), true);
+        const features = this.critic.encoder.encode(subset === null ? observations : this.gatherRows(batch.observations, this.dimensions.observationSize, subset), rowContext);
+        const rowActions = subset === null ? actions : this.gatherRows(batch.actions, this.dimensions.actionSize, subset);
+        const rowTarget = subset === null ? target : this.gatherRows(target.data, 1, subset);
+        const [q1, q2] = this.critic.both(features, rowContext.taskEncoding, rowActions, rowContext);
+        scatterRows(q1.data, 1, subset, recorded.q1);
+        return add(mseLoss(q1, rowTarget, { reduction: "none" }), mseLoss(q2, rowTarget, { reduction: "none" }));
+      },
+    };
+    const reported = this.criticGradientStep.minimize(loss, context, this.criticGroups);
+    return { "train/critic_loss": reported, "train/q1_mean": meanOf(recorded.q1), "train/target_q_mean": meanOf(target.data), ...stepMetrics("critic", this.criticGradientStep) };
   }
 
   /** Maximises E[min Q(s, a) − α·log π(a|s)] through the reparameterised action. */
@@ -197,15 +250,38 @@ export class MTSACAgent implements MultiTaskAgent {
     engine.beginStep();
     const rows = batch.size;
     const context = this.taskContext(batch.taskIndices);
-    const encoding = context.taskEncoding;
+    const actionSize = this.dimensions.actionSize;
+    const recorded = this.recordedFor(rows);
     // The actor reads the critic's features and the task encoding detached: only its own loss moves it.
     const features = engine.noGrad(() => this.critic.encoder.encode(this.observationInput(batch.observations, rows), context));
-    const { action, logProb } = squashedGaussianSample(this.actor.forward(features, encoding, context), this.noise(rows), this.logStdBounds);
-    const q = this.critic.minimumOf(features, encoding, action, context);
-    const alpha = engine.input([rows, 1], this.rowAlphas(batch.taskIndices));
+    const noise = this.noise(rows);
+    const alphas = this.rowAlphas(batch.taskIndices);
+    const distilled = this.distilled;
+    const sharedParams = distilled === null || distilled.klCoefficient === 0 ? null : engine.noGrad(() => distilled.forward(this.observationInput(batch.observations, rows)));
+    const loss: BatchLoss = {
+      forward: (subset) => {
+        const rowContext = subset === null ? context : this.taskContext(this.tasksOf(batch.taskIndices, subset));
+        const rowFeatures = subset === null ? features : this.gatherRows(features.data, features.dim(1), subset);
+        const rowNoise = subset === null ? noise : this.gatherRows(noise.data, actionSize, subset);
+        const params = this.actor.forward(rowFeatures, rowContext.taskEncoding, rowContext);
+        const { action, logProb } = squashedGaussianSample(params, rowNoise, this.logStdBounds);
+        const q = this.critic.minimumOf(rowFeatures, rowContext.taskEncoding, action, rowContext);
+        scatterRows(logProb.data, 1, subset, recorded.logProbs);
+        scatterRows(params.data, 2 * actionSize, subset, recorded.actorParams);
+        const rowAlphas = subset === null ? alphas : this.gatherRows(alphas, 1, subset).data;
+        if (distilled === null) return sub(mul(engine.input([rowAlphas.length, 1], rowAlphas), logProb), q);
+        // Distral: ((c_KL + α/β) log π − c_KL log π0) − Q, log π0 of the same reparameterised sample.
+        const entropyWeight = engine.empty([rowAlphas.length, 1]);
+        for (let i = 0; i < rowAlphas.length; i++) entropyWeight.data[i] = distilled.klCoefficient + rowAlphas[i]! * distilled.entropyScale;
+        const regularised = mul(entropyWeight, logProb);
+        if (sharedParams === null) return sub(regularised, q);
+        const rowShared = subset === null ? sharedParams : this.gatherRows(sharedParams.data, 2 * actionSize, subset);
+        return sub(sub(regularised, affine(distilled.logProbOfTaskSample(rowShared, params, rowNoise, this.logStdBounds), distilled.klCoefficient)), q);
+      },
+    };
     // Gradients w.r.t. the actor only: the critic's weight gradients are never computed.
-    const loss = this.gradientStep.minimize(sub(mul(alpha, logProb), q), context, [this.actorGroup]);
-    return { metrics: { "train/actor_loss": loss, "train/entropy": -meanOf(logProb.data) }, logProbs: logProb.data };
+    const reported = this.actorGradientStep.minimize(loss, context, [this.actorGroup]);
+    return { metrics: { "train/actor_loss": reported, "train/entropy": -meanOf(recorded.logProbs), ...stepMetrics("actor", this.actorGradientStep) }, logProbs: recorded.logProbs };
   }
 
   /** Tunes log α so that each task's policy entropy tracks the target entropy. */
@@ -250,6 +326,32 @@ export class MTSACAgent implements MultiTaskAgent {
     return context;
   }
 
+  /** Per-row buffers of this batch size (reused from update to update). */
+  private recordedFor(rows: number): MTSACAgent["recorded"] {
+    const recorded = this.recorded;
+    if (recorded.q1.length !== rows) {
+      recorded.q1 = new Float32Array(rows);
+      recorded.logProbs = new Float32Array(rows);
+      recorded.actorParams = new Float32Array(rows * 2 * this.dimensions.actionSize);
+      recorded.taskIndices = new Int32Array(rows);
+    }
+    return recorded;
+  }
+
+  /** The tasks of some rows of the batch (a view valid until the next call). */
+  private tasksOf(taskIndices: Int32Array, subset: Int32Array): Int32Array {
+    const tasks = this.recorded.taskIndices.subarray(0, subset.length);
+    for (let i = 0; i < subset.length; i++) tasks[i] = taskIndices[subset[i]!]!;
+    return tasks;
+  }
+
+  /** [subset, width] step tensor of the given rows of a row-major [rows, width] array. */
+  private gatherRows(values: Float32Array, width: number, subset: Int32Array): Tensor {
+    const tensor = this.engine.empty([subset.length, width]);
+    for (let i = 0; i < subset.length; i++) tensor.data.set(values.subarray(subset[i]! * width, (subset[i]! + 1) * width), i * width);
+    return tensor;
+  }
+
   /** [rows, observationSize] step tensor over a flat observation array. */
   private observationInput(observations: Float32Array, rows: number): Tensor {
     const size = this.dimensions.observationSize;
@@ -280,6 +382,24 @@ export class MTSACAgent implements MultiTaskAgent {
     for (let i = 0; i < taskIndices.length; i++) indices[i] = this.alphaIndexOfTask[taskIndices[i]!]!;
     return indices;
   }
+}
+
+type OptimizedGroupRoles = Pick<OptimizedGroup, "taskSpecific" | "lastSharedLayer">;
+
+/** Copies a pass's per-row values into the batch-order buffer (every row when `subset` is null). */
+function scatterRows(values: Float32Array, width: number, subset: Int32Array | null, out: Float32Array): void {
+  if (subset === null) {
+    out.set(values.subarray(0, out.length));
+    return;
+  }
+  for (let i = 0; i < subset.length; i++) out.set(values.subarray(i * width, (i + 1) * width), subset[i]! * width);
+}
+
+/** A gradient step's own metrics (GradNorm's weights), as `train/<update>_<name>`. */
+function stepMetrics(update: "critic" | "actor", step: GradientStep): Metrics {
+  const metrics: Metrics = {};
+  if (step.metrics !== undefined) for (const [name, value] of Object.entries(step.metrics())) metrics[`train/${update}_${name}`] = value;
+  return metrics;
 }
 
 function adamOptions(section: { readonly lr: number; readonly betas: readonly number[] }): AdamOptions {

@@ -7,18 +7,34 @@ import type { MTSACConfig } from "../config/schema.js";
 /** Builds one component in its own child group with its own init stream. */
 export type ComponentContextFor = (params: ParameterStore, streamPath: readonly string[], inputSize: number, outputSize?: number) => BuildContext;
 
+/** Which parameters of a network belong to one task each, and which form the last layer all tasks share. */
+export interface ParameterRoles {
+  readonly taskSpecific: readonly Tensor[];
+  readonly lastSharedLayer: readonly Tensor[];
+}
+
 /** trunk → head: one Q network, or the policy network. */
 class TrunkAndHead {
   readonly trunk: Trunk;
   readonly head: Head;
+  private readonly trunkParams: ParameterStore;
+  private readonly headParams: ParameterStore;
 
   constructor(params: ParameterStore, trunkConfig: MTSACConfig["actor"]["trunk"], headConfig: MTSACConfig["actor"]["head"], inputSize: number, outputSize: number, contextFor: ComponentContextFor, streamPath: readonly string[]) {
-    this.trunk = components.build("trunk", trunkConfig, contextFor(params.child("trunk"), [...streamPath, "trunk"], inputSize));
-    this.head = components.build("head", headConfig, contextFor(params.child("head"), [...streamPath, "head"], this.trunk.outputSize, outputSize));
+    this.trunkParams = params.child("trunk");
+    this.headParams = params.child("head");
+    this.trunk = components.build("trunk", trunkConfig, contextFor(this.trunkParams, [...streamPath, "trunk"], inputSize));
+    this.head = components.build("head", headConfig, contextFor(this.headParams, [...streamPath, "head"], this.trunk.outputSize, outputSize));
   }
 
   forward(parts: readonly Tensor[], context: TaskContext): Tensor {
     return this.head.forward(this.trunk.forward(parts, context), context);
+  }
+
+  /** A per-task head is task-specific, and then the trunk's last layer is the last shared one (as in the reference). */
+  roles(): ParameterRoles {
+    if (this.head.taskSpecific === true) return { taskSpecific: this.headParams.tensors, lastSharedLayer: this.trunk.lastLayer ?? this.trunkParams.tensors };
+    return { taskSpecific: [], lastSharedLayer: this.headParams.tensors };
   }
 }
 
@@ -51,6 +67,12 @@ export class Critic {
     return [this.q1.forward(parts, context), this.q2.forward(parts, context)];
   }
 
+  /** The roles of both Q networks' parameters (the encoder is shared and not a last layer). */
+  roles(): ParameterRoles {
+    const [first, second] = [this.q1.roles(), this.q2.roles()];
+    return { taskSpecific: [...first.taskSpecific, ...second.taskSpecific], lastSharedLayer: [...first.lastSharedLayer, ...second.lastSharedLayer] };
+  }
+
   /** min(Q1, Q2), with gradients flowing into `action` (the actor's loss). */
   minimumOf(features: Tensor, taskEncoding: Tensor, action: Tensor, context: TaskContext): Tensor {
     const [q1, q2] = this.both(features, taskEncoding, action, context);
@@ -69,6 +91,10 @@ export class Actor {
     contextFor: ComponentContextFor,
   ) {
     this.network = new TrunkAndHead(params, config.actor.trunk, config.actor.head, sizes.featureSize + sizes.taskEncodingSize, 2 * sizes.actionSize, contextFor, ["actor"]);
+  }
+
+  roles(): ParameterRoles {
+    return this.network.roles();
   }
 
   /** [rows, 2 · actions]: the means, then the unsquashed log standard deviations. */

@@ -3,6 +3,9 @@ import type { ComponentDefinition, ComponentKind } from "./component.js";
 import { identityEncoder } from "./encoders/identity.js";
 import { mixtureEncoder } from "./encoders/mixture.js";
 import { mlpEncoder } from "./encoders/mlp.js";
+import { distralDistillation, noDistillation } from "./distillation/distral.js";
+import { gradNormGradientStep } from "./gradient-steps/gradnorm.js";
+import { pcgradGradientStep } from "./gradient-steps/pcgrad.js";
 import { plainGradientStep } from "./gradient-steps/plain.js";
 import { multiHead } from "./heads/multi-head.js";
 import { singleHead } from "./heads/single.js";
@@ -30,6 +33,10 @@ const definitions = [
   singleHead,
   multiHead,
   plainGradientStep,
+  pcgradGradientStep,
+  gradNormGradientStep,
+  noDistillation,
+  distralDistillation,
 ] as const;
 
 /** Every component that ships with the library. */

@@ -1,5 +1,5 @@
 import type { Rng } from "@mtrl/mtenv";
-import type { Engine, ParameterStore, Tensor } from "@mtrl/nn";
+import type { Adam, Engine, ParameterStore, Tensor } from "@mtrl/nn";
 import type { z } from "zod";
 import type { TaskContext } from "./task-context.js";
 
@@ -16,9 +16,10 @@ import type { TaskContext } from "./task-context.js";
  *   encoder       observation (+ task encoding) → features (the critic's; the actor reads it detached)
  *   trunk         [features ‖ task encoding (‖ action)] (+ task encoding) → hidden
  *   head          hidden (+ task index) → outputs (actor: mean ‖ log-std; critic: Q)
- *   gradient      per-row loss → parameter update (plain now; PCGrad/GradNorm plug in here)
+ *   gradient      per-row loss → parameter update (plain, PCGrad, GradNorm)
+ *   distillation  a shared policy distilled from the task policies (none, Distral)
  */
-export type ComponentKind = "taskEncoder" | "encoder" | "trunk" | "head" | "gradient";
+export type ComponentKind = "taskEncoder" | "encoder" | "trunk" | "head" | "gradient" | "distillation";
 
 /** What every task the agent is built for is called and how the env describes it. */
 export interface TaskDescriptions {
@@ -65,11 +66,15 @@ export interface Encoder {
 export interface Trunk {
   readonly outputSize: number;
   forward(parts: readonly Tensor[], context: TaskContext): Tensor;
+  /** The parameters of its last layer (GradNorm's "last shared layer" when the head is per task); default: all of the trunk's. */
+  readonly lastLayer?: readonly Tensor[];
 }
 
 /** hidden → outputs [rows, outputSize], possibly a different head per task. */
 export interface Head {
   forward(hidden: Tensor, context: TaskContext): Tensor;
+  /** Whether each task has its own parameters (multi-head): gradient surgery leaves them a plain gradient. */
+  readonly taskSpecific?: boolean;
 }
 
 /** One trainable part the gradient step updates: its parameters and how to move them. */
@@ -77,6 +82,24 @@ export interface OptimizedGroup {
   readonly params: ParameterStore;
   /** Applies the gradient now in `params`' gradients (an Adam step). */
   update(): void;
+  /** Parameters of `params` that belong to one task each (per-task heads): PCGrad gives them their plain gradient. */
+  readonly taskSpecific?: readonly Tensor[];
+  /** Parameters of `params` forming the last layer all tasks share: where GradNorm measures gradient norms. */
+  readonly lastSharedLayer?: readonly Tensor[];
+}
+
+/**
+ * The loss of one update as a function of the rows it covers, so that a gradient step can run one
+ * forward pass over the whole batch (plain) or one per task over that task's rows only (PCGrad,
+ * GradNorm): a task's loss depends on its own rows alone, so the per-task passes together cost about
+ * one pass over the batch instead of one per task.
+ */
+export interface BatchLoss {
+  /**
+   * Runs the forward pass (with gradient) over `rows` (indices into the batch, or null for every row
+   * in batch order) and returns one loss per row of it, [rows] or [rows, 1].
+   */
+  forward(rows: Int32Array | null): Tensor;
 }
 
 /** A component that keeps state beyond its parameters (e.g. a seeded stream), saved in checkpoints. */
@@ -86,10 +109,46 @@ export interface StatefulComponent {
   setState(state: unknown): void;
 }
 
-/** Turns a per-row loss into parameter updates of the given groups. */
+/** Turns a batch's per-row losses into parameter updates of the given groups. */
 export interface GradientStep extends Partial<StatefulComponent> {
-  /** Minimises the loss of `perRowLoss` ([rows] or [rows, 1]); returns the scalar loss it reports. */
-  minimize(perRowLoss: Tensor, context: TaskContext, groups: readonly OptimizedGroup[]): number;
+  /**
+   * Minimises `loss` over the batch whose tasks `context` holds; returns the scalar it reports (the
+   * mean per-row loss of the batch).
+   */
+  minimize(loss: BatchLoss, context: TaskContext, groups: readonly OptimizedGroup[]): number;
+  /** Values to log after the last `minimize` (e.g. GradNorm's task weights), keyed by metric name suffix. */
+  metrics?(): Readonly<Record<string, number>>;
+}
+
+/** The actor's log-std squash: logStd = min + ½(max − min)(tanh(raw) + 1). */
+export interface LogStdBounds {
+  readonly logStdMin: number;
+  readonly logStdMax: number;
+}
+
+/**
+ * A shared policy distilled from the task policies (Distral). It reads the observation only — no
+ * task — and is trained towards the task policies, whose soft values and actor loss are
+ * regularised towards it: V = min Q + klCoefficient · log π0 − (klCoefficient + α_task · entropyScale) · log π.
+ */
+export interface DistilledPolicy {
+  /** Weight of log π0 in the task policies' regularised reward (0: plain SAC targets). */
+  readonly klCoefficient: number;
+  /** Multiplies each task's SAC temperature in the entropy term (1 / Distral's β). */
+  readonly entropyScale: number;
+  /** Which policy acts at evaluation (deterministic actions): the shared one or each task's own. */
+  readonly evaluationPolicy: "shared" | "task";
+  /** The shared policy's optimizer (saved with the agent's). */
+  readonly optimizer: Adam;
+  /** [rows, 2 · actions]: mean ‖ raw log-std of the shared policy on observations [rows, observationSize]. */
+  forward(observations: Tensor): Tensor;
+  /**
+   * log π0(a|s), [rows, 1], of the task policy's squashed sample a = tanh(μ + noise · σ) (`taskParams`
+   * [rows, 2 · actions]); differentiable w.r.t. `taskParams` through the sample, not w.r.t. π0 (`sharedParams` read as values).
+   */
+  logProbOfTaskSample(sharedParams: Tensor, taskParams: Tensor, noise: Tensor, bounds: LogStdBounds): Tensor;
+  /** One distillation step of π0 towards the task policies' Gaussians (`taskParams` [rows × 2 · actions] values); returns its loss. */
+  distill(observations: Tensor, taskParams: Float32Array, bounds: LogStdBounds): number;
 }
 
 interface ComponentKinds {
@@ -98,6 +157,7 @@ interface ComponentKinds {
   trunk: Trunk;
   head: Head;
   gradient: GradientStep;
+  distillation: DistilledPolicy | null;
 }
 
 /** The built object of a slot. */

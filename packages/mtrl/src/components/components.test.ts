@@ -108,7 +108,7 @@ describe("gradient step", () => {
     let updates = 0;
     engine.beginStep();
     const perRowLoss = mul(engine.input([4, 1], [1, 2, 3, 4]), weight);
-    const reported = built.component.minimize(perRowLoss, built.context(engine.input([3, 1])), [{ params: built.params, update: () => updates++ }]);
+    const reported = built.component.minimize({ forward: (rows) => (assert.equal(rows, null), perRowLoss) }, built.context(engine.input([3, 1])), [{ params: built.params, update: () => updates++ }]);
     assert.equal(reported, (2 * (1 + 2 + 3 + 4)) / 4);
     assert.equal(updates, 1);
     assert.equal(weight.grad![0], (1 + 2 + 3 + 4) / 4);

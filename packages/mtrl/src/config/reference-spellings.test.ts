@@ -23,6 +23,8 @@ describe("the reference MTRL's spellings name ours", () => {
   });
   test("agent names and our own moved keys", () => {
     assert.match(messageOf(["agent=state_sac"]), /agent=mtsac/);
+    assert.match(messageOf(["agent=pcgrad_state_sac"]), /agent=pcgrad/);
+    assert.match(messageOf(["agent.distral_alpha=0.5"]), /agent\.distillation\.alpha/);
     assert.match(messageOf(["agent.actor.hiddenSizes=[64]"]), /agent\.actor\.trunk\.hiddenSizes/);
   });
 });
@@ -44,7 +46,7 @@ describe("free composition of components by keys", () => {
     assert.equal(composeConfig(["agent=mtsac", "agent.alpha.type=shared"]).config.agent.alpha.initTemperature, 1);
   });
   test("every recipe composes", () => {
-    for (const agent of ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization"]) {
+    for (const agent of ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization", "pcgrad", "gradnorm", "distral"]) {
       assert.equal(composeConfig([`agent=${agent}`]).config.agent.type, "mtsac");
     }
   });

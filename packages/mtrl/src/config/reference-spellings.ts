@@ -34,6 +34,9 @@ const spellings: ReadonlyArray<readonly [reference: string, ours: string]> = [
   ["agent.critic.num_layers", "agent.critic.trunk.hiddenSizes (one width per layer)"],
   ["agent.actor.hiddenSizes", "agent.actor.trunk.hiddenSizes (the hidden layers are the actor's trunk component now)"],
   ["agent.critic.hiddenSizes", "agent.critic.trunk.hiddenSizes (the hidden layers are the critic's trunk component now)"],
+  ["agent.distral_alpha", "agent.distillation.alpha (with agent=distral)"],
+  ["agent.distral_beta", "agent.distillation.beta (with agent=distral)"],
+  ["agent.gradnorm_cfg.alpha", "agent.gradient.alpha (with agent=gradnorm)"],
   ["setup", "nothing: there is no setup group; choose env=metaworld-mt10 (or another env option) directly"],
 ];
 
@@ -41,9 +44,8 @@ const spellings: ReadonlyArray<readonly [reference: string, ours: string]> = [
 const agentOptions: Readonly<Record<string, string>> = {
   state_sac: "agent=mtsac",
   sac: "agent=mtsac",
-  distral: "nothing yet: Distral is not built (see the issues)",
-  pcgrad: "nothing yet: agent.gradient.type=pcgrad comes with gradient surgery (see the issues)",
-  gradnorm: "nothing yet: agent.gradient.type=gradnorm comes with gradient surgery (see the issues)",
+  pcgrad_state_sac: "agent=pcgrad (or agent.gradient.type=pcgrad on any recipe)",
+  gradnorm_state_sac: "agent=gradnorm (or agent.gradient.type=gradnorm on any recipe)",
 };
 
 /** Throws a ConfigError naming our spelling when `key` (as typed, dotted) is a known foreign one. */

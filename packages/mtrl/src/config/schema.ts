@@ -38,6 +38,7 @@ export const encoderConfigSchema = components.configSchema("encoder") as z.ZodTy
 export const trunkConfigSchema = components.configSchema("trunk") as z.ZodType<ComponentConfig<"trunk">>;
 export const headConfigSchema = components.configSchema("head") as z.ZodType<ComponentConfig<"head">>;
 export const gradientConfigSchema = components.configSchema("gradient") as z.ZodType<ComponentConfig<"gradient">>;
+export const distillationConfigSchema = components.configSchema("distillation") as z.ZodType<ComponentConfig<"distillation">>;
 
 /** The entropy the temperature is tuned towards. */
 export const targetEntropyConfigSchema = z.discriminatedUnion("type", [
@@ -145,8 +146,10 @@ export const mtsacConfigSchema = z.strictObject({
   taskEncoder: taskEncoderConfigSchema,
   /** Feature extractor of the critic, read detached by the actor: identity, mlp or moe. */
   encoder: encoderConfigSchema,
-  /** How per-row losses become parameter updates (plain; gradient surgery plugs in here). */
+  /** How per-row losses become parameter updates: plain, pcgrad or gradnorm (critic and actor). */
   gradient: gradientConfigSchema,
+  /** A shared policy distilled from the task policies: none, or distral (absent in configs written before it existed: none). */
+  distillation: distillationConfigSchema.default({ type: "none" }),
   /** The replay buffer. */
   replay: replayConfigSchema,
 });
@@ -213,6 +216,7 @@ export type TaskEncoderConfig = MTSACConfig["taskEncoder"];
 export type TrunkConfig = ActorConfig["trunk"];
 export type HeadConfig = ActorConfig["head"];
 export type GradientConfig = MTSACConfig["gradient"];
+export type DistillationConfig = MTSACConfig["distillation"];
 export type ReplayConfig = MTSACConfig["replay"];
 export type ExperimentConfig = TrainConfig["experiment"];
 

@@ -16,6 +16,7 @@ export const multiHead = defineComponent({
     const { numTasks, outputSize } = context;
     const layer = new Linear(context.params, { inFeatures: context.inputSize, outFeatures: numTasks * outputSize }, context.rng);
     return {
+      taskSpecific: true,
       forward: (hidden, taskContext) => gatherPerRow(reshape(layer.forward(hidden), [taskContext.rows, numTasks, outputSize]), taskContext.taskIndices),
     };
   },

@@ -30,8 +30,10 @@ export const filmTrunk = defineComponent({
     }
     const modulationSize = 2 * config.hiddenSizes.reduce((total, size) => total + size, 0);
     const modulation = new Linear(context.params.child("modulation"), { inFeatures: context.taskEncodingSize, outFeatures: modulationSize }, context.rng.stream("modulation"));
+    const last = layers[layers.length - 1]!;
     return {
       outputSize: config.hiddenSizes[config.hiddenSizes.length - 1]!,
+      lastLayer: last.bias === null ? [last.weight] : [last.weight, last.bias],
       forward: (parts, taskContext) => {
         // γ and β depend on the task alone: computed once per task; each row reads its task's row.
         const gammaBeta = modulation.forward(taskContext.taskEncodings);

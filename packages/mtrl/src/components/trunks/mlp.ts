@@ -18,6 +18,7 @@ export const mlpTrunk = defineComponent({
     const sizes = config.hiddenSizes;
     // The parts are never concatenated: the first layer multiplies each by its weight columns.
     const mlp = new MLP(context.params, { inputSize: context.inputSize, hiddenSizes: sizes.slice(0, -1), outputSize: sizes[sizes.length - 1]!, outputActivation: "relu" }, context.rng);
-    return { outputSize: sizes[sizes.length - 1]!, forward: (parts) => mlp.forward(parts) };
+    const last = mlp.layers[mlp.layers.length - 1]!;
+    return { outputSize: sizes[sizes.length - 1]!, lastLayer: last.bias === null ? [last.weight] : [last.weight, last.bias], forward: (parts) => mlp.forward(parts) };
   },
 });
