@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { ConfigError } from "@mtrl/core/errors";
 import { cacheDirectory, cacheFile, type MachineKey } from "./backend-choice-cache.js";
-import { backendChoiceOf, chooseFastest, describeBackendChoice, recordBackendChoice, timeGemmSet } from "./backend-choice.js";
+import {
+  backendChoiceOf, cachedChoiceFor, chooseFastest, describeBackendChoice, machineKey, recordBackendChoice, timeGemmSet,
+} from "./backend-choice.js";
 import type { BlasIdentity } from "./blas-identity.js";
 import { JsKernels } from "./js-kernels.js";
 import type { BackendName, Kernels } from "./kernels.js";
@@ -84,6 +86,19 @@ test("a measurement is cached and reused: the second start measures nothing", ()
   assert.deepEqual(second.measured, []);
   assert.equal(second.choice.backend, "native");
   assert.equal(second.choice.reason.kind === "measured" && second.choice.reason.cached, true);
+});
+
+test("a cached choice of native is found before wasm loads, under the same key as the full measurement", () => {
+  const folder = cacheFolder();
+  const [native, wasm] = [backend("native"), backend("wasm")];
+  const fullKey = machineKey([native, wasm]);
+  assert.deepEqual(machineKey([native], { wasm: 1 }), fullKey, "same key, same order, so the same file");
+  assert.equal(cachedChoiceFor(native, fullKey, ["native", "wasm"], folder), undefined, "nothing cached yet");
+  chooseFastest({ candidates: [native, wasm], key: fullKey, cacheDirectory: folder, log: () => {}, measure: (kernels) => (kernels.name === "native" ? 1 : 2) });
+  const early = cachedChoiceFor(native, fullKey, ["native", "wasm"], folder);
+  assert.equal(early?.backend, "native");
+  assert.ok(early?.reason.kind === "measured" && early.reason.cached);
+  assert.equal(cachedChoiceFor(wasm, fullKey, ["native", "wasm"], folder), undefined, "only a choice of the loaded backend");
 });
 
 test("another BLAS is another key: it is measured, and the first measurement is kept", () => {

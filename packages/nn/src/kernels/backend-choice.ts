@@ -133,7 +133,7 @@ const gemmSet: readonly (readonly [transA: boolean, transB: boolean, m: number, 
 export interface TimeGemmSetOptions {
   /** Timed repetitions after one warm-up (default 5; fewer when `budgetMs` runs out, never under 3). */
   readonly repetitions?: number;
-  /** Stop repeating after this much time (default 250 ms): a slow reference BLAS needs no 5 runs to lose. */
+  /** Stop repeating after this much time (default 120 ms): a slow reference BLAS needs no 5 runs to lose. */
   readonly budgetMs?: number;
 }
 
@@ -144,7 +144,7 @@ export interface TimeGemmSetOptions {
  */
 export function timeGemmSet(kernels: Kernels, options: TimeGemmSetOptions = {}): number {
   const repetitions = options.repetitions ?? 5;
-  const budgetMs = options.budgetMs ?? 250;
+  const budgetMs = options.budgetMs ?? 120;
   const calls = gemmSet.map(([transA, transB, m, n, k]) => {
     const a = filled(kernels.allocate(m * k));
     const b = filled(kernels.allocate(k * n));
@@ -171,14 +171,18 @@ function filled(values: Float32Array): Float32Array {
   return values;
 }
 
-/** The machine key of `candidates` (the backends that loaded). */
-export function machineKey(candidates: readonly Kernels[]): MachineKey {
+/**
+ * The machine key of `candidates` (the backends that loaded). `threads` adds the threads of a
+ * backend not loaded yet (wasm, when the cache may make loading it unnecessary); it must list
+ * backends in the order the candidates will have, as the key is hashed as JSON.
+ */
+export function machineKey(candidates: readonly Kernels[], threads: Readonly<Partial<Record<BackendName, number>>> = {}): MachineKey {
   const native = candidates.find((kernels): kernels is NativeKernels => kernels instanceof NativeKernels);
   return {
     blas: native === undefined ? null : nativeBlasIdentity(native),
     cpuModel: cpus()[0]?.model.trim() ?? "unknown",
     cpuCount: availableParallelism(),
-    threads: Object.fromEntries(candidates.map((kernels) => [kernels.name, threadsOf(kernels)])),
+    threads: { ...Object.fromEntries(candidates.map((kernels) => [kernels.name, threadsOf(kernels)])), ...threads },
     node: process.version,
     packageVersion: packageVersion(),
     gemmSet: gemmSetVersion,
@@ -242,11 +246,26 @@ export function chooseFastest(options: ChooseFastestOptions): { kernels: Kernels
     }
   }
   const chosen = candidates.find((kernels) => kernels.name === entry.choice)!;
-  const choice: BackendChoice = {
+  return { kernels: chosen, choice: measuredChoice(chosen, entry, cached, written) };
+}
+
+/**
+ * The cached choice for `key` when it is `loaded` — looked up before the other backends load, so
+ * that a start whose cache says native never compiles wasm or starts its worker. Undefined for
+ * anything else (no cache, another choice, an unreadable file: chooseFastest then handles it).
+ */
+export function cachedChoiceFor(loaded: Kernels, key: MachineKey, backends: readonly BackendName[], directory: string | null): BackendChoice | undefined {
+  if (directory === null) return undefined;
+  const file = cacheFile(directory, key);
+  const read = readCachedChoice(file, key, backends);
+  return read.kind === "hit" && read.entry.choice === loaded.name ? measuredChoice(loaded, read.entry, true, file) : undefined;
+}
+
+function measuredChoice(chosen: Kernels, entry: CachedChoice, cached: boolean, cacheFile: string | null): BackendChoice {
+  return {
     backend: chosen.name,
-    reason: { kind: "measured", medianMs: entry.medianMs, measuredAt: entry.measuredAt, cached, measurementMs: entry.measurementMs, cacheFile: written },
-    blas: key.blas,
+    reason: { kind: "measured", medianMs: entry.medianMs, measuredAt: entry.measuredAt, cached, measurementMs: entry.measurementMs, cacheFile },
+    blas: entry.key.blas,
     threads: threadsOf(chosen),
   };
-  return { kernels: chosen, choice };
 }

@@ -1,7 +1,9 @@
 import { availableParallelism } from "node:os";
 import { ConfigError } from "@mtrl/core/errors";
 import { cacheDirectory } from "./backend-choice-cache.js";
-import { chooseFastest, nativeBlasIdentity, recordBackendChoice, threadsOf, type BackendChoiceReason } from "./backend-choice.js";
+import {
+  cachedChoiceFor, chooseFastest, machineKey, nativeBlasIdentity, recordBackendChoice, threadsOf, type BackendChoiceReason,
+} from "./backend-choice.js";
 import { KernelsNotLoadedError } from "./kernel-errors.js";
 import { JsKernels } from "./js-kernels.js";
 import type { BackendName, Kernels } from "./kernels.js";
@@ -86,6 +88,15 @@ export async function createKernels(options: LoadKernelsOptions = {}): Promise<K
       log(`@mtrl/nn: native backend unavailable (${unavailable.native}); using wasm.`);
     }
     if (native !== null && requested === "native") return chosen(native, forced);
+    if (native !== null) {
+      // A cache that says native is read before wasm loads: such a start never compiles wasm.
+      const key = machineKey([native], { wasm: wasmThreadsSetting(env).threads });
+      const cached = cachedChoiceFor(native, key, ["native", "wasm"], cacheFolder);
+      if (cached !== undefined) {
+        recordBackendChoice(native, cached);
+        return native;
+      }
+    }
   }
   let wasm: WasmKernels;
   try {
@@ -136,14 +147,10 @@ export async function createWasmKernels(
   env: Record<string, string | undefined> = process.env,
   log: (line: string) => void = (line) => console.warn(line),
 ): Promise<WasmKernels> {
-  const requested = parsePositiveInteger(env, "MTRL_WASM_THREADS");
-  if (requested !== undefined && requested > 2) {
-    throw new ConfigError(`MTRL_WASM_THREADS must be 1 or 2, got ${JSON.stringify(env["MTRL_WASM_THREADS"])}.`);
-  }
-  const threads = requested ?? defaultWasmThreads();
+  const { threads, requested } = wasmThreadsSetting(env);
   const threadTimeoutMs = parsePositiveInteger(env, "MTRL_WASM_THREAD_TIMEOUT_MS");
   const options = threadTimeoutMs === undefined ? { threads } : { threads, threadTimeoutMs };
-  if (threads === 1 || requested !== undefined) return WasmKernels.create(options);
+  if (threads === 1 || requested) return WasmKernels.create(options);
   try {
     return await WasmKernels.create(options);
   } catch (error) {
@@ -151,6 +158,15 @@ export async function createWasmKernels(
     log(`@mtrl/nn: wasm GEMM worker thread unavailable (${(error as Error).message}); using one thread.`);
     return WasmKernels.create({ ...options, threads: 1 });
   }
+}
+
+/** The wasm backend's GEMM threads: MTRL_WASM_THREADS (1 or 2) if set, else `defaultWasmThreads()`. */
+function wasmThreadsSetting(env: Record<string, string | undefined>): { threads: number; requested: boolean } {
+  const requested = parsePositiveInteger(env, "MTRL_WASM_THREADS");
+  if (requested !== undefined && requested > 2) {
+    throw new ConfigError(`MTRL_WASM_THREADS must be 1 or 2, got ${JSON.stringify(env["MTRL_WASM_THREADS"])}. Set 1 or 2, or unset it for ${defaultWasmThreads()} here.`);
+  }
+  return { threads: requested ?? defaultWasmThreads(), requested: requested !== undefined };
 }
 
 /** MTRL_BACKEND's value, or undefined when unset or empty; anything else is a ConfigError. */
