@@ -9,7 +9,7 @@
  * two processes ≤ 2.2× solo each, beside a busy neighbour ≤ 2.5×. Prints JSON lines only.
  *
  *   node --import tsx packages/mtrl/bench/contention.ts [--backends native,wasm] [--seconds 8]
- *        [--rounds 3]
+ *        [--rounds 3] [--cases alone,two_processes,busy_neighbour]
  *
  * Each child warms up (20 updates), says "ready", and starts timing only when the parent says "go"
  * to all children of the case at once, so the measured windows overlap completely. Rounds repeat
@@ -30,18 +30,27 @@ import { loadBackend, mt10Dimensions, percentile, print, randomBatch, round3 } f
 const targets = { two_processes: 2.2, busy_neighbour: 2.5 } as const;
 const batchSize = 128;
 
+type CaseName = "alone" | "two_processes" | "busy_neighbour";
+const caseNames: readonly CaseName[] = ["alone", "two_processes", "busy_neighbour"];
+
 interface Options {
   backends: BackendName[];
+  cases: CaseName[];
   seconds: number;
   rounds: number;
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { backends: ["native", "wasm"], seconds: 8, rounds: 3 };
+  const options: Options = { backends: ["native", "wasm"], cases: [...caseNames], seconds: 8, rounds: 3 };
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i];
     const value = argv[i + 1] ?? "";
     if (flag === "--backends") options.backends = value.split(",") as BackendName[];
+    else if (flag === "--cases") {
+      options.cases = value.split(",") as CaseName[];
+      const unknown = options.cases.find((name) => !caseNames.includes(name));
+      if (unknown !== undefined) throw new Error(`contention bench: --cases takes ${caseNames.join(",")}, got "${unknown}".`);
+    }
     else if (flag === "--seconds" || flag === "--rounds") {
       const parsed = Number(value);
       if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`contention bench: ${flag} needs a positive integer, got "${value}".`);
@@ -93,6 +102,8 @@ function runBusyNeighbour(): void {
 interface ChildHandle {
   process: ChildProcess;
   nextLine: () => Promise<string>;
+  /** Settles when the child has exited (listened for from the start: it may exit before we ask). */
+  exited: Promise<unknown>;
 }
 
 function startChild(args: string[]): ChildHandle {
@@ -112,6 +123,7 @@ function startChild(args: string[]): ChildHandle {
   });
   return {
     process: child,
+    exited: once(child, "exit"),
     nextLine: () => (queue.length > 0 ? Promise.resolve(queue.shift()!) : new Promise((resolve) => waiting.push(resolve))),
   };
 }
@@ -127,7 +139,7 @@ async function runCase(backend: BackendName, count: number, neighbour: boolean, 
     }
     for (const child of children) child.process.stdin!.write("go\n");
     const results = await Promise.all(children.map(async (child) => JSON.parse(await child.nextLine()) as Record<string, number>));
-    for (const child of children) await once(child.process, "exit");
+    await Promise.all(children.map((child) => child.exited));
     return results;
   } finally {
     busy?.process.kill("SIGKILL");
@@ -137,11 +149,12 @@ async function runCase(backend: BackendName, count: number, neighbour: boolean, 
 
 async function runParent(options: Options): Promise<void> {
   for (const backend of options.backends) {
-    const medians: Record<"alone" | "two_processes" | "busy_neighbour", number[]> = { alone: [], two_processes: [], busy_neighbour: [] };
+    const medians: Record<CaseName, number[]> = { alone: [], two_processes: [], busy_neighbour: [] };
     let skipped = false;
     for (let round = 1; round <= options.rounds && !skipped; round++) {
-      const cases = [["alone", 1, false], ["two_processes", 2, false], ["busy_neighbour", 1, true]] as const;
-      for (const [name, count, neighbour] of cases) {
+      for (const name of options.cases) {
+        const count = name === "two_processes" ? 2 : 1;
+        const neighbour = name === "busy_neighbour";
         const results = await runCase(backend, count, neighbour, options.seconds);
         const failed = results.find((result) => "skipped" in result);
         if (failed !== undefined) {
@@ -158,10 +171,11 @@ async function runParent(options: Options): Promise<void> {
         });
       }
     }
-    if (skipped) continue;
+    if (skipped || medians.alone.length === 0) continue;
     const median = (values: number[]): number => round3(percentile([...values].sort((a, b) => a - b), 0.5));
     const alone = median(medians.alone);
     const summary = (name: "two_processes" | "busy_neighbour") => {
+      if (medians[name].length === 0) return "not run";
       const ratio = round3(median(medians[name]) / alone);
       return { ms: median(medians[name]), ratio, target: targets[name], met: ratio <= targets[name] };
     };

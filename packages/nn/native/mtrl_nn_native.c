@@ -184,6 +184,15 @@ static napi_value set_threads(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* pauseWorkersForTest(paused): test hook, see pool_pause_workers_for_test. */
+static napi_value pause_workers_for_test(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  bool paused = false;
+  CHECK(env, napi_get_value_bool(env, argv[0], &paused));
+  pool_pause_workers_for_test(paused);
+  return NULL;
+}
+
 static void free_aligned(napi_env env, void *data, void *hint) { free(data); }
 
 /*
@@ -428,6 +437,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"loadBlas", NULL, load_blas, NULL, NULL, NULL, napi_default, NULL},
       {"blasInfo", NULL, blas_info, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
+      {"pauseWorkersForTest", NULL, pause_workers_for_test, NULL, NULL, NULL, napi_default, NULL},
       {"allocate", NULL, allocate, NULL, NULL, NULL, napi_default, NULL},
       {"gemm", NULL, gemm, NULL, NULL, NULL, napi_default, NULL},
       {"addBiasRows", NULL, add_bias_rows, NULL, NULL, NULL, napi_default, NULL},

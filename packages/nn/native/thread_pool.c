@@ -55,6 +55,8 @@ static atomic_uint generation;
 /* Pieces of the current job finished by workers; the caller sleeps on it. */
 static atomic_uint finished_by_workers;
 static atomic_int sleeping_workers;
+/* Test hook: while 1, workers take no piece (as if another process had their cores). */
+static atomic_uint workers_paused;
 static atomic_int caller_sleeping;
 
 static atomic_int thread_count = 1;
@@ -135,6 +137,7 @@ static void *worker_main(void *argument) {
     }
     seen = atomic_load(&generation);
     if (index >= atomic_load(&thread_count)) continue;
+    while (atomic_load(&workers_paused)) wait_on(&workers_paused, 1);
     unsigned ran = run_pieces(seen);
     if (ran == 0) continue;
     atomic_fetch_add(&finished_by_workers, ran);
@@ -165,6 +168,11 @@ int pool_configure(int threads) {
 }
 
 int pool_threads(void) { return thread_count; }
+
+void pool_pause_workers_for_test(bool paused) {
+  atomic_store(&workers_paused, paused ? 1u : 0u);
+  if (!paused) wake(&workers_paused, POOL_MAX_THREADS);
+}
 
 void pool_run(pool_task task, const void *arguments, int pieces) {
   if (pieces <= 1 || thread_count <= 1 || atomic_flag_test_and_set(&in_use)) {

@@ -26,4 +26,8 @@ int pool_threads(void);
    values either way. */
 void pool_run(pool_task task, const void *arguments, int parts);
 
+/* Test hook: paused workers take no piece, as if another process had their cores (the caller then
+   runs every piece; results are the same). */
+void pool_pause_workers_for_test(bool paused);
+
 #endif

@@ -22,6 +22,7 @@ interface NativeAddon {
   loadBlas(names: string[]): string;
   blasInfo(): { library: string; threads: number; core: string };
   setThreads(threads: number): boolean;
+  pauseWorkersForTest(paused: boolean): void;
   allocate(floats: number): Float32Array;
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
@@ -61,7 +62,7 @@ interface NativeAddon {
 }
 
 /** Functions added to the addon after its first release: a build older than its sources lacks them. */
-const newerAddonFunctions = ["mixRows", "mixRowsWeightGrad", "filmForward", "filmBackward"] as const;
+const newerAddonFunctions = ["mixRows", "mixRowsWeightGrad", "filmForward", "filmBackward", "pauseWorkersForTest"] as const;
 
 /** Activation codes (ops/activation.ts) that the addon computes; the others run in the js reference. */
 const filmIdentity = 0;
@@ -125,6 +126,14 @@ export class NativeKernels extends JsKernels {
   /** The BLAS in use and, for OpenBLAS, its thread count and kernel family. */
   blasInfo(): { library: string; threads: number; core: string } {
     return this.addon.blasInfo();
+  }
+
+  /**
+   * Test hook: paused worker threads take no part of any kernel, as if another process had their
+   * cores; the calling thread then computes every part (the same bits).
+   */
+  setTestWorkersPaused(paused: boolean): void {
+    this.addon.pauseWorkersForTest(paused);
   }
 
   /** Zeroed memory aligned to 2 MiB (huge pages where allowed) for large blocks: see the addon. */

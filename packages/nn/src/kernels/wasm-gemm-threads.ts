@@ -7,9 +7,15 @@ import type { WasmArena } from "./wasm-arena.js";
  * it runs parts of GEMMs and of the larger elementwise kernels.
  *
  * Protocol over an Int32Array control block in the shared memory: the main thread writes the
- * GEMM arguments, bumps `request` and notifies; the worker computes its part, stores `request`
- * into `done` and notifies; the main thread computes its own part meanwhile, then waits for
- * `done`. Only sequence numbers cross threads, so there is no lock to leak.
+ * arguments of the second part, bumps `request` (notifying the worker only if it sleeps) and
+ * computes the first part. The second part is *claimed*, by whichever thread gets there first:
+ * the worker when it sees the request, or the main thread once its own part is done. A claim is a
+ * compare-exchange of `claim` from the previous request's number to this one's, so exactly one
+ * thread wins, and a worker that wakes late cannot take a part of a later request. When the
+ * worker is not running — asleep, or preempted because another process has the core — the main
+ * thread simply computes both parts and never waits for it; it waits (spinning briefly, then in
+ * Atomics.wait) only for a part the worker has claimed, until the worker stores the request's
+ * number into `done`. Only sequence numbers cross threads, so there is no lock to leak.
  *
  * Never deadlocks: the main thread's wait has a deadline (default 10 s) past which it throws
  * KernelThreadTimeoutError with the worker's state and the GEMM shape, stops the worker and
@@ -20,19 +26,22 @@ import type { WasmArena } from "./wasm-arena.js";
 const layout = {
   ints: 64,
   request: 0,
+  claim: 1,
   done: 16,
   state: 17,
   failed: 18,
   shutdown: 19,
   testDelayMs: 20,
   operation: 21,
+  testPaused: 22,
   params: 32,
   stateIdle: 1,
   stateRunning: 2,
   stateStopped: 3,
+  stateSleeping: 4,
 } as const;
 
-const stateNames: Record<number, string> = { 0: "starting", 1: "idle", 2: "running", 3: "stopped" };
+const stateNames: Record<number, string> = { 0: "starting", 1: "idle", 2: "running", 3: "stopped", 4: "sleeping" };
 
 export interface GemmThreadOptions {
   /** How long the main thread waits for the worker's half of one GEMM before throwing. */
@@ -75,20 +84,28 @@ export class GemmWorkerThread {
   private readonly floats: Float32Array;
   private sequence: number;
   private broken: string | null = null;
+  /** Test hook: leave the second part to the worker (see setTestDelay). */
+  private leaveSecondPartToWorker = false;
 
   private constructor(
     private readonly worker: Worker,
     private readonly errorPort: MessagePort,
     controlView: Float32Array,
     private readonly options: GemmThreadOptions,
+    private readonly localExports: WebAssembly.Exports,
   ) {
     this.control = new Int32Array(controlView.buffer, controlView.byteOffset, layout.ints);
     this.floats = controlView;
     this.sequence = Atomics.load(this.control, layout.request);
   }
 
-  /** Starts the worker and waits until it has instantiated the module. */
-  static async start(module: WebAssembly.Module, arena: WasmArena, options: GemmThreadOptions): Promise<GemmWorkerThread> {
+  /**
+   * Starts the worker and waits until it has instantiated the module. `localExports` are the main
+   * thread's instance of the same module: they run the second part here when the worker does not.
+   */
+  static async start(
+    module: WebAssembly.Module, arena: WasmArena, options: GemmThreadOptions, localExports: WebAssembly.Exports,
+  ): Promise<GemmWorkerThread> {
     const controlView = arena.allocate(layout.ints);
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(new URL("./wasm-gemm-worker.js", import.meta.url), {
@@ -116,7 +133,7 @@ export class GemmWorkerThread {
     // Neither the idle worker nor its port may keep the process alive.
     worker.unref();
     port1.unref();
-    return new GemmWorkerThread(worker, port1, controlView, options);
+    return new GemmWorkerThread(worker, port1, controlView, options, localExports);
   }
 
   /** Why the thread was abandoned, or null while usable. */
@@ -124,17 +141,30 @@ export class GemmWorkerThread {
     return this.broken;
   }
 
-  /** Test hook: makes the worker stall this long before each GEMM (to exercise the timeout). */
+  /**
+   * Test hook: makes the worker stall this long after claiming each part, and the main thread
+   * leave every second part to the worker (to exercise the timeout).
+   */
   setTestDelay(ms: number): void {
+    this.leaveSecondPartToWorker = ms > 0;
     Atomics.store(this.control, layout.testDelayMs, ms);
   }
 
-  /** Hands `call` (a GEMM part) to the worker; `runOwnPart` runs on this thread meanwhile. */
+  /** Test hook: while paused, the worker takes no part (as if another process had its core). */
+  setTestPaused(paused: boolean): void {
+    Atomics.store(this.control, layout.testPaused, paused ? 1 : 0);
+    if (!paused) Atomics.notify(this.control, layout.testPaused);
+  }
+
+  /** Offers `call` (a GEMM part) to the worker; `runOwnPart` runs on this thread meanwhile. */
   run(call: GemmCall, runOwnPart: () => void, describe: () => string): void {
     this.runOperation("gemm", call, runOwnPart, describe);
   }
 
-  /** Has the worker run export `name` on `args`; `runOwnPart` runs on this thread meanwhile. */
+  /**
+   * Runs export `name` on `args` (the second part) on the worker if it claims it in time, else
+   * here after `runOwnPart` (the first part), which runs on this thread meanwhile.
+   */
   runOperation(name: WorkerOperation, args: readonly number[], runOwnPart: () => void, describe: () => string): void {
     const operation = operationNumbers.get(name)!;
     const floatMask = workerOperations[operation]!.floatMask;
@@ -145,15 +175,23 @@ export class GemmWorkerThread {
       else this.control[p + index] = args[index]!;
     }
     this.control[layout.operation] = operation;
-    const sequence = (this.sequence + 1) | 0;
+    const previous = this.sequence;
+    const sequence = (previous + 1) | 0;
     this.sequence = sequence;
     Atomics.store(this.control, layout.request, sequence);
-    Atomics.notify(this.control, layout.request, 1);
+    // A spinning worker sees the request by itself; notifying costs a syscall only when it sleeps.
+    if (Atomics.load(this.control, layout.state) === layout.stateSleeping) Atomics.notify(this.control, layout.request, 1);
     let ownError: unknown = null;
     try {
       runOwnPart();
     } catch (error) {
       ownError = error;
+    }
+    if (!this.leaveSecondPartToWorker && Atomics.compareExchange(this.control, layout.claim, previous, sequence) === previous) {
+      // The worker has not taken its part (it is not running): do it here rather than wait.
+      if (ownError !== null) throw ownError;
+      (this.localExports[name] as (...values: number[]) => void)(...args);
+      return;
     }
     this.waitFor(sequence, describe);
     if (ownError !== null) throw ownError;

@@ -2,8 +2,8 @@
 /**
  * The second thread of the WASM backend (see wasm-gemm-threads.ts for the protocol). It
  * instantiates the same module over the same shared memory and, on each request, runs the export
- * it is asked for on the part of the data that the main thread assigned to it (a block of C for
- * GEMM, rows or ranges for the elementwise kernels). Plain JavaScript so that it starts in a worker
+ * it is asked for on the second part of the data (a block of C for GEMM, rows or ranges for the
+ * elementwise kernels) if it claims that part before the main thread does. Plain JavaScript so that it starts in a worker
  * without a TypeScript loader.
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -27,12 +27,21 @@ for (;;) {
   // waking from Atomics.wait costs tens of microseconds.
   const spinUntil = performance.now() + spinMs;
   while (Atomics.load(control, layout.request) === seen && performance.now() < spinUntil);
-  // Idle is not a deadlock: the timeout only bounds how long a shutdown may go unnoticed.
-  if (Atomics.load(control, layout.request) === seen) Atomics.wait(control, layout.request, seen, idleWaitMs);
+  if (Atomics.load(control, layout.request) === seen) {
+    // Idle is not a deadlock: the timeout only bounds how long a shutdown may go unnoticed.
+    Atomics.store(control, layout.state, layout.stateSleeping);
+    Atomics.wait(control, layout.request, seen, idleWaitMs);
+    Atomics.store(control, layout.state, layout.stateIdle);
+  }
   const request = Atomics.load(control, layout.request);
   if (request === seen) continue;
   seen = request;
   if (Atomics.load(control, layout.shutdown) !== 0) break;
+  // Test hook: a paused worker takes no part, as if another process had its core.
+  while (Atomics.load(control, layout.testPaused) !== 0) Atomics.wait(control, layout.testPaused, 1, idleWaitMs);
+  // Claim the part; the main thread may have taken it already (then this request is not ours).
+  const previous = (request - 1) | 0;
+  if (Atomics.compareExchange(control, layout.claim, previous, request) !== previous) continue;
   Atomics.store(control, layout.state, layout.stateRunning);
   const p = layout.params;
   try {

@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { Rng } from "@mtrl/core/rng";
 import { KernelThreadTimeoutError } from "./kernel-errors.js";
 import { JsKernels } from "./js-kernels.js";
+import { assertSameBits } from "../testing/backend-fixtures.js";
 import { WasmKernels } from "./wasm-kernels.js";
 
 let single: WasmKernels;
@@ -147,6 +148,37 @@ describe("WASM GEMM on two threads", () => {
         return { out, gradX, gradGammaBeta };
       });
       for (const key of ["out", "gradX", "gradGammaBeta"] as const) same(results[0]![key], results[1]![key], `${key} at ${rows}x${features}, gammaBeta ${gammaRows}x${width}, row index ${indexed}`);
+    }
+  });
+
+  test("a worker that is not running takes no part: the main thread computes both, the same bits, without waiting", async () => {
+    // With a 200 ms timeout, waiting for the paused worker would throw KernelThreadTimeoutError.
+    const kernels = await WasmKernels.create({ threads: 2, threadTimeoutMs: 200 });
+    try {
+      const run = (backend: WasmKernels): Float32Array[] => {
+        const m = 512, n = 400, k = 400;
+        const a = random(backend.allocate(m * k), 40), b = random(backend.allocate(k * n), 41);
+        const c = backend.allocate(m * n);
+        backend.gemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n);
+        const bias = random(backend.allocate(n), 42);
+        const y = backend.allocate(m * n);
+        backend.addBiasRelu(c, bias, m, n, y);
+        return [c, y];
+      };
+      kernels.workerThread!.setTestPaused(true);
+      let paused: Float32Array[];
+      try {
+        paused = run(kernels);
+      } finally {
+        kernels.workerThread!.setTestPaused(false);
+      }
+      assert.equal(kernels.threads, 2, "the worker was not given up on");
+      const oneThread = run(single);
+      assertSameBits(oneThread, paused, (i) => `output ${i} (worker paused)`);
+      // And the worker takes its parts again once it runs.
+      assertSameBits(oneThread, run(kernels), (i) => `output ${i} (worker running again)`);
+    } finally {
+      kernels.close();
     }
   });
 

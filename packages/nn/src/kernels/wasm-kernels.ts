@@ -147,7 +147,7 @@ export class WasmKernels extends JsKernels {
     const arena = new WasmArena(memory, exports.__heap_base.value as number);
     const threads = options.threads ?? 1;
     const threadOptions: GemmThreadOptions = { timeoutMs: options.threadTimeoutMs ?? 10_000, workerSpinMs: 1 };
-    const thread = threads >= 2 ? await GemmWorkerThread.start(module, arena, threadOptions) : null;
+    const thread = threads >= 2 ? await GemmWorkerThread.start(module, arena, threadOptions, instance.exports) : null;
     return new WasmKernels(exports, arena, module, thread);
   }
 
