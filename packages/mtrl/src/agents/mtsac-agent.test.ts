@@ -1,47 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng } from "@mtrl/mtenv";
 import { JsKernels, loadKernels } from "@mtrl/nn";
-import type { MTSACConfig } from "../config/schema.js";
 import { ReplayBuffer } from "../replay/replay-buffer.js";
+import { config, dimensions, filledBuffer, train } from "../testing/small-mtsac.js";
 import { MTSACAgent } from "./mtsac-agent.js";
-
-const config: MTSACConfig = {
-  type: "mtsac",
-  discount: 0.9,
-  batchSize: 32,
-  actor: { trunk: { type: "mlp", hiddenSizes: [32, 32] }, head: "single", logStdBounds: [-20, 2], lr: 1e-3, betas: [0.9, 0.999], updateEvery: 1 },
-  critic: { trunk: { type: "mlp", hiddenSizes: [32, 32] }, head: "single", lr: 1e-3, betas: [0.9, 0.999], tau: 0.05, encoderTau: 0.05, targetUpdateEvery: 1 },
-  alpha: { type: "per-task", initTemperature: 0.1, lr: 1e-3, betas: [0.9, 0.999], targetEntropy: { type: "auto" } },
-  taskEncoder: { type: "one-hot" },
-  encoder: { type: "identity" },
-  gradient: { type: "plain" },
-  distillation: { type: "none" },
-  replay: { capacity: 1000, sampling: "uniform" },
-};
-const dimensions = { observationSize: 3, actionSize: 2, numTasks: 2 };
-
-/** Rewards favour action +1 on task 0 and −1 on task 1, in every state. */
-function filledBuffer(): ReplayBuffer {
-  const buffer = new ReplayBuffer({ capacity: 1000, ...dimensions });
-  const rng = Rng.fromSeed(4);
-  for (let i = 0; i < 400; i++) {
-    const task = i % 2;
-    const observation = [rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1)];
-    const action = [rng.uniform(-1, 1), rng.uniform(-1, 1)];
-    const sign = task === 0 ? 1 : -1;
-    buffer.add(task, observation, 0, action, 0, sign * (action[0]! + action[1]!), observation, 0, true);
-  }
-  return buffer;
-}
-
-function train(agent: MTSACAgent, buffer: ReplayBuffer, updates: number, seed = 1): Record<string, number> {
-  const batch = buffer.createBatch(config.batchSize);
-  const rng = Rng.fromSeed(seed, "replay");
-  let metrics: Record<string, number> = {};
-  for (let u = 0; u < updates; u++) metrics = agent.update(buffer.sample(batch, rng), u);
-  return metrics;
-}
 
 test("MT-SAC learns a different best action per task (one-step bandit)", () => {
   const agent = new MTSACAgent(config, dimensions, new JsKernels(), 7);

@@ -79,6 +79,8 @@ export class MTSACAgent implements MultiTaskAgent {
     const taskDescriptions: TaskDescriptions = tasks ?? { names: Array.from({ length: numTasks }, (_, i) => `task${i}`), descriptions: new Array<string>(numTasks).fill("") };
     const initRng = Rng.fromSeed(seed, "init");
     let taskEncodingSize = 0;
+    const [logStdMin, logStdMax] = config.actor.logStdBounds as readonly [number, number];
+    this.logStdBounds = { logStdMin, logStdMax };
     const contextFor: ComponentContextFor = (params, streamPath, inputSize, outputSize = 0): BuildContext => ({
       engine,
       params,
@@ -88,6 +90,7 @@ export class MTSACAgent implements MultiTaskAgent {
       inputSize,
       taskEncodingSize,
       outputSize,
+      logStdBounds: this.logStdBounds,
     });
 
     const taskEncoderParams = new ParameterStore(engine, "taskEncoder");
@@ -145,8 +148,6 @@ export class MTSACAgent implements MultiTaskAgent {
     this.criticGroups = [optimized(this.critic.params, criticOptimizer, this.critic.roles())];
     if (taskEncoderOptimizer !== null) this.criticGroups.push(optimized(taskEncoderParams, taskEncoderOptimizer));
     this.noiseRng = Rng.fromSeed(seed, "policy");
-    const [logStdMin, logStdMax] = config.actor.logStdBounds as readonly [number, number];
-    this.logStdBounds = { logStdMin, logStdMax };
   }
 
   act(observations: Float32Array, taskIndices: Int32Array, deterministic: boolean, out: Float32Array): void {
@@ -182,7 +183,7 @@ export class MTSACAgent implements MultiTaskAgent {
     if (updateIndex % this.config.actor.updateEvery === 0) {
       const { metrics: actorMetrics, logProbs } = this.updateActor(batch);
       Object.assign(metrics, actorMetrics, this.updateAlpha(batch, logProbs));
-      if (this.distilled !== null) metrics["train/distillation_loss"] = this.distilled.distill(this.observationInput(batch.observations, batch.size), this.recorded.actorParams, this.logStdBounds);
+      if (this.distilled !== null) metrics["train/distillation_loss"] = this.distilled.distill(this.observationInput(batch.observations, batch.size), this.recorded.actorParams);
     }
     if (updateIndex % this.config.critic.targetUpdateEvery === 0) this.table.updateTargets();
     return metrics;
@@ -217,7 +218,7 @@ export class MTSACAgent implements MultiTaskAgent {
         }
       } else {
         // Distral's regularised soft value: + c_KL · log π0(a′|s′) − (c_KL + α/β) · log π(a′|s′).
-        const sharedLogProb = distilled.logProbOfTaskSample(distilled.forward(nextObservations), nextParams, noise, this.logStdBounds);
+        const sharedLogProb = distilled.logProbOfTaskSample(distilled.forward(nextObservations), nextParams, noise);
         for (let i = 0; i < rows; i++) {
           const entropyWeight = distilled.klCoefficient + alphas[i]! * distilled.entropyScale;
           const softValue = nextQ.data[i]! + distilled.klCoefficient * sharedLogProb.data[i]! - entropyWeight * logProb.data[i]!;
@@ -276,7 +277,7 @@ export class MTSACAgent implements MultiTaskAgent {
         const regularised = mul(entropyWeight, logProb);
         if (sharedParams === null) return sub(regularised, q);
         const rowShared = subset === null ? sharedParams : this.gatherRows(sharedParams.data, 2 * actionSize, subset);
-        return sub(sub(regularised, affine(distilled.logProbOfTaskSample(rowShared, params, rowNoise, this.logStdBounds), distilled.klCoefficient)), q);
+        return sub(sub(regularised, affine(distilled.logProbOfTaskSample(rowShared, params, rowNoise), distilled.klCoefficient)), q);
       },
     };
     // Gradients w.r.t. the actor only: the critic's weight gradients are never computed.

@@ -46,6 +46,8 @@ export interface BuildContext {
   readonly taskEncodingSize: number;
   /** Width asked of the output (heads: per task; 0 where the component chooses). */
   readonly outputSize: number;
+  /** The range the policies' log standard deviations are squashed into (the actor's `logStdBounds`). */
+  readonly logStdBounds: LogStdBounds;
 }
 
 /** task index → task encoding [rows, outputSize]. */
@@ -146,9 +148,9 @@ export interface DistilledPolicy {
    * log π0(a|s), [rows, 1], of the task policy's squashed sample a = tanh(μ + noise · σ) (`taskParams`
    * [rows, 2 · actions]); differentiable w.r.t. `taskParams` through the sample, not w.r.t. π0 (`sharedParams` read as values).
    */
-  logProbOfTaskSample(sharedParams: Tensor, taskParams: Tensor, noise: Tensor, bounds: LogStdBounds): Tensor;
+  logProbOfTaskSample(sharedParams: Tensor, taskParams: Tensor, noise: Tensor): Tensor;
   /** One distillation step of π0 towards the task policies' Gaussians (`taskParams` [rows × 2 · actions] values); returns its loss. */
-  distill(observations: Tensor, taskParams: Float32Array, bounds: LogStdBounds): number;
+  distill(observations: Tensor, taskParams: Float32Array): number;
 }
 
 interface ComponentKinds {

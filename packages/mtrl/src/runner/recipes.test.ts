@@ -7,7 +7,7 @@ import { composeConfig } from "../config/compose.js";
 import { checkpointWeights, killAfterCheckpoint, runToEnd } from "../testing/cli-runs.js";
 
 /** The agent recipes of config/agent/ that compose multi-task components. */
-const recipes = ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization"] as const;
+const recipes = ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization", "pcgrad", "gradnorm", "distral"] as const;
 const totalSteps = 60;
 
 /** Each recipe, shrunk to a unit-test size (its components unchanged) on MT-Pendulum's first two tasks. */
@@ -36,6 +36,7 @@ function tinyRecipeArgs(recipe: string, runsDir: string, runName: string): strin
     ...shrink("actor"),
     ...shrink("critic"),
     ...(config.agent.encoder.type === "moe" ? ["agent.encoder.hiddenSizes=[8]", "agent.encoder.featureSize=8"] : []),
+    ...(config.agent.distillation.type === "distral" ? ["agent.distillation.hiddenSizes=[16,16]", "agent.distillation.alpha=0.1"] : []),
   ];
 }
 

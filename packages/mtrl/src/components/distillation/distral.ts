@@ -1,4 +1,5 @@
 import { Adam, MLP, add, affine, exp, log, mul, relu, slice, sub, sum, tanh, type Engine, type Tensor } from "@mtrl/nn";
+import { ConfigError } from "@mtrl/core";
 import { z } from "zod";
 import { positiveInt } from "../config-fields.js";
 import { defineComponent, type DistilledPolicy, type LogStdBounds } from "../component.js";
@@ -117,9 +118,20 @@ export const distralDistillation = defineComponent({
     betas: z.tuple([beta, beta]).default([0.9, 0.999]),
   }),
   build: (config, context): DistilledPolicy => {
+    if (context.numTasks < 2) {
+      throw new ConfigError(
+        `Distral (agent.distillation.type=distral) distils several task policies into one shared policy, but the env has ${context.numTasks} task. Use agent.distillation.type=none for a single task, or an env with env.numTasks >= 2.`,
+      );
+    }
     const engine: Engine = context.engine;
     const actions = context.outputSize / 2;
     const network = new MLP(context.params, { inputSize: context.inputSize, hiddenSizes: config.hiddenSizes, outputSize: context.outputSize }, context.rng);
+    const bounds = context.logStdBounds;
+    // π0 starts broad (σ = 1 where the bounds allow), a prior over the task policies' actions; at the
+    // bounds' midpoint (σ = e^−9 for [−20, 2]) log π0 of any task action would be hugely negative.
+    const outputBias = network.layers[network.layers.length - 1]!.bias;
+    const unitStd = Math.atanh(Math.min(0.999, Math.max(-0.999, (2 * (0 - bounds.logStdMin)) / (bounds.logStdMax - bounds.logStdMin) - 1)));
+    if (outputBias !== null) outputBias.data.fill(unitStd, actions, 2 * actions);
     const [beta1, beta2] = config.betas as readonly [number, number];
     const optimizer = new Adam(context.params, { lr: config.lr, beta1, beta2 });
     return {
@@ -128,8 +140,8 @@ export const distralDistillation = defineComponent({
       evaluationPolicy: config.evaluationPolicy,
       optimizer,
       forward: (observations) => network.forward(observations),
-      logProbOfTaskSample: sharedLogProbOfTaskSample,
-      distill(observations, taskParams, bounds) {
+      logProbOfTaskSample: (sharedParams, taskParams, noise) => sharedLogProbOfTaskSample(sharedParams, taskParams, noise, bounds),
+      distill(observations, taskParams) {
         const loss = affine(gaussianKlFromTask(network.forward(observations), taskParams, actions, bounds), config.distillationWeight);
         engine.backward(loss, context.params.tensors);
         optimizer.update();
