@@ -5,5 +5,6 @@
 // dependency of the repository, never needed by the built package — is registered to load them.
 const fromSource = import.meta.resolve("@mtrl/mtenv").endsWith(".ts");
 if (fromSource) (await import("tsx/esm/api")).register();
+(await import("@mtrl/core/closed-pipe")).exitQuietlyWhenStdoutCloses();
 const { runCli } = await import(fromSource ? "../src/cli/main.ts" : "../dist/cli/main.js");
 process.exitCode = await runCli(process.argv.slice(2));

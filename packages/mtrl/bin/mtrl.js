@@ -5,5 +5,6 @@
 // dependency of the repository, never needed by the built package — is registered to load them.
 const fromSource = import.meta.resolve("@mtrl/mtrl").endsWith(".ts");
 if (fromSource) (await import("tsx/esm/api")).register();
+(await import("@mtrl/core/closed-pipe")).exitQuietlyWhenStdoutCloses();
 const { main } = await import(fromSource ? "../src/cli/main.ts" : "../dist/cli/main.js");
 process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -42,6 +43,18 @@ test("`node bin/mtenv.js list` prints every id with a description and marks alia
   assert.match(stdout, /^MT-CartPole-v0 +Cart-pole/m);
   assert.match(stdout, /^MT-Acrobat-v0 +\[alias of MT-Acrobot-v0\]$/m);
   assert.match(stdout, /^\d+ environments\./m);
+});
+
+test("`mtenv list | head -1`: a reader that closes the pipe early ends the CLI quietly with status 0", async () => {
+  const child = spawn(process.execPath, [BIN, "list"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  // Close our end before the child writes (it is still starting Node): its first write meets a
+  // closed pipe, as a long listing does once `head` has read its lines.
+  child.stdout.destroy();
+  const [code] = (await once(child, "exit")) as [number | null];
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|Error/);
 });
 
 test("`node bin/mtenv.js bench` prints one JSON line, its parallel workers started through tsx's API", async () => {
