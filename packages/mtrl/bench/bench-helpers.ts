@@ -1,5 +1,5 @@
 /** Pieces shared by the agent benchmarks (sac-update.ts, components.ts). */
-import { Rng } from "@mtrl/mtenv";
+import { Rng } from "@mtrl/core";
 import { createKernels, type BackendName, type Kernels } from "@mtrl/nn";
 import type { ReplayBatch } from "../src/replay/replay-buffer.js";
 

@@ -7,7 +7,7 @@ import type { MTSACConfig } from "../config/schema.js";
 import type { ReplayBatch } from "../replay/replay-buffer.js";
 import { MTSACAgent } from "./mtsac-agent.js";
 
-const recipes = ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization"];
+const recipes = ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization", "pcgrad", "gradnorm", "distral"];
 const dimensions = { observationSize: 5, actionSize: 2, numTasks: 3 };
 const tasks = { names: ["a", "b", "c"], descriptions: ["Reach a goal.", "Push a puck.", "Open a door."] };
 
@@ -29,7 +29,8 @@ function smallConfig(recipe: string): MTSACConfig {
   const agent = config.agent;
   const shrink = (trunk: MTSACConfig["actor"]["trunk"]): MTSACConfig["actor"]["trunk"] =>
     trunk.type === "soft-modularization" ? { ...trunk, numLayers: 2, moduleSize: 16 } : { ...trunk, hiddenSizes: [24, 24] };
-  return { ...agent, batchSize: 32, actor: { ...agent.actor, trunk: shrink(agent.actor.trunk) }, critic: { ...agent.critic, trunk: shrink(agent.critic.trunk) } };
+  const distillation = agent.distillation.type === "distral" ? { ...agent.distillation, hiddenSizes: [24, 24] } : agent.distillation;
+  return { ...agent, batchSize: 32, actor: { ...agent.actor, trunk: shrink(agent.actor.trunk) }, critic: { ...agent.critic, trunk: shrink(agent.critic.trunk) }, distillation };
 }
 
 /** Losses of 5 updates followed by the deterministic actions of one observation per task. */

@@ -1,4 +1,4 @@
-import { Rng } from "@mtrl/mtenv";
+import { Rng } from "@mtrl/core";
 import type { MTSACAgent } from "../agents/mtsac-agent.js";
 import type { MTSACConfig } from "../config/schema.js";
 import { ReplayBuffer } from "../replay/replay-buffer.js";
