@@ -11,7 +11,7 @@
 import { composeConfig } from "../src/config/compose.js";
 import { learnPendulum } from "./pendulum-bar.js";
 
-const allRecipes = ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization"];
+const allRecipes = ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization", "pcgrad", "gradnorm", "distral"];
 const argv = process.argv.slice(2);
 const recipesFlag = argv.indexOf("--recipes");
 const recipes = recipesFlag >= 0 ? (argv[recipesFlag + 1] ?? "").split(",").filter((name) => name !== "") : allRecipes;
@@ -28,6 +28,7 @@ function pendulumSizing(recipe: string): string[] {
     if (config.agent[network].trunk.type !== "soft-modularization") sizing.push(`agent.${network}.trunk.hiddenSizes=[256,256]`);
   }
   if (config.agent.taskEncoder.type !== "one-hot") sizing.push("agent.taskEncoder.lr=1e-3");
+  if (config.agent.distillation.type === "distral") sizing.push("agent.distillation.hiddenSizes=[256,256]", "agent.distillation.lr=1e-3");
   return sizing;
 }
 

@@ -17,6 +17,24 @@ function boundedLogStd(params: Tensor, actions: number, bounds: LogStdBounds): T
 }
 
 /**
+ * A Gaussian read as constants: [rows, actions] tensors of its means, of f(log σ) and of g(log σ),
+ * from values [rows × 2 · actions] = mean ‖ raw log-std squashed into `bounds`.
+ */
+function constantGaussian(engine: Engine, params: Float32Array, rows: number, actions: number, bounds: LogStdBounds, f: (logStd: number) => number, g: (logStd: number) => number): [Tensor, Tensor, Tensor] {
+  const halfRange = 0.5 * (bounds.logStdMax - bounds.logStdMin);
+  const [means, first, second] = [engine.empty([rows, actions]), engine.empty([rows, actions]), engine.empty([rows, actions])];
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < actions; j++) {
+      const logStd = bounds.logStdMin + halfRange * (Math.tanh(params[i * 2 * actions + actions + j]!) + 1);
+      means.data[i * actions + j] = params[i * 2 * actions + j]!;
+      first.data[i * actions + j] = f(logStd);
+      second.data[i * actions + j] = g(logStd);
+    }
+  }
+  return [means, first, second];
+}
+
+/**
  * KL(π ‖ π0) of two diagonal Gaussians, summed over the action dimensions and averaged over rows
  * (a scalar), differentiable w.r.t. `sharedParams` (π0) only: `taskParams` (π) are read as values.
  * Both are [rows, 2 · actions] = mean ‖ raw log-std, the log-std squashed into `bounds` — the
@@ -24,21 +42,9 @@ function boundedLogStd(params: Tensor, actions: number, bounds: LogStdBounds): T
  * maximum likelihood, Distral's distillation.
  */
 export function gaussianKlFromTask(sharedParams: Tensor, taskParams: Float32Array, actions: number, bounds: LogStdBounds): Tensor {
-  const engine = sharedParams.engine;
   const rows = sharedParams.dim(0);
-  const halfRange = 0.5 * (bounds.logStdMax - bounds.logStdMin);
-  const taskMean = engine.empty([rows, actions]);
-  const taskVariance = engine.empty([rows, actions]);
-  const constant = engine.empty([rows, actions]);
   // Per element: KL = log σ0 − log σ + (σ² + (μ − μ0)²) / (2σ0²) − ½, with the task's σ, μ constant.
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < actions; j++) {
-      const logStd = bounds.logStdMin + halfRange * (Math.tanh(taskParams[i * 2 * actions + actions + j]!) + 1);
-      taskMean.data[i * actions + j] = taskParams[i * 2 * actions + j]!;
-      taskVariance.data[i * actions + j] = Math.exp(2 * logStd);
-      constant.data[i * actions + j] = -logStd - 0.5;
-    }
-  }
+  const [taskMean, taskVariance, constant] = constantGaussian(sharedParams.engine, taskParams, rows, actions, bounds, (logStd) => Math.exp(2 * logStd), (logStd) => -logStd - 0.5);
   const logStd0 = boundedLogStd(sharedParams, actions, bounds);
   const difference = sub(slice(sharedParams, 1, 0, actions), taskMean);
   const spread = mul(exp(affine(logStd0, -2, -Math.log(2))), add(taskVariance, mul(difference, difference)));
@@ -51,21 +57,8 @@ export function gaussianKlFromTask(sharedParams: Tensor, taskParams: Float32Arra
  * through the sample, so the task policy feels the pull of log π0 in its actor loss.
  */
 export function sharedLogProbOfTaskSample(sharedParams: Tensor, taskParams: Tensor, noise: Tensor, bounds: LogStdBounds): Tensor {
-  const engine = taskParams.engine;
   const actions = noise.dim(1);
-  const rows = noise.dim(0);
-  const halfRange = 0.5 * (bounds.logStdMax - bounds.logStdMin);
-  const sharedMean = engine.empty([rows, actions]);
-  const inverseStd = engine.empty([rows, actions]);
-  const constant = engine.empty([rows, actions]);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < actions; j++) {
-      const logStd = bounds.logStdMin + halfRange * (Math.tanh(sharedParams.data[i * 2 * actions + actions + j]!) + 1);
-      sharedMean.data[i * actions + j] = sharedParams.data[i * 2 * actions + j]!;
-      inverseStd.data[i * actions + j] = Math.exp(-logStd);
-      constant.data[i * actions + j] = -logStd - halfLogTwoPi;
-    }
-  }
+  const [sharedMean, inverseStd, constant] = constantGaussian(taskParams.engine, sharedParams.data, noise.dim(0), actions, bounds, (logStd) => Math.exp(-logStd), (logStd) => -logStd - halfLogTwoPi);
   const preSquash = add(slice(taskParams, 1, 0, actions), mul(noise, exp(boundedLogStd(taskParams, actions, bounds))));
   const standardized = mul(sub(preSquash, sharedMean), inverseStd);
   const action = tanh(preSquash);
