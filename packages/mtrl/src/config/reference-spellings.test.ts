@@ -45,6 +45,13 @@ describe("free composition of components by keys", () => {
     assert.deepEqual(switched, { type: "learned", embeddingSize: 50, hiddenSizes: [50, 50], outputSize: 50, lr: 3e-4, betas: [0.9, 0.999] });
     assert.equal(composeConfig(["agent=mtsac", "agent.alpha.type=shared"]).config.agent.alpha.initTemperature, 1);
   });
+  test("gradient surgery combines with a recipe's encoders: agent=care agent.gradient.type=pcgrad", () => {
+    const { config } = composeConfig(["agent=care", "agent.gradient.type=pcgrad"]);
+    assert.deepEqual(config.agent.gradient, { type: "pcgrad", combine: "mean" });
+    assert.equal(config.agent.encoder.type, "moe");
+    assert.equal(config.agent.taskEncoder.type, "metadata");
+    assert.throws(() => composeConfig(["agent=pcgrad", "agent.gradient.combine=median"]), (error) => error instanceof ConfigError && /agent\.gradient\.combine/.test(error.message));
+  });
   test("every recipe composes", () => {
     for (const agent of ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization", "pcgrad", "gradnorm", "distral"]) {
       assert.equal(composeConfig([`agent=${agent}`]).config.agent.type, "mtsac");
