@@ -34,6 +34,8 @@ export class TaskGradients {
   readonly counts: Int32Array;
   private readonly columns: Column[];
   private readonly wrt: Tensor[];
+  /** Each parameter's own gradient buffer (its slice of the group's flat block, which Adam reads). */
+  private readonly ownGrads: Float32Array[];
   /** Column ranges [start, end) of the last shared layer, for GradNorm's norms. */
   readonly lastSharedRanges: Array<readonly [number, number]>;
   /** Batch rows sorted by task (stable), cached per batch size. */
@@ -60,6 +62,10 @@ export class TaskGradients {
     this.sharedWidth = all.filter((tensor) => !specific.has(tensor)).reduce((total, tensor) => total + tensor.size, 0);
     this.lastSharedRanges = this.columns.filter((column) => lastShared.has(column.tensor)).map((column) => [column.offset, column.offset + column.tensor.size] as const);
     this.wrt = ordered;
+    this.ownGrads = ordered.map((tensor) => {
+      if (tensor.grad === null) throw new ConfigError(`TaskGradients: parameter ${tensor.name} has no gradient buffer; create it through a ParameterStore.`);
+      return tensor.grad;
+    });
     this.matrix = engine.kernels.allocate(numTasks * this.width);
     this.losses = new Float64Array(numTasks);
     this.counts = new Int32Array(numTasks);
@@ -85,9 +91,14 @@ export class TaskGradients {
       }
       const mark = arena.mark();
       const taskLoss = mean(loss.forward(this.sortedRows.subarray(this.starts[task]!, this.starts[task + 1]!)));
-      engine.backward(taskLoss, this.wrt);
+      // The backward pass writes each parameter's gradient straight into the task's matrix row.
+      for (const { tensor, offset } of this.columns) tensor.grad = row.subarray(offset, offset + tensor.size);
+      try {
+        engine.backward(taskLoss, this.wrt);
+      } finally {
+        this.columns.forEach(({ tensor }, i) => (tensor.grad = this.ownGrads[i]!));
+      }
       this.losses[task] = taskLoss.item();
-      for (const { tensor, offset } of this.columns) row.set(tensor.grad!, offset);
       arena.release(mark);
     }
   }
