@@ -157,10 +157,7 @@ export class MTSACAgent implements MultiTaskAgent {
     this.engine.noGrad(() => {
       if (deterministic && this.distilled?.evaluationPolicy === "shared") {
         // Distral evaluates its shared policy, which never sees the task: tanh of its mean.
-        const params = this.distilled.forward(this.observationInput(observations, rows));
-        for (let i = 0; i < rows; i++) {
-          for (let j = 0; j < actions; j++) out[i * actions + j] = Math.tanh(params.data[i * 2 * actions + j]!);
-        }
+        meanActions(this.distilled.forward(this.observationInput(observations, rows)), rows, actions, out);
         return;
       }
       const context = this.taskContext(taskIndices);
@@ -168,9 +165,7 @@ export class MTSACAgent implements MultiTaskAgent {
       const params = this.actor.forward(features, context.taskEncoding, context);
       if (deterministic) {
         // The evaluation policy: tanh of the mean, no sampling.
-        for (let i = 0; i < rows; i++) {
-          for (let j = 0; j < actions; j++) out[i * actions + j] = Math.tanh(params.data[i * 2 * actions + j]!);
-        }
+        meanActions(params, rows, actions, out);
         return;
       }
       const { action } = squashedGaussianSample(params, this.noise(rows), this.logStdBounds);
@@ -382,6 +377,13 @@ export class MTSACAgent implements MultiTaskAgent {
     }
     for (let i = 0; i < taskIndices.length; i++) indices[i] = this.alphaIndexOfTask[taskIndices[i]!]!;
     return indices;
+  }
+}
+
+/** The deterministic actions tanh(mean) of policy params [rows, 2 · actions] (mean ‖ raw log-std). */
+function meanActions(params: Tensor, rows: number, actions: number, out: Float32Array): void {
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < actions; j++) out[i * actions + j] = Math.tanh(params.data[i * 2 * actions + j]!);
   }
 }
 
