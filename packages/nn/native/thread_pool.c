@@ -37,7 +37,7 @@
 #include <unistd.h>
 #endif
 
-/* How long an idle worker spins for the next job before sleeping (MTRL_NATIVE_SPIN_US overrides). */
+/* How long an idle worker spins for the next job before sleeping (MTRL_THREAD_SPIN_US overrides). */
 #define DEFAULT_WORKER_SPIN_NS 100000LL
 /* How long the caller spins for a worker's piece before sleeping. */
 #define CALLER_SPIN_NS 200000LL
@@ -159,8 +159,9 @@ static bool start_worker(int index) {
 int pool_configure(int threads) {
   if (threads < 1) threads = 1;
   if (threads > POOL_MAX_THREADS) threads = POOL_MAX_THREADS;
-  const char *spin = getenv("MTRL_NATIVE_SPIN_US");
-  if (spin != NULL && atoll(spin) >= 0) worker_spin_ns = atoll(spin) * 1000LL;
+  /* Validated in TypeScript (select.ts parseThreadSpin) before the addon loads. */
+  const char *spin = getenv("MTRL_THREAD_SPIN_US");
+  if (spin != NULL && *spin != '\0' && atoll(spin) >= 0) worker_spin_ns = atoll(spin) * 1000LL;
   /* Workers are shared by all jobs and never stopped: fewer threads only means smaller jobs. */
   while (started_workers < threads - 1 && start_worker(started_workers + 1)) started_workers++;
   thread_count = started_workers + 1 < threads ? started_workers + 1 : threads;

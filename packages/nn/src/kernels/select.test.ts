@@ -51,10 +51,27 @@ test("wasm runs GEMMs on two threads by default where there is a second core; MT
   }
 });
 
+test("a worker spin of 0 (sleep at once) is accepted and computes the same as the default", async () => {
+  const wasm = await createKernels({ env: { MTRL_BACKEND: "wasm", MTRL_WASM_THREADS: "2", MTRL_THREAD_SPIN_US: "0" } });
+  try {
+    assert.equal(wasm.name, "wasm");
+    const m = 256, n = 256, k = 256;
+    const a = wasm.allocate(m * k).fill(0.5), b = wasm.allocate(k * n).fill(0.25), c = wasm.allocate(m * n);
+    wasm.gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n);
+    assert.ok(c.every((value) => value === 32));
+  } finally {
+    (wasm as { close?: () => void }).close?.();
+  }
+});
+
 test("bad thread settings are ConfigErrors, not silent defaults", async () => {
   await assert.rejects(createKernels({ env: { MTRL_BACKEND: "wasm", MTRL_WASM_THREADS: "3" } }), ConfigError);
   await assert.rejects(createKernels({ env: { MTRL_BACKEND: "wasm", MTRL_WASM_THREADS: "two" } }), ConfigError);
   await assert.rejects(createKernels({ env: { MTRL_NATIVE_BLAS_THREADS: "0" } }), ConfigError);
+  for (const spin of ["-1", "1.5", "fast", "100001"]) {
+    await assert.rejects(createKernels({ env: { MTRL_BACKEND: "js", MTRL_THREAD_SPIN_US: spin } }),
+      (error: unknown) => error instanceof ConfigError && /MTRL_THREAD_SPIN_US/.test((error as Error).message), spin);
+  }
 });
 
 test("getKernels before loadKernels says to call loadKernels", () => {

@@ -36,6 +36,8 @@ let loading: Promise<Kernels> | null = null;
  * - MTRL_WASM_THREADS=1|2: GEMM threads of the wasm backend (default 2 on a machine with two or
  *   more cores, else 1).
  * - MTRL_WASM_THREAD_TIMEOUT_MS: how long a GEMM waits for its worker before throwing.
+ * - MTRL_THREAD_SPIN_US: how long an idle worker thread of either backend spins for the next
+ *   kernel before sleeping (0: sleep at once; for machines shared with other busy jobs).
  * - MTRL_NATIVE_BLAS_THREADS: BLAS threads of the native backend (default: the BLAS's own).
  * - MTRL_BLAS_LIBRARY: comma-separated BLAS names or paths to try instead of the defaults.
  */
@@ -71,6 +73,7 @@ export async function createKernels(options: LoadKernelsOptions = {}): Promise<K
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => console.warn(line));
   const requested = options.backend ?? parseBackendName(env["MTRL_BACKEND"]);
+  parseThreadSpin(env);
   const forced: BackendChoiceReason = { kind: "forced", by: options.backend === undefined ? "MTRL_BACKEND" : "caller" };
   // Read before anything loads, so that a bad MTRL_CACHE_DIR fails at once.
   const cacheFolder = requested === undefined ? cacheDirectory(env) : null;
@@ -149,7 +152,12 @@ export async function createWasmKernels(
 ): Promise<WasmKernels> {
   const { threads, requested } = wasmThreadsSetting(env);
   const threadTimeoutMs = parsePositiveInteger(env, "MTRL_WASM_THREAD_TIMEOUT_MS");
-  const options = threadTimeoutMs === undefined ? { threads } : { threads, threadTimeoutMs };
+  const workerSpinMicroseconds = parseThreadSpin(env);
+  const options = {
+    threads,
+    ...(threadTimeoutMs === undefined ? {} : { threadTimeoutMs }),
+    ...(workerSpinMicroseconds === undefined ? {} : { workerSpinMicroseconds }),
+  };
   if (threads === 1 || requested) return WasmKernels.create(options);
   try {
     return await WasmKernels.create(options);
@@ -177,6 +185,24 @@ export function parseBackendName(value: string | undefined): BackendName | undef
   throw new ConfigError(
     `MTRL_BACKEND must be one of ${backendNames.join(", ")} (or unset for the fastest measured), got ${JSON.stringify(value)}.`,
   );
+}
+
+/**
+ * MTRL_THREAD_SPIN_US: microseconds, 0 to 100 000, or undefined when unset. The native addon reads
+ * the same variable itself (thread_pool.c); it is checked here so that a bad value is an error
+ * whichever backend loads.
+ */
+export function parseThreadSpin(env: Record<string, string | undefined>): number | undefined {
+  const value = env["MTRL_THREAD_SPIN_US"];
+  if (value === undefined || value === "") return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 100_000) {
+    throw new ConfigError(
+      `MTRL_THREAD_SPIN_US must be a whole number of microseconds from 0 to 100000, got ${JSON.stringify(value)} ` +
+        "(e.g. MTRL_THREAD_SPIN_US=0 to make idle worker threads sleep at once).",
+    );
+  }
+  return parsed;
 }
 
 function parsePositiveInteger(env: Record<string, string | undefined>, key: string): number | undefined {

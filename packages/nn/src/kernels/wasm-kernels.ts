@@ -56,7 +56,12 @@ export interface WasmKernelsOptions {
   threads?: number;
   /** Deadline for the worker's half of one GEMM (default 10 000 ms). */
   threadTimeoutMs?: number;
+  /** How long the idle worker spins for the next kernel before sleeping (MTRL_THREAD_SPIN_US). */
+  workerSpinMicroseconds?: number;
 }
+
+/** The worker's default spin before sleeping; see packages/nn/README.md (threads when cores are shared). */
+export const defaultWasmWorkerSpinMicroseconds = 1000;
 
 /**
  * GEMMs below this many multiply-adds stay on one thread: waking the worker costs more than
@@ -146,7 +151,7 @@ export class WasmKernels extends JsKernels {
     const exports = instance.exports as unknown as WasmExports;
     const arena = new WasmArena(memory, exports.__heap_base.value as number);
     const threads = options.threads ?? 1;
-    const threadOptions: GemmThreadOptions = { timeoutMs: options.threadTimeoutMs ?? 10_000, workerSpinMs: 1 };
+    const threadOptions: GemmThreadOptions = { timeoutMs: options.threadTimeoutMs ?? 10_000, workerSpinMs: (options.workerSpinMicroseconds ?? defaultWasmWorkerSpinMicroseconds) / 1000 };
     const thread = threads >= 2 ? await GemmWorkerThread.start(module, arena, threadOptions, instance.exports) : null;
     return new WasmKernels(exports, arena, module, thread);
   }
