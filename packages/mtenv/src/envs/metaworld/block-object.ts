@@ -1,14 +1,14 @@
 import type { MujocoSimulation } from "../mujoco/simulation.js";
 import { Observation } from "./observation-layout.js";
-import { distance3, linearTolerance, longTailTolerance } from "./reward-shaping.js";
-import type { Vec3 } from "./reward-shaping.js";
+import { tcpDistance } from "./gripper-caging.js";
+import { distance3, type Vec3 } from "./reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "./scene-access.js";
-import { SceneColors, vec } from "./scene.js";
-import type { ExpertPolicy, TaskConfiguration } from "./task.js";
+import { SceneColors, TCP_BELOW_MOCAP, vec } from "./scene.js";
+import type { ExpertPolicy, GripperReadings, TaskConfiguration } from "./task.js";
 
 /**
  * The free block used by reach, push and pick-place (the reference's puck), and the translucent
- * goal marker; plus the grasp scoring and the scripted pick-and-carry shared by those tasks.
+ * goal marker; plus the pinch test and the scripted pick-and-carry shared by those tasks.
  */
 
 /** Half the block's edge: a 4 cm cube resting with its centre at z = 0.02. */
@@ -47,37 +47,31 @@ export class BlockScene {
 }
 
 /**
- * How firmly the gripper holds the block, in [0, 1]: the TCP near the block centre (long-tail in
- * the distance, the margin being the starting distance) combined with the fingers closed onto
- * it (opening at most the block's width).
+ * Our stand-in for the reference's "touching the main object" (both pads in contact with it): the
+ * pads on either side of the object in y, the TCP within 2 cm of it, and the fingers commanded
+ * closed. The reference reads MuJoCo's contact list; the geometry test is cheaper and agrees while
+ * the block is pinched.
  */
-export function graspScore(observation: Float32Array, initial: Float32Array): number {
-  const reach = longTailTolerance(
-    distance3(observation, Observation.hand, observation, Observation.object1Position),
-    0.01,
-    distance3(initial, Observation.hand, initial, Observation.object1Position),
-  );
-  const opening = observation[Observation.gripperOpening]!;
-  // Closed onto a 4 cm block reads 0.4; fully open reads 1.
-  const closed = linearTolerance(opening, 0.45, 0.55);
-  return reach * (0.5 + 0.5 * closed);
-}
-
-/** True when the TCP is within `radius` of the block and the fingers are at most block-wide. */
-export function isHoldingBlock(observation: Float32Array, radius = 0.02): boolean {
-  return (
-    distance3(observation, Observation.hand, observation, Observation.object1Position) < radius &&
-    observation[Observation.gripperOpening]! < 0.47
-  );
+export function isPinching(gripper: GripperReadings, object: Vec3): boolean {
+  return gripper.padHighY > object[1] && gripper.padLowY < object[1] && tcpDistance(gripper, object) < 0.02 && gripper.gripperAction > 0;
 }
 
 /** Proportional gain of the scripted experts: full speed when 10 cm or more from the target. */
 export const EXPERT_GAIN = 10;
 
-/** Writes a P-controller action towards `target` with gripper effort `grip`. */
+/**
+ * Where the experts think the TCP is: obs[0:3] is the hand's mocap point, TCP_BELOW_MOCAP above
+ * the TCP (the fingers' compliance moves the true TCP by millimetres, which the gains absorb).
+ */
+export function expertTcp(observation: Float32Array): Vec3 {
+  return [observation[Observation.hand]!, observation[Observation.hand + 1]!, observation[Observation.hand + 2]! - TCP_BELOW_MOCAP];
+}
+
+/** Writes a P-controller action moving the TCP towards `target` with gripper action `grip` (≤ 0 open, > 0 close). */
 export function moveTowards(observation: Float32Array, target: Vec3, grip: number, action: Float32Array, gain = EXPERT_GAIN): void {
+  const tcp = expertTcp(observation);
   for (let axis = 0; axis < 3; axis++) {
-    const error = target[axis]! - observation[Observation.hand + axis]!;
+    const error = target[axis]! - tcp[axis]!;
     action[axis] = Math.max(-1, Math.min(1, error * gain));
   }
   action[3] = grip;
@@ -94,7 +88,7 @@ export function pickAndCarryExpert(carryTarget: (observation: Float32Array) => V
   let closingSteps = 0;
   return {
     act(observation, action) {
-      const hand: Vec3 = [observation[0]!, observation[1]!, observation[2]!];
+      const hand = expertTcp(observation);
       const block: Vec3 = [observation[4]!, observation[5]!, observation[6]!];
       const above: Vec3 = [block[0], block[1], block[2] + 0.08];
       const horizontalError = Math.hypot(hand[0] - block[0], hand[1] - block[1]);

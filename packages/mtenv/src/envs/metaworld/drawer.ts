@@ -29,7 +29,7 @@ export function drawerWorldbody(): string {
       ${wall("cabinet_right", [HALF_WIDTH - 0.005, 0, 0.08], [0.005, HALF_DEPTH, 0.08])}
       ${wall("cabinet_back", [0, HALF_DEPTH - 0.005, 0.08], [HALF_WIDTH, 0.005, 0.08])}
       <body name="drawer">
-        <joint name="drawer_slide" type="slide" axis="0 -1 0" range="0 ${DRAWER_TRAVEL}" damping="3" armature="0.05"/>
+        <joint name="drawer_slide" type="slide" axis="0 -1 0" range="0 ${DRAWER_TRAVEL}" damping="3" armature="0.05" frictionloss="2"/>
         <geom name="drawer_front" type="box" class="handle" pos="0 ${-HALF_DEPTH + 0.008} 0.08" size="${vec(HALF_WIDTH - 0.012, 0.008, 0.065)}" mass="0.2" rgba="${SceneColors.cabinet}"/>
         <geom name="drawer_floor" type="box" class="decor" pos="0 0 0.02" size="${vec(HALF_WIDTH - 0.014, HALF_DEPTH - 0.01, 0.004)}" mass="0.1" rgba="${SceneColors.cabinet}"/>
         <geom name="drawer_post_left" type="box" class="handle" pos="${vec(-0.045, -HALF_DEPTH - HANDLE_STANDOFF / 2, HANDLE_HEIGHT)}" size="${vec(0.006, HANDLE_STANDOFF / 2, 0.006)}" rgba="${SceneColors.handle}"/>

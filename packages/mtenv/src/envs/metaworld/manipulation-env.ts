@@ -5,6 +5,7 @@ import type { Info } from "../../core/types.js";
 import { Box } from "../../spaces/box.js";
 import { Discrete } from "../../spaces/discrete.js";
 import type { Space } from "../../spaces/space.js";
+import { DEFAULT_BENCHMARK_SEED } from "./configurations.js";
 import { Observation } from "./observation-layout.js";
 import type { TabletopSimulation } from "./tabletop-simulation.js";
 import type { TaskConfiguration } from "./task.js";
@@ -20,6 +21,28 @@ export interface ManipulationEnvOptions {
   /** Steps per episode; the episode then ends *truncated* (never terminated). */
   episodeLength: number;
   taskObservation: TaskObservationMode;
+  /**
+   * The seed the tasks' 50 configurations are drawn from (the reference's `MT10(seed=...)`);
+   * DEFAULT_BENCHMARK_SEED when omitted.
+   */
+  benchmarkSeed?: number;
+}
+
+/**
+ * The `info` of every step: `success` (a boolean here, a 0/1 float in the reference) and the
+ * reference's diagnostics under camelCase names — near_object, grasp_success, grasp_reward,
+ * in_place_reward, obj_to_target, unscaled_reward (the reward itself, as in the reference).
+ */
+export interface ManipulationStepInfo {
+  success: boolean;
+  nearObject: number;
+  graspSuccess: boolean;
+  graspReward: number;
+  inPlaceReward: number;
+  objectToTarget: number;
+  unscaledReward: number;
+  /** Present (true) on the step that reaches episodeLength. */
+  timeLimitReached?: true;
 }
 
 /** The hand bounds of the reference's observation space (a little wider than the mocap bounds). */
@@ -42,7 +65,7 @@ export function manipulationObservationSpace(): Box {
 /**
  * The shared episode logic of the Meta-World-style environments: 4-D actions in [−1, 1] (values
  * outside are clipped, NaN or wrong shapes throw InvalidActionError), the 39-dim observation,
- * the task's shaped reward in [0, 10], `info.success` at every step, and truncation after
+ * the task's shaped reward in [0, 10], ManipulationStepInfo at every step, and truncation after
  * `episodeLength` steps. Subclasses decide which task scene is active and which of its fixed
  * configurations an episode uses.
  */
@@ -57,6 +80,10 @@ export abstract class ManipulationEnvBase extends MTEnvBase<Float32Array, MetaWo
   ) {
     if (!Number.isInteger(options.episodeLength) || options.episodeLength <= 0) {
       throw new ConfigError(`episodeLength must be a positive integer (500 for v2, 150 as the reference MTRL), got ${describeValue(options.episodeLength)}.`);
+    }
+    const seed = options.benchmarkSeed;
+    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
+      throw new ConfigError(`benchmarkSeed must be an integer in [0, 2^32 − 1] (the seed of the tasks' 50 configurations), got ${describeValue(seed)}. Omit it for the default benchmark seed.`);
     }
     const taskSpace: Space<MetaWorldTaskObs> = options.taskObservation === "index" ? new Discrete(taskStateCount) : new Box(0, 1, { shape: [taskStateCount] });
     super(new Box(-1, 1, { shape: [4] }), manipulationObservationSpace(), taskSpace);
@@ -80,6 +107,11 @@ export abstract class ManipulationEnvBase extends MTEnvBase<Float32Array, MetaWo
     return Array.from({ length: this.taskStateCount }, (_, i) => i);
   }
 
+  /** The seed of the configurations this environment uses. */
+  get benchmarkSeed(): number {
+    return this.options.benchmarkSeed ?? DEFAULT_BENCHMARK_SEED;
+  }
+
   /** Steps taken in the current episode. */
   get episodeStep(): number {
     return this.stepsTaken;
@@ -100,9 +132,19 @@ export abstract class ManipulationEnvBase extends MTEnvBase<Float32Array, MetaWo
   protected stepEnv(action: Float32Array): [Float32Array, number, boolean, boolean, Info] {
     const simulation = this.activeSimulation();
     const observation = simulation.step(action);
-    const { reward, success } = simulation.evaluate();
+    const evaluation = simulation.evaluate();
     this.stepsTaken += 1;
     const truncated = this.stepsTaken >= this.options.episodeLength;
-    return [observation, reward, false, truncated, truncated ? { success, timeLimitReached: true } : { success }];
+    const info: ManipulationStepInfo = {
+      success: evaluation.success,
+      nearObject: evaluation.nearObject,
+      graspSuccess: evaluation.graspSuccess,
+      graspReward: evaluation.graspReward,
+      inPlaceReward: evaluation.inPlaceReward,
+      objectToTarget: evaluation.objectToTarget,
+      unscaledReward: evaluation.reward,
+    };
+    if (truncated) info.timeLimitReached = true;
+    return [observation, evaluation.reward, false, truncated, info as unknown as Info];
   }
 }

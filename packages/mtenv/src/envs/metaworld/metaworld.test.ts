@@ -4,7 +4,7 @@ import { ConfigError, InvalidActionError, InvalidTaskStateError } from "../../co
 import { make } from "../../registry/registry.js";
 import { AutoresetMode } from "../../vector/autoreset-mode.js";
 import { initMujoco } from "../mujoco/runtime.js";
-import { CONFIGURATIONS_PER_TASK, taskConfigurations } from "./configurations.js";
+import { CONFIGURATIONS_PER_TASK, DEFAULT_BENCHMARK_SEED, taskConfigurations } from "./configurations.js";
 import { runExpertEpisode } from "./expert-rollout.js";
 import { MetaWorldMT1Env } from "./mt1-env.js";
 import { MetaWorldMultiTaskEnv } from "./mt10-env.js";
@@ -12,7 +12,9 @@ import { makeMetaWorldMT10VectorEnv } from "./mt10-vector-env.js";
 import { Observation } from "./observation-layout.js";
 import { METAWORLD_MT10_ID, METAWORLD_MT1_ID } from "./register.js";
 import { TabletopSimulation } from "./tabletop-simulation.js";
+import { TCP_BELOW_MOCAP } from "./scene.js";
 import { MT10_TASKS, MT10_TASK_NAMES } from "./task-catalog.js";
+import { planarDistance } from "./task.js";
 
 await initMujoco();
 
@@ -52,13 +54,13 @@ for (const task of MT10_TASKS) {
 test("each task has 50 fixed configurations, identical on every call and inside the documented ranges", () => {
   const ranges: Record<string, { object: [number[], number[]]; goal?: [number[], number[]] }> = {
     reach: { object: [[-0.1, 0.6, 0.02], [0.1, 0.7, 0.02]], goal: [[-0.1, 0.8, 0.05], [0.1, 0.9, 0.3]] },
-    push: { object: [[-0.1, 0.6, 0.02], [0.1, 0.7, 0.02]], goal: [[-0.1, 0.8, 0.01], [0.1, 0.9, 0.02]] },
+    push: { object: [[-0.1, 0.6, 0.02], [0.1, 0.7, 0.02]], goal: [[-0.1, 0.8, 0.02], [0.1, 0.9, 0.02]] },
     "pick-place": { object: [[-0.1, 0.6, 0.02], [0.1, 0.7, 0.02]], goal: [[-0.1, 0.8, 0.05], [0.1, 0.9, 0.3]] },
     "door-open": { object: [[0, 0.85, 0.1], [0.1, 0.95, 0.1]] },
     "drawer-open": { object: [[-0.1, 0.9, 0], [0.1, 0.9, 0]] },
     "drawer-close": { object: [[-0.1, 0.9, 0], [0.1, 0.9, 0]] },
     "button-press-topdown": { object: [[-0.1, 0.8, 0], [0.1, 0.9, 0]], goal: [[-0.1, 0.8, 0.115], [0.1, 0.9, 0.115]] },
-    "peg-insert-side": { object: [[-0.1, 0.5, 0.012], [0.1, 0.7, 0.012]], goal: [[-0.35, 0.5, 0.05], [-0.25, 0.8, 0.05]] },
+    "peg-insert-side": { object: [[0, 0.5, 0.012], [0.2, 0.7, 0.012]], goal: [[-0.35, 0.5, 0.05], [-0.25, 0.8, 0.05]] },
     "window-open": { object: [[-0.1, 0.7, 0.16], [0.1, 0.9, 0.16]] },
     "window-close": { object: [[0, 0.75, 0.15], [0, 0.9, 0.15]] },
   };
@@ -73,12 +75,36 @@ test("each task has 50 fixed configurations, identical on every call and inside 
       if (range.goal !== undefined) assert.ok(inside(configuration.goal, range.goal), `${task.name} #${i} goal ${configuration.goal}`);
     }
     assert.notDeepEqual(configurations[0], configurations[1], `${task.name}: configurations differ`);
+    // The reference's rejection sampling: block/goal and peg/box never overlap.
+    const minimumSeparation = { reach: 0.15, push: 0.15, "pick-place": 0.15, "peg-insert-side": 0.1 }[task.name];
+    if (minimumSeparation !== undefined) {
+      for (const configuration of configurations) assert.ok(planarDistance(configuration.object, configuration.goal) >= minimumSeparation, `${task.name}: objects overlap`);
+    }
   }
   // Pinned values: the sets are part of the benchmark and must not drift.
   assert.deepEqual(
     taskConfigurations(MT10_TASKS[2]!)[0]!.object.map((v) => Number(v.toFixed(6))),
     [-0.06766, 0.638018, 0.02],
   );
+});
+
+test("configurations come from the benchmark seed: one seed repeats, two seeds differ, the default is documented", () => {
+  for (const task of MT10_TASKS) {
+    const seven = taskConfigurations(task, 7);
+    assert.deepEqual(taskConfigurations(task, 7), seven, `${task.name}: same seed, same configurations`);
+    assert.notDeepEqual(taskConfigurations(task, 8), seven, `${task.name}: another seed, other configurations`);
+    assert.deepEqual(taskConfigurations(task), taskConfigurations(task, DEFAULT_BENCHMARK_SEED));
+  }
+  const env = makeMT1({ task: "pick-place", benchmarkSeed: 7, initialTaskState: 4 });
+  env.seedTask(0);
+  const [observation] = env.reset({ seed: 0 });
+  assert.ok(Math.abs(observation.envObs[Observation.goal]! - taskConfigurations(env.task, 7)[4]!.goal[0]) < 1e-6, "the env uses its benchmarkSeed");
+  env.close();
+  assert.throws(
+    () => make(METAWORLD_MT10_ID, { benchmarkSeed: -3 }),
+    (error: unknown) => error instanceof ConfigError && /benchmarkSeed/.test(error.message),
+  );
+  assert.throws(() => new MetaWorldMT1Env(MT10_TASKS[0]!, { episodeLength: 500, taskObservation: "index", initialTaskState: 0, benchmarkSeed: 2.5 }), (error: unknown) => error instanceof ConfigError && /benchmarkSeed must be an integer in \[0, 2\^32 − 1\].*got 2\.5/.test(error.message));
 });
 
 test("the 39-dim observation follows the v2 layout: hand, opening, object slots, previous frame, goal", () => {
@@ -88,9 +114,10 @@ test("the 39-dim observation follows the v2 layout: hand, opening, object slots,
   const obs = first.envObs;
   assert.equal(obs.length, 39);
   const configuration = taskConfigurations(env.task)[3]!;
-  const tcp = env.tabletop.simulation.sitePosition("tcp");
+  const tcp = env.tabletop.gripper.tcp;
   for (let i = 0; i < 3; i++) {
-    assert.ok(Math.abs(obs[Observation.hand + i]! - tcp[i]!) < 1e-6, "hand = tool centre point");
+    assert.ok(Math.abs(obs[Observation.hand + i]! - tcp[i]! - (i === 2 ? TCP_BELOW_MOCAP : 0)) < 1e-6, "hand = the mocap point above the tool centre point");
+    assert.ok(Math.abs(obs[Observation.hand + i]! - env.task.handStart[i]!) < 1e-6, "hand starts at the task's start position");
     assert.ok(Math.abs(obs[Observation.object1Position + i]! - configuration.object[i]!) < 1e-6, "object 1 = the block");
     assert.ok(Math.abs(obs[Observation.goal + i]! - configuration.goal[i]!) < 1e-6, "goal");
   }

@@ -66,7 +66,7 @@ export class MetaWorldMT1Env extends ManipulationEnvBase implements DescribesTas
   }
 
   protected episodeConfiguration(): TaskConfiguration {
-    return taskConfigurations(this.task)[this.configurationIndex]!;
+    return taskConfigurations(this.task, this.benchmarkSeed)[this.configurationIndex]!;
   }
 }
 

@@ -91,7 +91,7 @@ export class MetaWorldMultiTaskEnv extends ManipulationEnvBase implements Descri
         `reset options.configuration must be a configuration index in [0, ${CONFIGURATIONS_PER_TASK - 1}], got ${describeValue(requested)}. Omit it to draw one from the seeded environment stream.`,
       );
     }
-    return taskConfigurations(this.task)[this.lastConfiguration]!;
+    return taskConfigurations(this.task, this.benchmarkSeed)[this.lastConfiguration]!;
   }
 
   private checkedIndex(state: unknown): number {

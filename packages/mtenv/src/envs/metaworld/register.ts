@@ -8,7 +8,7 @@ import { z } from "zod";
 import { didYouMean } from "../../core/errors.js";
 import { register } from "../../registry/registry.js";
 import { MUJOCO_ENV_IDS } from "../mujoco/register.js";
-import { CONFIGURATIONS_PER_TASK } from "./configurations.js";
+import { CONFIGURATIONS_PER_TASK, DEFAULT_BENCHMARK_SEED } from "./configurations.js";
 import { DEFAULT_EPISODE_LENGTH } from "./manipulation-env.js";
 import { MetaWorldMT1Env } from "./mt1-env.js";
 import { MetaWorldMultiTaskEnv } from "./mt10-env.js";
@@ -19,6 +19,8 @@ export const METAWORLD_MT10_ID = "MT-MetaWorld-MT10-v0";
 
 const episodeLength = z.number().int().min(1).max(100_000).default(DEFAULT_EPISODE_LENGTH);
 const taskObservation = z.enum(["index", "one-hot"]).default("index");
+/** The seed of the 50 configurations per task (the reference's MT10(seed=...)). */
+const benchmarkSeed = z.number().int().min(0).max(0xffffffff).default(DEFAULT_BENCHMARK_SEED);
 
 const taskName = z
   .string()
@@ -36,17 +38,19 @@ register({
     task: taskName,
     episodeLength,
     taskObservation,
+    benchmarkSeed,
     initialTaskState: z.number().int().min(0).max(CONFIGURATIONS_PER_TASK - 1).default(0),
   }),
   entryPoint: (kwargs) =>
     new MetaWorldMT1Env(taskByName(kwargs.task), {
       episodeLength: kwargs.episodeLength,
       taskObservation: kwargs.taskObservation,
+      benchmarkSeed: kwargs.benchmarkSeed,
       initialTaskState: kwargs.initialTaskState,
     }),
   testKwargs: {
-    valid: [{ task: "peg-insert-side", episodeLength: 150, taskObservation: "one-hot", initialTaskState: 49 }],
-    invalid: [{ task: "pick-n-place" }, { task: 3 }, { episodeLength: 0 }, { taskObservation: "name" }, { initialTaskState: 50 }, { tsk: "reach" }],
+    valid: [{ task: "peg-insert-side", episodeLength: 150, taskObservation: "one-hot", initialTaskState: 49, benchmarkSeed: 7 }],
+    invalid: [{ task: "pick-n-place" }, { task: 3 }, { episodeLength: 0 }, { taskObservation: "name" }, { initialTaskState: 50 }, { tsk: "reach" }, { benchmarkSeed: -1 }, { benchmarkSeed: 1.5 }],
   },
 });
 
@@ -56,17 +60,19 @@ register({
   kwargsSchema: z.strictObject({
     episodeLength,
     taskObservation,
+    benchmarkSeed,
     initialTaskState: z.number().int().min(0).max(MT10_TASKS.length - 1).default(0),
   }),
   entryPoint: (kwargs) =>
     new MetaWorldMultiTaskEnv(MT10_TASKS, {
       episodeLength: kwargs.episodeLength,
       taskObservation: kwargs.taskObservation,
+      benchmarkSeed: kwargs.benchmarkSeed,
       initialTaskState: kwargs.initialTaskState,
     }),
   testKwargs: {
-    valid: [{ taskObservation: "one-hot", episodeLength: 150, initialTaskState: 9 }],
-    invalid: [{ episodeLength: -1 }, { taskObservation: "onehot" }, { initialTaskState: 10 }, { task: "reach" }],
+    valid: [{ taskObservation: "one-hot", episodeLength: 150, initialTaskState: 9, benchmarkSeed: 0 }],
+    invalid: [{ episodeLength: -1 }, { taskObservation: "onehot" }, { initialTaskState: 10 }, { task: "reach" }, { benchmarkSeed: "7" }],
   },
 });
 

@@ -18,7 +18,11 @@ import { Palette, num } from "../mujoco/models/palette.js";
  * limits instead of contacts with their frames).
  */
 
-/** Vertical distance from the mocap point (the "hand" in the reference) down to the TCP. */
+/**
+ * Vertical distance from the mocap point down to the TCP. The mocap point is the "hand" the
+ * observation reports (site "hand"), as the reference reports its hand body, which sits ≈4.5 cm
+ * above its finger pads' centre.
+ */
 export const TCP_BELOW_MOCAP = 0.05;
 /** Largest finger travel from the centre line (each side), metres. */
 export const FINGER_TRAVEL = 0.05;
@@ -60,7 +64,7 @@ export const SceneColors = {
  */
 export const HAND_ORIGIN = [0, 0.6, 0.15] as const;
 /** The mocap body's position in the MJCF (HAND_ORIGIN raised by TCP_BELOW_MOCAP). */
-const MOCAP_ORIGIN = [HAND_ORIGIN[0], HAND_ORIGIN[1], HAND_ORIGIN[2] + TCP_BELOW_MOCAP] as const;
+export const MOCAP_ORIGIN = [HAND_ORIGIN[0], HAND_ORIGIN[1], HAND_ORIGIN[2] + TCP_BELOW_MOCAP] as const;
 
 export interface SceneParts {
   /** Model name (the task). */
@@ -134,6 +138,7 @@ export function sceneXml(parts: SceneParts): string {
       <geom name="palm" type="box" class="decor" pos="0 0 ${num(TCP_BELOW_MOCAP)}" size="0.02 0.065 0.008" rgba="${SceneColors.gripper}" mass="0.5"/>
       <geom name="wrist" type="cylinder" class="decor" pos="0 0 ${num(TCP_BELOW_MOCAP + 0.05)}" size="0.025 0.042" rgba="${SceneColors.gripper}" mass="0.2"/>
       <site name="tcp" pos="0 0 0" size="0.005" rgba="0 0 0 0"/>
+      <site name="hand" pos="0 0 ${num(TCP_BELOW_MOCAP)}" size="0.005" rgba="0 0 0 0"/>
       ${finger("right", 1)}
       ${finger("left", -1)}
     </body>

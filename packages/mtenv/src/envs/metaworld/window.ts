@@ -1,7 +1,9 @@
-import { moveTowards } from "./block-object.js";
-import type { Vec3 } from "./reward-shaping.js";
+import { expertTcp, moveTowards } from "./block-object.js";
+import { initialTcpDistance, tcpDistance } from "./gripper-caging.js";
+import { goalPosition, objectPosition } from "./observation-layout.js";
+import { hamacherProduct, tolerance, type ToleranceSigmoid, type Vec3 } from "./reward-shaping.js";
 import { SceneColors, vec } from "./scene.js";
-import type { ExpertPolicy } from "./task.js";
+import type { ExpertPolicy, GripperReadings, StepEvaluation } from "./task.js";
 
 /**
  * The sliding window of window-open and window-close: a frame (scenery) standing on the table
@@ -54,14 +56,43 @@ export function windowPushExpert(direction: 1 | -1): ExpertPolicy {
     act(observation, action) {
       const handle: Vec3 = [observation[4]!, observation[5]!, observation[6]!];
       const beside: Vec3 = [handle[0] - direction * 0.035, handle[1], handle[2]];
-      const hand: Vec3 = [observation[0]!, observation[1]!, observation[2]!];
+      const hand = expertTcp(observation);
       const horizontalError = Math.hypot(hand[0] - beside[0], hand[1] - beside[1]);
       if (!lowered && horizontalError < 0.01 && Math.abs(hand[2] - beside[2]) < 0.015) lowered = true;
       if (!lowered) {
         moveTowards(observation, horizontalError > 0.012 ? [beside[0], beside[1], handle[2] + 0.09] : beside, 1, action);
         return;
       }
-      moveTowards(observation, [observation[36]! + direction * 0.01, handle[1], handle[2]], 1, action);
+      moveTowards(observation, [goalPosition(observation)[0] + direction * 0.01, handle[1], handle[2]], 1, action);
     },
+  };
+}
+
+/** Success and the in-place radius of both window tasks: the handle within 5 cm of the goal in x. */
+export const WINDOW_TARGET_RADIUS = 0.05;
+
+/**
+ * The reference's v2 reward of window-open and window-close: 10 · Hamacher(reach, in-place), with
+ * in-place = long-tail tolerance of |handle x − goal x| within 5 cm, margin the travel minus 5 cm,
+ * and reach = tolerance of ‖TCP − handle‖ within 2 cm, margin its value at reset minus 2 cm
+ * (long-tail for window-open, Gaussian for window-close). It ignores the gripper action and has
+ * no success override (both terms are 1 there anyway). Success: |handle x − goal x| ≤ 0.05.
+ */
+export function windowEvaluation(observation: Float32Array, initial: Float32Array, gripper: GripperReadings, reachSigmoid: ToleranceSigmoid): StepEvaluation {
+  const handle = objectPosition(observation);
+  const toGoal = Math.abs(handle[0] - goalPosition(observation)[0]);
+  const inPlace = tolerance(toGoal, 0, WINDOW_TARGET_RADIUS, Math.abs(WINDOW_TRAVEL - WINDOW_TARGET_RADIUS), "long_tail");
+  const handleRadius = 0.02;
+  const tcpToHandle = tcpDistance(gripper, handle);
+  const startReach = initialTcpDistance(gripper, objectPosition(initial));
+  const reach = tolerance(tcpToHandle, 0, handleRadius, Math.abs(startReach - handleRadius), reachSigmoid);
+  return {
+    reward: 10 * hamacherProduct(reach, inPlace),
+    success: toGoal <= WINDOW_TARGET_RADIUS,
+    nearObject: tcpToHandle <= 0.05 ? 1 : 0,
+    graspSuccess: true,
+    graspReward: reach,
+    inPlaceReward: inPlace,
+    objectToTarget: toGoal,
   };
 }

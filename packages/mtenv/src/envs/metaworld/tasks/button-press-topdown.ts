@@ -1,11 +1,13 @@
 import { ArticulatedObject } from "../articulated-object.js";
-import { moveTowards } from "../block-object.js";
-import { Observation } from "../observation-layout.js";
-import { distance3, linearTolerance, longTailTolerance, type Vec3 } from "../reward-shaping.js";
+import { expertTcp, moveTowards } from "../block-object.js";
+import { initialTcpDistance, tcpDistance } from "../gripper-caging.js";
+import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
+import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { FINGER_PAD_HALF_SIZE, SceneColors, vec } from "../scene.js";
 import { uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
 
-const SUCCESS_DISTANCE = 0.02;
+/** Success: the cap top within this height of pressed (the reference's 0.024). */
+const SUCCESS_DISTANCE = 0.024;
 /** Button travel from rest to fully pressed. */
 const TRAVEL = 0.04;
 /** Height of the button cap's top when fully pressed: the goal height. */
@@ -17,15 +19,19 @@ const BOX_HIGH: Vec3 = [0.1, 0.9, 0];
  * button-press-topdown: press a spring-loaded button down from above.
  *
  * The object position is the button cap's top centre; the goal is that point fully pressed
- * (z 0.115). Reward (in [0, 10]): 5 · reach (TCP within 3 cm of the cap top, long tail) +
- * 5 · progress (cap-to-goal distance falling linearly from the full travel to 2 cm); 10 on
- * success. Success: ‖cap top − goal‖ ≤ 0.02 (pressed at least halfway).
+ * (z 0.115). The reference's v2 reward, no success override: 5 · Hamacher(1 − gripper opening,
+ * near) + (TCP within 3 cm of the cap top ? 5 · pressed : 0), where near = long-tail tolerance of
+ * ‖TCP − cap top‖ within 1 cm, margin the cap top's distance from the TCP at reset, and pressed =
+ * long-tail tolerance of the cap's height above pressed within 5 mm, margin the full travel. It
+ * reads the observed opening, not the commanded action. Success: |cap top z − goal z| ≤ 0.024.
+ * The hand starts at y 0.4, as in the reference.
  */
 export const buttonPressTopdownTask: ManipulationTask = {
   name: "button-press-topdown",
   description: "Press the button down into its box from above. Each configuration places the button box at random.",
   scene: { name: "button-press-topdown", worldbody: buttonWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
+  handStart: [0, 0.4, 0.2],
   sampleConfiguration(rng) {
     const box = uniformIn(rng, BOX_LOW, BOX_HIGH);
     return { object: box, goal: [box[0], box[1], PRESSED_TOP] };
@@ -35,16 +41,24 @@ export const buttonPressTopdownTask: ManipulationTask = {
     return {
       reset: (configuration) => button.reset(configuration, 0),
       observeObjects: (out, offset) => button.observeObjects(out, offset),
-      evaluate(observation, initial) {
-        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-        if (toGoal <= SUCCESS_DISTANCE) return { reward: 10, success: true };
-        const reach = longTailTolerance(
-          distance3(observation, Observation.hand, observation, Observation.object1Position),
-          0.03,
-          distance3(initial, Observation.hand, initial, Observation.object1Position),
-        );
-        const progress = linearTolerance(toGoal, SUCCESS_DISTANCE, TRAVEL - SUCCESS_DISTANCE);
-        return { reward: Math.min(10, 5 * reach + 5 * progress), success: false };
+      evaluate(observation, _initial, gripper) {
+        const cap = objectPosition(observation);
+        const tcpToCap = tcpDistance(gripper, cap);
+        const heightAbovePressed = Math.abs(goalPosition(observation)[2] - cap[2]);
+        const closed = 1 - observation[Observation.gripperOpening]!;
+        const near = longTailTolerance(tcpToCap, 0.01, initialTcpDistance(gripper, cap));
+        const pressed = longTailTolerance(heightAbovePressed, 0.005, TRAVEL);
+        let reward = 5 * hamacherProduct(closed, near);
+        if (tcpToCap <= 0.03) reward += 5 * pressed;
+        return {
+          reward,
+          success: heightAbovePressed <= SUCCESS_DISTANCE,
+          nearObject: tcpToCap <= 0.05 ? 1 : 0,
+          graspSuccess: observation[Observation.gripperOpening]! > 0,
+          graspReward: near,
+          inPlaceReward: pressed,
+          objectToTarget: heightAbovePressed,
+        };
       },
     };
   },
@@ -70,7 +84,7 @@ function buttonExpert(): ExpertPolicy {
   return {
     act(observation, action) {
       const cap: Vec3 = [observation[4]!, observation[5]!, observation[6]!];
-      const hand: Vec3 = [observation[0]!, observation[1]!, observation[2]!];
+      const hand = expertTcp(observation);
       const horizontalError = Math.hypot(hand[0] - cap[0], hand[1] - cap[1]);
       if (horizontalError < 0.006) descending = true;
       const padBottomToTcp = FINGER_PAD_HALF_SIZE[2];

@@ -1,15 +1,17 @@
-import { moveTowards } from "../block-object.js";
-import { Observation } from "../observation-layout.js";
-import { clampReward, distance3, linearTolerance, longTailTolerance, type Vec3 } from "../reward-shaping.js";
+import { expertTcp, moveTowards } from "../block-object.js";
+import { cagingReward, tcpDistance } from "../gripper-caging.js";
+import { Observation, objectPosition } from "../observation-layout.js";
+import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, observeSite, placeMocap } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
-import { uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
+import { drawUntil, planarDistance, uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
 
 const SUCCESS_DISTANCE = 0.07;
 /** The peg: a square bar lying along x, resting on the table. */
 const PEG_HALF_THICKNESS = 0.012;
-const PEG_LOW: Vec3 = [-0.1, 0.5, PEG_HALF_THICKNESS];
-const PEG_HIGH: Vec3 = [0.1, 0.7, PEG_HALF_THICKNESS];
+/** The peg's centre range: the reference's x 0–0.2, y 0.5–0.7. */
+const PEG_LOW: Vec3 = [0, 0.5, PEG_HALF_THICKNESS];
+const PEG_HIGH: Vec3 = [0.2, 0.7, PEG_HALF_THICKNESS];
 const HOLE_LOW: Vec3 = [-0.35, 0.5, 0.05];
 const HOLE_HIGH: Vec3 = [-0.25, 0.8, 0.05];
 const PEG_HALF_LENGTH = 0.1;
@@ -24,72 +26,79 @@ const GRIP_FROM_HEAD = 0.14;
  * peg-insert-side: pick up a peg lying along x and push its head sideways (−x) into the hole of a
  * box.
  *
- * Object 1 is the peg's head (its −x end) and the peg's orientation; the goal is a point on the
- * hole's axis 3 cm inside the entrance. Reward (in [0, 10]): 2 · grasp (TCP near the peg's grip
- * point with the fingers closed on it) + 1 + 5 · in-place while the peg is held and lifted
- * (in-place: long-tail tolerance of ‖head − goal‖ within 7 cm, margin the starting distance);
- * 10 on success. Success: ‖peg head − goal‖ ≤ 0.07.
+ * Object 1 is the peg's grasp point (GRIP_FROM_HEAD from its −x head, as the reference observes
+ * its pegGrasp site) and the peg's orientation; the goal is a point on the hole's axis 3 cm inside
+ * the entrance. The reference's v2 reward: in-place = long-tail tolerance of
+ * ‖(head − goal) · (1, 2, 2)‖ within 7 cm, margin its starting value; grasp = caging reward on the
+ * grasp point (object radius 0.0075, pads within 0.03, TCP within 0.005 in x–z, high density,
+ * reading the commanded gripper action), set to 1 while the TCP is within 8 cm of the grasp point,
+ * the fingers not fully shut and the peg lifted more than 1 cm; reward = Hamacher(grasp,
+ * in-place), plus 1 + 5 · in-place under that same condition; 10 on success. Success:
+ * ‖(head − goal) · (1, 2, 2)‖ ≤ 0.07. Not reproduced: the reference also multiplies in-place by
+ * a term that is below 1 while the head is inside two boxes under its hole (its geometry). Peg and
+ * box are kept ≥ 10 cm apart in xy, as the reference's rejection loop does.
  */
 export const pegInsertSideTask: ManipulationTask = {
   name: "peg-insert-side",
   description: "Pick up the peg and insert its head sideways into the hole in a box. Each configuration places the peg and the box at random.",
   scene: { name: "peg-insert-side", worldbody: pegWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
+  handStart: [0, 0.6, 0.2],
   sampleConfiguration(rng) {
-    return { object: uniformIn(rng, PEG_LOW, PEG_HIGH), goal: uniformIn(rng, HOLE_LOW, HOLE_HIGH) };
+    return drawUntil(
+      () => ({ object: uniformIn(rng, PEG_LOW, PEG_HIGH), goal: uniformIn(rng, HOLE_LOW, HOLE_HIGH) }),
+      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.1,
+    );
   },
   bind(simulation) {
     const peg = new FreeJoint(simulation, "peg");
     const headSite = simulation.id("site", "peg_head");
+    const graspSite = simulation.id("site", "peg_grasp");
     const boxSlot = mocapSlot(simulation, "hole_box");
+    const head = new Float32Array(3);
+    let headStart: Vec3 = [0, 0, 0];
     return {
       reset(configuration) {
         peg.place(configuration.object);
         placeMocap(simulation, boxSlot, configuration.goal);
+        headStart = [configuration.object[0] - PEG_HALF_LENGTH, configuration.object[1], configuration.object[2]];
       },
       observeObjects(out, offset) {
-        observeSite(simulation, headSite, out, offset);
+        observeSite(simulation, graspSite, out, offset);
         peg.observeQuaternion(out, offset + 3);
         clearObjectSlot(out, offset + 7);
       },
-      evaluate(observation, initial) {
-        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-        if (toGoal <= SUCCESS_DISTANCE) return { reward: 10, success: true };
-        const grip = gripPoint(observation);
-        const initialGrip = gripPoint(initial);
-        const reach = longTailTolerance(
-          Math.hypot(observation[0]! - grip[0], observation[1]! - grip[1], observation[2]! - grip[2]),
-          0.015,
-          Math.hypot(initial[0]! - initialGrip[0], initial[1]! - initialGrip[1], initial[2]! - initialGrip[2]),
-        );
-        const closed = linearTolerance(observation[Observation.gripperOpening]!, 0.3, 0.7);
-        let reward = 2 * reach * (0.5 + 0.5 * closed);
-        const lifted = observation[Observation.object1Position + 2]! - initial[Observation.object1Position + 2]! > 0.01;
-        if (lifted && isHoldingPeg(observation)) {
-          const inPlace = longTailTolerance(toGoal, SUCCESS_DISTANCE, distance3(initial, Observation.object1Position, initial, Observation.goal));
-          reward += 1 + 5 * inPlace;
-        }
-        return { reward: clampReward(reward), success: false };
+      evaluate(observation, initial, gripper) {
+        observeSite(simulation, headSite, head, 0);
+        const goal = Observation.goal;
+        const scaledToGoal = (point: ArrayLike<number>): number =>
+          Math.hypot(point[0]! - observation[goal]!, 2 * (point[1]! - observation[goal + 1]!), 2 * (point[2]! - observation[goal + 2]!));
+        const toGoal = scaledToGoal(head);
+        const inPlace = longTailTolerance(toGoal, SUCCESS_DISTANCE, scaledToGoal(headStart));
+        const grasp = objectPosition(observation);
+        const graspStart = objectPosition(initial);
+        const tcpToGrasp = tcpDistance(gripper, grasp);
+        const opening = observation[Observation.gripperOpening]!;
+        const held = tcpToGrasp < 0.08 && opening > 0 && grasp[2] - 0.01 > graspStart[2];
+        const caging = cagingReward(gripper, grasp, graspStart, { objectRadius: 0.0075, padThreshold: 0.03, xzThreshold: 0.005, highDensity: true });
+        const objectGrasped = held ? 1 : caging;
+        let reward = hamacherProduct(objectGrasped, inPlace);
+        if (held) reward += 1 + 5 * inPlace;
+        const success = toGoal <= SUCCESS_DISTANCE;
+        return {
+          reward: success ? 10 : reward,
+          success,
+          nearObject: tcpToGrasp <= 0.03 ? 1 : 0,
+          graspSuccess: tcpToGrasp < 0.02 && opening > 0 && grasp[2] - 0.01 > graspStart[2],
+          graspReward: objectGrasped,
+          inPlaceReward: inPlace,
+          objectToTarget: toGoal,
+        };
       },
     };
   },
   createExpert: pegExpert,
 };
-
-/** The point the expert grips: GRIP_FROM_HEAD from the head along the peg's axis (+x of the peg). */
-function gripPoint(observation: Float32Array): Vec3 {
-  const q = Observation.object1Quaternion;
-  const [w, x, y, z] = [observation[q]!, observation[q + 1]!, observation[q + 2]!, observation[q + 3]!];
-  // First column of the rotation matrix: the peg's axis in the world.
-  const axis: Vec3 = [1 - 2 * (y * y + z * z), 2 * (x * y + w * z), 2 * (x * z - w * y)];
-  const head = Observation.object1Position;
-  return [observation[head]! + GRIP_FROM_HEAD * axis[0], observation[head + 1]! + GRIP_FROM_HEAD * axis[1], observation[head + 2]! + GRIP_FROM_HEAD * axis[2]];
-}
-
-function isHoldingPeg(observation: Float32Array): boolean {
-  const grip = gripPoint(observation);
-  return Math.hypot(observation[0]! - grip[0], observation[1]! - grip[1], observation[2]! - grip[2]) < 0.025 && observation[Observation.gripperOpening]! < 0.3;
-}
 
 function pegWorldbody(): string {
   const t = PEG_HALF_THICKNESS;
@@ -107,6 +116,7 @@ function pegWorldbody(): string {
       <geom name="peg" type="box" class="freeObject" size="${vec(PEG_HALF_LENGTH, t, t)}" mass="0.05" rgba="${SceneColors.object}"/>
       <geom name="peg_head" type="box" class="decor" pos="${vec(-PEG_HALF_LENGTH + 0.01, 0, 0)}" size="${vec(0.0101, t + 0.0005, t + 0.0005)}" rgba="${SceneColors.accent}"/>
       <site name="peg_head" pos="${vec(-PEG_HALF_LENGTH, 0, 0)}" size="0.005"/>
+      <site name="peg_grasp" pos="${vec(-PEG_HALF_LENGTH + GRIP_FROM_HEAD, 0, 0)}" size="0.005"/>
     </body>
     <body name="hole_box" mocap="true" pos="-0.3 0.65 0.05">
       ${slab("hole_top", 0, (half + outerTop) / 2, outerY, (outerTop - half) / 2)}
@@ -128,8 +138,8 @@ function pegExpert(): ExpertPolicy {
   let closingSteps = 0;
   return {
     act(observation, action) {
-      const hand: Vec3 = [observation[0]!, observation[1]!, observation[2]!];
-      const grip = gripPoint(observation);
+      const hand = expertTcp(observation);
+      const grip = objectPosition(observation);
       const goal: Vec3 = [observation[36]!, observation[37]!, observation[38]!];
       const handToGrip = Math.hypot(hand[0] - grip[0], hand[1] - grip[1]);
       if ((phase === "lift" || phase === "align" || phase === "insert") && Math.hypot(hand[0] - grip[0], hand[1] - grip[1], hand[2] - grip[2]) > 0.04) phase = "approach";

@@ -1,42 +1,66 @@
-import { BLOCK_HIGH, BLOCK_LOW, BlockScene, blockWorldbody, graspScore, isHoldingBlock, pickAndCarryExpert } from "../block-object.js";
-import { Observation } from "../observation-layout.js";
-import { clampReward, distance3, longTailTolerance, type Vec3 } from "../reward-shaping.js";
-import { uniformIn, type ManipulationTask } from "../task.js";
+import { BLOCK_HIGH, BLOCK_LOW, BlockScene, blockWorldbody, isPinching, pickAndCarryExpert } from "../block-object.js";
+import { pickPlaceCagingReward, tcpDistance } from "../gripper-caging.js";
+import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
+import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
+import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
 
 const GOAL_LOW: Vec3 = [-0.1, 0.8, 0.05];
 const GOAL_HIGH: Vec3 = [0.1, 0.9, 0.3];
+/** The reward's in-place radius and where it jumps to 10... */
+const TARGET_RADIUS = 0.05;
+/** ...while success is looser, as in the reference. */
 const SUCCESS_DISTANCE = 0.07;
 
 /**
  * pick-place: pick the block up and hold it at the goal in the air.
  *
- * Reward (in [0, 10]): 2 · grasp (TCP near the block, fingers closed on it) + 1 + 5 · in-place
- * while the block is held and lifted (in-place: long-tail tolerance of ‖block − goal‖ within 7 cm,
- * margin the starting distance); 10 on success. Success: ‖block − goal‖ ≤ 0.07.
+ * The reference's v2 reward: grasp = pick-place's own caging reward (signed pad offsets, high
+ * density, reading the commanded gripper action); in-place = long-tail tolerance of
+ * ‖block − goal‖ within 5 cm, margin the starting distance; reward = Hamacher(grasp, in-place),
+ * plus 1 + 5 · in-place while the TCP is within 2 cm of the block, the fingers not fully shut and
+ * the block lifted more than 1 cm; 10 once the block is within 5 cm. Success: ‖block − goal‖ ≤
+ * 0.07 (so between 5 and 7 cm success is reported with a reward below 10, as in the reference).
+ * Configurations keep block and goal ≥ 15 cm apart in xy.
  */
 export const pickPlaceTask: ManipulationTask = {
   name: "pick-place",
   description: "Pick up the block and place it at a target point in the air, holding it there. Each configuration places the block and the target point at random.",
   scene: { name: "pick-place", worldbody: blockWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
+  handStart: [0, 0.6, 0.2],
   sampleConfiguration(rng) {
-    return { object: uniformIn(rng, BLOCK_LOW, BLOCK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) };
+    return drawUntil(
+      () => ({ object: uniformIn(rng, BLOCK_LOW, BLOCK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) }),
+      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
+    );
   },
   bind(simulation) {
     const scene = new BlockScene(simulation);
     return {
       reset: (configuration) => scene.reset(configuration),
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
-      evaluate(observation, initial) {
+      evaluate(observation, initial, gripper) {
+        const block = objectPosition(observation);
+        const blockStart = objectPosition(initial);
+        const opening = observation[Observation.gripperOpening]!;
+        const tcpToBlock = tcpDistance(gripper, block);
         const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-        if (toGoal <= SUCCESS_DISTANCE) return { reward: 10, success: true };
-        const inPlace = longTailTolerance(toGoal, SUCCESS_DISTANCE, distance3(initial, Observation.object1Position, initial, Observation.goal));
-        let reward = 2 * graspScore(observation, initial);
-        const lifted = observation[Observation.object1Position + 2]! - initial[Observation.object1Position + 2]! > 0.01;
-        if (lifted && isHoldingBlock(observation)) reward += 1 + 5 * inPlace;
-        return { reward: clampReward(reward), success: false };
+        const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, distance3(initial, Observation.object1Position, initial, Observation.goal));
+        const grasp = pickPlaceCagingReward(gripper, block, blockStart);
+        let reward = hamacherProduct(grasp, inPlace);
+        if (tcpToBlock < 0.02 && opening > 0 && block[2] - 0.01 > blockStart[2]) reward += 1 + 5 * inPlace;
+        if (toGoal < TARGET_RADIUS) reward = 10;
+        return {
+          reward,
+          success: toGoal <= SUCCESS_DISTANCE,
+          nearObject: tcpToBlock <= 0.03 ? 1 : 0,
+          graspSuccess: isPinching(gripper, block) && opening > 0 && block[2] - 0.02 > blockStart[2],
+          graspReward: grasp,
+          inPlaceReward: inPlace,
+          objectToTarget: toGoal,
+        };
       },
     };
   },
-  createExpert: () => pickAndCarryExpert((observation) => [observation[36]!, observation[37]!, observation[38]!]),
+  createExpert: () => pickAndCarryExpert(goalPosition),
 };

@@ -1,39 +1,62 @@
-import { BLOCK_HIGH, BLOCK_LOW, BlockScene, blockWorldbody, graspScore, isHoldingBlock, pickAndCarryExpert } from "../block-object.js";
-import { Observation } from "../observation-layout.js";
-import { clampReward, distance3, longTailTolerance, type Vec3 } from "../reward-shaping.js";
-import { uniformIn, type ManipulationTask } from "../task.js";
+import { BLOCK_HIGH, BLOCK_LOW, BlockScene, blockWorldbody, isPinching, pickAndCarryExpert } from "../block-object.js";
+import { cagingReward, tcpDistance } from "../gripper-caging.js";
+import { Observation, objectPosition } from "../observation-layout.js";
+import { distance3, longTailTolerance, type Vec3 } from "../reward-shaping.js";
+import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
 
-const GOAL_LOW: Vec3 = [-0.1, 0.8, 0.01];
+/** The goal's xy range; its height is the block's resting height, as in the reference. */
+const GOAL_LOW: Vec3 = [-0.1, 0.8, 0.02];
 const GOAL_HIGH: Vec3 = [0.1, 0.9, 0.02];
-const SUCCESS_DISTANCE = 0.05;
+const TARGET_RADIUS = 0.05;
 
 /**
  * push: move the block along the table to a goal on the table.
  *
- * Reward (in [0, 10]): 2 · grasp (TCP at the block with the fingers closed on it) + 1 + 5 ·
- * in-place while the gripper holds the block (in-place: long-tail tolerance of ‖block − goal‖
- * within 5 cm, margin the starting distance); 10 on success. Success: ‖block − goal‖ ≤ 0.05.
+ * The reference's v2 reward: grasp = caging reward (object radius 0.015, pads within 0.05, TCP
+ * within 0.005 in x–z, high density, reading the commanded gripper action); reward = 2 · grasp,
+ * and while the TCP is within 2 cm of the block with the fingers not fully shut,
+ * reward += 1 + reward + 5 · in-place (so the grasp term counts twice), in-place being the
+ * long-tail tolerance of ‖block − goal‖ within 5 cm, margin the starting distance; 10 once the
+ * block is within 5 cm. Success: ‖block − goal‖ ≤ 0.05. Configurations keep block and goal
+ * ≥ 15 cm apart in xy.
  */
 export const pushTask: ManipulationTask = {
   name: "push",
   description: "Push the block along the table until it rests on the target spot. Each configuration places the block and the target spot at random.",
   scene: { name: "push", worldbody: blockWorldbody() },
-  successThreshold: SUCCESS_DISTANCE,
+  successThreshold: TARGET_RADIUS,
+  handStart: [0, 0.6, 0.2],
   sampleConfiguration(rng) {
-    return { object: uniformIn(rng, BLOCK_LOW, BLOCK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) };
+    return drawUntil(
+      () => ({ object: uniformIn(rng, BLOCK_LOW, BLOCK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) }),
+      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
+    );
   },
   bind(simulation) {
     const scene = new BlockScene(simulation);
     return {
       reset: (configuration) => scene.reset(configuration),
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
-      evaluate(observation, initial) {
+      evaluate(observation, initial, gripper) {
+        const block = objectPosition(observation);
+        const blockStart = objectPosition(initial);
+        const opening = observation[Observation.gripperOpening]!;
+        const tcpToBlock = tcpDistance(gripper, block);
         const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-        if (toGoal <= SUCCESS_DISTANCE) return { reward: 10, success: true };
-        const inPlace = longTailTolerance(toGoal, SUCCESS_DISTANCE, distance3(initial, Observation.object1Position, initial, Observation.goal));
-        let reward = 2 * graspScore(observation, initial);
-        if (isHoldingBlock(observation)) reward += 1 + 5 * inPlace;
-        return { reward: clampReward(reward), success: false };
+        const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, distance3(initial, Observation.object1Position, initial, Observation.goal));
+        const grasp = cagingReward(gripper, block, blockStart, { objectRadius: 0.015, padThreshold: 0.05, xzThreshold: 0.005, highDensity: true });
+        let reward = 2 * grasp;
+        if (tcpToBlock < 0.02 && opening > 0) reward += 1 + reward + 5 * inPlace;
+        if (toGoal < TARGET_RADIUS) reward = 10;
+        return {
+          reward,
+          success: toGoal <= TARGET_RADIUS,
+          nearObject: tcpToBlock <= 0.03 ? 1 : 0,
+          graspSuccess: isPinching(gripper, block) && opening > 0 && block[2] - 0.02 > blockStart[2],
+          graspReward: grasp,
+          inPlaceReward: inPlace,
+          objectToTarget: toGoal,
+        };
       },
     };
   },

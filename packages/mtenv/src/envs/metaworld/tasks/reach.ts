@@ -1,42 +1,61 @@
 import { BLOCK_HIGH, BLOCK_LOW, BlockScene, blockWorldbody, moveTowards } from "../block-object.js";
-import { Observation } from "../observation-layout.js";
-import { distance3, longTailTolerance, type Vec3 } from "../reward-shaping.js";
-import { uniformIn, type ManipulationTask } from "../task.js";
+import { tcpDistance } from "../gripper-caging.js";
+import { goalPosition } from "../observation-layout.js";
+import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
+import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
 
 const GOAL_LOW: Vec3 = [-0.1, 0.8, 0.05];
 const GOAL_HIGH: Vec3 = [0.1, 0.9, 0.3];
-const SUCCESS_DISTANCE = 0.05;
+const TARGET_RADIUS = 0.05;
+const HAND_START: Vec3 = [0, 0.6, 0.2];
 
 /**
  * reach: bring the gripper's tool centre point to the goal (the block is there but plays no part,
  * as in the reference, whose observation still shows it).
  *
- * Reward (in [0, 10]): 10 · long-tail tolerance of ‖TCP − goal‖ within 5 cm, margin the starting
- * distance (so 10 exactly at success). Success: ‖TCP − goal‖ ≤ 0.05.
+ * The reference's v2 reward: 10 · long-tail tolerance of ‖TCP − goal‖ within 5 cm, margin the
+ * distance from the hand's start position to the goal (so 10 exactly at success); no dependence on
+ * the gripper. Success: ‖TCP − goal‖ ≤ 0.05. Configurations keep block and goal ≥ 15 cm apart in
+ * xy, as the reference's rejection loop does. Info: near_object, grasp_reward and obj_to_target
+ * are all ‖TCP − goal‖ and grasp_success is always true, as in the reference.
  */
 export const reachTask: ManipulationTask = {
   name: "reach",
   description: "Reach a target point in the air above the table with the gripper. Each configuration places the target point at random.",
   scene: { name: "reach", worldbody: blockWorldbody() },
-  successThreshold: SUCCESS_DISTANCE,
+  successThreshold: TARGET_RADIUS,
+  handStart: HAND_START,
   sampleConfiguration(rng) {
-    return { object: uniformIn(rng, BLOCK_LOW, BLOCK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) };
+    return drawUntil(
+      () => ({ object: uniformIn(rng, BLOCK_LOW, BLOCK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) }),
+      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
+    );
   },
   bind(simulation) {
     const scene = new BlockScene(simulation);
     return {
       reset: (configuration) => scene.reset(configuration),
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
-      evaluate(observation, initial) {
-        const toGoal = distance3(observation, Observation.hand, observation, Observation.goal);
-        const margin = distance3(initial, Observation.hand, initial, Observation.goal);
-        return { reward: 10 * longTailTolerance(toGoal, SUCCESS_DISTANCE, margin), success: toGoal <= SUCCESS_DISTANCE };
+      evaluate(observation, _initial, gripper) {
+        const goal = goalPosition(observation);
+        const toGoal = tcpDistance(gripper, goal);
+        const margin = Math.hypot(HAND_START[0] - goal[0], HAND_START[1] - goal[1], HAND_START[2] - goal[2]);
+        const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, margin);
+        return {
+          reward: 10 * inPlace,
+          success: toGoal <= TARGET_RADIUS,
+          nearObject: toGoal,
+          graspSuccess: true,
+          graspReward: toGoal,
+          inPlaceReward: inPlace,
+          objectToTarget: toGoal,
+        };
       },
     };
   },
   createExpert: () => ({
     act(observation, action) {
-      moveTowards(observation, [observation[36]!, observation[37]!, observation[38]!], 0, action);
+      moveTowards(observation, goalPosition(observation), 0, action);
     },
   }),
 };

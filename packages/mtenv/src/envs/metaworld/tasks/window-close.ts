@@ -1,24 +1,24 @@
-import { ArticulatedObject, handleToGoalEvaluation } from "../articulated-object.js";
+import { ArticulatedObject } from "../articulated-object.js";
 import type { Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ManipulationTask } from "../task.js";
-import { WINDOW_NAMES, WINDOW_TRAVEL, windowPushExpert, windowWorldbody } from "../window.js";
+import { WINDOW_NAMES, WINDOW_TARGET_RADIUS, WINDOW_TRAVEL, windowEvaluation, windowPushExpert, windowWorldbody } from "../window.js";
 
-const SUCCESS_DISTANCE = 0.05;
 const WINDOW_LOW: Vec3 = [0, 0.75, 0.15];
 const WINDOW_HIGH: Vec3 = [0, 0.9, 0.15];
 
 /**
  * window-close: slide an open window (open 0.2 m) shut (−x) by its handle.
  *
- * The object position is the handle with the window closed, which is also the goal. Reward (in
- * [0, 10]): 5 · reach (TCP within 4 cm of the handle, long tail) + 5 · progress (‖handle − goal‖
- * falling linearly from the start to 5 cm); 10 on success. Success: ‖handle − goal‖ ≤ 0.05.
+ * The object position is the handle with the window closed, which is also the goal. Reward and
+ * success: windowEvaluation in window.ts (the reference's, with a Gaussian reach term); the hand
+ * starts at y 0.4 as in the reference.
  */
 export const windowCloseTask: ManipulationTask = {
   name: "window-close",
   description: "Close the open window by sliding it sideways by its handle. Each configuration places the window at random.",
   scene: { name: "window-close", worldbody: windowWorldbody() },
-  successThreshold: SUCCESS_DISTANCE,
+  successThreshold: WINDOW_TARGET_RADIUS,
+  handStart: [0, 0.4, 0.2],
   sampleConfiguration(rng) {
     const handle = uniformIn(rng, WINDOW_LOW, WINDOW_HIGH);
     return { object: handle, goal: handle };
@@ -28,7 +28,7 @@ export const windowCloseTask: ManipulationTask = {
     return {
       reset: (configuration) => window.reset(configuration, WINDOW_TRAVEL),
       observeObjects: (out, offset) => window.observeObjects(out, offset),
-      evaluate: (observation, initial) => handleToGoalEvaluation(observation, initial, SUCCESS_DISTANCE, 0.04),
+      evaluate: (observation, initial, gripper) => windowEvaluation(observation, initial, gripper, "gaussian"),
     };
   },
   createExpert: () => windowPushExpert(-1),
