@@ -1,6 +1,6 @@
 import { InvalidSpaceError, describeValue } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
-import { Space, type SpaceJSON } from "./space.js";
+import { Space, type BoxDtype, type FlatArray, type SpaceJSON } from "./space.js";
 
 /** Maps each key of a spaces record to that space's member type. */
 export type DictValue<S extends Record<string, Space<unknown>>> = { [K in keyof S]: S[K] extends Space<infer T> ? T : never };
@@ -63,11 +63,15 @@ export class DictSpace<S extends Record<string, Space<unknown>>> extends Space<D
     return { type: "dict", spaces };
   }
 
+  override get flatDtype(): BoxDtype {
+    return this.keys.every((key) => this.spaces[key]!.flatDtype === "uint8") ? "uint8" : "float32";
+  }
+
   get flatSize(): number {
     return this.keys.reduce((total, key) => total + this.spaces[key]!.flatSize, 0);
   }
 
-  flattenInto(value: DictValue<S>, out: Float32Array, offset: number): void {
+  flattenInto(value: DictValue<S>, out: FlatArray, offset: number): void {
     let at = offset;
     for (const key of this.keys) {
       const space = this.spaces[key]!;
@@ -76,7 +80,7 @@ export class DictSpace<S extends Record<string, Space<unknown>>> extends Space<D
     }
   }
 
-  unflatten(flat: Float32Array, offset: number): DictValue<S> {
+  unflatten(flat: FlatArray, offset: number): DictValue<S> {
     const out: Record<string, unknown> = {};
     let at = offset;
     for (const key of this.keys) {

@@ -1,5 +1,5 @@
 import { InvalidSpaceError, describeValue } from "../core/errors.js";
-import { Space, type SpaceJSON } from "./space.js";
+import { Space, type FlatArray, type SpaceJSON } from "./space.js";
 
 /** The integers start, start+1, ..., start+n-1. Members are plain numbers. */
 export class Discrete extends Space<number> {
@@ -40,11 +40,11 @@ export class Discrete extends Space<number> {
     return 1;
   }
 
-  flattenInto(value: number, out: Float32Array, offset: number): void {
+  flattenInto(value: number, out: FlatArray, offset: number): void {
     out[offset] = value;
   }
 
-  unflatten(flat: Float32Array, offset: number): number {
+  unflatten(flat: FlatArray, offset: number): number {
     return flat[offset]!;
   }
 }

@@ -10,7 +10,7 @@ import type { Space, SpaceJSON } from "./space.js";
 export function spaceFromJSON(json: SpaceJSON): Space<unknown> {
   switch (json?.type) {
     case "box":
-      return new Box(json.low.map(decodeNumber), json.high.map(decodeNumber), { shape: json.shape });
+      return new Box(json.low.map(decodeNumber), json.high.map(decodeNumber), { shape: json.shape, dtype: json.dtype ?? "float32" });
     case "discrete":
       return new Discrete(json.n, json.start);
     case "multi-discrete":

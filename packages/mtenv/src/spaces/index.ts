@@ -1,5 +1,5 @@
-export { Space, type SpaceJSON } from "./space.js";
-export { Box, type BoxOptions } from "./box.js";
+export { Space, type SpaceJSON, type BoxDtype, type FlatArray } from "./space.js";
+export { Box, type BoxOptions, type BoxArray } from "./box.js";
 export { Discrete } from "./discrete.js";
 export { MultiDiscrete } from "./multi-discrete.js";
 export { MultiBinary } from "./multi-binary.js";

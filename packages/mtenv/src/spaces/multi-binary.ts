@@ -1,5 +1,5 @@
 import { InvalidSpaceError, describeValue } from "../core/errors.js";
-import { Space, type SpaceJSON } from "./space.js";
+import { Space, type FlatArray, type SpaceJSON } from "./space.js";
 
 /** n independent bits. Members are Uint8Arrays of 0s and 1s. */
 export class MultiBinary extends Space<Uint8Array> {
@@ -35,11 +35,11 @@ export class MultiBinary extends Space<Uint8Array> {
     return this.n;
   }
 
-  flattenInto(value: Uint8Array, out: Float32Array, offset: number): void {
+  flattenInto(value: Uint8Array, out: FlatArray, offset: number): void {
     for (let i = 0; i < this.n; i++) out[offset + i] = value[i]!;
   }
 
-  unflatten(flat: Float32Array, offset: number): Uint8Array {
+  unflatten(flat: FlatArray, offset: number): Uint8Array {
     return Uint8Array.from(flat.subarray(offset, offset + this.n));
   }
 }

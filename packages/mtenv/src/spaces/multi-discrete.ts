@@ -1,5 +1,5 @@
 import { InvalidSpaceError, describeValue } from "../core/errors.js";
-import { Space, type SpaceJSON } from "./space.js";
+import { Space, type FlatArray, type SpaceJSON } from "./space.js";
 
 /** A vector of independent discrete choices; element i is in [0, nvec[i]). Members are Int32Arrays. */
 export class MultiDiscrete extends Space<Int32Array> {
@@ -42,11 +42,11 @@ export class MultiDiscrete extends Space<Int32Array> {
     return this.nvec.length;
   }
 
-  flattenInto(value: Int32Array, out: Float32Array, offset: number): void {
+  flattenInto(value: Int32Array, out: FlatArray, offset: number): void {
     for (let i = 0; i < value.length; i++) out[offset + i] = value[i]!;
   }
 
-  unflatten(flat: Float32Array, offset: number): Int32Array {
+  unflatten(flat: FlatArray, offset: number): Int32Array {
     return Int32Array.from(flat.subarray(offset, offset + this.nvec.length));
   }
 }

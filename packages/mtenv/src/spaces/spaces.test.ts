@@ -7,6 +7,7 @@ const examples = (): Array<[string, Space<unknown>]> => [
   ["bounded box", new Box(-1, 2, { shape: [3] })],
   ["half-bounded box", new Box([0, -Infinity], [Infinity, 1])],
   ["unbounded box", new Box(-Infinity, Infinity, { shape: [2, 2] })],
+  ["uint8 box", new Box(0, 255, { shape: [3, 2, 2], dtype: "uint8" })],
   ["discrete", new Discrete(4, 1)],
   ["multi-discrete", new MultiDiscrete([2, 3, 5])],
   ["multi-binary", new MultiBinary(6)],
@@ -73,4 +74,35 @@ test("equals distinguishes parameters", () => {
   assert.equal(new Discrete(3).equals(new Discrete(4)), false);
   assert.equal(new Box(0, 1, { shape: [2] }).equals(new Box(0, 2, { shape: [2] })), false);
   assert.equal(new Box(0, 1, { shape: [2] }).equals(new Discrete(2)), false);
+});
+
+test("a uint8 box holds bytes: Uint8Array members, integer samples, exact flat round trips in floats and bytes", () => {
+  const box = new Box([0, 10, 200], [255, 12, 200], { dtype: "uint8" });
+  assert.equal(box.flatDtype, "uint8");
+  box.seed(5);
+  const samples = Array.from({ length: 200 }, () => box.sample());
+  assert.ok(samples.every((value) => value instanceof Uint8Array && box.contains(value)));
+  assert.deepEqual(new Set(samples.map((value) => value[1])), new Set([10, 11, 12]), "both bounds are reachable");
+  const value = Uint8Array.of(0, 12, 200);
+  for (const flat of [new Float32Array(5), new Uint8Array(5)]) {
+    box.flattenInto(value, flat, 1);
+    assert.deepEqual(Array.from(flat.subarray(1, 4)), [0, 12, 200]);
+    assert.deepEqual(box.unflatten(flat, 1), value);
+  }
+  assert.equal(box.contains(Float32Array.of(0, 12, 200)), false);
+  assert.match(box.explainMismatch(Float32Array.of(0, 12, 200)) ?? "", /expected a Uint8Array of length 3 \(dtype uint8\)/);
+  assert.match(box.explainMismatch(Uint8Array.of(0, 13, 200)) ?? "", /element 1 = 13 is outside \[10, 12\]/);
+  assert.deepEqual(box.toJSON(), { type: "box", shape: [3], low: [0, 10, 200], high: [255, 12, 200], dtype: "uint8" });
+  assert.equal("dtype" in new Box(0, 1, { shape: [1] }).toJSON(), false, "float32 boxes keep their JSON");
+});
+
+test("a uint8 box refuses non-byte bounds and unknown dtypes, and differs from the float box of the same bounds", () => {
+  assert.throws(() => new Box(0, 256, { shape: [2], dtype: "uint8" }), (e: unknown) => e instanceof InvalidSpaceError && /integer bounds in \[0, 255\].*index 0 low=0 and high=256/.test(e.message));
+  assert.throws(() => new Box(0, 0.5, { shape: [1], dtype: "uint8" }), InvalidSpaceError);
+  assert.throws(() => new Box(0, 1, { shape: [1], dtype: "int8" as never }), /dtype must be "float32" or "uint8", got dtype="int8"/);
+  const bytes = new Box(0, 255, { shape: [2], dtype: "uint8" });
+  const floats = new Box(0, 255, { shape: [2] });
+  assert.equal(bytes.equals(floats) || floats.equals(bytes), false);
+  assert.equal(new DictSpace({ a: bytes, b: bytes }).flatDtype, "uint8");
+  assert.equal(new DictSpace({ a: bytes, b: floats }).flatDtype, "float32");
 });

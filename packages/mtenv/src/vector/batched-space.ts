@@ -6,15 +6,16 @@ import { Discrete } from "../spaces/discrete.js";
 import { spaceFromJSON } from "../spaces/from-json.js";
 import { MultiBinary } from "../spaces/multi-binary.js";
 import { MultiDiscrete } from "../spaces/multi-discrete.js";
-import { Space, type SpaceJSON } from "../spaces/space.js";
+import { Space, type BoxDtype, type FlatArray, type SpaceJSON } from "../spaces/space.js";
 
 /**
- * `count` members of `single`, each flattened into one row of a Float32Array — the layout of the
- * vector envs' observation and action buffers. Sampling draws every row from its own copy of the
+ * `count` members of `single`, each flattened into one row of a Float32Array (a Uint8Array when
+ * every slot of `single` is a byte, e.g. pixels) — the layout of the vector envs' observation and
+ * action buffers. Sampling draws every row from its own copy of the
  * single space (so a Discrete row is always an integer, which a plain Box could not promise) and
  * `contains` checks every row against the single space.
  */
-export class BatchedSpace extends Space<Float32Array> {
+export class BatchedSpace<A extends FlatArray = Float32Array> extends Space<A> {
   /** Elements per row: `single.flatSize`. */
   readonly rowSize: number;
   private readonly rows: Space<unknown>[];
@@ -22,8 +23,13 @@ export class BatchedSpace extends Space<Float32Array> {
   constructor(
     readonly single: Space<unknown>,
     readonly count: number,
+    /** The rows' element type: float32 (always for actions), or the single space's flatDtype for observations. */
+    readonly dtype: BoxDtype = "float32",
   ) {
     super();
+    if (dtype === "uint8" && single.flatDtype !== "uint8") {
+      throw new InvalidSpaceError(`A uint8 BatchedSpace needs a single space whose every slot is a byte, got ${single.toString()}. Use dtype "float32".`);
+    }
     if (!Number.isInteger(count) || count <= 0) {
       throw new InvalidSpaceError(`BatchedSpace count must be a positive integer, got ${describeValue(count)}.`);
     }
@@ -43,19 +49,24 @@ export class BatchedSpace extends Space<Float32Array> {
     return this.count * this.rowSize;
   }
 
-  sample(): Float32Array {
-    const out = new Float32Array(this.flatSize);
-    this.rows.forEach((row, i) => row.flattenInto(row.sample(), out, i * this.rowSize));
-    return out;
+  override get flatDtype(): BoxDtype {
+    return this.dtype;
   }
 
-  contains(value: unknown): value is Float32Array {
+  sample(): A {
+    const out = this.dtype === "uint8" ? new Uint8Array(this.flatSize) : new Float32Array(this.flatSize);
+    this.rows.forEach((row, i) => row.flattenInto(row.sample(), out, i * this.rowSize));
+    return out as A;
+  }
+
+  contains(value: unknown): value is A {
     return this.explainMismatch(value) === undefined;
   }
 
   explainMismatch(value: unknown): string | undefined {
-    if (!(value instanceof Float32Array)) {
-      return `expected a Float32Array of ${this.count} rows × ${this.rowSize} = ${this.flatSize} elements, got ${describeValue(value)}`;
+    const arrayType = this.dtype === "uint8" ? Uint8Array : Float32Array;
+    if (!(value instanceof arrayType)) {
+      return `expected a ${arrayType.name} of ${this.count} rows × ${this.rowSize} = ${this.flatSize} elements, got ${describeValue(value)}`;
     }
     if (value.length !== this.flatSize) {
       return `expected ${this.count} rows × ${this.rowSize} = ${this.flatSize} elements, got ${value.length}`;
@@ -68,7 +79,7 @@ export class BatchedSpace extends Space<Float32Array> {
   }
 
   equals(other: Space<unknown>): boolean {
-    return other instanceof BatchedSpace && other.count === this.count && other.single.equals(this.single);
+    return other instanceof BatchedSpace && other.count === this.count && other.dtype === this.dtype && other.single.equals(this.single);
   }
 
   /**
@@ -79,19 +90,21 @@ export class BatchedSpace extends Space<Float32Array> {
     const { low, high } = flatBounds(this.single);
     const tile = (row: Float32Array): Array<number | string> =>
       Array.from({ length: this.flatSize }, (_, k) => encodeBound(row[k % this.rowSize]!));
-    return { type: "box", shape: [this.count, this.rowSize], low: tile(low), high: tile(high) };
+    const json: SpaceJSON = { type: "box", shape: [this.count, this.rowSize], low: tile(low), high: tile(high) };
+    return this.flatDtype === "uint8" ? { ...json, dtype: "uint8" } : json;
   }
 
-  flattenInto(value: Float32Array, out: Float32Array, offset: number): void {
+  flattenInto(value: A, out: FlatArray, offset: number): void {
     out.set(value, offset);
   }
 
-  unflatten(flat: Float32Array, offset: number): Float32Array {
-    return flat.slice(offset, offset + this.flatSize);
+  unflatten(flat: FlatArray, offset: number): A {
+    const slots = flat.subarray(offset, offset + this.flatSize);
+    return (this.dtype === "uint8" ? Uint8Array.from(slots) : Float32Array.from(slots)) as A;
   }
 
   /** Row `index` as a member of the single space. */
-  row(value: Float32Array, index: number): unknown {
+  row(value: FlatArray, index: number): unknown {
     return this.single.unflatten(value, index * this.rowSize);
   }
 }

@@ -1,5 +1,9 @@
+import type { BoxDtype, FlatArray } from "../spaces/space.js";
+
 /**
- * The preallocated arrays a vector env writes into. Every array is laid out env-major (row i is
+ * The preallocated arrays a vector env writes into. Environment observations are bytes when every
+ * slot of the env's observation space is a byte (`envObsDtype` "uint8": pixels at a quarter of the
+ * float size), else floats. Every array is laid out env-major (row i is
  * env i), so a worker that owns envs [start, end) writes one contiguous slice of each. With
  * `shared` the arrays live in SharedArrayBuffers that worker threads write directly.
  */
@@ -8,14 +12,15 @@ export interface VectorBuffers {
   readonly envObsSize: number;
   readonly taskObsSize: number;
   readonly actionSize: number;
-  readonly envObs: Float32Array;
+  readonly envObsDtype: BoxDtype;
+  readonly envObs: FlatArray;
   readonly taskObs: Float32Array;
   readonly rewards: Float64Array;
   readonly terminated: Uint8Array;
   readonly truncated: Uint8Array;
   readonly actions: Float32Array;
   /** The true last observation of an episode that SameStep autoreset replaced. */
-  readonly finalEnvObs: Float32Array;
+  readonly finalEnvObs: FlatArray;
   readonly finalTaskObs: Float32Array;
   /** 1 where the final* rows hold a final observation written by the latest step. */
   readonly hasFinal: Uint8Array;
@@ -26,6 +31,8 @@ export interface BufferSizes {
   readonly envObsSize: number;
   readonly taskObsSize: number;
   readonly actionSize: number;
+  /** The flat dtype of the single env observation space (`space.flatDtype`). */
+  readonly envObsDtype: BoxDtype;
 }
 
 /** The raw storage, transferable to a worker (SharedArrayBuffers are shared, not copied). */
@@ -33,16 +40,17 @@ export type BufferStorage = { readonly [K in keyof Omit<VectorBuffers, keyof Buf
 
 export function allocateBuffers(sizes: BufferSizes, shared: boolean): VectorBuffers {
   const { numEnvs, envObsSize, taskObsSize, actionSize } = sizes;
+  const envObsBytes = sizes.envObsDtype === "uint8" ? 1 : 4;
   const bytes = (count: number, elementBytes: number): ArrayBufferLike =>
     shared ? new SharedArrayBuffer(count * elementBytes) : new ArrayBuffer(count * elementBytes);
   return viewBuffers(sizes, {
-    envObs: bytes(numEnvs * envObsSize, 4),
+    envObs: bytes(numEnvs * envObsSize, envObsBytes),
     taskObs: bytes(numEnvs * taskObsSize, 4),
     rewards: bytes(numEnvs, 8),
     terminated: bytes(numEnvs, 1),
     truncated: bytes(numEnvs, 1),
     actions: bytes(numEnvs * actionSize, 4),
-    finalEnvObs: bytes(numEnvs * envObsSize, 4),
+    finalEnvObs: bytes(numEnvs * envObsSize, envObsBytes),
     finalTaskObs: bytes(numEnvs * taskObsSize, 4),
     hasFinal: bytes(numEnvs, 1),
   });
@@ -50,15 +58,16 @@ export function allocateBuffers(sizes: BufferSizes, shared: boolean): VectorBuff
 
 /** Typed-array views over storage (the worker side rebuilds its views this way). */
 export function viewBuffers(sizes: BufferSizes, storage: BufferStorage): VectorBuffers {
+  const envObsView = (buffer: ArrayBufferLike): FlatArray => (sizes.envObsDtype === "uint8" ? new Uint8Array(buffer) : new Float32Array(buffer));
   return {
     ...sizes,
-    envObs: new Float32Array(storage.envObs),
+    envObs: envObsView(storage.envObs),
     taskObs: new Float32Array(storage.taskObs),
     rewards: new Float64Array(storage.rewards),
     terminated: new Uint8Array(storage.terminated),
     truncated: new Uint8Array(storage.truncated),
     actions: new Float32Array(storage.actions),
-    finalEnvObs: new Float32Array(storage.finalEnvObs),
+    finalEnvObs: envObsView(storage.finalEnvObs),
     finalTaskObs: new Float32Array(storage.finalTaskObs),
     hasFinal: new Uint8Array(storage.hasFinal),
   };

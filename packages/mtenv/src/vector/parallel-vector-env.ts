@@ -186,6 +186,7 @@ export class ParallelVectorEnv extends VectorEnvBase {
       const sizes: BufferSizes = {
         numEnvs: specs.length,
         envObsSize: first.spaces.observationSpace.spaces.envObs.flatSize,
+        envObsDtype: first.spaces.observationSpace.spaces.envObs.flatDtype,
         taskObsSize: first.spaces.observationSpace.spaces.taskObs.flatSize,
         actionSize: first.spaces.actionSpace.flatSize,
       };

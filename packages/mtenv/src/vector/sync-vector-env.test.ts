@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { ClosedEnvironmentError, ConfigError, InvalidActionError, ResetNeededError, SpaceMismatchError } from "../core/errors.js";
 import type { AnyMTEnv, MTObs } from "../core/types.js";
 import { Box } from "../spaces/box.js";
+import type { FlatArray } from "../spaces/space.js";
 import { AutoresetMode } from "./autoreset-mode.js";
 import { BatchedSpace } from "./batched-space.js";
 import { buildEnv } from "./build-env.js";
@@ -14,7 +15,7 @@ const specs = (count: number, kwargs: Record<string, unknown> = {}): VectorEnvSp
   Array.from({ length: count }, (_, i) => ({ id: TEST_ENV_ID, kwargs, taskSeed: 100 + i, taskState: [i / count, -0.5] }));
 
 /** Row `index` of a batched array as a plain array. */
-const row = (batch: Float32Array, size: number, index: number): number[] => Array.from(batch.subarray(index * size, (index + 1) * size));
+const row = (batch: FlatArray, size: number, index: number): number[] => Array.from(batch.subarray(index * size, (index + 1) * size));
 const obsOf = (observation: MTObs<unknown, unknown>): number[] => Array.from(observation.envObs as Float32Array);
 
 test("single spaces stay apart from the batched spaces, and results lie in the batched ones", async () => {

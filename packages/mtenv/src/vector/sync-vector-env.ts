@@ -37,6 +37,7 @@ export class SyncVectorEnv extends VectorEnvBase {
       {
         numEnvs: envs.length,
         envObsSize: first.observationSpace.spaces.envObs.flatSize,
+        envObsDtype: first.observationSpace.spaces.envObs.flatDtype,
         taskObsSize: first.observationSpace.spaces.taskObs.flatSize,
         actionSize: first.actionSpace.flatSize,
       },

@@ -1,6 +1,6 @@
 import type { Info, MTObs, MTObservationSpace } from "../core/types.js";
 import type { DictSpace } from "../spaces/dict.js";
-import type { Space } from "../spaces/space.js";
+import type { FlatArray, Space } from "../spaces/space.js";
 import type { AutoresetMode } from "./autoreset-mode.js";
 import type { BatchedSpace } from "./batched-space.js";
 
@@ -47,8 +47,11 @@ export interface VectorResetOptions {
  * `reset`/`step` — copy what you keep (a replay buffer copies anyway).
  */
 export interface VectorResetResult {
-  /** [numEnvs × singleObservationSpace.spaces.envObs.flatSize], row i is env i. */
-  readonly envObs: Float32Array;
+  /**
+   * [numEnvs × singleObservationSpace.spaces.envObs.flatSize], row i is env i: a Uint8Array when
+   * the env observation space is all bytes (`flatDtype` "uint8", e.g. pixels), else a Float32Array.
+   */
+  readonly envObs: FlatArray;
   /** [numEnvs × singleObservationSpace.spaces.taskObs.flatSize]. */
   readonly taskObs: Float32Array;
   readonly infos: readonly Info[];
@@ -64,7 +67,7 @@ export interface VectorStepResult extends VectorResetResult {
 }
 
 /** The batched view of the observations: row i of each Float32Array is env i, flattened. */
-export type BatchedObservationSpace = DictSpace<{ envObs: BatchedSpace; taskObs: BatchedSpace }>;
+export type BatchedObservationSpace = DictSpace<{ envObs: BatchedSpace<FlatArray>; taskObs: BatchedSpace }>;
 
 /**
  * Several copies of a multi-task environment stepped together. `singleObservationSpace` and

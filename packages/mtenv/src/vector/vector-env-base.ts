@@ -28,7 +28,7 @@ export abstract class VectorEnvBase implements VectorEnv {
   ) {
     this.numEnvs = buffers.numEnvs;
     this.observationSpace = new DictSpace({
-      envObs: new BatchedSpace(singleObservationSpace.spaces.envObs, this.numEnvs),
+      envObs: new BatchedSpace(singleObservationSpace.spaces.envObs, this.numEnvs, singleObservationSpace.spaces.envObs.flatDtype),
       taskObs: new BatchedSpace(singleObservationSpace.spaces.taskObs, this.numEnvs),
     });
     this.actionSpace = new BatchedSpace(singleActionSpace, this.numEnvs);

@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { checkEnv, formatCheckReport } from "../../checker/check-env.js";
 import { ConfigError, InvalidTaskStateError } from "../../core/errors.js";
 import { make, registry } from "../../registry/registry.js";
+import { Box } from "../../spaces/box.js";
+import { SyncVectorEnv } from "../../vector/sync-vector-env.js";
 import { ControlSuiteEnv } from "./control-suite-env.js";
 import { HIPBMDP_SPLITS, MUJOCO_ENV_IDS } from "./register.js";
 import { initMujoco } from "./runtime.js";
@@ -101,7 +103,7 @@ test("HiP-BMDP families have ten variants from the reference ranges, and the def
     const values = env.family.values;
     assert.equal(values.length, 10, id);
     assert.deepEqual([values[0], values[9]], expected[id], id);
-    assert.deepEqual(env.observationSpace.spaces.envObs.toJSON(), { type: "box", shape: [9, 84, 84], low: Array(9 * 84 * 84).fill(0), high: Array(9 * 84 * 84).fill(255) });
+    assert.deepEqual(env.observationSpace.spaces.envObs.toJSON(), { type: "box", shape: [9, 84, 84], low: Array(9 * 84 * 84).fill(0), high: Array(9 * 84 * 84).fill(255), dtype: "uint8" });
     assert.equal(env.options.frameSkip, 2);
     env.close();
   }
@@ -154,4 +156,24 @@ test("pixel observations stack frames oldest first: after a step the old newest 
   assert.deepEqual(third.envObs.subarray(planes, 2 * planes), second.envObs.subarray(2 * planes));
   assert.notDeepEqual(third.envObs.subarray(2 * planes), second.envObs.subarray(2 * planes), "the cheetah moved");
   env.close();
+});
+
+test("pixel observations are bytes: a uint8 Box [3·frameStack, H, W], and a vector env keeps them as bytes", async () => {
+  const kwargs = { fromPixels: true, width: 12, height: 10, frameStack: 2 };
+  const env = makeControl("MT-DMC-Cartpole-Swingup-v0", kwargs);
+  const space = env.observationSpace.spaces.envObs;
+  assert.ok(space instanceof Box && space.dtype === "uint8" && space.flatDtype === "uint8");
+  assert.deepEqual(space.shape, [6, 10, 12]);
+  const [single] = env.reset({ seed: 3 });
+  assert.ok(single.envObs instanceof Uint8Array && space.contains(single.envObs));
+  const vector = new SyncVectorEnv([{ id: "MT-DMC-Cartpole-Swingup-v0", kwargs }, { id: "MT-DMC-Cartpole-Swingup-v0", kwargs }]);
+  const reset = vector.reset({ seed: [3, 9] });
+  assert.ok(reset.envObs instanceof Uint8Array, "the vector buffer is a Uint8Array");
+  assert.equal(reset.envObs.length, 2 * space.size);
+  assert.deepEqual(reset.envObs.subarray(0, space.size), single.envObs, "row 0 is env 0's observation, byte for byte");
+  assert.ok(vector.observationSpace.spaces.envObs.contains(reset.envObs));
+  const stepped = vector.step(vector.actionSpace.sample());
+  assert.ok(stepped.envObs instanceof Uint8Array && vector.observationSpace.spaces.envObs.contains(stepped.envObs));
+  env.close();
+  await vector.close();
 });

@@ -34,14 +34,18 @@ export interface ControlSuiteEnvOptions {
 
 export type ControlSuiteTaskObs = number | Float32Array;
 
+/** State vectors (float32), or pixel frames as bytes (uint8, 0–255). */
+export type ControlSuiteEnvObs = Float32Array | Uint8Array;
+
 /**
  * A DeepMind-Control-style task on a MuJoCo model whose physics vary with the task state (the
  * HiP-BMDP setting): task state = variant index; each variant's MJCF comes from the family's
  * template and is compiled when the variant is selected. Episodes last the task's control steps
  * (1000) and end truncated, never terminated. State observations are float vectors; pixel
- * observations are channel-first frames [3·frameStack, height, width] with values 0–255.
+ * observations are channel-first frames [3·frameStack, height, width] of bytes (a uint8 Box), the
+ * oldest frame first, so vector envs and replay buffers keep them at a byte per value.
  */
-export class ControlSuiteEnv extends MTEnvBase<Float32Array, ControlSuiteTaskObs, Float32Array, number> implements DescribesTasks<number> {
+export class ControlSuiteEnv extends MTEnvBase<ControlSuiteEnvObs, ControlSuiteTaskObs, Float32Array, number> implements DescribesTasks<number> {
   readonly options: Readonly<ControlSuiteEnvOptions>;
   private variant: number;
   private simulation: MujocoSimulation;
@@ -70,8 +74,8 @@ export class ControlSuiteEnv extends MTEnvBase<Float32Array, ControlSuiteTaskObs
     const range = simulation.controlRange();
     const low = Float64Array.from({ length: simulation.nu }, (_, i) => range[2 * i]!);
     const high = Float64Array.from({ length: simulation.nu }, (_, i) => range[2 * i + 1]!);
-    const envObservationSpace = options.fromPixels
-      ? new Box(0, 255, { shape: [3 * options.frameStack, options.height, options.width] })
+    const envObservationSpace: Space<ControlSuiteEnvObs> = options.fromPixels
+      ? new Box(0, 255, { shape: [3 * options.frameStack, options.height, options.width], dtype: "uint8" })
       : new Box(-Infinity, Infinity, { shape: [task.observationSize] });
     const taskObservationSpace: Space<ControlSuiteTaskObs> =
       options.taskObservation === "index" ? new Discrete(variantCount) : new Box(0, 1, { shape: [variantCount] });
@@ -171,7 +175,7 @@ export class ControlSuiteEnv extends MTEnvBase<Float32Array, ControlSuiteTaskObs
     this.retainedVariantXml.set(variant, xml);
   }
 
-  protected resetEnv(rng: Rng): [Float32Array, Info] {
+  protected resetEnv(rng: Rng): [ControlSuiteEnvObs, Info] {
     this.simulation.resetData();
     this.bound.initializeEpisode(rng);
     this.simulation.forward();
@@ -183,7 +187,7 @@ export class ControlSuiteEnv extends MTEnvBase<Float32Array, ControlSuiteTaskObs
     return [this.observe(), {}];
   }
 
-  protected stepEnv(action: Float32Array): [Float32Array, number, boolean, boolean, Info] {
+  protected stepEnv(action: Float32Array): [ControlSuiteEnvObs, number, boolean, boolean, Info] {
     const clipped = new Float32Array(action.length);
     const ctrl = this.simulation.ctrl;
     for (let i = 0; i < action.length; i++) {
@@ -207,14 +211,14 @@ export class ControlSuiteEnv extends MTEnvBase<Float32Array, ControlSuiteTaskObs
     return [this.observe(), reward, false, truncated, truncated ? { timeLimitReached: true } : {}];
   }
 
-  private observe(): Float32Array {
+  private observe(): ControlSuiteEnvObs {
     if (this.renderer === undefined) {
       const out = new Float32Array(this.task.observationSize);
       this.bound.observe(out);
       return out;
     }
     const pixels = this.options.width * this.options.height;
-    const out = new Float32Array(3 * this.frames.length * pixels);
+    const out = new Uint8Array(3 * this.frames.length * pixels);
     this.frames.forEach((frame, slot) => {
       // Interleaved RGB → channel-first planes, oldest frame first.
       const red = 3 * slot * pixels;
