@@ -1,4 +1,6 @@
 import { ConfigError, type Rng } from "@mtrl/mtenv";
+import { FlatObservations, createObservationStore, historySlotsOf, type ObservationLayout, type ObservationStore, type SlotField } from "./observation-store.js";
+import { previousSlot } from "./slot-ring.js";
 
 export interface ReplayBufferOptions {
   /** Total transitions kept, split evenly across tasks (oldest overwritten first within a task). */
@@ -7,6 +9,8 @@ export interface ReplayBufferOptions {
   /** Flat size of one environment observation (task information is stored as the task index). */
   observationSize: number;
   actionSize: number;
+  /** How observations are kept: flat float32 rows (default), or stacked pixel frames stored once each. */
+  observationLayout?: ObservationLayout;
 }
 
 /** How `sample` picks transitions. */
@@ -31,21 +35,24 @@ export interface ReplayBatch {
 /**
  * Transitions in preallocated typed arrays, one ring segment per task. Storing the episode's true
  * final observation and `terminated` (not `terminated || truncated`) is the caller's contract;
- * the runner does it, and its tests pin it.
+ * the runner does it, and its tests pin it. Observations live in an `ObservationStore` chosen by
+ * the layout: whole float32 rows, or stacked pixel frames kept once each as bytes (a task's segment
+ * then has a few history slots beyond its capacity, which are never sampled).
  */
 export class ReplayBuffer {
   readonly capacityPerTask: number;
+  /** Ring slots per task: capacityPerTask plus the observation layout's history slots. */
+  readonly slotsPerTask: number;
   readonly numTasks: number;
   readonly observationSize: number;
   readonly actionSize: number;
-  readonly observations: Float32Array;
+  readonly observationStore: ObservationStore;
   readonly actions: Float32Array;
   readonly rewards: Float32Array;
-  readonly nextObservations: Float32Array;
   readonly notDones: Float32Array;
-  /** Transitions stored per task (≤ capacityPerTask). */
+  /** Sampleable transitions per task (≤ capacityPerTask). */
   readonly sizes: Int32Array;
-  /** Next write slot per task. */
+  /** Next write slot per task (ring position in [0, slotsPerTask)). */
   readonly positions: Int32Array;
   /** Total transitions ever added per task (for chunked saving). */
   readonly added: Float64Array;
@@ -64,9 +71,10 @@ export class ReplayBuffer {
     this.capacityPerTask = Math.floor(options.capacity / options.numTasks);
     this.observationSize = options.observationSize;
     this.actionSize = options.actionSize;
-    const slots = this.capacityPerTask * this.numTasks;
-    this.observations = new Float32Array(slots * this.observationSize);
-    this.nextObservations = new Float32Array(slots * this.observationSize);
+    const layout = options.observationLayout ?? { type: "flat" };
+    this.slotsPerTask = this.capacityPerTask + historySlotsOf(layout);
+    this.observationStore = createObservationStore(layout, this, this.capacityPerTask, this.observationSize);
+    const slots = this.slotsPerTask * this.numTasks;
     this.actions = new Float32Array(slots * this.actionSize);
     this.rewards = new Float32Array(slots);
     this.notDones = new Float32Array(slots);
@@ -78,6 +86,40 @@ export class ReplayBuffer {
   /** Transitions stored over all tasks. */
   get size(): number {
     return this.sizes.reduce((total, n) => total + n, 0);
+  }
+
+  get observationLayout(): ObservationLayout {
+    return this.observationStore.layout;
+  }
+
+  /** Whole observation rows of the flat layout (the frame-stack layout has none). */
+  get observations(): Float32Array {
+    return this.flatStore("observations").observations;
+  }
+
+  get nextObservations(): Float32Array {
+    return this.flatStore("nextObservations").nextObservations;
+  }
+
+  /** Slots of `task` holding data (sampleable transitions and their history). */
+  storedSlots(task: number): number {
+    return Math.min(this.added[task]!, this.slotsPerTask);
+  }
+
+  /** Every per-slot array in replay-file order: the observation store's, then actions, rewards, notDones. */
+  get slotFields(): readonly SlotField[] {
+    return [
+      ...this.observationStore.fields,
+      { name: "actions", array: this.actions, width: this.actionSize },
+      { name: "rewards", array: this.rewards, width: 1 },
+      { name: "notDones", array: this.notDones, width: 1 },
+    ];
+  }
+
+  /** Bytes of storage per sampleable transition (history slots included). */
+  get bytesPerTransition(): number {
+    const bytes = this.slotFields.reduce((total, field) => total + field.array.byteLength, 0);
+    return bytes / (this.capacityPerTask * this.numTasks);
   }
 
   /**
@@ -95,13 +137,13 @@ export class ReplayBuffer {
     if (!Number.isInteger(task) || task < 0 || task >= this.numTasks) {
       throw new ConfigError(`ReplayBuffer task index must be an integer in [0, ${this.numTasks - 1}], got ${task}.`);
     }
-    const slot = task * this.capacityPerTask + this.positions[task]!;
-    copyRow(observation, observationOffset, this.observations, slot * this.observationSize, this.observationSize);
-    copyRow(nextObservation, nextObservationOffset, this.nextObservations, slot * this.observationSize, this.observationSize);
+    const slot = task * this.slotsPerTask + this.positions[task]!;
+    const previous = this.added[task]! > 0 ? previousSlot(this, slot, 1) : -1;
+    this.observationStore.write(slot, previous, observation, observationOffset, nextObservation, nextObservationOffset);
     copyRow(action, actionOffset, this.actions, slot * this.actionSize, this.actionSize);
     this.rewards[slot] = reward;
     this.notDones[slot] = terminated ? 0 : 1;
-    this.positions[task] = (this.positions[task]! + 1) % this.capacityPerTask;
+    this.positions[task] = (this.positions[task]! + 1) % this.slotsPerTask;
     this.sizes[task] = Math.min(this.sizes[task]! + 1, this.capacityPerTask);
     this.added[task] = this.added[task]! + 1;
   }
@@ -137,15 +179,31 @@ export class ReplayBuffer {
         while (flat >= this.sizes[task]!) flat -= this.sizes[task++]!;
         index = flat;
       }
-      const slot = task * this.capacityPerTask + index;
+      const slot = this.slotOf(task, index);
       batch.taskIndices[row] = task;
       batch.rewards[row] = this.rewards[slot]!;
       batch.notDones[row] = this.notDones[slot]!;
-      batch.observations.set(this.observations.subarray(slot * this.observationSize, (slot + 1) * this.observationSize), row * this.observationSize);
-      batch.nextObservations.set(this.nextObservations.subarray(slot * this.observationSize, (slot + 1) * this.observationSize), row * this.observationSize);
+      this.observationStore.read(slot, batch.observations, row * this.observationSize, batch.nextObservations, row * this.observationSize);
       batch.actions.set(this.actions.subarray(slot * this.actionSize, (slot + 1) * this.actionSize), row * this.actionSize);
     }
     return batch;
+  }
+
+  /**
+   * The slot of `task`'s index-th sampleable transition. Without history slots that is the ring
+   * position itself (as it always was); with them, the newest `sizes[task]` slots in order.
+   */
+  slotOf(task: number, index: number): number {
+    if (this.slotsPerTask === this.capacityPerTask) return task * this.slotsPerTask + index;
+    const position = (this.positions[task]! - this.sizes[task]! + index + 2 * this.slotsPerTask) % this.slotsPerTask;
+    return task * this.slotsPerTask + position;
+  }
+
+  private flatStore(field: string): FlatObservations {
+    if (!(this.observationStore instanceof FlatObservations)) {
+      throw new ConfigError(`ReplayBuffer.${field} exists only in the flat layout; this buffer stores ${this.observationStore.layout.type} observations. Sample a batch to read them.`);
+    }
+    return this.observationStore;
   }
 }
 

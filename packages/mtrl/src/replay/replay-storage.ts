@@ -2,6 +2,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { endianness } from "node:os";
 import { join } from "node:path";
 import { MTError } from "@mtrl/core";
+import type { ObservationLayout } from "./observation-store.js";
 import { ReplayBuffer } from "./replay-buffer.js";
 
 /** A replay file that is missing, truncated, or does not match the buffer it is loaded into. */
@@ -19,7 +20,9 @@ export interface ReplayManifest {
   readonly capacityPerTask: number;
   readonly observationSize: number;
   readonly actionSize: number;
-  /** Transitions per chunk file. */
+  /** How observations are stored; absent = flat (manifests written before frame stacks existed). */
+  readonly observationLayout?: ObservationLayout;
+  /** Slots per chunk file. */
   readonly chunkSize: number;
   readonly sizes: number[];
   readonly positions: number[];
@@ -40,7 +43,7 @@ export function saveReplayBuffer(buffer: ReplayBuffer, poolDir: string, previous
   const reusable = previous !== undefined && sameLayout(previous, buffer) && previous.chunkSize === chunkSize ? previous : undefined;
   const files: Record<string, string> = {};
   for (let task = 0; task < buffer.numTasks; task++) {
-    const usedChunks = Math.ceil(buffer.sizes[task]! / chunkSize);
+    const usedChunks = Math.ceil(buffer.storedSlots(task) / chunkSize);
     for (let chunk = 0; chunk < usedChunks; chunk++) {
       const key = `${task}/${chunk}`;
       const previousFile = reusable?.files[key];
@@ -60,6 +63,8 @@ export function saveReplayBuffer(buffer: ReplayBuffer, poolDir: string, previous
     capacityPerTask: buffer.capacityPerTask,
     observationSize: buffer.observationSize,
     actionSize: buffer.actionSize,
+    // Flat manifests keep the shape they always had.
+    ...(buffer.observationLayout.type === "flat" ? {} : { observationLayout: buffer.observationLayout }),
     chunkSize,
     sizes: Array.from(buffer.sizes),
     positions: Array.from(buffer.positions),
@@ -79,12 +84,13 @@ export function loadReplayBuffer(poolDir: string, manifest: ReplayManifest): Rep
     numTasks: manifest.numTasks,
     observationSize: manifest.observationSize,
     actionSize: manifest.actionSize,
+    observationLayout: manifest.observationLayout ?? { type: "flat" },
   });
   for (let task = 0; task < buffer.numTasks; task++) {
     buffer.sizes[task] = manifest.sizes[task]!;
     buffer.positions[task] = manifest.positions[task]!;
     buffer.added[task] = manifest.added[task]!;
-    const usedChunks = Math.ceil(buffer.sizes[task]! / manifest.chunkSize);
+    const usedChunks = Math.ceil(buffer.storedSlots(task) / manifest.chunkSize);
     for (let chunk = 0; chunk < usedChunks; chunk++) {
       const name = manifest.files[`${task}/${chunk}`];
       if (name === undefined) throw new ReplayStorageError(`Replay manifest lists no file for task ${task} chunk ${chunk}; the checkpoint is incomplete.`);
@@ -113,7 +119,8 @@ function sameLayout(manifest: ReplayManifest, buffer: ReplayBuffer): boolean {
     manifest.numTasks === buffer.numTasks &&
     manifest.capacityPerTask === buffer.capacityPerTask &&
     manifest.observationSize === buffer.observationSize &&
-    manifest.actionSize === buffer.actionSize
+    manifest.actionSize === buffer.actionSize &&
+    JSON.stringify(manifest.observationLayout ?? { type: "flat" }) === JSON.stringify(buffer.observationLayout)
   );
 }
 
@@ -121,7 +128,7 @@ function sameLayout(manifest: ReplayManifest, buffer: ReplayBuffer): boolean {
 function chunkChangedSince(buffer: ReplayBuffer, previous: ReplayManifest, task: number, chunk: number, chunkSize: number): boolean {
   const written = buffer.added[task]! - previous.added[task]!;
   if (written <= 0) return false;
-  const capacity = buffer.capacityPerTask;
+  const capacity = buffer.slotsPerTask;
   if (written >= capacity) return true;
   const chunkStart = chunk * chunkSize;
   const chunkEnd = Math.min(chunkStart + chunkSize, capacity);
@@ -131,19 +138,11 @@ function chunkChangedSince(buffer: ReplayBuffer, previous: ReplayManifest, task:
   return end <= capacity ? overlaps(start, end) : overlaps(start, capacity) || overlaps(0, end - capacity);
 }
 
-/** The byte views of one chunk's rows in every field, in file order. */
-function chunkViews(buffer: ReplayBuffer, task: number, chunk: number, chunkSize: number): Float32Array[] {
-  const first = task * buffer.capacityPerTask + chunk * chunkSize;
-  const rows = Math.min(chunkSize, buffer.capacityPerTask - chunk * chunkSize);
-  const o = buffer.observationSize;
-  const a = buffer.actionSize;
-  return [
-    buffer.observations.subarray(first * o, (first + rows) * o),
-    buffer.nextObservations.subarray(first * o, (first + rows) * o),
-    buffer.actions.subarray(first * a, (first + rows) * a),
-    buffer.rewards.subarray(first, first + rows),
-    buffer.notDones.subarray(first, first + rows),
-  ];
+/** The views of one chunk's slots in every field, in file order. */
+function chunkViews(buffer: ReplayBuffer, task: number, chunk: number, chunkSize: number): Array<Float32Array | Uint8Array> {
+  const first = task * buffer.slotsPerTask + chunk * chunkSize;
+  const rows = Math.min(chunkSize, buffer.slotsPerTask - chunk * chunkSize);
+  return buffer.slotFields.map(({ array, width }) => array.subarray(first * width, (first + rows) * width));
 }
 
 function writeChunk(path: string, buffer: ReplayBuffer, task: number, chunk: number, chunkSize: number): void {
