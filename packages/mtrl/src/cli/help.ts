@@ -62,13 +62,15 @@ suffix if the name is taken. Ctrl-C saves a checkpoint and stops cleanly (resume
 --resume); a second Ctrl-C quits at once.
 `;
 
-export const EVAL_HELP = `Usage: npx mtrl eval <run> [--episodes N] [--json]
+export const EVAL_HELP = `Usage: npx mtrl eval <run> [--episodes N] [--protocol default|metaworld] [--json]
 
 Loads the latest checkpoint of <run> and evaluates the deterministic policy (tanh of the mean) on
 every task; prints the return and success rate per task. Nothing in the run folder changes.
 
 Options:
   --episodes N   episodes per task (default: the run's experiment.evalEpisodes)
+  --protocol P   default, or metaworld: Meta-World's protocol (one episode per fixed configuration,
+                 50 per task, ended at the first success; Meta-World MT10 runs only)
   --json         print the result as JSON instead of a table
   --help, -h     this help
 `;

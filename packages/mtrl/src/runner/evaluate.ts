@@ -6,6 +6,8 @@ import { runPaths } from "../run-folder/run-dir.js";
 import { actionScalerFor, buildTaskEnvs } from "./build-task-envs.js";
 import { CheckpointStore } from "./checkpoint.js";
 import { evaluatePolicy } from "./evaluate-policy.js";
+import type { EvaluationProtocol } from "./evaluation-protocol.js";
+import { assertMetaWorldProtocolEnv, evaluateMetaWorldProtocol } from "./metaworld-protocol.js";
 
 export interface EvaluateRunOptions {
   /** Episodes per task; default: the run's experiment.evalEpisodes. */
@@ -14,6 +16,12 @@ export interface EvaluateRunOptions {
   readonly signal?: AbortSignal;
   /** Kernels; default `loadKernels()`. */
   readonly kernels?: Kernels;
+  /**
+   * "default": `episodes` seeded episodes per task. "metaworld": Meta-World's protocol — one
+   * episode per fixed configuration (50 per task), ended by the first success (a Meta-World MT10
+   * run only; `episodes` must then be omitted).
+   */
+  readonly protocol?: EvaluationProtocol;
 }
 
 export interface EvaluateRunResult {
@@ -37,6 +45,11 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   if (saved === undefined) throw new ConfigError(`${paths.dir} has no checkpoint to evaluate yet; train it first (checkpoints come every experiment.checkpointEvery steps).`);
   const episodes = options.episodes ?? config.experiment.evalEpisodes;
   if (!Number.isInteger(episodes) || episodes <= 0) throw new ConfigError(`episodes must be a positive integer, got ${episodes}.`);
+  const metaworldProtocol = options.protocol === "metaworld";
+  if (metaworldProtocol) {
+    assertMetaWorldProtocolEnv(config.env.id);
+    if (options.episodes !== undefined) throw new ConfigError(`The metaworld protocol runs one episode per configuration (50 per task); got episodes ${options.episodes} as well. Drop --episodes.`);
+  }
   const evaluation = await buildTaskEnvs(config.env, config.experiment, "eval");
   try {
     const scaler = actionScalerFor(evaluation.vector.singleActionSpace, "MT-SAC", config.env.id);
@@ -46,7 +59,10 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     const agent = new MTSACAgent(config.agent, dimensions, options.kernels ?? (await loadKernels()), config.experiment.seed, tasks);
     agent.setState(saved.agent);
     const step = saved.trainer.step;
-    const result = evaluatePolicy(agent, evaluation.vector, evaluation.taskNames, scaler, { seed: config.experiment.seed, step, episodes, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    const signal = options.signal === undefined ? {} : { signal: options.signal };
+    const result = metaworldProtocol
+      ? evaluateMetaWorldProtocol(agent, evaluation.vector, evaluation.taskNames, scaler, { seed: config.experiment.seed, ...signal })
+      : evaluatePolicy(agent, evaluation.vector, evaluation.taskNames, scaler, { seed: config.experiment.seed, step, episodes, ...signal });
     return { step, ...result };
   } finally {
     await evaluation.vector.close();
