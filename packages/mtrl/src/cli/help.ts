@@ -11,6 +11,9 @@ Usage:
   npx mtrl compare <run> <run> ... [--group-by agent|env|none] [--out compare.html]
                                                            success and return curves of several runs, mean ± sd per group
   npx mtrl list [--config-dir <dir>]                       config groups, components, environments, runs
+  npx mtrl sweep <sweep.yaml> --local N | --queue <url>    a grid of runs over overrides and seeds
+  npx mtrl sweep status <name>                             each run's state, step and last evaluation
+  npx mtrl worker --queue redis://<host>:<port>            train queued sweep runs on this machine
   npx mtrl <command> --help                                help for one command
 
 Examples:
@@ -55,6 +58,10 @@ Options:
   --resume <run>     continue <run> from its latest checkpoint with its saved config.yaml
                      (no overrides allowed: a resumed run must equal an uninterrupted one)
   --print-config     print the composed config as YAML and exit without training
+  --lease            (used by sweeps) train into exactly <experiment.runsDir>/<experiment.runName>
+                     under its lease: resume it if it has a checkpoint, start it otherwise; exit 75
+                     at once if another process holds the lease; stop with a checkpoint when the
+                     parent process exits or on SIGTERM (lease length: MTRL_LEASE_SECONDS, 60)
   --help, -h         this help
 
 The run is named <env>-<agent>-seed<seed> (experiment.runName to choose), with a -2, -3, ...
@@ -111,4 +118,61 @@ the mtenv registry, and the runs in runs/.
 
 The groups are the shipped ones merged, as train does, with config/ in the working directory (when
 it exists) and with --config-dir <dir>; each of your options is marked with its file.
+`;
+
+export const SWEEP_HELP = `Usage: npx mtrl sweep <sweep.yaml> --local N [--runs-dir <dir>] [--lease-seconds S]
+       npx mtrl sweep <sweep.yaml> --queue redis://<host>:<port> [--runs-dir <dir>]
+       npx mtrl sweep <sweep.yaml> --print
+       npx mtrl sweep status <name> [--runs-dir <dir>] [--json]
+
+Expands a sweep file into runs and trains each in <runs-dir>/<name>/<run>/ (sweep.json lists the
+runs and their overrides). A run is trained by \`npx mtrl train <overrides> --lease\` with its output
+in <run>/train.log; it resumes from its newest intact checkpoint when started again, and a lease
+(<run>/lease.json, renewed while it trains) keeps it from running twice at once, on any machine.
+
+Sweep file (YAML):
+  name: pendulum-agents                 the sweep's folder name
+  base: [env=mt-pendulum, experiment=smoke]    overrides of every run (optional)
+  grid:                                 key: [values]; every combination is a run (optional)
+    agent: [mtsac-small, mtmhsac]
+  list:                                 explicit combinations, after the grid's (optional)
+    - { agent: care, agent.encoder.numExperts: 2 }
+  seeds: [1, 2, 3]                      each combination once per seed (optional)
+Run names are made of the values that vary, e.g. mtsac-small-seed1, lr0.001-seed2.
+
+Options:
+  --local N            train here, N processes at a time; ends when every run is done or failed
+  --queue <url>        add one job per run to the Redis queue (BullMQ) and return; workers
+                       (npx mtrl worker --queue <url>) on any machine train them. Adding a sweep
+                       again adds no run twice (failed runs are retried)
+  --print              print the runs and their overrides, and exit
+  --runs-dir <dir>     the runs folder (default: experiment.runsDir, runs/); with --queue it must
+                       be a folder every worker can reach (a shared filesystem)
+  --lease-seconds S    how long a run's lease lasts unless renewed (default 60): a run whose
+                       machine died is taken over this long after its last renewal
+  --json               (status) print the states as JSON
+  --help, -h           this help
+
+sweep status shows each run's state — pending, running (lease fresh), stalled (lease expired: its
+machine died; a worker will take it over), done, failed (see <run>/train.log) — with its step,
+last evaluation and lease holder, read from the run folders: it works from any machine that sees
+the runs folder. It ends with the npx mtrl compare command for the finished runs.
+Exit codes: 0 every run done, 1 some run failed, 2 bad command line or sweep file, 130 stopped.
+`;
+
+export const WORKER_HELP = `Usage: npx mtrl worker --queue redis://<host>:<port> [--concurrency N] [--runs-dir <dir>] [--lease-seconds S]
+
+Trains the runs that npx mtrl sweep --queue added, N at a time (default 1), until stopped with
+Ctrl-C or SIGTERM (running train processes save a checkpoint first). Start one on each machine.
+A run whose worker died (its job lock expires) is taken by another worker once the run's lease has
+expired, and continues from its newest intact checkpoint.
+
+Options:
+  --queue <url>        the Redis server holding the queue (Debian: apt-get install redis-server)
+  --concurrency N      train processes at a time (default 1; one per 2 cores is a good start)
+  --runs-dir <dir>     where the shared runs folder is mounted on this machine (default: the
+                       path the sweep was enqueued with)
+  --lease-seconds S    lease length given to the train processes (default 60; the same on
+                       every worker); the job lock and the stalled check use half of it
+  --help, -h           this help
 `;

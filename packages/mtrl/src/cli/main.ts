@@ -17,6 +17,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import("./report-command.js")).reportCommand,
   compare: async () => (await import("./compare-command.js")).compareCommand,
   list: async () => (await import("./list-command.js")).listCommand,
+  sweep: async () => (await import("./sweep-command.js")).sweepCommand,
+  worker: async () => (await import("./worker-command.js")).workerCommand,
 };
 
 /** Runs the CLI and returns the exit code: 0 done, 1 failed, 2 bad command line or config, 130 interrupted. */

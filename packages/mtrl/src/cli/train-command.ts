@@ -7,6 +7,7 @@ import { writeReport } from "../report/write-report.js";
 import { formatEvalTable, summarizeEval } from "../run-folder/eval-summary.js";
 import type { EvalRow } from "../run-folder/metrics.js";
 import { createRunDir, defaultRunName, type RunPaths } from "../run-folder/run-dir.js";
+import { claimLeasedRun, guardLeasedRun, LEASE_HELD_EXIT, type LeasedRun } from "../sweep/leased-run.js";
 import { parseArgs } from "./args.js";
 import { TRAIN_HELP } from "./help.js";
 import { handleInterrupts } from "./interrupt.js";
@@ -16,9 +17,9 @@ import { locateRun } from "./locate-run.js";
 import { formatTrainSummary, TrainingProgress } from "./training-progress.js";
 import { CliUsageError } from "./usage-error.js";
 
-/** `npx mtrl train [overrides...] [--config-dir <dir>] [--resume <run>] [--print-config]`. Returns the exit code. */
+/** `npx mtrl train [overrides...] [--config-dir <dir>] [--resume <run>] [--print-config] [--lease]`. Returns the exit code. */
 export async function trainCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs("train", argv, { resume: { takesValue: true }, "print-config": { takesValue: false }, "config-dir": { takesValue: true } });
+  const args = parseArgs("train", argv, { resume: { takesValue: true }, "print-config": { takesValue: false }, "config-dir": { takesValue: true }, lease: { takesValue: false } });
   if (args.flags.has("help")) {
     io.stdout.write(TRAIN_HELP);
     return 0;
@@ -26,7 +27,10 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
   const resumeFrom = args.flags.get("resume");
   let config: TrainConfig;
   let paths: RunPaths;
+  let resuming = resumeFrom !== undefined;
+  let leased: LeasedRun | undefined;
   if (resumeFrom !== undefined) {
+    if (args.flags.has("lease")) throw new CliUsageError("train --lease resumes by itself when the run folder has a checkpoint; drop --resume and give the run's overrides.");
     if (args.positionals.length > 0) {
       throw new CliUsageError(
         `train --resume continues a run with its saved config.yaml, so overrides are not allowed (got ${args.positionals.join(" ")}). ` +
@@ -54,11 +58,22 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
     }
     // Before creating the folder, so that a bad env id leaves no empty run behind.
     checkEnvironment(config);
-    const experiment = config.experiment;
-    paths = createRunDir(experiment.runsDir, experiment.runName ?? defaultRunName(composed.choices, experiment.seed));
-    writeTrainConfig(paths.config, config, composed);
+    if (args.flags.has("lease")) {
+      const claim = claimLeasedRun(config, composed);
+      if ("heldBy" in claim) {
+        writeLine(io.stderr, claim.message);
+        return LEASE_HELD_EXIT;
+      }
+      ({ paths, config } = claim);
+      resuming = claim.resume;
+      leased = claim;
+    } else {
+      const experiment = config.experiment;
+      paths = createRunDir(experiment.runsDir, experiment.runName ?? defaultRunName(composed.choices, experiment.seed));
+      writeTrainConfig(paths.config, config, composed);
+    }
   }
-  writeLine(io.stdout, `${resumeFrom === undefined ? "run folder" : "resuming"}: ${displayPath(paths.dir)}`);
+  writeLine(io.stdout, `${resuming ? "resuming" : "run folder"}: ${displayPath(paths.dir)}`);
 
   const progress = new TrainingProgress({ stream: io.stdout });
   const controller = new AbortController();
@@ -75,12 +90,13 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
       process.exit(130);
     },
   });
+  if (leased !== undefined) guardLeasedRun(leased.lease, controller, (line) => writeLine(io.stderr, line));
   let result: Awaited<ReturnType<typeof import("../runner/train.js").train>>;
   try {
     // Loaded only now: config errors and --print-config never wait for (or depend on) the engine.
     const kernels = await loadKernelsAndSayWhich(io.stdout);
     const { train } = await import("../runner/train.js");
-    result = await train(config, { runDir: paths.dir, resume: resumeFrom !== undefined, onProgress: (event) => progress.handle(event), signal: controller.signal, kernels });
+    result = await train(config, { runDir: paths.dir, resume: resuming, onProgress: (event) => progress.handle(event), signal: controller.signal, kernels });
   } finally {
     progress.stop();
     removeInterruptHandlers();
