@@ -60,7 +60,7 @@ export async function connectRedis(url: string): Promise<Redis> {
     ]);
   } catch (error) {
     client.disconnect();
-    const reason = (error as Error).message || lastError?.message || "unknown error";
+    const reason = (lastError?.message ?? (error as Error).message).replace(/\.$/, "");
     throw new QueueError(
       `Cannot reach the queue at ${url}: tried Redis at ${where} and got: ${reason}.\n` +
         `Start Redis there (redis-server --port ${parsed.port || "6379"}; on Debian: apt-get install redis-server), ` +

@@ -122,16 +122,21 @@ function shortHash(text: string): string {
 /**
  * The runs of a sweep, in a fixed order (grid combinations, then list entries, each once per
  * seed), with names made of the values that vary: `mtsac-small-seed1`, `discount0.98-mtmhsac-seed2`.
- * A group's value stands alone, a dotted key is shortened to its last segment; names that would
- * collide use the full key, and any that still collide get a hash of their overrides.
+ * A group's value stands alone, a dotted key is shortened to its last segment (unless another key
+ * ends alike); names that would collide use the full keys, and any that still collide get a hash
+ * of their overrides.
  */
 export function expandSweep(sweep: SweepFile): Sweep {
   const combinations = [...(Object.keys(sweep.grid).length > 0 || sweep.list.length === 0 ? gridPoints(sweep.grid) : []), ...sweep.list.map((entry) => Object.entries(entry))];
   const seeds: ReadonlyArray<number | undefined> = sweep.seeds ?? [undefined];
   const varying = combinations.flatMap((combination) => seeds.map((seed) => (seed === undefined ? combination : [...combination, ["seed", seed] as [string, OverrideValue]])));
+  const lastSegment = (key: string): string => key.slice(key.lastIndexOf(".") + 1);
+  // Dotted keys that end alike (agent.actor.lr, agent.critic.lr) are always named in full.
+  const keys = new Set(varying.flatMap((entries) => entries.map(([key]) => key)));
+  const ambiguous = new Set([...keys].filter((key) => key.includes(".") && [...keys].some((other) => other !== key && lastSegment(other) === lastSegment(key))));
   const label = (key: string, value: OverrideValue, full: boolean): string => {
     if (!key.includes(".") && key !== "seed" && !full) return namePart(value);
-    return `${full ? key.replace(/\./g, "_") : key.slice(key.lastIndexOf(".") + 1)}${namePart(value)}`;
+    return `${full || ambiguous.has(key) ? key.replace(/\./g, "_") : lastSegment(key)}${namePart(value)}`;
   };
   const nameWith = (entries: ReadonlyArray<[string, OverrideValue]>, full: boolean): string => entries.map(([key, value]) => label(key, value, full)).join("-") || "run";
   const overridesOf = (entries: ReadonlyArray<[string, OverrideValue]>): string[] => [...sweep.base, ...entries.map(([key, value]) => `${key}=${overrideText(value)}`)];
