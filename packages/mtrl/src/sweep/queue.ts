@@ -50,12 +50,15 @@ export async function connectRedis(url: string): Promise<Redis> {
   const where = `${parsed.hostname || "localhost"}:${parsed.port || "6379"}`;
   let lastError: Error | undefined;
   const client = new Redis(url, { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: null, retryStrategy: () => null, enableOfflineQueue: true });
+  let failed: (error: Error) => void = () => {};
   client.on("error", (error: Error) => {
     lastError = error;
+    failed(error);
   });
   try {
     await Promise.race([
       client.connect().then(() => client.ping()),
+      new Promise((_, reject) => (failed = reject)),
       new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS + 500).unref()),
     ]);
   } catch (error) {
