@@ -18,6 +18,8 @@ export interface AgentDimensions {
   readonly observationSize: number;
   readonly actionSize: number;
   readonly numTasks: number;
+  /** The observation's shape when it is more than a vector (pixels: [channels, height, width]), for image encoders. */
+  readonly observationShape?: readonly number[];
 }
 
 /**

@@ -53,8 +53,10 @@ export class MTSACAgent implements MultiTaskAgent {
   private readonly distilled: DistilledPolicy | null;
   /** Per-row values the loss closures record for metrics and later steps (batch order). */
   private readonly recorded = { q1: new Float32Array(0), logProbs: new Float32Array(0), actorParams: new Float32Array(0), taskIndices: new Int32Array(0) };
-  /** Exploration noise and the reparameterisation noise of updates. */
+  /** Exploration noise, the reparameterisation noise of updates, and the encoder's augmentation draws. */
   private noiseRng: Rng;
+  /** Augmented copies of a batch's observations (encoders that augment). */
+  private augmentedRows = { observations: new Float32Array(0), nextObservations: new Float32Array(0) };
   private readonly targetEntropy: number;
   /** Which log α each task uses (all zeros when shared). */
   private readonly alphaIndexOfTask: Int32Array;
@@ -91,6 +93,7 @@ export class MTSACAgent implements MultiTaskAgent {
       taskEncodingSize,
       outputSize,
       logStdBounds: this.logStdBounds,
+      ...(dimensions.observationShape === undefined ? {} : { observationShape: dimensions.observationShape }),
     });
 
     const taskEncoderParams = new ParameterStore(engine, "taskEncoder");
@@ -173,7 +176,8 @@ export class MTSACAgent implements MultiTaskAgent {
     });
   }
 
-  update(batch: ReplayBatch, updateIndex: number): Metrics {
+  update(sampled: ReplayBatch, updateIndex: number): Metrics {
+    const batch = this.augmented(sampled);
     const metrics = this.updateCritic(batch);
     if (updateIndex % this.config.actor.updateEvery === 0) {
       const { metrics: actorMetrics, logProbs } = this.updateActor(batch);
@@ -320,6 +324,23 @@ export class MTSACAgent implements MultiTaskAgent {
     const allTasks = TaskContext.ofAllTasks(this.engine, this.dimensions.numTasks, this.allTaskIndices);
     context.setTaskEncodings(withGradient ? this.taskEncoder.encode(allTasks) : this.engine.noGrad(() => this.taskEncoder.encode(allTasks)));
     return context;
+  }
+
+  /**
+   * The batch with its observations and next observations augmented by the encoder (random shifts
+   * of pixels), each image with its own draw from the policy stream; the batch itself when the
+   * encoder does not augment.
+   */
+  private augmented(batch: ReplayBatch): ReplayBatch {
+    const augment = this.critic.encoder.augment;
+    if (augment === undefined) return batch;
+    if (this.augmentedRows.observations.length !== batch.observations.length) {
+      this.augmentedRows = { observations: new Float32Array(batch.observations.length), nextObservations: new Float32Array(batch.nextObservations.length) };
+    }
+    const { observations, nextObservations } = this.augmentedRows;
+    augment(batch.observations, batch.size, this.noiseRng, observations);
+    augment(batch.nextObservations, batch.size, this.noiseRng, nextObservations);
+    return { ...batch, observations, nextObservations };
   }
 
   /** Per-row buffers of this batch size (reused from update to update). */

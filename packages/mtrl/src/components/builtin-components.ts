@@ -3,6 +3,7 @@ import type { ComponentDefinition, ComponentKind } from "./component.js";
 import { identityEncoder } from "./encoders/identity.js";
 import { mixtureEncoder } from "./encoders/mixture.js";
 import { mlpEncoder } from "./encoders/mlp.js";
+import { pixelEncoder } from "./encoders/pixel.js";
 import { distralDistillation, noDistillation } from "./distillation/distral.js";
 import { gradNormGradientStep } from "./gradient-steps/gradnorm.js";
 import { pcgradGradientStep } from "./gradient-steps/pcgrad.js";
@@ -27,6 +28,7 @@ const definitions = [
   identityEncoder,
   mlpEncoder,
   mixtureEncoder,
+  pixelEncoder,
   mlpTrunk,
   filmTrunk,
   softModularizationTrunk,

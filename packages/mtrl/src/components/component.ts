@@ -42,6 +42,8 @@ export interface BuildContext {
   readonly tasks: TaskDescriptions;
   /** Width of the component's input (encoders: observation; trunks: all input parts; heads: hidden). */
   readonly inputSize: number;
+  /** The environment observation's shape when the agent knows it (pixels: [channels, height, width]); encoders of images read it. */
+  readonly observationShape?: readonly number[];
   /** Width of the task encoding the agent's task encoder produces. */
   readonly taskEncodingSize: number;
   /** Width asked of the output (heads: per task; 0 where the component chooses). */
@@ -62,6 +64,11 @@ export interface TaskEncoder {
 export interface Encoder {
   readonly outputSize: number;
   encode(observations: Tensor, context: TaskContext): Tensor;
+  /**
+   * Data augmentation of training batches (never of acting): writes `rows` augmented copies of
+   * `observations` [rows × inputSize] into `out`, drawn with `rng`. Absent: no augmentation.
+   */
+  augment?(observations: Float32Array, rows: number, rng: Rng, out: Float32Array): void;
 }
 
 /** input parts standing for their concatenation → hidden [rows, outputSize]. */

@@ -25,7 +25,7 @@ export const testTasks: TaskDescriptions = {
 export function buildComponent<Kind extends ComponentKind>(
   kind: Kind,
   config: unknown,
-  sizes: { inputSize: number; outputSize?: number; taskEncodingSize: number; rows: number; logStdBounds?: { logStdMin: number; logStdMax: number } },
+  sizes: { inputSize: number; outputSize?: number; taskEncodingSize: number; rows: number; logStdBounds?: { logStdMin: number; logStdMax: number }; observationShape?: readonly number[] },
   tasks: TaskDescriptions = testTasks,
 ): BuiltComponent<Kind> {
   const engine = new Engine(new JsKernels(), { blockFloats: 1 << 16 });
@@ -34,6 +34,7 @@ export function buildComponent<Kind extends ComponentKind>(
   const buildContext: BuildContext = {
     engine, params, rng: Rng.fromSeed(11, "init"), numTasks, tasks, inputSize: sizes.inputSize, taskEncodingSize: sizes.taskEncodingSize, outputSize: sizes.outputSize ?? 0,
     logStdBounds: sizes.logStdBounds ?? { logStdMin: -20, logStdMax: 2 },
+    ...(sizes.observationShape === undefined ? {} : { observationShape: sizes.observationShape }),
   };
   const component = components.build(kind, config, buildContext);
   const taskIndices = Int32Array.from({ length: sizes.rows }, (_, i) => i % numTasks);
