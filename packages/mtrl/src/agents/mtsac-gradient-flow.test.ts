@@ -18,7 +18,7 @@ const config: MTSACConfig = {
   gradient: { type: "plain" },
   distillation: { type: "none" },
   alpha: { type: "per-task", initTemperature: 0.1, lr: 1e-3, betas: [0.9, 0.999], targetEntropy: { type: "auto" } },
-  replay: { capacity: 100, sampling: "uniform" },
+  replay: { capacity: 100, sampling: "uniform", observations: "auto" },
 };
 const dimensions = { observationSize: 4, actionSize: 2, numTasks: 3 };
 

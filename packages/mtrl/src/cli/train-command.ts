@@ -1,3 +1,4 @@
+import { loadBuiltinEnvs } from "@mtrl/mtenv";
 import { checkEnvironment } from "../config/check-environment.js";
 import { composeConfig } from "../config/compose.js";
 import { displayPath, resolveConfigDirs } from "../config/config-dir.js";
@@ -48,6 +49,8 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
       io.stdout.write(stringifyTrainConfig(config));
       return 0;
     }
+    // MuJoCo ids need their WebAssembly engine loaded before the synchronous make() of the check.
+    await loadBuiltinEnvs([config.env.id]);
     checkEnvironment(config);
   } else {
     const composed = composeConfig(args.positionals, { configDir: resolveConfigDirs({ configDir: args.flags.get("config-dir") }) });
@@ -57,6 +60,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
       return 0;
     }
     // Before creating the folder, so that a bad env id leaves no empty run behind.
+    await loadBuiltinEnvs([config.env.id]);
     checkEnvironment(config);
     if (args.flags.has("lease")) {
       const claim = claimLeasedRun(config, composed);

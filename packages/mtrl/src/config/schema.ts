@@ -126,6 +126,12 @@ export const replayConfigSchema = z.strictObject({
   capacity: positiveInt,
   /** uniform: over all stored transitions; per-task-balanced: the same number from every task. */
   sampling: z.enum(["uniform", "per-task-balanced"]),
+  /**
+   * How observations are stored: frame-stack keeps stacked pixel frames (a uint8 Box [3·k, H, W])
+   * once each as bytes; flat keeps every observation whole as float32; auto (absent in configs
+   * written before it existed) picks frame-stack for such pixels and flat otherwise.
+   */
+  observations: z.enum(["auto", "flat", "frame-stack"]).default("auto"),
 });
 
 /** Multi-task SAC (`config/agent/mtsac.yaml`). */

@@ -7,10 +7,13 @@ import { composeConfig } from "../config/compose.js";
 import { checkpointWeights, killAfterCheckpoint, runToEnd } from "../testing/cli-runs.js";
 
 /** The agent recipes of config/agent/ that compose multi-task components. */
-const recipes = ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization", "pcgrad", "gradnorm", "distral"] as const;
+const recipes = ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization", "pcgrad", "gradnorm", "distral", "sac-pixels"] as const;
 const totalSteps = 60;
 
-/** Each recipe, shrunk to a unit-test size (its components unchanged) on MT-Pendulum's first two tasks. */
+/**
+ * Each recipe, shrunk to a unit-test size (its components unchanged) on MT-Pendulum's first two
+ * tasks; pixel recipes on two copies of the DMC cart-pole from 16×16 pixels (2 conv layers of 4 filters).
+ */
 function tinyRecipeArgs(recipe: string, runsDir: string, runName: string): string[] {
   const { config } = composeConfig([`agent=${recipe}`]);
   const shrink = (network: "actor" | "critic"): string[] => {
@@ -37,6 +40,9 @@ function tinyRecipeArgs(recipe: string, runsDir: string, runName: string): strin
     ...shrink("critic"),
     ...(config.agent.encoder.type === "moe" ? ["agent.encoder.hiddenSizes=[8]", "agent.encoder.featureSize=8"] : []),
     ...(config.agent.distillation.type === "distral" ? ["agent.distillation.hiddenSizes=[16,16]", "agent.distillation.alpha=0.1"] : []),
+    ...(config.agent.encoder.type === "pixel"
+      ? ["env=dmc-cartpole-swingup-pixels", "env.numTasks=2", "env.kwargs.width=16", "env.kwargs.height=16", "agent.encoder.numLayers=2", "agent.encoder.numFilters=4"]
+      : []),
   ];
 }
 

@@ -10,6 +10,7 @@ import { actionScalerFor, buildTaskEnvs } from "./build-task-envs.js";
 import { CheckpointStore, type TrainerState } from "./checkpoint.js";
 import { evaluatePolicy, type PolicyEvaluation } from "./evaluate-policy.js";
 import { MetricAccumulator } from "./metric-accumulator.js";
+import { imageShapeOf, replayLayoutFor } from "./replay-layout.js";
 import type { ProgressEvent } from "./progress-event.js";
 import { TaskEnvs } from "./task-envs.js";
 
@@ -65,8 +66,11 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const taskEnvs = new TaskEnvs(training.vector, seed, "train");
   const numTasks = taskEnvs.numEnvs;
   const dimensions = { observationSize: taskEnvs.observationSize, actionSize: scaler.actionSize, numTasks };
-  const agent = new MTSACAgent(agentConfig, dimensions, kernels, seed, { names: training.taskNames, descriptions: training.taskDescriptions, observations: training.taskObservations });
-  let replay = new ReplayBuffer({ capacity: agentConfig.replay.capacity, ...dimensions });
+  const observationSpace = training.vector.singleObservationSpace.spaces.envObs;
+  const observationShape = imageShapeOf(observationSpace);
+  const agent = new MTSACAgent(agentConfig, { ...dimensions, ...(observationShape === undefined ? {} : { observationShape }) }, kernels, seed, { names: training.taskNames, descriptions: training.taskDescriptions, observations: training.taskObservations });
+  const observationLayout = replayLayoutFor(observationSpace, agentConfig.replay.observations, envConfig.id);
+  let replay = new ReplayBuffer({ capacity: agentConfig.replay.capacity, ...dimensions, observationLayout });
   let warmupRng = Rng.fromSeed(seed, "warmup");
   let replayRng = Rng.fromSeed(seed, "replay");
   let step = 0;

@@ -1,0 +1,72 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ConfigError, Rng } from "@mtrl/mtenv";
+import { JsKernels } from "@mtrl/nn";
+import { composeConfig } from "../config/compose.js";
+import type { MTSACConfig } from "../config/schema.js";
+import type { ReplayBatch } from "../replay/replay-buffer.js";
+import { MTSACAgent } from "./mtsac-agent.js";
+
+const observationShape = [6, 12, 12] as const;
+const dimensions = { observationSize: 6 * 12 * 12, actionSize: 1, numTasks: 2, observationShape };
+
+/** agent=sac-pixels with its encoder and networks shrunk to a unit-test size. */
+function pixelConfig(augmentation: "none" | "random-shift"): MTSACConfig {
+  const { config } = composeConfig(["agent=sac-pixels", "agent.encoder.numLayers=2", "agent.encoder.numFilters=4", "agent.actor.trunk.hiddenSizes=[16]", "agent.critic.trunk.hiddenSizes=[16]", `agent.encoder.augmentation.type=${augmentation}`]);
+  return config.agent;
+}
+
+function pixelBatch(size: number): ReplayBatch {
+  const rng = Rng.fromSeed(3, "pixels");
+  const bytes = (count: number): Float32Array => Float32Array.from({ length: count }, () => rng.integers(0, 256));
+  return {
+    size,
+    observations: bytes(size * dimensions.observationSize),
+    actions: rng.fillUniform(new Float32Array(size), -1, 1),
+    rewards: rng.fillUniform(new Float32Array(size), 0, 1),
+    nextObservations: bytes(size * dimensions.observationSize),
+    notDones: new Float32Array(size).fill(1),
+    taskIndices: Int32Array.from({ length: size }, (_, i) => i % 2),
+  };
+}
+
+/** Critic losses of 4 updates. */
+function criticLosses(config: MTSACConfig, seed = 5): number[] {
+  const agent = new MTSACAgent(config, dimensions, new JsKernels(), seed);
+  const batch = pixelBatch(8);
+  return Array.from({ length: 4 }, (_, update) => agent.update(batch, update)["train/critic_loss"]!);
+}
+
+test("a pixel agent's updates are reproducible per seed, and random shifts change them", () => {
+  const plain = criticLosses(pixelConfig("none"));
+  assert.deepEqual(criticLosses(pixelConfig("none")), plain);
+  const shifted = criticLosses(pixelConfig("random-shift"));
+  assert.deepEqual(criticLosses(pixelConfig("random-shift")), shifted, "augmentation draws come from the agent's seeded stream");
+  assert.notEqual(shifted[0], plain[0], "the critic's first loss already sees shifted images");
+});
+
+test("a pixel agent resumed from its state continues exactly, augmentation draws included", () => {
+  const config = pixelConfig("random-shift");
+  const batch = pixelBatch(8);
+  const reference = new MTSACAgent(config, dimensions, new JsKernels(), 5);
+  const resumed = new MTSACAgent(config, dimensions, new JsKernels(), 9);
+  for (let update = 0; update < 2; update++) reference.update(batch, update);
+  resumed.setState(reference.getState());
+  for (let update = 2; update < 4; update++) assert.deepEqual(resumed.update(batch, update), reference.update(batch, update));
+});
+
+test("the actor's update leaves the shared pixel encoder alone; the critic's moves it", () => {
+  const agent = new MTSACAgent(pixelConfig("none"), dimensions, new JsKernels(), 5);
+  const batch = pixelBatch(8);
+  const encoderWeights = (): Float32Array => Float32Array.from(agent.critic.params.child("encoder").tensors.flatMap((tensor) => Array.from(tensor.data)));
+  const before = encoderWeights();
+  agent.updateActor(batch);
+  assert.deepEqual(encoderWeights(), before);
+  agent.updateCritic(batch);
+  assert.notDeepEqual(encoderWeights(), before);
+});
+
+test("a pixel agent without the observation's image shape is a ConfigError saying what to do", () => {
+  const { observationShape: _, ...flat } = dimensions;
+  assert.throws(() => new MTSACAgent(pixelConfig("none"), flat, new JsKernels(), 1), (error: unknown) => error instanceof ConfigError && /needs image observations/.test(error.message));
+});
