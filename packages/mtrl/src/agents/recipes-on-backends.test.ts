@@ -29,7 +29,7 @@ function smallConfig(recipe: string): MTSACConfig {
   const agent = config.agent;
   const shrink = (trunk: MTSACConfig["actor"]["trunk"]): MTSACConfig["actor"]["trunk"] =>
     trunk.type === "soft-modularization" ? { ...trunk, numLayers: 2, moduleSize: 16 } : { ...trunk, hiddenSizes: [24, 24] };
-  const distillation = agent.distillation.type === "distral" ? { ...agent.distillation, hiddenSizes: [24, 24] } : agent.distillation;
+  const distillation = agent.distillation.type === "distral" ? { ...agent.distillation, hiddenSizes: [24, 24], alpha: 0.1 } : agent.distillation;
   return { ...agent, batchSize: 32, actor: { ...agent.actor, trunk: shrink(agent.actor.trunk) }, critic: { ...agent.critic, trunk: shrink(agent.critic.trunk) }, distillation };
 }
 
