@@ -8,6 +8,7 @@ import { CheckpointStore } from "./checkpoint.js";
 import { evaluatePolicy } from "./evaluate-policy.js";
 import type { EvaluationProtocol } from "./evaluation-protocol.js";
 import { assertMetaWorldProtocolEnv, evaluateMetaWorldProtocol } from "./metaworld-protocol.js";
+import { imageShapeOf } from "./replay-layout.js";
 
 export interface EvaluateRunOptions {
   /** Episodes per task; default: the run's experiment.evalEpisodes. */
@@ -53,8 +54,9 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const evaluation = await buildTaskEnvs(config.env, config.experiment, "eval");
   try {
     const scaler = actionScalerFor(evaluation.vector.singleActionSpace, "MT-SAC", config.env.id);
-    const observationSize = evaluation.vector.singleObservationSpace.spaces.envObs.flatSize;
-    const dimensions = { observationSize, actionSize: scaler.actionSize, numTasks: evaluation.vector.numEnvs };
+    const observationSpace = evaluation.vector.singleObservationSpace.spaces.envObs;
+    const observationShape = imageShapeOf(observationSpace);
+    const dimensions = { observationSize: observationSpace.flatSize, actionSize: scaler.actionSize, numTasks: evaluation.vector.numEnvs, ...(observationShape === undefined ? {} : { observationShape }) };
     const tasks = { names: evaluation.taskNames, descriptions: evaluation.taskDescriptions, observations: evaluation.taskObservations };
     const agent = new MTSACAgent(config.agent, dimensions, options.kernels ?? (await loadKernels()), config.experiment.seed, tasks);
     agent.setState(saved.agent);
