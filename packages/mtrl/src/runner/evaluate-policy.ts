@@ -53,22 +53,30 @@ export function evaluatePolicy(
       }
     }
   }
+  return summarizeTasks(taskNames, returnSums, taskEnvs.reportsSuccess ? successCounts : undefined, options.episodes);
+}
+
+/**
+ * `eval/return/<task>` (return sums / episodes) and, when `successCounts` is given,
+ * `eval/success/<task>` (successes / episodes), with their means over tasks.
+ */
+export function summarizeTasks(taskNames: readonly string[], returnSums: Float64Array, successCounts: Int32Array | undefined, episodes: number): PolicyEvaluation {
   const metrics: Record<string, number> = {};
   let returnTotal = 0;
   let successTotal = 0;
   taskNames.forEach((name, i) => {
-    const meanReturn = returnSums[i]! / options.episodes;
+    const meanReturn = returnSums[i]! / episodes;
     metrics[`eval/return/${name}`] = meanReturn;
     returnTotal += meanReturn;
-    if (taskEnvs.reportsSuccess) {
-      const rate = successCounts[i]! / options.episodes;
+    if (successCounts !== undefined) {
+      const rate = successCounts[i]! / episodes;
       metrics[`eval/success/${name}`] = rate;
       successTotal += rate;
     }
   });
   return {
     metrics,
-    meanReturn: returnTotal / count,
-    meanSuccess: taskEnvs.reportsSuccess ? successTotal / count : null,
+    meanReturn: returnTotal / taskNames.length,
+    meanSuccess: successCounts === undefined ? null : successTotal / taskNames.length,
   };
 }

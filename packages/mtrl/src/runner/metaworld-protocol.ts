@@ -1,7 +1,7 @@
 import { CONFIGURATIONS_PER_TASK, ConfigError, METAWORLD_MT10_ID, MTError, type VectorEnv } from "@mtrl/mtenv";
 import type { MultiTaskAgent } from "../agents/agent.js";
 import type { ActionScaler } from "./build-task-envs.js";
-import type { PolicyEvaluation } from "./evaluate-policy.js";
+import { summarizeTasks, type PolicyEvaluation } from "./evaluate-policy.js";
 
 /** The environments whose tasks take a fixed configuration in `reset({ options: { configuration } })`. */
 const CONFIGURABLE_ENV_IDS: readonly string[] = [METAWORLD_MT10_ID];
@@ -71,16 +71,5 @@ export function evaluateMetaWorldProtocol(
       startEpisode(i);
     }
   }
-  const metrics: Record<string, number> = {};
-  let returnTotal = 0;
-  let successTotal = 0;
-  taskNames.forEach((name, i) => {
-    const meanReturn = returnSums[i]! / CONFIGURATIONS_PER_TASK;
-    const rate = solved[i]! / CONFIGURATIONS_PER_TASK;
-    metrics[`eval/return/${name}`] = meanReturn;
-    metrics[`eval/success/${name}`] = rate;
-    returnTotal += meanReturn;
-    successTotal += rate;
-  });
-  return { metrics, meanReturn: returnTotal / count, meanSuccess: successTotal / count };
+  return summarizeTasks(taskNames, returnSums, solved, CONFIGURATIONS_PER_TASK);
 }

@@ -56,6 +56,18 @@ export function isPinching(gripper: GripperReadings, object: Vec3): boolean {
   return gripper.padHighY > object[1] && gripper.padLowY < object[1] && tcpDistance(gripper, object) < 0.02 && gripper.gripperAction > 0;
 }
 
+/**
+ * The reference's near_object and grasp_success of the block tasks (push, pick-place): the TCP
+ * within 3 cm of the block; the block pinched, the fingers not fully shut and the block lifted
+ * more than 2 cm.
+ */
+export function blockGraspInfo(gripper: GripperReadings, block: Vec3, blockStart: Vec3, opening: number): { nearObject: number; graspSuccess: boolean } {
+  return {
+    nearObject: tcpDistance(gripper, block) <= 0.03 ? 1 : 0,
+    graspSuccess: isPinching(gripper, block) && opening > 0 && block[2] - 0.02 > blockStart[2],
+  };
+}
+
 /** Proportional gain of the scripted experts: full speed when 10 cm or more from the target. */
 export const EXPERT_GAIN = 10;
 

@@ -1,4 +1,4 @@
-import { BLOCK_HIGH, BLOCK_LOW, BlockScene, blockWorldbody, isPinching, pickAndCarryExpert } from "../block-object.js";
+import { BLOCK_HIGH, BLOCK_LOW, BlockScene, blockGraspInfo, blockWorldbody, pickAndCarryExpert } from "../block-object.js";
 import { pickPlaceCagingReward, tcpDistance } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
@@ -53,8 +53,7 @@ export const pickPlaceTask: ManipulationTask = {
         return {
           reward,
           success: toGoal <= SUCCESS_DISTANCE,
-          nearObject: tcpToBlock <= 0.03 ? 1 : 0,
-          graspSuccess: isPinching(gripper, block) && opening > 0 && block[2] - 0.02 > blockStart[2],
+          ...blockGraspInfo(gripper, block, blockStart, opening),
           graspReward: grasp,
           inPlaceReward: inPlace,
           objectToTarget: toGoal,

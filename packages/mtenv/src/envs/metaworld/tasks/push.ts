@@ -1,4 +1,4 @@
-import { BLOCK_HIGH, BLOCK_LOW, BlockScene, blockWorldbody, isPinching, pickAndCarryExpert } from "../block-object.js";
+import { BLOCK_HIGH, BLOCK_LOW, BlockScene, blockGraspInfo, blockWorldbody, pickAndCarryExpert } from "../block-object.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
 import { Observation, objectPosition } from "../observation-layout.js";
 import { distance3, longTailTolerance, type Vec3 } from "../reward-shaping.js";
@@ -51,8 +51,7 @@ export const pushTask: ManipulationTask = {
         return {
           reward,
           success: toGoal <= TARGET_RADIUS,
-          nearObject: tcpToBlock <= 0.03 ? 1 : 0,
-          graspSuccess: isPinching(gripper, block) && opening > 0 && block[2] - 0.02 > blockStart[2],
+          ...blockGraspInfo(gripper, block, blockStart, opening),
           graspReward: grasp,
           inPlaceReward: inPlace,
           objectToTarget: toGoal,
