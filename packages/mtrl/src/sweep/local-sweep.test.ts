@@ -5,20 +5,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "../testing/cli-runs.js";
+import { waitFor } from "../testing/wait-for.js";
 import { LEASE_FILE, readLeaseHistory } from "./lease.js";
 import { LEASE_HELD_EXIT } from "./leased-run.js";
 import { readRunStatus } from "./run-status.js";
 
 const ENV = { ...process.env, MTRL_BACKEND: "js", MTRL_LEASE_SECONDS: "30" };
 const OVERRIDES = ["env=mt-pendulum", "experiment=smoke", "experiment.totalSteps=1000", "experiment.warmupSteps=50", "experiment.checkpointEvery=50", "experiment.evalEvery=500", "agent.batchSize=32", "agent.actor.trunk.hiddenSizes=[32,32]", "agent.critic.trunk.hiddenSizes=[32,32]"];
-
-async function waitFor(what: string, timeoutMs: number, probe: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((wait) => setTimeout(wait, 50));
-  }
-}
 
 test("a second train --lease of a running run exits 75; a train process whose sweep was SIGKILLed saves a checkpoint, releases its lease, and the sweep started again resumes it", { timeout: 180_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "mtrl-local-sweep-"));
@@ -30,7 +23,7 @@ test("a second train --lease of a running run exits 75; a train process whose sw
     // The sweep process alone is killed below, not its train process: it must notice by itself.
     const sweep = spawn(process.execPath, [cli, "sweep", sweepFile, "--local", "1", "--runs-dir", runsDir], { stdio: "ignore", env: ENV });
     const sweepExited = new Promise((done) => sweep.once("exit", done));
-    await waitFor("the first checkpoint", 90_000, () => readRunStatus("seed7", runDir).checkpointStep >= 50);
+    await waitFor("the first checkpoint", 90_000, () => (readRunStatus("seed7", runDir).checkpointStep >= 50) || undefined);
 
     const twice = spawnSync(process.execPath, [cli, "train", ...OVERRIDES, "seed=7", `experiment.runsDir=${join(runsDir, "one")}`, "experiment.runName=seed7", "--lease"], { encoding: "utf8", env: ENV });
     assert.equal(twice.status, LEASE_HELD_EXIT, `${twice.stdout}${twice.stderr}`);
@@ -38,7 +31,7 @@ test("a second train --lease of a running run exits 75; a train process whose sw
 
     sweep.kill("SIGKILL");
     await sweepExited;
-    await waitFor("the orphaned train process to release its lease", 30_000, () => !existsSync(join(runDir, LEASE_FILE)));
+    await waitFor("the orphaned train process to release its lease", 30_000, () => (!existsSync(join(runDir, LEASE_FILE))) || undefined);
     const stopped = readRunStatus("seed7", runDir);
     assert.ok(stopped.checkpointStep < 1000, "the run finished before its sweep was killed; the test must interrupt it");
     assert.equal(stopped.state, "pending");

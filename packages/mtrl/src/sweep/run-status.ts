@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readTrainConfig } from "../config/config-file.js";
+import { readYamlFile } from "../config/config-dir.js";
 import { runPaths } from "../run-folder/run-dir.js";
 import { readLease } from "./lease.js";
 
@@ -69,10 +69,14 @@ export function readAttempts(runDir: string): AttemptRecord[] {
   return readJsonLines<AttemptRecord>(join(runDir, ATTEMPTS_FILE));
 }
 
+/**
+ * experiment.totalSteps of a run's config.yaml, read without validating the rest: a status check
+ * must not depend on the reader's config schema matching the writer's.
+ */
 function totalStepsOf(configPath: string): number | null {
-  if (!existsSync(configPath)) return null;
   try {
-    return readTrainConfig(configPath).experiment.totalSteps;
+    const totalSteps = (readYamlFile(configPath) as { experiment?: { totalSteps?: unknown } } | null)?.experiment?.totalSteps;
+    return typeof totalSteps === "number" ? totalSteps : null;
   } catch {
     return null;
   }

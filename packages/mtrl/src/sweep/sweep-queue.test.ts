@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkpointWeights, cli } from "../testing/cli-runs.js";
 import { freePort, startRedis } from "../testing/redis-server.js";
+import { waitFor } from "../testing/wait-for.js";
 import { readLeaseHistory, type LeaseEvent } from "./lease.js";
 import { readRunStatus } from "./run-status.js";
 
@@ -80,16 +81,6 @@ function checkNoOverlap(run: string, history: readonly LeaseEvent[]): Array<Extr
   }
   assert.equal(holder, null, `${run}: the lease of a finished run is still held by ${String(holder)}`);
   return takeovers;
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((wait) => setTimeout(wait, 100));
-  }
 }
 
 describe("sweeps on a Redis queue", () => {
