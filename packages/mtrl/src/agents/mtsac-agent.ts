@@ -1,6 +1,6 @@
 import { Rng, type RngState } from "@mtrl/core";
 import { Adam, Engine, ParameterStore, add, affine, exp, indexSelect, mean, mseLoss, mul, squashedGaussianSample, sub, type AdamOptions, type Kernels, type NamedArray, type Tensor } from "@mtrl/nn";
-import type { BatchLoss, BuildContext, DistilledPolicy, GradientStep, OptimizedGroup, TaskDescriptions, TaskEncoder } from "../components/component.js";
+import type { AuxiliaryLoss, BatchLoss, BuildContext, DistilledPolicy, GradientStep, OptimizedGroup, TaskDescriptions, TaskEncoder } from "../components/component.js";
 import { components } from "../components/builtin-components.js";
 import { TaskContext } from "../components/task-context.js";
 import type { MTSACConfig } from "../config/schema.js";
@@ -16,8 +16,9 @@ import { Actor, Critic, type ComponentContextFor } from "./mtsac-networks.js";
  * soft-modularization) and a head (single, multi-head); twin critics with Polyak-averaged targets
  * (the encoder's target with its own τ); a tanh-Gaussian actor; a learned temperature, shared or
  * one per task ("disentangled alpha"); a gradient step per update (critic, actor) that turns per-row
- * losses into parameter updates (plain, PCGrad, GradNorm); and optionally a distilled shared policy
- * (Distral). With the one-hot task encoder, identity encoder, mlp trunks, single heads and the plain
+ * losses into parameter updates (plain, PCGrad, GradNorm); optionally a distilled shared policy
+ * (Distral); and optionally an auxiliary loss trained through the critic's encoder after the SAC
+ * steps (SAC-AE's pixel decoder). With the one-hot task encoder, identity encoder, mlp trunks, single heads and the plain
  * step it is plain MT-SAC: the one-hot appended to the state.
  *
  * Losses reach the gradient step as `BatchLoss` closures over the batch, so a step that needs each
@@ -51,6 +52,8 @@ export class MTSACAgent implements MultiTaskAgent {
   private readonly actorGradientStep: GradientStep;
   /** Distral's shared policy, or null. */
   private readonly distilled: DistilledPolicy | null;
+  /** A loss trained beside SAC through the critic's encoder (SAC-AE's decoder), or null. */
+  private readonly auxiliary: AuxiliaryLoss | null;
   /** Per-row values the loss closures record for metrics and later steps (batch order). */
   private readonly recorded = { q1: new Float32Array(0), logProbs: new Float32Array(0), actorParams: new Float32Array(0), taskIndices: new Int32Array(0) };
   /** Exploration noise, the reparameterisation noise of updates, and the encoder's augmentation draws. */
@@ -134,6 +137,9 @@ export class MTSACAgent implements MultiTaskAgent {
     ];
     if (taskEncoderOptimizer !== null) groups.push({ name: "taskEncoder", params: taskEncoderParams, optimizer: taskEncoderOptimizer });
     if (this.distilled !== null) groups.push({ name: "distilled", params: distilledParams, optimizer: this.distilled.optimizer });
+    const auxiliaryContext = contextFor(new ParameterStore(engine, "auxiliary"), ["auxiliary"], observationSize);
+    this.auxiliary = components.build("auxiliary", config.auxiliary, { ...auxiliaryContext, sharedEncoder: { encoder: this.critic.encoder, params: this.critic.params.child("encoder") } });
+    if (this.auxiliary !== null) groups.push(...this.auxiliary.groups);
     const target = (name: string, tau: number) => ({ target: this.criticTarget.params.child(name), source: this.critic.params.child(name), tau });
     this.table = new ComponentTable(
       groups,
@@ -185,6 +191,8 @@ export class MTSACAgent implements MultiTaskAgent {
       if (this.distilled !== null) metrics["train/distillation_loss"] = this.distilled.distill(this.observationInput(batch.observations, batch.size), this.recorded.actorParams);
     }
     if (updateIndex % this.config.critic.targetUpdateEvery === 0) this.table.updateTargets();
+    // After the targets, as the reference orders SAC-AE's decoder step.
+    if (this.auxiliary !== null) Object.assign(metrics, this.auxiliary.update(batch.observations, batch.size, this.taskContext(batch.taskIndices), updateIndex, this.noiseRng));
     return metrics;
   }
 

@@ -17,6 +17,7 @@ const config: MTSACConfig = {
   critic: { trunk: { type: "soft-modularization", numLayers: 2, numModules: 2, moduleSize: 6 }, head: "multi-head", lr: 1e-3, betas: [0.9, 0.999], tau: 0.005, encoderTau: 0.05, targetUpdateEvery: 1 },
   gradient: { type: "plain" },
   distillation: { type: "none" },
+  auxiliary: { type: "none" },
   alpha: { type: "per-task", initTemperature: 0.1, lr: 1e-3, betas: [0.9, 0.999], targetEntropy: { type: "auto" } },
   replay: { capacity: 100, sampling: "uniform", observations: "auto" },
 };

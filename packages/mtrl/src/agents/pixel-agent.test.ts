@@ -10,9 +10,10 @@ import { MTSACAgent } from "./mtsac-agent.js";
 const observationShape = [6, 12, 12] as const;
 const dimensions = { observationSize: 6 * 12 * 12, actionSize: 1, numTasks: 2, observationShape };
 
-/** agent=sac-pixels with its encoder and networks shrunk to a unit-test size. */
-function pixelConfig(augmentation: "none" | "random-shift"): MTSACConfig {
-  const { config } = composeConfig(["agent=sac-pixels", "agent.encoder.numLayers=2", "agent.encoder.numFilters=4", "agent.actor.trunk.hiddenSizes=[16]", "agent.critic.trunk.hiddenSizes=[16]", `agent.encoder.augmentation.type=${augmentation}`]);
+/** agent=sac-pixels (or sac-ae) with its encoder, decoder and networks shrunk to a unit-test size. */
+function pixelConfig(augmentation: "none" | "random-shift", recipe: "sac-pixels" | "sac-ae" = "sac-pixels"): MTSACConfig {
+  const shrink = ["agent.encoder.numLayers=2", "agent.encoder.numFilters=4", "agent.actor.trunk.hiddenSizes=[16]", "agent.critic.trunk.hiddenSizes=[16]", `agent.encoder.augmentation.type=${augmentation}`];
+  const { config } = composeConfig([`agent=${recipe}`, ...shrink, ...(recipe === "sac-ae" ? ["agent.auxiliary.numLayers=2", "agent.auxiliary.numFilters=4"] : [])]);
   return config.agent;
 }
 
@@ -69,4 +70,20 @@ test("the actor's update leaves the shared pixel encoder alone; the critic's mov
 test("a pixel agent without the observation's image shape is a ConfigError saying what to do", () => {
   const { observationShape: _, ...flat } = dimensions;
   assert.throws(() => new MTSACAgent(pixelConfig("none"), flat, new JsKernels(), 1), (error: unknown) => error instanceof ConfigError && /needs image observations/.test(error.message));
+});
+
+test("SAC-AE: every update also trains encoder and decoder on the reconstruction, and resumes exactly", () => {
+  const config = pixelConfig("none", "sac-ae");
+  const batch = pixelBatch(8);
+  const agent = new MTSACAgent(config, dimensions, new JsKernels(), 5);
+  const decoderWeights = (): number[] => Array.from(agent.getState().tensors.get("auxiliary.linear.weight")!.data.subarray(0, 20));
+  const before = decoderWeights();
+  const metrics = agent.update(batch, 0);
+  for (const key of ["train/ae_loss", "train/ae_reconstruction_loss", "train/ae_latent_loss"]) assert.ok(Number.isFinite(metrics[key]), key);
+  assert.notDeepEqual(decoderWeights(), before, "the decoder moved");
+  const state = agent.getState();
+  assert.ok(state.tensors.has("optimizer.decoder.firstMoment") && state.tensors.has("optimizer.autoencoderEncoder.firstMoment"), "both SAC-AE optimizers are saved");
+  const resumed = new MTSACAgent(config, dimensions, new JsKernels(), 9);
+  resumed.setState(state);
+  for (let update = 1; update < 3; update++) assert.deepEqual(resumed.update(batch, update), agent.update(batch, update));
 });

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { noAuxiliary, sacAeAuxiliary } from "./auxiliary/sac-ae.js";
 import type { ComponentDefinition, ComponentKind } from "./component.js";
 import { identityEncoder } from "./encoders/identity.js";
 import { mixtureEncoder } from "./encoders/mixture.js";
@@ -39,6 +40,8 @@ const definitions = [
   gradNormGradientStep,
   noDistillation,
   distralDistillation,
+  noAuxiliary,
+  sacAeAuxiliary,
 ] as const;
 
 /** Every component that ships with the library. */

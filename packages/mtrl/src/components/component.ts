@@ -18,8 +18,9 @@ import type { TaskContext } from "./task-context.js";
  *   head          hidden (+ task index) → outputs (actor: mean ‖ log-std; critic: Q)
  *   gradient      per-row loss → parameter update (plain, PCGrad, GradNorm)
  *   distillation  a shared policy distilled from the task policies (none, Distral)
+ *   auxiliary     a loss trained beside SAC through the critic's encoder (none, SAC-AE's decoder)
  */
-export type ComponentKind = "taskEncoder" | "encoder" | "trunk" | "head" | "gradient" | "distillation";
+export type ComponentKind = "taskEncoder" | "encoder" | "trunk" | "head" | "gradient" | "distillation" | "auxiliary";
 
 /** What every task the agent is built for is called and how the env describes it. */
 export interface TaskDescriptions {
@@ -50,6 +51,8 @@ export interface BuildContext {
   readonly outputSize: number;
   /** The range the policies' log standard deviations are squashed into (the actor's `logStdBounds`). */
   readonly logStdBounds: LogStdBounds;
+  /** The critic's encoder and its parameters (auxiliary losses train it too). */
+  readonly sharedEncoder?: { readonly encoder: Encoder; readonly params: ParameterStore };
 }
 
 /** task index → task encoding [rows, outputSize]. */
@@ -160,6 +163,27 @@ export interface DistilledPolicy {
   distill(observations: Tensor, taskParams: Float32Array): number;
 }
 
+/** One saved part of an auxiliary loss: its parameters and the optimizer it steps them with. */
+export interface AuxiliaryGroup {
+  readonly name: string;
+  readonly params: ParameterStore;
+  readonly optimizer: Adam;
+}
+
+/**
+ * A loss trained beside SAC through the critic's encoder (SAC-AE's pixel decoder), with its own
+ * parameters, optimizers and cadence.
+ */
+export interface AuxiliaryLoss {
+  /** What the agent saves and loads (parameters and optimizer moments). */
+  readonly groups: readonly AuxiliaryGroup[];
+  /**
+   * Runs after the SAC steps of update `updateIndex` on the batch's observations [rows × inputSize];
+   * `rng` is the agent's saved stream (for noise). Returns its metrics, none on skipped updates.
+   */
+  update(observations: Float32Array, rows: number, context: TaskContext, updateIndex: number, rng: Rng): Readonly<Record<string, number>>;
+}
+
 interface ComponentKinds {
   taskEncoder: TaskEncoder;
   encoder: Encoder;
@@ -167,6 +191,7 @@ interface ComponentKinds {
   head: Head;
   gradient: GradientStep;
   distillation: DistilledPolicy | null;
+  auxiliary: AuxiliaryLoss | null;
 }
 
 /** The built object of a slot. */

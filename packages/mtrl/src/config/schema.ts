@@ -39,6 +39,7 @@ export const trunkConfigSchema = components.configSchema("trunk") as z.ZodType<C
 export const headConfigSchema = components.configSchema("head") as z.ZodType<ComponentConfig<"head">>;
 export const gradientConfigSchema = components.configSchema("gradient") as z.ZodType<ComponentConfig<"gradient">>;
 export const distillationConfigSchema = components.configSchema("distillation") as z.ZodType<ComponentConfig<"distillation">>;
+export const auxiliaryConfigSchema = components.configSchema("auxiliary") as z.ZodType<ComponentConfig<"auxiliary">>;
 
 /** The entropy the temperature is tuned towards. */
 export const targetEntropyConfigSchema = z.discriminatedUnion("type", [
@@ -156,6 +157,8 @@ export const mtsacConfigSchema = z.strictObject({
   gradient: gradientConfigSchema,
   /** A shared policy distilled from the task policies: none, or distral (absent in configs written before it existed: none). */
   distillation: distillationConfigSchema.default({ type: "none" }),
+  /** A loss trained beside SAC through the critic's encoder: none, or sac-ae (absent in configs written before it existed: none). */
+  auxiliary: auxiliaryConfigSchema.default({ type: "none" }),
   /** The replay buffer. */
   replay: replayConfigSchema,
 });
@@ -223,6 +226,7 @@ export type TrunkConfig = ActorConfig["trunk"];
 export type HeadConfig = ActorConfig["head"];
 export type GradientConfig = MTSACConfig["gradient"];
 export type DistillationConfig = MTSACConfig["distillation"];
+export type AuxiliaryConfig = MTSACConfig["auxiliary"];
 export type ReplayConfig = MTSACConfig["replay"];
 export type ExperimentConfig = TrainConfig["experiment"];
 

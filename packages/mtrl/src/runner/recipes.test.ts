@@ -7,7 +7,7 @@ import { composeConfig } from "../config/compose.js";
 import { checkpointWeights, killAfterCheckpoint, runToEnd } from "../testing/cli-runs.js";
 
 /** The agent recipes of config/agent/ that compose multi-task components. */
-const recipes = ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization", "pcgrad", "gradnorm", "distral", "sac-pixels"] as const;
+const recipes = ["mtsac", "mtmhsac", "mtsac-task-encoder", "film", "moe", "care", "soft-modularization", "pcgrad", "gradnorm", "distral", "sac-pixels", "sac-ae"] as const;
 const totalSteps = 60;
 
 /**
@@ -43,6 +43,7 @@ function tinyRecipeArgs(recipe: string, runsDir: string, runName: string): strin
     ...(config.agent.encoder.type === "pixel"
       ? ["env=dmc-cartpole-swingup-pixels", "env.numTasks=2", "env.kwargs.width=16", "env.kwargs.height=16", "agent.encoder.numLayers=2", "agent.encoder.numFilters=4"]
       : []),
+    ...(config.agent.auxiliary.type === "sac-ae" ? ["agent.auxiliary.numLayers=2", "agent.auxiliary.numFilters=4"] : []),
   ];
 }
 

@@ -15,6 +15,7 @@ export const config: MTSACConfig = {
   encoder: { type: "identity" },
   gradient: { type: "plain" },
   distillation: { type: "none" },
+  auxiliary: { type: "none" },
   replay: { capacity: 1000, sampling: "uniform", observations: "auto" },
 };
 export const dimensions = { observationSize: 3, actionSize: 2, numTasks: 2 };
