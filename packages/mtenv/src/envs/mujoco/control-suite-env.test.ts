@@ -4,6 +4,7 @@ import { checkEnv, formatCheckReport } from "../../checker/check-env.js";
 import { ConfigError, InvalidTaskStateError } from "../../core/errors.js";
 import { make, registry } from "../../registry/registry.js";
 import { Box } from "../../spaces/box.js";
+import { ParallelVectorEnv } from "../../vector/parallel-vector-env.js";
 import { SyncVectorEnv } from "../../vector/sync-vector-env.js";
 import { ControlSuiteEnv } from "./control-suite-env.js";
 import { HIPBMDP_SPLITS, MUJOCO_ENV_IDS } from "./register.js";
@@ -172,8 +173,17 @@ test("pixel observations are bytes: a uint8 Box [3·frameStack, H, W], and a vec
   assert.equal(reset.envObs.length, 2 * space.size);
   assert.deepEqual(reset.envObs.subarray(0, space.size), single.envObs, "row 0 is env 0's observation, byte for byte");
   assert.ok(vector.observationSpace.spaces.envObs.contains(reset.envObs));
-  const stepped = vector.step(vector.actionSpace.sample());
-  assert.ok(stepped.envObs instanceof Uint8Array && vector.observationSpace.spaces.envObs.contains(stepped.envObs));
+  const resetBytes = Uint8Array.from(reset.envObs);
+  const actions = vector.actionSpace.sample();
+  const stepped = Uint8Array.from(vector.step(actions).envObs);
+  assert.ok(vector.observationSpace.spaces.envObs.contains(stepped));
+  // Worker threads write the same bytes into shared Uint8Array buffers.
+  const workers = await ParallelVectorEnv.create([{ id: "MT-DMC-Cartpole-Swingup-v0", kwargs }, { id: "MT-DMC-Cartpole-Swingup-v0", kwargs }], { numWorkers: 1, useMainThread: false });
+  const parallelReset = workers.reset({ seed: [3, 9] });
+  assert.ok(parallelReset.envObs instanceof Uint8Array);
+  assert.deepEqual(Uint8Array.from(parallelReset.envObs), resetBytes);
+  assert.deepEqual(Uint8Array.from(workers.step(actions).envObs), stepped);
   env.close();
   await vector.close();
+  await workers.close();
 });
