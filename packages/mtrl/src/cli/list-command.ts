@@ -77,6 +77,8 @@ export async function listCommand(argv: readonly string[], io: CliIo): Promise<n
     trunk: "agent.actor.trunk.type / agent.critic.trunk.type",
     head: "agent.actor.head / agent.critic.head",
     gradient: "agent.gradient.type",
+    distillation: "agent.distillation.type",
+    auxiliary: "agent.auxiliary.type",
   };
   let kind = "";
   for (const component of components.describe()) {
