@@ -17,7 +17,8 @@ import { readRunStatus } from "./run-status.js";
  * lease history shows no run trained by two processes at once.
  */
 
-const LEASE_SECONDS = 4;
+// Short, so that the test waits little for the takeover; long enough for a loaded machine to renew in time.
+const LEASE_SECONDS = 6;
 const TOTAL_STEPS = 200;
 const SWEEP = `name: six
 base: [env=mt-pendulum, experiment=smoke, experiment.totalSteps=${TOTAL_STEPS}, experiment.warmupSteps=50, experiment.checkpointEvery=25, experiment.evalEvery=100, agent.batchSize=32, "agent.actor.trunk.hiddenSizes=[32,32]", "agent.critic.trunk.hiddenSizes=[32,32]"]
