@@ -1,5 +1,5 @@
 /**
- * `npm run experts`: runs every MT10 task's scripted expert over all 50 fixed configurations
+ * `npm run experts`: runs every Meta-World task's scripted expert over all 50 fixed configurations
  * (500-step episodes, stopping at the first success) and prints one JSON line per task:
  * successes out of 50 and the mean number of steps to success. Exits 1 if a task is below 90%.
  */
@@ -7,13 +7,13 @@ import { initMujoco } from "../src/envs/mujoco/runtime.js";
 import { CONFIGURATIONS_PER_TASK } from "../src/envs/metaworld/configurations.js";
 import { runExpertEpisode } from "../src/envs/metaworld/expert-rollout.js";
 import { TabletopSimulation } from "../src/envs/metaworld/tabletop-simulation.js";
-import { MT10_TASKS } from "../src/envs/metaworld/task-catalog.js";
+import { METAWORLD_TASKS } from "../src/envs/metaworld/task-catalog.js";
 
 const REQUIRED_SUCCESS_RATE = 0.9;
 
 await initMujoco();
 let allPassed = true;
-for (const task of MT10_TASKS) {
+for (const task of METAWORLD_TASKS) {
   const simulation = new TabletopSimulation(task);
   const started = performance.now();
   const steps: number[] = [];

@@ -3,7 +3,7 @@ export { makeMetaWorldMT10VectorEnv, type MT10VectorEnvOptions } from "./mt10-ve
 export { MetaWorldMT1Env, type MT1EnvOptions } from "./mt1-env.js";
 export { MetaWorldMultiTaskEnv, type MultiTaskManipulationEnvOptions } from "./mt10-env.js";
 export { DEFAULT_EPISODE_LENGTH, ManipulationEnvBase, type ManipulationEnvOptions, type ManipulationStepInfo, type MetaWorldTaskObs } from "./manipulation-env.js";
-export { MT10_TASKS, MT10_TASK_NAMES, taskByName } from "./task-catalog.js";
+export { METAWORLD_TASKS, METAWORLD_TASK_NAMES, MT10_TASKS, MT10_TASK_NAMES, taskByName } from "./task-catalog.js";
 export { CONFIGURATIONS_PER_TASK, DEFAULT_BENCHMARK_SEED, taskConfigurations } from "./configurations.js";
 export { TabletopSimulation } from "./tabletop-simulation.js";
 export { Observation as MetaWorldObservationLayout } from "./observation-layout.js";

@@ -13,7 +13,7 @@ import { Observation } from "./observation-layout.js";
 import { METAWORLD_MT10_ID, METAWORLD_MT1_ID } from "./register.js";
 import { TabletopSimulation } from "./tabletop-simulation.js";
 import { TCP_BELOW_MOCAP } from "./scene.js";
-import { MT10_TASKS, MT10_TASK_NAMES } from "./task-catalog.js";
+import { METAWORLD_TASKS, METAWORLD_TASK_NAMES, MT10_TASKS, MT10_TASK_NAMES } from "./task-catalog.js";
 import { planarDistance } from "./task.js";
 
 await initMujoco();
@@ -42,7 +42,7 @@ test("the MT10 tasks are the reference's ten, in its order", () => {
   ]);
 });
 
-for (const task of MT10_TASKS) {
+for (const task of METAWORLD_TASKS) {
   test(`${task.name}: the scripted expert solves ${CI_CONFIGURATIONS.length} of the fixed configurations (≥ 90%)`, () => {
     const simulation = new TabletopSimulation(task);
     const failed = CI_CONFIGURATIONS.filter((configuration) => !runExpertEpisode(task, configuration, { simulation }).success);
@@ -63,9 +63,10 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "peg-insert-side": { object: [[0, 0.5, 0.012], [0.2, 0.7, 0.012]], goal: [[-0.35, 0.5, 0.05], [-0.25, 0.8, 0.05]] },
     "window-open": { object: [[-0.1, 0.7, 0.16], [0.1, 0.9, 0.16]] },
     "window-close": { object: [[0, 0.75, 0.15], [0, 0.9, 0.15]] },
+    "door-close": { object: [[0, 0.85, 0.1], [0.1, 0.95, 0.1]] },
   };
   const inside = (value: readonly number[], [low, high]: [number[], number[]]): boolean => value.every((v, i) => v >= low[i]! - 1e-12 && v <= high[i]! + 1e-12);
-  for (const task of MT10_TASKS) {
+  for (const task of METAWORLD_TASKS) {
     const configurations = taskConfigurations(task);
     assert.equal(configurations.length, CONFIGURATIONS_PER_TASK);
     assert.equal(taskConfigurations(task), configurations, "cached");
@@ -89,7 +90,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
 });
 
 test("configurations come from the benchmark seed: one seed repeats, two seeds differ, the default is documented", () => {
-  for (const task of MT10_TASKS) {
+  for (const task of METAWORLD_TASKS) {
     const seven = taskConfigurations(task, 7);
     assert.deepEqual(taskConfigurations(task, 7), seven, `${task.name}: same seed, same configurations`);
     assert.notDeepEqual(taskConfigurations(task, 8), seven, `${task.name}: another seed, other configurations`);
@@ -132,7 +133,7 @@ test("the 39-dim observation follows the v2 layout: hand, opening, object slots,
 });
 
 test("every task keeps its observation in space and its reward in [0, 10] under random actions", () => {
-  for (const name of MT10_TASK_NAMES) {
+  for (const name of METAWORLD_TASK_NAMES) {
     const env = makeMT1({ task: name, episodeLength: 60 });
     env.seedTask(1);
     env.resetTaskState();

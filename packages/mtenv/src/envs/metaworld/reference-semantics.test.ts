@@ -7,7 +7,7 @@ import { cagingReward } from "./gripper-caging.js";
 import { Observation } from "./observation-layout.js";
 import { hamacherProduct, tolerance } from "./reward-shaping.js";
 import { TabletopSimulation } from "./tabletop-simulation.js";
-import { MT10_TASKS, taskByName } from "./task-catalog.js";
+import { METAWORLD_TASKS, taskByName } from "./task-catalog.js";
 import type { GripperReadings, StepEvaluation } from "./task.js";
 
 await initMujoco();
@@ -102,7 +102,7 @@ test("reach, drawer-close and door-open rewards on hand-built states equal the f
   assert.ok(Math.abs(door.reward - 8 * 0.8 / (1 + scaled * scaled)) < 1e-5, `door reward ${door.reward}`);
 });
 
-for (const task of MT10_TASKS) {
+for (const task of METAWORLD_TASKS) {
   test(`${task.name}: a random policy succeeds in at most 1 of ${RANDOM_EPISODES} episodes, reward in [0, 10] with every info key`, () => {
     const simulation = new TabletopSimulation(task);
     const rng = Rng.fromSeed(11, `random/${task.name}`);

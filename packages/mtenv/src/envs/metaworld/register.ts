@@ -12,7 +12,7 @@ import { CONFIGURATIONS_PER_TASK, DEFAULT_BENCHMARK_SEED } from "./configuration
 import { DEFAULT_EPISODE_LENGTH } from "./manipulation-env.js";
 import { MetaWorldMT1Env } from "./mt1-env.js";
 import { MetaWorldMultiTaskEnv } from "./mt10-env.js";
-import { MT10_TASKS, MT10_TASK_NAMES, taskByName } from "./task-catalog.js";
+import { METAWORLD_TASK_NAMES, MT10_TASKS, MT10_TASK_NAMES, taskByName } from "./task-catalog.js";
 
 export const METAWORLD_MT1_ID = "MT-MetaWorld-MT1-v0";
 export const METAWORLD_MT10_ID = "MT-MetaWorld-MT10-v0";
@@ -26,8 +26,8 @@ const taskName = z
   .string()
   .default("pick-place")
   .superRefine((name, context) => {
-    if (!MT10_TASK_NAMES.includes(name)) {
-      context.addIssue({ code: "custom", message: `unknown Meta-World task "${name}".${didYouMean(name, MT10_TASK_NAMES)} Valid tasks: ${MT10_TASK_NAMES.join(", ")}` });
+    if (!METAWORLD_TASK_NAMES.includes(name)) {
+      context.addIssue({ code: "custom", message: `unknown Meta-World task "${name}".${didYouMean(name, METAWORLD_TASK_NAMES)} Valid tasks: ${METAWORLD_TASK_NAMES.join(", ")}` });
     }
   });
 

@@ -1,6 +1,7 @@
 import { ConfigError, didYouMean } from "../../core/errors.js";
 import type { ManipulationTask } from "./task.js";
 import { buttonPressTopdownTask } from "./tasks/button-press-topdown.js";
+import { doorCloseTask } from "./tasks/door-close.js";
 import { doorOpenTask } from "./tasks/door-open.js";
 import { drawerCloseTask } from "./tasks/drawer-close.js";
 import { drawerOpenTask } from "./tasks/drawer-open.js";
@@ -28,12 +29,21 @@ export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
 /** Names of the MT10 tasks, in order. */
 export const MT10_TASK_NAMES: readonly string[] = Object.freeze(MT10_TASKS.map((task) => task.name));
 
+/**
+ * Every task built so far: the MT10 tasks, then the other MT50 tasks in the order they were added
+ * (MT1 accepts any of them; MT50 will list all fifty in the reference's order).
+ */
+export const METAWORLD_TASKS: readonly ManipulationTask[] = Object.freeze([...MT10_TASKS, doorCloseTask]);
+
+/** Names of every task built so far. */
+export const METAWORLD_TASK_NAMES: readonly string[] = Object.freeze(METAWORLD_TASKS.map((task) => task.name));
+
 /** The task called `name`; a ConfigError listing the valid names (with "did you mean") otherwise. */
 export function taskByName(name: string): ManipulationTask {
-  const task = MT10_TASKS.find((candidate) => candidate.name === name);
+  const task = METAWORLD_TASKS.find((candidate) => candidate.name === name);
   if (task === undefined) {
     throw new ConfigError(
-      `Unknown Meta-World task "${name}".${didYouMean(name, MT10_TASK_NAMES)} Valid tasks: ${MT10_TASK_NAMES.join(", ")}.`,
+      `Unknown Meta-World task "${name}".${didYouMean(name, METAWORLD_TASK_NAMES)} Valid tasks: ${METAWORLD_TASK_NAMES.join(", ")}.`,
     );
   }
   return task;

@@ -2,20 +2,12 @@ import { ArticulatedObject } from "../articulated-object.js";
 import { expertTcp, moveTowards } from "../block-object.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
-import { SceneColors, TCP_BELOW_MOCAP, vec } from "../scene.js";
+import { DOOR_HIGH, DOOR_LOW, DOOR_NAMES, HANDLE_LOCAL, HOOK_LOCAL, OPEN_ANGLE, add, doorWorldbody, hingeAngle, rotateZ } from "../door.js";
+import { TCP_BELOW_MOCAP } from "../scene.js";
 import { uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
 
 /** Success: the handle within this distance of the goal in x (the reference's test). */
 const SUCCESS_DISTANCE = 0.08;
-/** The goal: the handle with the door a quarter turn open towards the robot. */
-const OPEN_ANGLE = Math.PI / 2;
-const DOOR_LOW: Vec3 = [0, 0.85, 0.1];
-const DOOR_HIGH: Vec3 = [0.1, 0.95, 0.1];
-const DOOR_WIDTH = 0.2;
-/** Handle bar position relative to the hinge with the door closed (near the free edge, standing off towards the robot). */
-const HANDLE_LOCAL: Vec3 = [-DOOR_WIDTH + 0.03, -0.065, 0];
-/** Where the closed fingers hook: between the handle bar and the door leaf. */
-const HOOK_LOCAL: Vec3 = [HANDLE_LOCAL[0], -0.036, 0];
 
 /**
  * door-open: swing a hinged door open towards the robot by its handle.
@@ -47,7 +39,7 @@ export const doorOpenTask: ManipulationTask = {
     return { object: hinge, goal: add(hinge, rotateZ(HANDLE_LOCAL, OPEN_ANGLE)) };
   },
   bind(simulation) {
-    const door = new ArticulatedObject(simulation, { base: "door_frame", joint: "door_hinge", handleSite: "door_handle", movingBody: "door" });
+    const door = new ArticulatedObject(simulation, DOOR_NAMES);
     return {
       reset: (configuration) => door.reset(configuration, 0),
       observeObjects: (out, offset) => door.observeObjects(out, offset),
@@ -91,40 +83,6 @@ function readyToOpen(observation: Float32Array, handle: Vec3): number {
   );
   const inPlace = tolerance(offset, 0, threshold / 2, 0.5, "long_tail");
   return hamacherProduct(aboveFloor, inPlace);
-}
-
-/** The hinge angle read from object 1's quaternion (a pure rotation about z). */
-function hingeAngle(observation: Float32Array): number {
-  const w = observation[Observation.object1Quaternion]!;
-  const z = observation[Observation.object1Quaternion + 3]!;
-  return 2 * Math.atan2(z, w);
-}
-
-function rotateZ(v: Vec3, angle: number): Vec3 {
-  const c = Math.cos(angle);
-  const s = Math.sin(angle);
-  return [c * v[0] - s * v[1], s * v[0] + c * v[1], v[2]];
-}
-
-function add(a: Vec3, b: Vec3): Vec3 {
-  return [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
-}
-
-function doorWorldbody(): string {
-  const leafCentre = -DOOR_WIDTH / 2;
-  return `    <body name="door_frame" mocap="true" pos="0.05 0.9 0.1">
-      <geom name="door_post" type="box" class="decor" pos="0.02 0.0 0.005" size="0.015 0.02 0.105" rgba="${SceneColors.cabinet}"/>
-      <geom name="door_lintel" type="box" class="decor" pos="${vec(leafCentre, 0, 0.12)}" size="${vec(DOOR_WIDTH / 2 + 0.035, 0.02, 0.01)}" rgba="${SceneColors.cabinet}"/>
-      <geom name="door_jamb" type="box" class="decor" pos="${vec(-DOOR_WIDTH - 0.02, 0, 0.005)}" size="0.015 0.02 0.105" rgba="${SceneColors.cabinet}"/>
-      <body name="door">
-        <joint name="door_hinge" type="hinge" axis="0 0 1" range="0 1.75" damping="0.5" armature="0.02"/>
-        <geom name="door_leaf" type="box" class="handle" pos="${vec(leafCentre, 0, 0)}" size="${vec(DOOR_WIDTH / 2 - 0.005, 0.01, 0.095)}" mass="0.5" rgba="${SceneColors.table}"/>
-        <geom name="door_handle" type="cylinder" class="handle" pos="${vec(...HANDLE_LOCAL)}" size="0.008 0.05" mass="0.02" rgba="${SceneColors.handle}"/>
-        <geom name="door_handle_top" type="box" class="decor" pos="${vec(HANDLE_LOCAL[0], HANDLE_LOCAL[1] / 2, 0.045)}" size="${vec(0.005, -HANDLE_LOCAL[1] / 2, 0.005)}" rgba="${SceneColors.handle}"/>
-        <geom name="door_handle_bottom" type="box" class="decor" pos="${vec(HANDLE_LOCAL[0], HANDLE_LOCAL[1] / 2, -0.045)}" size="${vec(0.005, -HANDLE_LOCAL[1] / 2, 0.005)}" rgba="${SceneColors.handle}"/>
-        <site name="door_handle" pos="${vec(...HANDLE_LOCAL)}" size="0.005"/>
-      </body>
-    </body>`;
 }
 
 /**
