@@ -78,7 +78,7 @@ describe("npx mtrl (spawned)", { concurrency: true }, () => {
     assert.match(stdout, /^    multi-head\s+one output layer per task/m);
     assert.match(stdout, /^    [* ] default$/m);
     assert.equal(stdout.match(/^    \* /gm)?.length, 3, "one default per group");
-    assert.match(stdout, /agent\.encoder\.type\s+identity, mlp, moe/);
+    assert.match(stdout, /agent\.encoder\.type\s+identity, mlp, moe, pixel/);
     assert.match(stdout, /agent\.alpha\.type\s+per-task, shared/);
     assert.match(stdout, /experiment\.vectorEnv\s+sync, parallel/);
     assert.match(stdout, /MT-Pendulum-v0\s+\S/);
@@ -96,7 +96,7 @@ describe("npx mtrl (spawned)", { concurrency: true }, () => {
   test("a bad override value exits 2 naming the path, the allowed values and a suggestion", async () => {
     const { status, stderr } = await mtrl(["train", "agent.encoder.type=identiy"]);
     assert.equal(status, 2);
-    assert.ok(stderr.includes('agent.encoder.type: expected one of identity, mlp, moe, got "identiy". Did you mean: identity?'), stderr);
+    assert.ok(stderr.includes('agent.encoder.type: expected one of identity, mlp, moe, pixel, got "identiy". Did you mean: identity?'), stderr);
     assert.ok(!stderr.includes("    at "), "no stack trace for a user error");
   });
 });

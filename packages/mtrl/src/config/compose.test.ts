@@ -179,7 +179,7 @@ describe("composition errors", () => {
   test("a bad discriminator names the path, the allowed values, the bad value and a suggestion", () => {
     const message = configErrorOf(() => composeConfig(["agent.encoder.type=identiy"], { configDir: makeConfigDir() }));
     assert.ok(
-      message.includes('agent.encoder.type: expected one of identity, mlp, moe, got "identiy". Did you mean: identity?'),
+      message.includes('agent.encoder.type: expected one of identity, mlp, moe, pixel, got "identiy". Did you mean: identity?'),
       `unexpected message:\n${message}`,
     );
     assert.match(message, /\(from the command line: agent\.encoder\.type=identiy\)/);
