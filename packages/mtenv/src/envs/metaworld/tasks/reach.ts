@@ -2,11 +2,12 @@ import { BLOCK_HIGH, BLOCK_LOW, BlockScene, blockWorldbody, moveTowards } from "
 import { tcpDistance } from "../gripper-caging.js";
 import { goalPosition } from "../observation-layout.js";
 import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
-import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
+import { drawUntil, planarDistance, uniformIn, type GripperReadings, type ManipulationTask } from "../task.js";
 
 const GOAL_LOW: Vec3 = [-0.1, 0.8, 0.05];
 const GOAL_HIGH: Vec3 = [0.1, 0.9, 0.3];
-const TARGET_RADIUS = 0.05;
+/** Success: the TCP within this distance of the goal (reach and reach-wall). */
+export const REACH_TARGET_RADIUS = 0.05;
 const HAND_START: Vec3 = [0, 0.6, 0.2];
 
 /**
@@ -23,7 +24,7 @@ export const reachTask: ManipulationTask = {
   name: "reach",
   description: "Reach a target point in the air above the table with the gripper. Each configuration places the target point at random.",
   scene: { name: "reach", worldbody: blockWorldbody() },
-  successThreshold: TARGET_RADIUS,
+  successThreshold: REACH_TARGET_RADIUS,
   handStart: HAND_START,
   sampleConfiguration(rng) {
     return drawUntil(
@@ -37,13 +38,10 @@ export const reachTask: ManipulationTask = {
       reset: (configuration) => scene.reset(configuration),
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, _initial, gripper) {
-        const goal = goalPosition(observation);
-        const toGoal = tcpDistance(gripper, goal);
-        const margin = Math.hypot(HAND_START[0] - goal[0], HAND_START[1] - goal[1], HAND_START[2] - goal[2]);
-        const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, margin);
+        const { toGoal, inPlace } = reachTerms(observation, gripper, HAND_START);
         return {
           reward: 10 * inPlace,
-          success: toGoal <= TARGET_RADIUS,
+          success: toGoal <= REACH_TARGET_RADIUS,
           nearObject: toGoal,
           graspSuccess: true,
           graspReward: toGoal,
@@ -59,3 +57,15 @@ export const reachTask: ManipulationTask = {
     },
   }),
 };
+
+/**
+ * The reach tasks' terms: ‖TCP − goal‖ and its long-tail tolerance within REACH_TARGET_RADIUS,
+ * margin the distance from the hand's start position (`handStart`) to the goal; the reward is
+ * 10 × it.
+ */
+export function reachTerms(observation: Float32Array, gripper: GripperReadings, handStart: Vec3): { toGoal: number; inPlace: number } {
+  const goal = goalPosition(observation);
+  const toGoal = tcpDistance(gripper, goal);
+  const margin = Math.hypot(handStart[0] - goal[0], handStart[1] - goal[1], handStart[2] - goal[2]);
+  return { toGoal, inPlace: longTailTolerance(toGoal, REACH_TARGET_RADIUS, margin) };
+}
