@@ -35,9 +35,20 @@ export function im2col(image: Float32Array, imageOffset: number, geometry: ConvG
             continue;
           }
           const inputRow = imageOffset + (c * height + iy) * width;
-          for (let ox = 0; ox < outputWidth; ox++) {
-            const ix = ox * strideWidth - padWidth + kj;
-            columns[rowOffset + ox] = ix >= 0 && ix < width ? image[inputRow + ix]! : 0;
+          // Output positions whose input column lies inside the image: [first, end).
+          const first = firstInside(kj - padWidth, strideWidth);
+          const end = Math.min(outputWidth, endInside(kj - padWidth, strideWidth, width));
+          if (first >= end) {
+            columns.fill(0, rowOffset, rowOffset + outputWidth);
+            continue;
+          }
+          if (first > 0) columns.fill(0, rowOffset, rowOffset + first);
+          if (end < outputWidth) columns.fill(0, rowOffset + end, rowOffset + outputWidth);
+          const start = inputRow + first * strideWidth - padWidth + kj;
+          if (strideWidth === 1) {
+            columns.set(image.subarray(start, start + end - first), rowOffset + first);
+          } else {
+            for (let ox = first, ix = start; ox < end; ox++, ix += strideWidth) columns[rowOffset + ox] = image[ix]!;
           }
         }
       }
@@ -58,12 +69,21 @@ export function col2imAccumulate(columns: Float32Array, geometry: ConvGeometry, 
           if (iy < 0 || iy >= height) continue;
           const inputRow = imageOffset + (c * height + iy) * width;
           const rowOffset = rowStart + oy * outputWidth;
-          for (let ox = 0; ox < outputWidth; ox++) {
-            const ix = ox * strideWidth - padWidth + kj;
-            if (ix >= 0 && ix < width) image[inputRow + ix]! += columns[rowOffset + ox]!;
-          }
+          const first = firstInside(kj - padWidth, strideWidth);
+          const end = Math.min(outputWidth, endInside(kj - padWidth, strideWidth, width));
+          for (let ox = first, ix = inputRow + first * strideWidth - padWidth + kj; ox < end; ox++, ix += strideWidth) image[ix]! += columns[rowOffset + ox]!;
         }
       }
     }
   }
+}
+
+/** The first output position ox ≥ 0 with ox · stride + shift ≥ 0 (its input column is inside the image on the left). */
+function firstInside(shift: number, stride: number): number {
+  return shift >= 0 ? 0 : Math.ceil(-shift / stride);
+}
+
+/** One past the last output position with ox · stride + shift < width (inside the image on the right); may exceed the output width. */
+function endInside(shift: number, stride: number, width: number): number {
+  return width - shift <= 0 ? 0 : Math.ceil((width - shift) / stride);
 }
