@@ -66,6 +66,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "door-close": { object: [[0, 0.85, 0.1], [0.1, 0.95, 0.1]] },
     "reach-wall": { object: [[-0.05, 0.6, 0.02], [0.05, 0.65, 0.02]], goal: [[-0.05, 0.85, 0.05], [0.05, 0.9, 0.3]] },
     "pick-place-wall": { object: [[-0.05, 0.6, 0.02], [0.05, 0.65, 0.02]], goal: [[-0.05, 0.85, 0.05], [0.05, 0.9, 0.3]] },
+    "button-press-topdown-wall": { object: [[-0.1, 0.8, 0], [0.1, 0.9, 0]], goal: [[-0.1, 0.8, 0.115], [0.1, 0.9, 0.115]] },
     "push-wall": { object: [[-0.05, 0.6, 0.02], [0.05, 0.65, 0.02]], goal: [[-0.05, 0.85, 0.02], [0.05, 0.9, 0.02]] },
   };
   const inside = (value: readonly number[], [low, high]: [number[], number[]]): boolean => value.every((v, i) => v >= low[i]! - 1e-12 && v <= high[i]! + 1e-12);

@@ -2,7 +2,7 @@ import type { Vec3 } from "./reward-shaping.js";
 import { SceneColors, vec } from "./scene.js";
 
 /**
- * The fixed wall of the "-wall" tasks, where the reference puts it: centred at (0.1, 0.75, 0.06),
+ * The fixed wall of reach-wall, push-wall and pick-place-wall, where the reference puts it: centred at (0.1, 0.75, 0.06),
  * 0.24 m wide, 2 cm thick, 0.12 m tall, between the object's range and the goal's. It stops the
  * finger pads and free objects alike, so a carried object must go over it.
  */
@@ -11,9 +11,12 @@ export const WALL_HALF_SIZE: Vec3 = [0.12, 0.01, 0.06];
 /** Height the experts lift the TCP to before crossing the wall's plane. */
 export const OVER_WALL_HEIGHT = WALL_CENTRE[2] + WALL_HALF_SIZE[2] + 0.08;
 
-/** MJCF of the wall: it collides with the pads (conaffinity 1) and with free objects (contype 2). */
-export function wallWorldbody(): string {
-  return `    <geom name="wall" type="box" contype="2" conaffinity="1" pos="${vec(...WALL_CENTRE)}" size="${vec(...WALL_HALF_SIZE)}" rgba="${SceneColors.cabinet}"/>`;
+/**
+ * MJCF of a wall box (by default the "-wall" tasks' one): it collides with the pads (conaffinity
+ * 1) and with free objects (contype 2).
+ */
+export function wallWorldbody(centre: Vec3 = WALL_CENTRE, halfSize: Vec3 = WALL_HALF_SIZE): string {
+  return `    <geom name="wall" type="box" contype="2" conaffinity="1" pos="${vec(...centre)}" size="${vec(...halfSize)}" rgba="${SceneColors.cabinet}"/>`;
 }
 
 /**

@@ -26,44 +26,68 @@ const BOX_HIGH: Vec3 = [0.1, 0.9, 0];
  * reads the observed opening, not the commanded action. Success: |cap top z − goal z| ≤ 0.024.
  * The hand starts at y 0.4, as in the reference.
  */
-export const buttonPressTopdownTask: ManipulationTask = {
+export const buttonPressTopdownTask: ManipulationTask = topdownButtonTask({
   name: "button-press-topdown",
   description: "Press the button down into its box from above. Each configuration places the button box at random.",
-  scene: { name: "button-press-topdown", worldbody: buttonWorldbody() },
-  successThreshold: SUCCESS_DISTANCE,
-  handStart: [0, 0.4, 0.2],
-  sampleConfiguration(rng) {
-    const box = uniformIn(rng, BOX_LOW, BOX_HIGH);
-    return { object: box, goal: [box[0], box[1], PRESSED_TOP] };
-  },
-  bind(simulation) {
-    const button = new ArticulatedObject(simulation, { base: "button_box", joint: "button_travel", handleSite: "button_top", movingBody: "button" });
-    return {
-      reset: (configuration) => button.reset(configuration, 0),
-      observeObjects: (out, offset) => button.observeObjects(out, offset),
-      evaluate(observation, _initial, gripper) {
-        const cap = objectPosition(observation);
-        const tcpToCap = tcpDistance(gripper, cap);
-        const heightAbovePressed = Math.abs(goalPosition(observation)[2] - cap[2]);
-        const closed = 1 - observation[Observation.gripperOpening]!;
-        const near = longTailTolerance(tcpToCap, 0.01, initialTcpDistance(gripper, cap));
-        const pressed = longTailTolerance(heightAbovePressed, 0.005, TRAVEL);
-        let reward = 5 * hamacherProduct(closed, near);
-        if (tcpToCap <= 0.03) reward += 5 * pressed;
-        return {
-          reward,
-          success: heightAbovePressed <= SUCCESS_DISTANCE,
-          nearObject: tcpToCap <= 0.05 ? 1 : 0,
-          graspSuccess: observation[Observation.gripperOpening]! > 0,
-          graspReward: near,
-          inPlaceReward: pressed,
-          objectToTarget: heightAbovePressed,
-        };
-      },
-    };
-  },
-  createExpert: buttonExpert,
-};
+  // The reference rewards a closed gripper here: 1 − the observed opening.
+  gripperTerm: (opening) => 1 - opening,
+  extraWorldbody: "",
+  expertApproachGrip: 1,
+});
+
+/** What distinguishes the top-down button tasks; the rest is shared (see buttonPressTopdownTask). */
+export interface TopdownButtonVariant {
+  readonly name: string;
+  readonly description: string;
+  /** The gripper factor of the "near" term, from the observed opening obs[3]. */
+  readonly gripperTerm: (opening: number) => number;
+  /** MJCF added to the scene (a wall). */
+  readonly extraWorldbody: string;
+  /** The expert's gripper action until it presses (then closed): the one gripperTerm favours. */
+  readonly expertApproachGrip: number;
+}
+
+/** A top-down button task: the button box, the reference's reward with `variant.gripperTerm`, the expert. */
+export function topdownButtonTask(variant: TopdownButtonVariant): ManipulationTask {
+  return {
+    name: variant.name,
+    description: variant.description,
+    scene: { name: variant.name, worldbody: `${buttonWorldbody()}\n${variant.extraWorldbody}` },
+    successThreshold: SUCCESS_DISTANCE,
+    handStart: [0, 0.4, 0.2],
+    sampleConfiguration(rng) {
+      const box = uniformIn(rng, BOX_LOW, BOX_HIGH);
+      return { object: box, goal: [box[0], box[1], PRESSED_TOP] };
+    },
+    bind(simulation) {
+      const button = new ArticulatedObject(simulation, { base: "button_box", joint: "button_travel", handleSite: "button_top", movingBody: "button" });
+      return {
+        reset: (configuration) => button.reset(configuration, 0),
+        observeObjects: (out, offset) => button.observeObjects(out, offset),
+        evaluate(observation, _initial, gripper) {
+          const cap = objectPosition(observation);
+          const tcpToCap = tcpDistance(gripper, cap);
+          const heightAbovePressed = Math.abs(goalPosition(observation)[2] - cap[2]);
+          const opening = observation[Observation.gripperOpening]!;
+          const near = longTailTolerance(tcpToCap, 0.01, initialTcpDistance(gripper, cap));
+          const pressed = longTailTolerance(heightAbovePressed, 0.005, TRAVEL);
+          let reward = 5 * hamacherProduct(variant.gripperTerm(opening), near);
+          if (tcpToCap <= 0.03) reward += 5 * pressed;
+          return {
+            reward,
+            success: heightAbovePressed <= SUCCESS_DISTANCE,
+            nearObject: tcpToCap <= 0.05 ? 1 : 0,
+            graspSuccess: opening > 0,
+            graspReward: near,
+            inPlaceReward: pressed,
+            objectToTarget: heightAbovePressed,
+          };
+        },
+      };
+    },
+    createExpert: () => buttonExpert(variant.expertApproachGrip),
+  };
+}
 
 function buttonWorldbody(): string {
   const restTop = PRESSED_TOP + TRAVEL;
@@ -78,8 +102,11 @@ function buttonWorldbody(): string {
     </body>`;
 }
 
-/** Hover above the cap with the fingers closed, then push down until the pads are below the goal. */
-function buttonExpert(): ExpertPolicy {
+/**
+ * Hover above the cap with the gripper at `approachGrip`, then close the fingers and push down
+ * until the pads are below the goal.
+ */
+function buttonExpert(approachGrip: number): ExpertPolicy {
   let descending = false;
   return {
     act(observation, action) {
@@ -91,7 +118,7 @@ function buttonExpert(): ExpertPolicy {
       const target: Vec3 = descending
         ? [cap[0], cap[1], observation[38]! + padBottomToTcp - 0.015]
         : [cap[0], cap[1], Math.max(hand[2], cap[2] + padBottomToTcp + 0.03)];
-      moveTowards(observation, target, 1, action);
+      moveTowards(observation, target, descending ? 1 : approachGrip, action);
     },
   };
 }
