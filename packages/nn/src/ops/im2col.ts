@@ -44,12 +44,8 @@ export function im2col(image: Float32Array, imageOffset: number, geometry: ConvG
           }
           if (first > 0) columns.fill(0, rowOffset, rowOffset + first);
           if (end < outputWidth) columns.fill(0, rowOffset + end, rowOffset + outputWidth);
-          const start = inputRow + first * strideWidth - padWidth + kj;
-          if (strideWidth === 1) {
-            columns.set(image.subarray(start, start + end - first), rowOffset + first);
-          } else {
-            for (let ox = first, ix = start; ox < end; ox++, ix += strideWidth) columns[rowOffset + ox] = image[ix]!;
-          }
+          // A plain loop: rows are short (tens of values), shorter than a subarray() + set() pays for.
+          for (let ox = first, ix = inputRow + first * strideWidth - padWidth + kj; ox < end; ox++, ix += strideWidth) columns[rowOffset + ox] = image[ix]!;
         }
       }
     }
