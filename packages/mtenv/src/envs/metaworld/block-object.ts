@@ -1,10 +1,11 @@
 import type { MujocoSimulation } from "../mujoco/simulation.js";
-import { Observation } from "./observation-layout.js";
+import { Observation, objectPosition } from "./observation-layout.js";
 import { tcpDistance } from "./gripper-caging.js";
-import { distance3, type Vec3 } from "./reward-shaping.js";
+import { distance3, longTailTolerance, type Vec3 } from "./reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "./scene-access.js";
 import { SceneColors, TCP_BELOW_MOCAP, vec } from "./scene.js";
-import type { ExpertPolicy, GripperReadings, TaskConfiguration } from "./task.js";
+import type { Rng } from "../../core/rng.js";
+import { drawUntil, planarDistance, uniformIn, type BoundTask, type ExpertPolicy, type GripperReadings, type StepEvaluation, type TaskConfiguration } from "./task.js";
 
 /**
  * The free block used by reach, push and pick-place (the reference's puck), and the translucent
@@ -26,6 +27,28 @@ export function blockWorldbody(): string {
     <body name="goal_marker" mocap="true" pos="0 0.85 0.1">
       <geom name="goal_marker" type="sphere" class="decor" size="0.018" rgba="${SceneColors.goal}"/>
     </body>`;
+}
+
+/**
+ * A block task's configuration: block and goal drawn in their boxes, redrawn until they are at
+ * least 15 cm apart in xy (the reference's rejection loop of reach, push, pick-place and their
+ * wall variants).
+ */
+export function sampleBlockAndGoal(rng: Rng, block: readonly [Vec3, Vec3], goal: readonly [Vec3, Vec3]): TaskConfiguration {
+  return drawUntil(
+    () => ({ object: uniformIn(rng, block[0], block[1]), goal: uniformIn(rng, goal[0], goal[1]) }),
+    (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
+  );
+}
+
+/** A block task bound to a simulation: the block and goal marker placed and observed, scored by `evaluate`. */
+export function bindBlockTask(simulation: MujocoSimulation, evaluate: BoundTask["evaluate"]): BoundTask {
+  const scene = new BlockScene(simulation);
+  return {
+    reset: (configuration) => scene.reset(configuration),
+    observeObjects: (out, offset) => scene.observeObjects(out, offset),
+    evaluate,
+  };
 }
 
 /** The block and goal marker of one simulation. */
@@ -54,6 +77,50 @@ export class BlockScene {
  */
 export function isPinching(gripper: GripperReadings, object: Vec3): boolean {
   return gripper.padHighY > object[1] && gripper.padLowY < object[1] && tcpDistance(gripper, object) < 0.02 && gripper.gripperAction > 0;
+}
+
+/** The radius of the block tasks' in-place term and of their reward's jump to 10. */
+export const BLOCK_TARGET_RADIUS = 0.05;
+
+/** What every block task's reward reads from the step. */
+export interface BlockReadings {
+  readonly block: Vec3;
+  readonly blockStart: Vec3;
+  /** The observed gripper opening, obs[3]. */
+  readonly opening: number;
+  readonly tcpToBlock: number;
+  /** ‖block − goal‖. */
+  readonly toGoal: number;
+  /** Long-tail tolerance of ‖block − goal‖ within BLOCK_TARGET_RADIUS, margin its starting value. */
+  readonly inPlace: number;
+}
+
+export function readBlock(observation: Float32Array, initial: Float32Array, gripper: GripperReadings): BlockReadings {
+  const block = objectPosition(observation);
+  const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
+  return {
+    block,
+    blockStart: objectPosition(initial),
+    opening: observation[Observation.gripperOpening]!,
+    tcpToBlock: tcpDistance(gripper, block),
+    toGoal,
+    inPlace: longTailTolerance(toGoal, BLOCK_TARGET_RADIUS, distance3(initial, Observation.object1Position, initial, Observation.goal)),
+  };
+}
+
+/**
+ * A block task's step result: `reward`, or 10 once the block is within BLOCK_TARGET_RADIUS of the
+ * goal; success within `successDistance`; the diagnostics, with `grasp` as grasp_reward.
+ */
+export function blockEvaluation(readings: BlockReadings, gripper: GripperReadings, reward: number, grasp: number, successDistance: number): StepEvaluation {
+  return {
+    reward: readings.toGoal < BLOCK_TARGET_RADIUS ? 10 : reward,
+    success: readings.toGoal <= successDistance,
+    ...blockGraspInfo(gripper, readings.block, readings.blockStart, readings.opening),
+    graspReward: grasp,
+    inPlaceReward: readings.inPlace,
+    objectToTarget: readings.toGoal,
+  };
 }
 
 /**

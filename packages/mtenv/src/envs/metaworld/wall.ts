@@ -8,6 +8,15 @@ import { SceneColors, vec } from "./scene.js";
  */
 export const WALL_CENTRE: Vec3 = [0.1, 0.75, 0.06];
 export const WALL_HALF_SIZE: Vec3 = [0.12, 0.01, 0.06];
+/** The block's range in the reference's wall tasks (in front of the wall). */
+export const WALL_TASK_BLOCK_RANGE: readonly [Vec3, Vec3] = [
+  [-0.05, 0.6, 0.02],
+  [0.05, 0.65, 0.02],
+];
+/** A block beyond this y is past the wall (the reference's test in push-wall and pick-place-wall). */
+export const PAST_WALL_Y = 0.75;
+/** Success of push-wall and pick-place-wall: the block within this distance of the goal. */
+export const WALL_TASK_SUCCESS_DISTANCE = 0.07;
 /** Height the experts lift the TCP to before crossing the wall's plane. */
 export const OVER_WALL_HEIGHT = WALL_CENTRE[2] + WALL_HALF_SIZE[2] + 0.08;
 

@@ -1,18 +1,12 @@
-import { BlockScene, blockGraspInfo, blockWorldbody, pickAndCarryExpert } from "../block-object.js";
-import { cagingReward, tcpDistance } from "../gripper-caging.js";
-import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
-import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
-import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
-import { overWall, wallWorldbody } from "../wall.js";
+import { BLOCK_TARGET_RADIUS, bindBlockTask, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock, sampleBlockAndGoal } from "../block-object.js";
+import { cagingReward } from "../gripper-caging.js";
+import { goalPosition, objectPosition } from "../observation-layout.js";
+import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
+import type { ManipulationTask } from "../task.js";
+import { PAST_WALL_Y, WALL_TASK_BLOCK_RANGE, WALL_TASK_SUCCESS_DISTANCE, overWall, wallWorldbody } from "../wall.js";
 
-const BLOCK_LOW: Vec3 = [-0.05, 0.6, 0.02];
-const BLOCK_HIGH: Vec3 = [0.05, 0.65, 0.02];
 const GOAL_LOW: Vec3 = [-0.05, 0.85, 0.05];
 const GOAL_HIGH: Vec3 = [0.05, 0.9, 0.3];
-const TARGET_RADIUS = 0.05;
-const SUCCESS_DISTANCE = 0.07;
-/** The block counts as past the wall beyond this y. */
-const PAST_WALL_Y = 0.75;
 
 /**
  * pick-place-wall: pick the block up, carry it over a wall and hold it at the goal in the air.
@@ -31,46 +25,24 @@ export const pickPlaceWallTask: ManipulationTask = {
   name: "pick-place-wall",
   description: "Pick up the block, carry it over a wall and place it at a target point in the air behind the wall. Each configuration places the block and the target point at random.",
   scene: { name: "pick-place-wall", worldbody: `${blockWorldbody()}\n${wallWorldbody()}` },
-  successThreshold: SUCCESS_DISTANCE,
+  successThreshold: WALL_TASK_SUCCESS_DISTANCE,
   handStart: [0, 0.6, 0.2],
-  sampleConfiguration(rng) {
-    return drawUntil(
-      () => ({ object: uniformIn(rng, BLOCK_LOW, BLOCK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) }),
-      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
-    );
-  },
-  bind(simulation) {
-    const scene = new BlockScene(simulation);
-    return {
-      reset: (configuration) => scene.reset(configuration),
-      observeObjects: (out, offset) => scene.observeObjects(out, offset),
-      evaluate(observation, initial, gripper) {
-        const block = objectPosition(observation);
-        const blockStart = objectPosition(initial);
-        const goal = goalPosition(observation);
-        const opening = observation[Observation.gripperOpening]!;
-        const waypoint: Vec3 = [goal[0], 0.77, 0.25];
-        const toWaypoint = (point: Vec3): number => Math.hypot(point[0] - waypoint[0], point[1] - waypoint[1], 3 * (point[2] - waypoint[2]));
-        const over = longTailTolerance(toWaypoint(block), TARGET_RADIUS, toWaypoint(blockStart));
-        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-        const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, distance3(initial, Observation.object1Position, initial, Observation.goal));
-        const grasp = cagingReward(gripper, block, blockStart, { objectRadius: 0.015, padThreshold: 0.05, xzThreshold: 0.005 });
-        const graspedAndOver = hamacherProduct(grasp, over);
-        let reward = graspedAndOver;
-        if (tcpDistance(gripper, block) < 0.02 && opening > 0 && block[2] - 0.015 > blockStart[2]) {
-          reward = block[1] > PAST_WALL_Y ? graspedAndOver + 1 + 4 + 3 * inPlace : graspedAndOver + 1 + 4 * over;
-        }
-        if (toGoal < TARGET_RADIUS) reward = 10;
-        return {
-          reward,
-          success: toGoal <= SUCCESS_DISTANCE,
-          ...blockGraspInfo(gripper, block, blockStart, opening),
-          graspReward: grasp,
-          inPlaceReward: inPlace,
-          objectToTarget: toGoal,
-        };
-      },
-    };
-  },
+  sampleConfiguration: (rng) => sampleBlockAndGoal(rng, WALL_TASK_BLOCK_RANGE, [GOAL_LOW, GOAL_HIGH]),
+  bind: (simulation) =>
+    bindBlockTask(simulation, (observation, initial, gripper) => {
+      const readings = readBlock(observation, initial, gripper);
+      const { block, blockStart } = readings;
+      const goal = goalPosition(observation);
+      const waypoint: Vec3 = [goal[0], 0.77, 0.25];
+      const toWaypoint = (point: Vec3): number => Math.hypot(point[0] - waypoint[0], point[1] - waypoint[1], 3 * (point[2] - waypoint[2]));
+      const over = longTailTolerance(toWaypoint(block), BLOCK_TARGET_RADIUS, toWaypoint(blockStart));
+      const grasp = cagingReward(gripper, block, blockStart, { objectRadius: 0.015, padThreshold: 0.05, xzThreshold: 0.005 });
+      const graspedAndOver = hamacherProduct(grasp, over);
+      let reward = graspedAndOver;
+      if (readings.tcpToBlock < 0.02 && readings.opening > 0 && block[2] - 0.015 > blockStart[2]) {
+        reward = block[1] > PAST_WALL_Y ? graspedAndOver + 1 + 4 + 3 * readings.inPlace : graspedAndOver + 1 + 4 * over;
+      }
+      return blockEvaluation(readings, gripper, reward, grasp, WALL_TASK_SUCCESS_DISTANCE);
+    }),
   createExpert: () => pickAndCarryExpert((observation) => overWall(objectPosition(observation), goalPosition(observation))),
 };

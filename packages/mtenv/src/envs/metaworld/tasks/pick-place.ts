@@ -1,14 +1,12 @@
-import { BLOCK_HIGH, BLOCK_LOW, BlockScene, blockGraspInfo, blockWorldbody, pickAndCarryExpert } from "../block-object.js";
-import { pickPlaceCagingReward, tcpDistance } from "../gripper-caging.js";
-import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
-import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
-import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
+import { BLOCK_HIGH, BLOCK_LOW, bindBlockTask, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock, sampleBlockAndGoal } from "../block-object.js";
+import { pickPlaceCagingReward } from "../gripper-caging.js";
+import { goalPosition } from "../observation-layout.js";
+import { hamacherProduct, type Vec3 } from "../reward-shaping.js";
+import type { ManipulationTask } from "../task.js";
 
 const GOAL_LOW: Vec3 = [-0.1, 0.8, 0.05];
 const GOAL_HIGH: Vec3 = [0.1, 0.9, 0.3];
-/** The reward's in-place radius and where it jumps to 10... */
-const TARGET_RADIUS = 0.05;
-/** ...while success is looser, as in the reference. */
+/** Success is looser than the reward's in-place radius (BLOCK_TARGET_RADIUS), as in the reference. */
 const SUCCESS_DISTANCE = 0.07;
 
 /**
@@ -28,38 +26,14 @@ export const pickPlaceTask: ManipulationTask = {
   scene: { name: "pick-place", worldbody: blockWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   handStart: [0, 0.6, 0.2],
-  sampleConfiguration(rng) {
-    return drawUntil(
-      () => ({ object: uniformIn(rng, BLOCK_LOW, BLOCK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) }),
-      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
-    );
-  },
-  bind(simulation) {
-    const scene = new BlockScene(simulation);
-    return {
-      reset: (configuration) => scene.reset(configuration),
-      observeObjects: (out, offset) => scene.observeObjects(out, offset),
-      evaluate(observation, initial, gripper) {
-        const block = objectPosition(observation);
-        const blockStart = objectPosition(initial);
-        const opening = observation[Observation.gripperOpening]!;
-        const tcpToBlock = tcpDistance(gripper, block);
-        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-        const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, distance3(initial, Observation.object1Position, initial, Observation.goal));
-        const grasp = pickPlaceCagingReward(gripper, block, blockStart);
-        let reward = hamacherProduct(grasp, inPlace);
-        if (tcpToBlock < 0.02 && opening > 0 && block[2] - 0.01 > blockStart[2]) reward += 1 + 5 * inPlace;
-        if (toGoal < TARGET_RADIUS) reward = 10;
-        return {
-          reward,
-          success: toGoal <= SUCCESS_DISTANCE,
-          ...blockGraspInfo(gripper, block, blockStart, opening),
-          graspReward: grasp,
-          inPlaceReward: inPlace,
-          objectToTarget: toGoal,
-        };
-      },
-    };
-  },
+  sampleConfiguration: (rng) => sampleBlockAndGoal(rng, [BLOCK_LOW, BLOCK_HIGH], [GOAL_LOW, GOAL_HIGH]),
+  bind: (simulation) =>
+    bindBlockTask(simulation, (observation, initial, gripper) => {
+      const readings = readBlock(observation, initial, gripper);
+      const grasp = pickPlaceCagingReward(gripper, readings.block, readings.blockStart);
+      let reward = hamacherProduct(grasp, readings.inPlace);
+      if (readings.tcpToBlock < 0.02 && readings.opening > 0 && readings.block[2] - 0.01 > readings.blockStart[2]) reward += 1 + 5 * readings.inPlace;
+      return blockEvaluation(readings, gripper, reward, grasp, SUCCESS_DISTANCE);
+    }),
   createExpert: () => pickAndCarryExpert(goalPosition),
 };

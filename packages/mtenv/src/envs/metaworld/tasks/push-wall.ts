@@ -1,19 +1,13 @@
-import { BlockScene, blockGraspInfo, blockWorldbody, pickAndCarryExpert } from "../block-object.js";
-import { cagingReward, tcpDistance } from "../gripper-caging.js";
-import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
-import { distance3, longTailTolerance, type Vec3 } from "../reward-shaping.js";
-import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
-import { WALL_CENTRE, WALL_HALF_SIZE, wallWorldbody } from "../wall.js";
+import { BLOCK_TARGET_RADIUS, bindBlockTask, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock, sampleBlockAndGoal } from "../block-object.js";
+import { cagingReward } from "../gripper-caging.js";
+import { goalPosition, objectPosition } from "../observation-layout.js";
+import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
+import type { ManipulationTask } from "../task.js";
+import { PAST_WALL_Y, WALL_CENTRE, WALL_HALF_SIZE, WALL_TASK_BLOCK_RANGE, WALL_TASK_SUCCESS_DISTANCE, wallWorldbody } from "../wall.js";
 
-const BLOCK_LOW: Vec3 = [-0.05, 0.6, 0.02];
-const BLOCK_HIGH: Vec3 = [0.05, 0.65, 0.02];
 /** The goal's xy range; its height is the block's resting height, as in the reference. */
 const GOAL_LOW: Vec3 = [-0.05, 0.85, 0.02];
 const GOAL_HIGH: Vec3 = [0.05, 0.9, 0.02];
-const TARGET_RADIUS = 0.05;
-const SUCCESS_DISTANCE = 0.07;
-/** The block counts as past the wall beyond this y. */
-const PAST_WALL_Y = 0.75;
 
 /**
  * push-wall: push the block along the table around the end of a wall to a goal behind it.
@@ -32,44 +26,22 @@ export const pushWallTask: ManipulationTask = {
   name: "push-wall",
   description: "Push the block along the table around the end of a wall until it rests on the target spot behind the wall. Each configuration places the block and the target spot at random.",
   scene: { name: "push-wall", worldbody: `${blockWorldbody()}\n${wallWorldbody()}` },
-  successThreshold: SUCCESS_DISTANCE,
+  successThreshold: WALL_TASK_SUCCESS_DISTANCE,
   handStart: [0, 0.6, 0.2],
-  sampleConfiguration(rng) {
-    return drawUntil(
-      () => ({ object: uniformIn(rng, BLOCK_LOW, BLOCK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) }),
-      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
-    );
-  },
-  bind(simulation) {
-    const scene = new BlockScene(simulation);
-    return {
-      reset: (configuration) => scene.reset(configuration),
-      observeObjects: (out, offset) => scene.observeObjects(out, offset),
-      evaluate(observation, initial, gripper) {
-        const block = objectPosition(observation);
-        const blockStart = objectPosition(initial);
-        const opening = observation[Observation.gripperOpening]!;
-        const toWaypoint = (point: Vec3): number => Math.hypot(3 * (point[0] + 0.05), point[1] - 0.77, point[2] - block[2]);
-        const around = longTailTolerance(toWaypoint(block), TARGET_RADIUS, toWaypoint(blockStart));
-        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-        const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, distance3(initial, Observation.object1Position, initial, Observation.goal));
-        const grasp = cagingReward(gripper, block, blockStart, { objectRadius: 0.015, padThreshold: 0.05, xzThreshold: 0.005, highDensity: true });
-        let reward = 2 * grasp;
-        if (tcpDistance(gripper, block) < 0.02 && opening > 0) {
-          reward = block[1] > PAST_WALL_Y ? 2 * grasp + 1 + 4 + 3 * inPlace : 2 * grasp + 1 + 4 * around;
-        }
-        if (toGoal < TARGET_RADIUS) reward = 10;
-        return {
-          reward,
-          success: toGoal <= SUCCESS_DISTANCE,
-          ...blockGraspInfo(gripper, block, blockStart, opening),
-          graspReward: grasp,
-          inPlaceReward: inPlace,
-          objectToTarget: toGoal,
-        };
-      },
-    };
-  },
+  sampleConfiguration: (rng) => sampleBlockAndGoal(rng, WALL_TASK_BLOCK_RANGE, [GOAL_LOW, GOAL_HIGH]),
+  bind: (simulation) =>
+    bindBlockTask(simulation, (observation, initial, gripper) => {
+      const readings = readBlock(observation, initial, gripper);
+      const { block, blockStart } = readings;
+      const toWaypoint = (point: Vec3): number => Math.hypot(3 * (point[0] + 0.05), point[1] - 0.77, point[2] - block[2]);
+      const around = longTailTolerance(toWaypoint(block), BLOCK_TARGET_RADIUS, toWaypoint(blockStart));
+      const grasp = cagingReward(gripper, block, blockStart, { objectRadius: 0.015, padThreshold: 0.05, xzThreshold: 0.005, highDensity: true });
+      let reward = 2 * grasp;
+      if (readings.tcpToBlock < 0.02 && readings.opening > 0) {
+        reward = block[1] > PAST_WALL_Y ? 2 * grasp + 1 + 4 + 3 * readings.inPlace : 2 * grasp + 1 + 4 * around;
+      }
+      return blockEvaluation(readings, gripper, reward, grasp, WALL_TASK_SUCCESS_DISTANCE);
+    }),
   createExpert: () => pickAndCarryExpert(aroundWall),
 };
 

@@ -1,13 +1,11 @@
-import { BLOCK_HIGH, BLOCK_LOW, BlockScene, blockGraspInfo, blockWorldbody, pickAndCarryExpert } from "../block-object.js";
-import { cagingReward, tcpDistance } from "../gripper-caging.js";
-import { Observation, objectPosition } from "../observation-layout.js";
-import { distance3, longTailTolerance, type Vec3 } from "../reward-shaping.js";
-import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
+import { BLOCK_HIGH, BLOCK_LOW, BLOCK_TARGET_RADIUS, bindBlockTask, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock, sampleBlockAndGoal } from "../block-object.js";
+import { cagingReward } from "../gripper-caging.js";
+import type { Vec3 } from "../reward-shaping.js";
+import type { ManipulationTask } from "../task.js";
 
 /** The goal's xy range; its height is the block's resting height, as in the reference. */
 const GOAL_LOW: Vec3 = [-0.1, 0.8, 0.02];
 const GOAL_HIGH: Vec3 = [0.1, 0.9, 0.02];
-const TARGET_RADIUS = 0.05;
 
 /**
  * push: move the block along the table to a goal on the table.
@@ -24,41 +22,17 @@ export const pushTask: ManipulationTask = {
   name: "push",
   description: "Push the block along the table until it rests on the target spot. Each configuration places the block and the target spot at random.",
   scene: { name: "push", worldbody: blockWorldbody() },
-  successThreshold: TARGET_RADIUS,
+  successThreshold: BLOCK_TARGET_RADIUS,
   handStart: [0, 0.6, 0.2],
-  sampleConfiguration(rng) {
-    return drawUntil(
-      () => ({ object: uniformIn(rng, BLOCK_LOW, BLOCK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) }),
-      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
-    );
-  },
-  bind(simulation) {
-    const scene = new BlockScene(simulation);
-    return {
-      reset: (configuration) => scene.reset(configuration),
-      observeObjects: (out, offset) => scene.observeObjects(out, offset),
-      evaluate(observation, initial, gripper) {
-        const block = objectPosition(observation);
-        const blockStart = objectPosition(initial);
-        const opening = observation[Observation.gripperOpening]!;
-        const tcpToBlock = tcpDistance(gripper, block);
-        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-        const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, distance3(initial, Observation.object1Position, initial, Observation.goal));
-        const grasp = cagingReward(gripper, block, blockStart, { objectRadius: 0.015, padThreshold: 0.05, xzThreshold: 0.005, highDensity: true });
-        let reward = 2 * grasp;
-        if (tcpToBlock < 0.02 && opening > 0) reward += 1 + reward + 5 * inPlace;
-        if (toGoal < TARGET_RADIUS) reward = 10;
-        return {
-          reward,
-          success: toGoal <= TARGET_RADIUS,
-          ...blockGraspInfo(gripper, block, blockStart, opening),
-          graspReward: grasp,
-          inPlaceReward: inPlace,
-          objectToTarget: toGoal,
-        };
-      },
-    };
-  },
+  sampleConfiguration: (rng) => sampleBlockAndGoal(rng, [BLOCK_LOW, BLOCK_HIGH], [GOAL_LOW, GOAL_HIGH]),
+  bind: (simulation) =>
+    bindBlockTask(simulation, (observation, initial, gripper) => {
+      const readings = readBlock(observation, initial, gripper);
+      const grasp = cagingReward(gripper, readings.block, readings.blockStart, { objectRadius: 0.015, padThreshold: 0.05, xzThreshold: 0.005, highDensity: true });
+      let reward = 2 * grasp;
+      if (readings.tcpToBlock < 0.02 && readings.opening > 0) reward += 1 + reward + 5 * readings.inPlace;
+      return blockEvaluation(readings, gripper, reward, grasp, BLOCK_TARGET_RADIUS);
+    }),
   // Grip the block and slide it: the carry target keeps the block's height on the table.
   createExpert: () => pickAndCarryExpert((observation) => [observation[36]!, observation[37]!, observation[6]!]),
 };

@@ -1,12 +1,10 @@
-import { BlockScene, blockWorldbody, expertTcp, moveTowards } from "../block-object.js";
+import { bindBlockTask, blockWorldbody, expertTcp, moveTowards, sampleBlockAndGoal } from "../block-object.js";
 import { goalPosition } from "../observation-layout.js";
 import type { Vec3 } from "../reward-shaping.js";
-import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
-import { overWall, wallWorldbody } from "../wall.js";
+import type { ManipulationTask } from "../task.js";
+import { WALL_TASK_BLOCK_RANGE, overWall, wallWorldbody } from "../wall.js";
 import { REACH_TARGET_RADIUS, reachTerms } from "./reach.js";
 
-const BLOCK_LOW: Vec3 = [-0.05, 0.6, 0.02];
-const BLOCK_HIGH: Vec3 = [0.05, 0.65, 0.02];
 const GOAL_LOW: Vec3 = [-0.05, 0.85, 0.05];
 const GOAL_HIGH: Vec3 = [0.05, 0.9, 0.3];
 const HAND_START: Vec3 = [0, 0.6, 0.2];
@@ -26,31 +24,20 @@ export const reachWallTask: ManipulationTask = {
   scene: { name: "reach-wall", worldbody: `${blockWorldbody()}\n${wallWorldbody()}` },
   successThreshold: REACH_TARGET_RADIUS,
   handStart: HAND_START,
-  sampleConfiguration(rng) {
-    return drawUntil(
-      () => ({ object: uniformIn(rng, BLOCK_LOW, BLOCK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) }),
-      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
-    );
-  },
-  bind(simulation) {
-    const scene = new BlockScene(simulation);
-    return {
-      reset: (configuration) => scene.reset(configuration),
-      observeObjects: (out, offset) => scene.observeObjects(out, offset),
-      evaluate(observation, _initial, gripper) {
-        const { toGoal, inPlace } = reachTerms(observation, gripper, HAND_START);
-        return {
-          reward: 10 * inPlace,
-          success: toGoal <= REACH_TARGET_RADIUS,
-          nearObject: 0,
-          graspSuccess: false,
-          graspReward: 0,
-          inPlaceReward: inPlace,
-          objectToTarget: toGoal,
-        };
-      },
-    };
-  },
+  sampleConfiguration: (rng) => sampleBlockAndGoal(rng, WALL_TASK_BLOCK_RANGE, [GOAL_LOW, GOAL_HIGH]),
+  bind: (simulation) =>
+    bindBlockTask(simulation, (observation, _initial, gripper) => {
+      const { toGoal, inPlace } = reachTerms(observation, gripper, HAND_START);
+      return {
+        reward: 10 * inPlace,
+        success: toGoal <= REACH_TARGET_RADIUS,
+        nearObject: 0,
+        graspSuccess: false,
+        graspReward: 0,
+        inPlaceReward: inPlace,
+        objectToTarget: toGoal,
+      };
+    }),
   createExpert: () => ({
     act(observation, action) {
       moveTowards(observation, overWall(expertTcp(observation), goalPosition(observation)), 0, action);

@@ -1,8 +1,8 @@
-import { BLOCK_HIGH, BLOCK_LOW, BlockScene, blockWorldbody, moveTowards } from "../block-object.js";
+import { BLOCK_HIGH, BLOCK_LOW, bindBlockTask, blockWorldbody, moveTowards, sampleBlockAndGoal } from "../block-object.js";
 import { tcpDistance } from "../gripper-caging.js";
 import { goalPosition } from "../observation-layout.js";
 import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
-import { drawUntil, planarDistance, uniformIn, type GripperReadings, type ManipulationTask } from "../task.js";
+import type { GripperReadings, ManipulationTask } from "../task.js";
 
 const GOAL_LOW: Vec3 = [-0.1, 0.8, 0.05];
 const GOAL_HIGH: Vec3 = [0.1, 0.9, 0.3];
@@ -26,31 +26,20 @@ export const reachTask: ManipulationTask = {
   scene: { name: "reach", worldbody: blockWorldbody() },
   successThreshold: REACH_TARGET_RADIUS,
   handStart: HAND_START,
-  sampleConfiguration(rng) {
-    return drawUntil(
-      () => ({ object: uniformIn(rng, BLOCK_LOW, BLOCK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) }),
-      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
-    );
-  },
-  bind(simulation) {
-    const scene = new BlockScene(simulation);
-    return {
-      reset: (configuration) => scene.reset(configuration),
-      observeObjects: (out, offset) => scene.observeObjects(out, offset),
-      evaluate(observation, _initial, gripper) {
-        const { toGoal, inPlace } = reachTerms(observation, gripper, HAND_START);
-        return {
-          reward: 10 * inPlace,
-          success: toGoal <= REACH_TARGET_RADIUS,
-          nearObject: toGoal,
-          graspSuccess: true,
-          graspReward: toGoal,
-          inPlaceReward: inPlace,
-          objectToTarget: toGoal,
-        };
-      },
-    };
-  },
+  sampleConfiguration: (rng) => sampleBlockAndGoal(rng, [BLOCK_LOW, BLOCK_HIGH], [GOAL_LOW, GOAL_HIGH]),
+  bind: (simulation) =>
+    bindBlockTask(simulation, (observation, _initial, gripper) => {
+      const { toGoal, inPlace } = reachTerms(observation, gripper, HAND_START);
+      return {
+        reward: 10 * inPlace,
+        success: toGoal <= REACH_TARGET_RADIUS,
+        nearObject: toGoal,
+        graspSuccess: true,
+        graspReward: toGoal,
+        inPlaceReward: inPlace,
+        objectToTarget: toGoal,
+      };
+    }),
   createExpert: () => ({
     act(observation, action) {
       moveTowards(observation, goalPosition(observation), 0, action);
