@@ -68,6 +68,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "pick-place-wall": { object: [[-0.05, 0.6, 0.02], [0.05, 0.65, 0.02]], goal: [[-0.05, 0.85, 0.05], [0.05, 0.9, 0.3]] },
     "button-press-topdown-wall": { object: [[-0.1, 0.8, 0], [0.1, 0.9, 0]], goal: [[-0.1, 0.8, 0.115], [0.1, 0.9, 0.115]] },
     "push-wall": { object: [[-0.05, 0.6, 0.02], [0.05, 0.65, 0.02]], goal: [[-0.05, 0.85, 0.02], [0.05, 0.9, 0.02]] },
+    "push-back": { object: [[-0.1, 0.8, 0.02], [0.1, 0.85, 0.02]], goal: [[-0.1, 0.6, 0.02], [0.1, 0.7, 0.02]] },
   };
   const inside = (value: readonly number[], [low, high]: [number[], number[]]): boolean => value.every((v, i) => v >= low[i]! - 1e-12 && v <= high[i]! + 1e-12);
   for (const task of METAWORLD_TASKS) {
@@ -81,7 +82,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     }
     assert.notDeepEqual(configurations[0], configurations[1], `${task.name}: configurations differ`);
     // The reference's rejection sampling: block/goal and peg/box never overlap.
-    const minimumSeparation = { reach: 0.15, push: 0.15, "pick-place": 0.15, "peg-insert-side": 0.1, "reach-wall": 0.15, "pick-place-wall": 0.15, "push-wall": 0.15 }[task.name];
+    const minimumSeparation = { reach: 0.15, push: 0.15, "pick-place": 0.15, "peg-insert-side": 0.1, "reach-wall": 0.15, "pick-place-wall": 0.15, "push-wall": 0.15, "push-back": 0.15 }[task.name];
     if (minimumSeparation !== undefined) {
       for (const configuration of configurations) assert.ok(planarDistance(configuration.object, configuration.goal) >= minimumSeparation, `${task.name}: objects overlap`);
     }

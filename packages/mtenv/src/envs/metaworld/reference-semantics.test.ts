@@ -9,6 +9,7 @@ import { hamacherProduct, tolerance } from "./reward-shaping.js";
 import { TabletopSimulation } from "./tabletop-simulation.js";
 import { METAWORLD_TASKS, taskByName } from "./task-catalog.js";
 import type { GripperReadings, StepEvaluation } from "./task.js";
+import { pushBackGrasp } from "./tasks/push-back.js";
 
 await initMujoco();
 
@@ -57,6 +58,19 @@ test("the caging reward on hand-built states equals the reference's formula work
   assert.equal(cagingReward(readings({ ...caged, gripperAction: -1 }), block, start, options), 0.5);
   // Half-closed (a = 0.5): (Hamacher(1, 0.5) + 1) / 2 = 0.75.
   assert.equal(cagingReward(readings({ ...caged, gripperAction: 0.5 }), block, start, options), 0.75);
+});
+
+test("push-back's own grasp term on a hand-built state equals the reference's formula worked by hand", () => {
+  // Block at y 0.8, pads 3 cm either side, TCP on it: caging 1 (0.03 inside [0.007, 0.05], x–z 0).
+  // Gripping band [0.007, 0.01]: each pad 0.02 outside; margins |0.8 − 0.65| − 0.05 = 0.1 (+y pad)
+  // and |0.8 − 0.55| − 0.05 = 0.2 (−y pad) → long tails 1 / (1 + 0.6²) = 1/1.36 and 1 / (1 + 0.3²)
+  // = 1/1.09; their Hamacher product is 1 / (1.36 + 1.09 − 1) = 1/1.45; grasp = (1 + 1/1.45) / 2,
+  // whatever the commanded gripper action.
+  const block = [0, 0.8, 0.02] as const;
+  for (const gripperAction of [-1, 1]) {
+    const grasp = pushBackGrasp(readings({ tcp: Float64Array.of(0, 0.8, 0.02), padHighY: 0.83, padLowY: 0.77, gripperAction }), block, block);
+    assert.ok(Math.abs(grasp - (1 + 1 / 1.45) / 2) < 1e-12, `grasp ${grasp}`);
+  }
 });
 
 test("reach, drawer-close and door-open rewards on hand-built states equal the formulas worked by hand", () => {
