@@ -73,6 +73,26 @@ test("push-back's own grasp term on a hand-built state equals the reference's fo
   }
 });
 
+test("button-press's reward on a hand-built state equals the reference's formula worked by hand", () => {
+  // Face at y 0.7, goal at y 0.8 (now and at reset), TCP 3 cm in front of the face: near = 1; the
+  // observed opening 0.5 gives 2 · Hamacher(0.5, 1) = 1; within 5 cm, so + 8 · pressed, pressed =
+  // long tail of (0.1 − 0.005) / 0.1 = 0.95 → 1 / (1 + 2.85²) = 1 / 9.1225. Not yet a success.
+  const task = taskByName("button-press");
+  const simulation = new TabletopSimulation(task);
+  const observation = new Float32Array(Observation.size);
+  observation.set([0, 0.7, 0.115], Observation.object1Position);
+  observation.set([0, 0.8, 0.115], Observation.goal);
+  observation[Observation.gripperOpening] = 0.5;
+  try {
+    const result = task.bind(simulation.simulation).evaluate(observation, observation, readings({ tcp: Float64Array.of(0, 0.67, 0.115), initialTcp: Float64Array.of(0, 0.4, 0.15), gripperAction: -1 }));
+    assert.ok(Math.abs(result.reward - (1 + 8 / 9.1225)) < 1e-5, `button-press reward ${result.reward}`);
+    assert.equal(result.success, false);
+    assert.equal(result.nearObject, 1);
+  } finally {
+    simulation.close();
+  }
+});
+
 test("reach, drawer-close and door-open rewards on hand-built states equal the formulas worked by hand", () => {
   const observation = new Float32Array(Observation.size);
   const initial = new Float32Array(Observation.size);
