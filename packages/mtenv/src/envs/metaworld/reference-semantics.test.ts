@@ -73,7 +73,7 @@ test("push-back's own grasp term on a hand-built state equals the reference's fo
   }
 });
 
-test("button-press's reward on a hand-built state equals the reference's formula worked by hand", () => {
+test("button-press and button-press-wall rewards on a hand-built state equal the reference's formula worked by hand", () => {
   // Face at y 0.7, goal at y 0.8 (now and at reset), TCP 3 cm in front of the face: near = 1; the
   // observed opening 0.5 gives 2 · Hamacher(0.5, 1) = 1; within 5 cm, so + 8 · pressed, pressed =
   // long tail of (0.1 − 0.005) / 0.1 = 0.95 → 1 / (1 + 2.85²) = 1 / 9.1225. Not yet a success.
@@ -90,6 +90,22 @@ test("button-press's reward on a hand-built state equals the reference's formula
     assert.equal(result.nearObject, 1);
   } finally {
     simulation.close();
+  }
+  // button-press-wall, same state: within 7 cm, 2 + 2 · (1 + 0.5) + 4 · pressed² = 5 + 4 / 9.1225².
+  // TCP 10 cm from the face instead: near = long tail of (0.1 − 0.01) / m, m = ‖(0, 0.7, 0.115) −
+  // (0, 0.4, 0.15)‖ = √(0.3² + 0.035²); reward 2 · Hamacher((1 − 0.5) / 2, near).
+  const wallTask = taskByName("button-press-wall");
+  const wallSimulation = new TabletopSimulation(wallTask);
+  try {
+    const bound = wallTask.bind(wallSimulation.simulation);
+    const close = bound.evaluate(observation, observation, readings({ tcp: Float64Array.of(0, 0.67, 0.115), initialTcp: Float64Array.of(0, 0.4, 0.15) }));
+    assert.ok(Math.abs(close.reward - (5 + 4 / 9.1225 ** 2)) < 1e-5, `button-press-wall reward ${close.reward}`);
+    const scaled = (0.09 / Math.hypot(0.3, 0.035)) * 3;
+    const near = 1 / (1 + scaled * scaled);
+    const far = bound.evaluate(observation, observation, readings({ tcp: Float64Array.of(0, 0.6, 0.115), initialTcp: Float64Array.of(0, 0.4, 0.15) }));
+    assert.ok(Math.abs(far.reward - 2 * ((0.25 * near) / (0.25 + near - 0.25 * near))) < 1e-5, `button-press-wall far reward ${far.reward}`);
+  } finally {
+    wallSimulation.close();
   }
 });
 

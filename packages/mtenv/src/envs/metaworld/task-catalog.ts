@@ -7,6 +7,7 @@ import { pickPlaceWallTask } from "./tasks/pick-place-wall.js";
 import { pushWallTask } from "./tasks/push-wall.js";
 import { pushBackTask } from "./tasks/push-back.js";
 import { buttonPressTask } from "./tasks/button-press.js";
+import { buttonPressWallTask } from "./tasks/button-press-wall.js";
 import { reachWallTask } from "./tasks/reach-wall.js";
 import { doorOpenTask } from "./tasks/door-open.js";
 import { drawerCloseTask } from "./tasks/drawer-close.js";
@@ -39,7 +40,7 @@ export const MT10_TASK_NAMES: readonly string[] = Object.freeze(MT10_TASKS.map((
  * Every task built so far: the MT10 tasks, then the other MT50 tasks in the order they were added
  * (MT1 accepts any of them; MT50 will list all fifty in the reference's order).
  */
-export const METAWORLD_TASKS: readonly ManipulationTask[] = Object.freeze([...MT10_TASKS, doorCloseTask, reachWallTask, pickPlaceWallTask, pushWallTask, buttonPressTopdownWallTask, pushBackTask, buttonPressTask]);
+export const METAWORLD_TASKS: readonly ManipulationTask[] = Object.freeze([...MT10_TASKS, doorCloseTask, reachWallTask, pickPlaceWallTask, pushWallTask, buttonPressTopdownWallTask, pushBackTask, buttonPressTask, buttonPressWallTask]);
 
 /** Names of every task built so far. */
 export const METAWORLD_TASK_NAMES: readonly string[] = Object.freeze(METAWORLD_TASKS.map((task) => task.name));

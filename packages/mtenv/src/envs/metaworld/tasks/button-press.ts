@@ -39,6 +39,10 @@ export const buttonPressTask: ManipulationTask = sideButtonTask({
   description: "Push the button that faces you straight into its box. Each configuration places the button box at random.",
   boxRange: [BOX_LOW, BOX_HIGH],
   extraWorldbody: "",
+  nearBound: 0.05,
+  reward: ({ opening, near, pressed, tcpToFace }) => 2 * hamacherProduct(Math.max(opening, 0), near) + (tcpToFace <= 0.05 ? 8 * pressed : 0),
+  successDistance: SUCCESS_DISTANCE,
+  createExpert: () => sideButtonExpert(),
 });
 
 /** What distinguishes the front-facing button tasks; the rest is shared (see buttonPressTask). */
@@ -48,6 +52,24 @@ export interface SideButtonVariant {
   readonly boxRange: readonly [Vec3, Vec3];
   /** MJCF added to the scene (a wall). */
   readonly extraWorldbody: string;
+  /** The "near" term's bound on ‖TCP − face‖. */
+  readonly nearBound: number;
+  /** The reward from the terms (no success override in either button task). */
+  readonly reward: (terms: SideButtonTerms) => number;
+  /** Success: the face's y distance to the goal at most this. */
+  readonly successDistance: number;
+  readonly createExpert: () => ExpertPolicy;
+}
+
+/** What the front-facing button rewards read. */
+export interface SideButtonTerms {
+  /** The observed opening obs[3]. */
+  readonly opening: number;
+  /** Long-tail tolerance of ‖TCP − face‖ within the variant's bound, margin the face's distance from the TCP at reset. */
+  readonly near: number;
+  /** Long-tail tolerance of the face's y distance to the goal within 5 mm, margin its value at reset. */
+  readonly pressed: number;
+  readonly tcpToFace: number;
 }
 
 /** A front-facing button task: the button box, the reference's button-press reward, the expert. */
@@ -56,7 +78,7 @@ export function sideButtonTask(variant: SideButtonVariant): ManipulationTask {
     name: variant.name,
     description: variant.description,
     scene: { name: variant.name, worldbody: `${sideButtonWorldbody()}\n${variant.extraWorldbody}` },
-    successThreshold: SUCCESS_DISTANCE,
+    successThreshold: variant.successDistance,
     handStart: [0, 0.4, 0.2],
     sampleConfiguration(rng) {
       const box = uniformIn(rng, variant.boxRange[0], variant.boxRange[1]);
@@ -73,13 +95,11 @@ export function sideButtonTask(variant: SideButtonVariant): ManipulationTask {
           const faceToGoal = Math.abs(goalPosition(observation)[1] - face[1]);
           const faceToGoalAtReset = Math.abs(goalPosition(initial)[1] - objectPosition(initial)[1]);
           const opening = observation[Observation.gripperOpening]!;
-          const near = longTailTolerance(tcpToFace, 0.05, initialTcpDistance(gripper, face));
+          const near = longTailTolerance(tcpToFace, variant.nearBound, initialTcpDistance(gripper, face));
           const pressed = longTailTolerance(faceToGoal, 0.005, faceToGoalAtReset);
-          let reward = 2 * hamacherProduct(Math.max(opening, 0), near);
-          if (tcpToFace <= 0.05) reward += 8 * pressed;
           return {
-            reward,
-            success: faceToGoal <= SUCCESS_DISTANCE,
+            reward: variant.reward({ opening, near, pressed, tcpToFace }),
+            success: faceToGoal <= variant.successDistance,
             nearObject: tcpToFace <= 0.05 ? 1 : 0,
             graspSuccess: opening > 0,
             graspReward: near,
@@ -89,7 +109,7 @@ export function sideButtonTask(variant: SideButtonVariant): ManipulationTask {
         },
       };
     },
-    createExpert: sideButtonExpert,
+    createExpert: variant.createExpert,
   };
 }
 
@@ -108,15 +128,15 @@ function sideButtonWorldbody(): string {
 }
 
 /** The expert's gripper action: fingers part-closed (2 cm each side of the TCP), so the TCP stays within 5 cm of the face while a pad presses it. */
-const PRESS_GRIP = 0.03;
+export const PRESS_GRIP = 0.03;
 
 /**
- * Line the +y finger pad up with the cap in front of it, then push along +y until the face is just
- * past the goal.
+ * Line the +y finger pad up with the cap, `standOffGap` in front of it, then push along +y until
+ * the face is just past the goal. `grip` is the gripper action throughout.
  */
-function sideButtonExpert(): ExpertPolicy {
+export function sideButtonExpert(grip = PRESS_GRIP, standOffGap = 0.03): ExpertPolicy {
   // The +y pad's outer face is this far ahead of the TCP.
-  const padAhead = FINGER_TRAVEL - PRESS_GRIP + 2 * FINGER_PAD_HALF_SIZE[1];
+  const padAhead = FINGER_TRAVEL - Math.min(grip, FINGER_TRAVEL) + 2 * FINGER_PAD_HALF_SIZE[1];
   let pushing = false;
   return {
     act(observation, action) {
@@ -124,10 +144,10 @@ function sideButtonExpert(): ExpertPolicy {
       const goal = goalPosition(observation);
       const hand = expertTcp(observation);
       const lateralError = Math.hypot(hand[0] - face[0], hand[2] - face[2]);
-      const standOff = face[1] - padAhead - 0.03;
+      const standOff = face[1] - padAhead - standOffGap;
       if (lateralError < 0.006 && hand[1] <= standOff + 0.01) pushing = true;
       const target: Vec3 = pushing ? [face[0], goal[1] - padAhead + 0.01, face[2]] : [face[0], standOff, face[2]];
-      moveTowards(observation, target, PRESS_GRIP, action);
+      moveTowards(observation, target, grip, action);
     },
   };
 }
