@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, statSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { killAfterCheckpoint, runToEnd } from "../testing/cli-runs.js";
+import { killAfterCheckpoint, runToEnd, tinyRunArgs } from "../testing/cli-runs.js";
 import { assertEventFileMatchesRows } from "../testing/tensorboard-event-reader.js";
 import { MetricsWriter, derivedMetricsPaths, readMetrics } from "./metrics.js";
 import { metricsCsvText } from "./metrics-csv.js";
@@ -84,22 +84,8 @@ describe("metrics.csv and the event file follow metrics.jsonl", () => {
 
   test("a run killed and resumed from the CLI ends with the same metrics.csv and event file as an uninterrupted one", { timeout: 120_000 }, async () => {
     const runsDir = temporaryDir();
-    const tinyRun = (name: string): string[] => [
-      "train",
-      "experiment=smoke",
-      `experiment.runsDir=${runsDir}`,
-      `experiment.runName=${name}`,
-      "experiment.totalSteps=60",
-      "experiment.warmupSteps=20",
-      "experiment.evalEvery=30",
-      "experiment.checkpointEvery=10",
-      "experiment.logEvery=5",
-      "agent.batchSize=16",
-      "agent.actor.trunk.hiddenSizes=[16,16]",
-      "agent.critic.trunk.hiddenSizes=[16,16]",
-      "agent.replay.capacity=4000",
-      "env.numTasks=2",
-    ];
+    // The shared tiny run, shortened: later overrides win.
+    const tinyRun = (name: string): string[] => [...tinyRunArgs(runsDir, name), "experiment.totalSteps=60", "experiment.evalEvery=30"];
     runToEnd(tinyRun("whole"));
     const whole = join(runsDir, "whole", "metrics.jsonl");
     const rows = readMetrics(whole);
