@@ -3,7 +3,6 @@ import { spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { Writable } from "node:stream";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, describe, test } from "node:test";
@@ -12,7 +11,7 @@ import { MetricsWriter } from "../run-folder/metrics.js";
 import { createRunDir } from "../run-folder/run-dir.js";
 import { parseArgs } from "./args.js";
 import { handleInterrupts } from "./interrupt.js";
-import { main } from "./main.js";
+import { runMain } from "../testing/cli-runs.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const BIN = "packages/mtrl/bin/mtrl.js";
@@ -42,20 +41,6 @@ function mtrl(args: string[], cwd = REPO_ROOT): Promise<{ status: number | null;
   });
 }
 
-/** Runs `main` in this process with captured output (for the cases that need no fresh process). */
-async function runMain(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const sink = (append: (text: string) => void) =>
-    new Writable({
-      write(chunk: Buffer | string, _encoding, callback) {
-        append(String(chunk));
-        callback();
-      },
-    });
-  const status = await main(args, { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)) });
-  return { status, stdout, stderr };
-}
 
 // Spawned like a newcomer would, in parallel to keep the suite fast (each start compiles with tsx).
 describe("npx mtrl (spawned)", { concurrency: true }, () => {

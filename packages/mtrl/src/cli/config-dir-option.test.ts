@@ -3,12 +3,10 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { after, describe, test } from "node:test";
 import { parse } from "yaml";
 import { DEFAULT_CONFIG_DIR } from "../config/config-dir.js";
-import { cli } from "../testing/cli-runs.js";
-import { main } from "./main.js";
+import { cli, runMain } from "../testing/cli-runs.js";
 
 const temporaryDirs: string[] = [];
 after(() => {
@@ -29,19 +27,6 @@ function userConfigDir(parent = realpathSync(mkdtempSync(join(tmpdir(), "mtrl-us
   return parent;
 }
 
-async function runMain(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const sink = (append: (text: string) => void) =>
-    new Writable({
-      write(chunk: Buffer | string, _encoding, callback) {
-        append(String(chunk));
-        callback();
-      },
-    });
-  const status = await main(args, { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)) });
-  return { status, stdout, stderr };
-}
 
 interface PrintedConfig {
   readonly agent: { readonly discount: number };

@@ -2,9 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { after, describe, test } from "node:test";
-import { main } from "../cli/main.js";
 import { composeConfig } from "../config/compose.js";
 import { stringifyTrainConfig } from "../config/config-file.js";
 import { MetricsWriter } from "../run-folder/metrics.js";
@@ -12,6 +10,7 @@ import { createRunDir, type RunPaths } from "../run-folder/run-dir.js";
 import { inspectPageInChromium } from "../testing/headless-chromium.js";
 import { buildCompareData, meanAndSd, type CompareData } from "./compare-data.js";
 import { groupRuns, readRunComposition } from "./run-groups.js";
+import { runMain } from "../testing/cli-runs.js";
 
 const TASKS = ["reach", "push"];
 
@@ -54,19 +53,6 @@ function tinyRun(runsDir: string, name: string, args: string[], level: number, l
   return run;
 }
 
-async function runMain(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const sink = (append: (text: string) => void) =>
-    new Writable({
-      write(chunk: Buffer | string, _encoding, callback) {
-        append(String(chunk));
-        callback();
-      },
-    });
-  const status = await main(args, { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)) });
-  return { status, stdout, stderr };
-}
 
 function embeddedData(html: string): CompareData {
   const json = /<script type="application\/json" id="compare-data">(.*?)<\/script>/s.exec(html)?.[1];

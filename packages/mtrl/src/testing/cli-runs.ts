@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { Writable } from "node:stream";
+import { main } from "../cli/main.js";
 
 /** Test helpers that run the real CLI (`bin/mtrl.js`) in child processes, as a user would. */
 
@@ -61,4 +63,19 @@ export function tinyRunArgs(runsDir: string, runName: string): string[] {
     "agent.replay.capacity=4000",
     "env.numTasks=2",
   ];
+}
+
+/** Runs the CLI's `main` in this process with its output captured (for cases that need no fresh process). */
+export async function runMain(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const sink = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, callback) {
+        append(String(chunk));
+        callback();
+      },
+    });
+  const status = await main(args, { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)) });
+  return { status, stdout, stderr };
 }
