@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { ConfigError } from "@mtrl/mtenv";
 import { composeConfig } from "./compose.js";
 import { DEFAULT_CONFIG_DIR, listAllGroupOptions } from "./config-dir.js";
 import { readTrainConfig, stringifyTrainConfig, writeTrainConfig } from "./config-file.js";
+import { configErrorOf } from "../testing/config-error.js";
 
 const temporaryDirs: string[] = [];
 after(() => {
@@ -81,16 +81,6 @@ function makeConfigDir(files: Record<string, string> = {}): string {
   return dir;
 }
 
-/** The ConfigError message thrown by `run`, or a failed assertion if it does not throw one. */
-function configErrorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    return error.message;
-  }
-  assert.fail("expected a ConfigError, but nothing was thrown");
-}
 
 describe("composition", () => {
   test("no arguments: train.yaml's default option of every group", () => {

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { ConfigError } from "@mtrl/mtenv";
 import { composeConfig } from "./compose.js";
 import { DEFAULT_CONFIG_DIR, groupOptionPath, listAllGroupOptions, readDefaults, resolveConfigDirs } from "./config-dir.js";
+import { configErrorOf } from "../testing/config-error.js";
 
 const temporaryDirs: string[] = [];
 after(() => {
@@ -39,15 +39,6 @@ function shippedWith(path: string, replacements: Record<string, string>): string
   return text;
 }
 
-function configErrorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    return error.message;
-  }
-  assert.fail("expected a ConfigError, but nothing was thrown");
-}
 
 describe("the shipped config groups", () => {
   test("live in the mtrl package's config/ folder, found from the module whatever the working directory", () => {
