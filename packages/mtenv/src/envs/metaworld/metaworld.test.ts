@@ -71,6 +71,10 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "push-back": { object: [[-0.1, 0.8, 0.02], [0.1, 0.85, 0.02]], goal: [[-0.1, 0.6, 0.02], [0.1, 0.7, 0.02]] },
     "button-press": { object: [[-0.1, 0.85, 0.115], [0.1, 0.9, 0.115]], goal: [[-0.1, 0.75, 0.115], [0.1, 0.8, 0.115]] },
     "button-press-wall": { object: [[-0.05, 0.85, 0.115], [0.05, 0.9, 0.115]], goal: [[-0.05, 0.75, 0.115], [0.05, 0.8, 0.115]] },
+    // coffee machine, handles and lever
+    // dial, faucets, door lock, box, shelf, basketball
+    // plates, sweeps, soccer, hand-insert
+    // tools: assembly, disassemble, hammer, sticks, peg-unplug, pick-out-of-hole, bin-picking
   };
   const inside = (value: readonly number[], [low, high]: [number[], number[]]): boolean => value.every((v, i) => v >= low[i]! - 1e-12 && v <= high[i]! + 1e-12);
   for (const task of METAWORLD_TASKS) {

@@ -16,6 +16,15 @@ await initMujoco();
 /** Random-policy episodes per task; the reference solves none of the MT10 tasks by chance. */
 const RANDOM_EPISODES = 20;
 
+/**
+ * Tasks that the real Meta-World (v3, reward v2) itself solves by chance more than once in 20
+ * random-policy episodes: the successes it had in 20 episodes of uniform random actions, measured
+ * with the reference's own package. Ours may succeed as often as the reference did, no more.
+ * Every other task must stay at ≤ 1 in 20.
+ */
+const REFERENCE_RANDOM_SUCCESSES: Readonly<Record<string, number>> = {
+};
+
 test("the tolerance sigmoids and the Hamacher product give the values of their formulas", () => {
   // 0.1 at one margin outside the bounds, for every sigmoid.
   for (const sigmoid of ["long_tail", "gaussian", "linear"] as const) assert.ok(Math.abs(tolerance(1.5, 0, 0.5, 1, sigmoid) - 0.1) < 1e-12, sigmoid);
@@ -153,7 +162,8 @@ test("reach, drawer-close and door-open rewards on hand-built states equal the f
 });
 
 for (const task of METAWORLD_TASKS) {
-  test(`${task.name}: a random policy succeeds in at most 1 of ${RANDOM_EPISODES} episodes, reward in [0, 10] with every info key`, () => {
+  const allowedSuccesses = Math.max(1, REFERENCE_RANDOM_SUCCESSES[task.name] ?? 0);
+  test(`${task.name}: a random policy succeeds in at most ${allowedSuccesses} of ${RANDOM_EPISODES} episodes, reward in [0, 10] with every info key`, () => {
     const simulation = new TabletopSimulation(task);
     const rng = Rng.fromSeed(11, `random/${task.name}`);
     const action = new Float64Array(4);
@@ -175,7 +185,7 @@ for (const task of METAWORLD_TASKS) {
     } finally {
       simulation.close();
     }
-    assert.ok(successes <= 1, `${task.name}: random policy solved ${successes}/${RANDOM_EPISODES}`);
+    assert.ok(successes <= allowedSuccesses, `${task.name}: random policy solved ${successes}/${RANDOM_EPISODES} (allowed ${allowedSuccesses})`);
   });
 
   test(`${task.name}: along the expert's trajectory the reward rises more often than it falls`, () => {

@@ -36,11 +36,34 @@ export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
 /** Names of the MT10 tasks, in order. */
 export const MT10_TASK_NAMES: readonly string[] = Object.freeze(MT10_TASKS.map((task) => task.name));
 
-/**
- * Every task built so far: the MT10 tasks, then the other MT50 tasks in the order they were added
- * (MT1 accepts any of them; MT50 will list all fifty in the reference's order).
- */
-export const METAWORLD_TASKS: readonly ManipulationTask[] = Object.freeze([...MT10_TASKS, doorCloseTask, reachWallTask, pickPlaceWallTask, pushWallTask, buttonPressTopdownWallTask, pushBackTask, buttonPressTask, buttonPressWallTask]);
+/** The MT50 benchmark's task names, in the reference's order (MT50's task index = position here). */
+export const MT50_TASK_NAMES: readonly string[] = Object.freeze([
+  "assembly", "basketball", "bin-picking", "box-close", "button-press-topdown", "button-press-topdown-wall",
+  "button-press", "button-press-wall", "coffee-button", "coffee-pull", "coffee-push", "dial-turn",
+  "disassemble", "door-close", "door-lock", "door-open", "door-unlock", "hand-insert", "drawer-close",
+  "drawer-open", "faucet-open", "faucet-close", "hammer", "handle-press-side", "handle-press",
+  "handle-pull-side", "handle-pull", "lever-pull", "pick-place-wall", "pick-out-of-hole", "pick-place",
+  "plate-slide", "plate-slide-side", "plate-slide-back", "plate-slide-back-side", "peg-insert-side",
+  "peg-unplug-side", "soccer", "stick-push", "stick-pull", "push", "push-wall", "push-back", "reach",
+  "reach-wall", "shelf-place", "sweep-into", "sweep", "window-open", "window-close",
+]);
+
+/** The tasks beyond MT10, one per line (any order: METAWORLD_TASKS sorts them into MT50's). */
+const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
+  doorCloseTask,
+  reachWallTask,
+  pickPlaceWallTask,
+  pushWallTask,
+  buttonPressTopdownWallTask,
+  pushBackTask,
+  buttonPressTask,
+  buttonPressWallTask,
+];
+
+/** Every task built so far, in MT50's order (MT1 accepts any of them). */
+export const METAWORLD_TASKS: readonly ManipulationTask[] = Object.freeze(
+  [...MT10_TASKS, ...OTHER_MT50_TASKS].sort((a, b) => MT50_TASK_NAMES.indexOf(a.name) - MT50_TASK_NAMES.indexOf(b.name)),
+);
 
 /** Names of every task built so far. */
 export const METAWORLD_TASK_NAMES: readonly string[] = Object.freeze(METAWORLD_TASKS.map((task) => task.name));

@@ -10,6 +10,8 @@ export interface TaskConfiguration {
   readonly object: Vec3;
   /** The goal position shown in the observation. */
   readonly goal: Vec3;
+  /** A second placed object, for tasks with two (e.g. stick-pull's thermos, bin-picking's bins). */
+  readonly secondObject?: Vec3;
 }
 
 /**
