@@ -12,7 +12,7 @@ import { Rng } from "../src/core/rng.js";
 import { initMujoco } from "../src/envs/index.js";
 import { make } from "../src/registry/registry.js";
 import { MetaWorldMT1Env } from "../src/envs/metaworld/mt1-env.js";
-import { makeMetaWorldMT10VectorEnv } from "../src/envs/metaworld/mt10-vector-env.js";
+import { makeMetaWorldMT10VectorEnv } from "../src/envs/metaworld/benchmark-vector-env.js";
 import { MT10_TASKS } from "../src/envs/metaworld/task-catalog.js";
 import { AutoresetMode } from "../src/vector/autoreset-mode.js";
 import type { VectorEnv } from "../src/vector/types.js";

@@ -11,7 +11,7 @@ import { MUJOCO_ENV_IDS } from "../mujoco/register.js";
 import { CONFIGURATIONS_PER_TASK, DEFAULT_BENCHMARK_SEED } from "./configurations.js";
 import { DEFAULT_EPISODE_LENGTH } from "./manipulation-env.js";
 import { MetaWorldMT1Env } from "./mt1-env.js";
-import { MetaWorldMultiTaskEnv } from "./mt10-env.js";
+import { MetaWorldMultiTaskEnv } from "./multi-task-env.js";
 import { METAWORLD_TASK_NAMES, MT10_TASKS, MT10_TASK_NAMES, taskByName } from "./task-catalog.js";
 
 export const METAWORLD_MT1_ID = "MT-MetaWorld-MT1-v0";

@@ -12,7 +12,7 @@ export interface MultiTaskManipulationEnvOptions extends ManipulationEnvOptions 
 }
 
 /**
- * MT10 (and, later, MT50): the task state is the task's index in `tasks`. Each episode starts in
+ * MT10 and MT50: the task state is the task's index in `tasks`. Each episode starts in
  * one of that task's 50 fixed configurations, drawn from the environment stream (seeded by
  * `reset({ seed })`), or the one named by `reset({ options: { configuration: k } })` — what an
  * evaluation over every fixed goal uses. The scene of each visited task is kept until close(),
