@@ -18,6 +18,11 @@ export interface CagingOptions {
   readonly highDensity?: boolean;
   /** Averages in a reach term with this radius (the reference's medium_density). */
   readonly mediumDensityReachRadius?: number;
+  /**
+   * The commanded a[3] that counts as fully gripping (the reference's desired_gripper_effort,
+   * default 1): the gripping factor is min(max(0, a[3]), effort) / effort.
+   */
+  readonly desiredGripperEffort?: number;
 }
 
 export function cagingReward(gripper: GripperReadings, object: Vec3, objectStart: Vec3, options: CagingOptions): number {
@@ -57,7 +62,8 @@ function xzCaging(gripper: GripperReadings, object: Vec3, objectStart: Vec3, xzT
 
 function combineCaging(cagingY: number, cagingXZ: number, gripper: GripperReadings, object: Vec3, objectStart: Vec3, options: CagingOptions): number {
   const caging = hamacherProduct(cagingY, cagingXZ);
-  const gripping = caging > 0.97 ? closingEffort(gripper.gripperAction) : 0;
+  const effort = options.desiredGripperEffort ?? 1;
+  const gripping = caging > 0.97 ? Math.min(closingEffort(gripper.gripperAction), effort) / effort : 0;
   let cagingAndGripping = hamacherProduct(caging, gripping);
   if (options.highDensity === true) cagingAndGripping = (cagingAndGripping + caging) / 2;
   const reachRadius = options.mediumDensityReachRadius;
