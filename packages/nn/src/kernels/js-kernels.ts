@@ -1,7 +1,11 @@
 import {
   checkFilmBackwardArguments, checkFilmForwardArguments, checkMixRowsArguments, checkMixRowsWeightGradArguments,
 } from "./kernel-arguments.js";
-import type { BackendName, Kernels } from "./kernels.js";
+import {
+  addChannelBiasReference, channelsToImagesReference, col2imBatchReference, im2colBatchReference, imagesToChannelsReference,
+  sumChannelsReference,
+} from "./conv-layout.js";
+import type { BackendName, ConvWindow, Kernels } from "./kernels.js";
 
 /**
  * The readable reference backend: plain TypeScript loops over Float32Arrays. Every other backend
@@ -16,6 +20,32 @@ export class JsKernels implements Kernels {
 
   allocate(length: number): Float32Array {
     return new Float32Array(length);
+  }
+
+  im2colBatch(images: Float32Array, window: ConvWindow, count: number, columns: Float32Array): void {
+    im2colBatchReference(images, window, count, columns);
+  }
+
+  col2imBatch(columns: Float32Array, window: ConvWindow, count: number, images: Float32Array): void {
+    col2imBatchReference(columns, window, count, images);
+  }
+
+  channelsToImages(
+    source: Float32Array, bias: Float32Array | null, count: number, channels: number, positions: number, beta: number, out: Float32Array,
+  ): void {
+    channelsToImagesReference(source, bias, count, channels, positions, beta, out);
+  }
+
+  imagesToChannels(images: Float32Array, count: number, channels: number, positions: number, out: Float32Array): void {
+    imagesToChannelsReference(images, count, channels, positions, out);
+  }
+
+  sumChannels(images: Float32Array, count: number, channels: number, positions: number, beta: number, out: Float32Array): void {
+    sumChannelsReference(images, count, channels, positions, beta, out);
+  }
+
+  addChannelBias(images: Float32Array, bias: Float32Array, count: number, channels: number, positions: number): void {
+    addChannelBiasReference(images, bias, count, channels, positions);
   }
 
   gemm(

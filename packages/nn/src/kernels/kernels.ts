@@ -10,6 +10,25 @@
  */
 export type BackendName = "js" | "wasm" | "native";
 
+/**
+ * Geometry of a 2-D convolution window sweep (the same fields as ops/im2col.ts's ConvGeometry):
+ * input planes [channels, height, width] read by a kernelHeight × kernelWidth window at
+ * outputHeight × outputWidth positions.
+ */
+export interface ConvWindow {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly padHeight: number;
+  readonly padWidth: number;
+  readonly outputHeight: number;
+  readonly outputWidth: number;
+}
+
 export interface Kernels {
   readonly name: BackendName;
 
@@ -134,4 +153,42 @@ export interface Kernels {
     x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array, gradOut: Float32Array,
     betaX: number, gradX: Float32Array | null, betaGammaBeta: number, gradGammaBeta: Float32Array | null,
   ): void;
+
+  /**
+   * Unfolds `count` images [count, channels, height, width] into one matrix columns
+   * [channels·kh·kw, count·positions] (positions = outputHeight·outputWidth): column n·positions + p
+   * holds the window under output position p of image n, zeros where it covers padding. A whole
+   * batch then convolves in one GEMM.
+   */
+  im2colBatch(images: Float32Array, window: ConvWindow, count: number, columns: Float32Array): void;
+
+  /**
+   * The adjoint of `im2colBatch`: adds every entry of columns [channels·kh·kw, count·positions]
+   * onto the pixel of `images` [count, channels, height, width] it was read from. Each pixel's
+   * contributions are added in the order (channel, kernel row, kernel column, output row, output
+   * column), on every backend and thread count.
+   */
+  col2imBatch(columns: Float32Array, window: ConvWindow, count: number, images: Float32Array): void;
+
+  /**
+   * From channel-major [channels, count·positions] (a batch GEMM's output) to images
+   * [count, channels, positions]: out[n, c, p] = (beta ? out[n, c, p] : 0) + source[c, n·positions + p]
+   * + (bias ? bias[c] : 0). beta is 0 or 1; with 0, out's previous contents are ignored.
+   */
+  channelsToImages(
+    source: Float32Array, bias: Float32Array | null, count: number, channels: number, positions: number, beta: number, out: Float32Array,
+  ): void;
+
+  /** From images [count, channels, positions] to channel-major out [channels, count·positions]. */
+  imagesToChannels(images: Float32Array, count: number, channels: number, positions: number, out: Float32Array): void;
+
+  /**
+   * Per-channel sums of images [count, channels, positions] (a convolution's bias gradient):
+   * out[c] = beta·out[c] + Σ_n Σ_p images[n, c, p], summed in float64 in the order n, p and rounded
+   * once, so every backend gives the same bits. beta is 0 or 1.
+   */
+  sumChannels(images: Float32Array, count: number, channels: number, positions: number, beta: number, out: Float32Array): void;
+
+  /** images[n, c, p] += bias[c] in place, for images [count, channels, positions]. */
+  addChannelBias(images: Float32Array, bias: Float32Array, count: number, channels: number, positions: number): void;
 }

@@ -1,7 +1,7 @@
 import type { TapeNode } from "../autodiff/tape-node.js";
 import { ShapeError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { col2imAccumulate, im2col, type ConvGeometry } from "./im2col.js";
+import type { ConvGeometry } from "./im2col.js";
 
 /** Stride and zero padding per side, one number for both axes or [height, width]. */
 export interface Conv2dOptions {
@@ -20,9 +20,25 @@ function pair(value: number | readonly [number, number] | undefined, fallback: n
 }
 
 /**
+ * Floats of unfolded columns one chunk of images may take. A layer unfolds and multiplies its
+ * batch a chunk at a time, so its scratch stays at ~4× this (columns, their gradient and two
+ * channel-major copies) whatever the batch size, and nothing is kept for the backward pass: the
+ * backward unfolds its chunk again, which costs a few percent of the GEMMs it feeds. At the pixel
+ * encoder's 32 × 288 × 1521 layer this is 19 images per chunk, a GEMM 28 899 columns wide.
+ */
+export const convChunkFloats = 1 << 23;
+
+/** Images per chunk for `perImage` unfolded floats per image (at least one image). */
+function chunkImages(perImage: number, batch: number): number {
+  return Math.max(1, Math.min(batch, Math.floor(convChunkFloats / perImage)));
+}
+
+/**
  * 2-D convolution (cross-correlation, as torch.nn.functional.conv2d): x [N, C, H, W],
- * weight [O, C, kh, kw], bias [O] or null → [N, O, Ho, Wo]. Each image is unfolded by im2col
- * (kept for the backward) and multiplied by the weight in one GEMM.
+ * weight [O, C, kh, kw], bias [O] or null → [N, O, Ho, Wo]. A chunk of images is unfolded by
+ * im2colBatch into one [C·kh·kw, chunk·Ho·Wo] matrix and multiplied by the weight in one GEMM
+ * (M = O, N = every output position of the chunk), whose channel-major result is laid out as
+ * images with the bias added.
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions = {}): Tensor {
   const engine = x.engine;
@@ -44,20 +60,24 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const geometry: ConvGeometry = { channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth, outputHeight, outputWidth };
   const patch = channels * kernelHeight * kernelWidth;
   const positions = outputHeight * outputWidth;
-  const columns = engine.empty([batch, patch, positions]);
+  const imageSize = channels * height * width;
   const out = engine.empty([batch, outChannels, outputHeight, outputWidth]);
-  for (let n = 0; n < batch; n++) {
-    const cols = columns.data.subarray(n * patch * positions, (n + 1) * patch * positions);
-    im2col(x.data, n * channels * height * width, geometry, cols);
-    const image = out.data.subarray(n * outChannels * positions, (n + 1) * outChannels * positions);
-    engine.kernels.gemm(false, false, outChannels, positions, patch, 1, weight.data, patch, cols, positions, 0, image, positions);
-    if (bias !== null) addChannelBias(image, bias.data, outChannels, positions);
+  const kernels = engine.kernels;
+  const chunk = chunkImages(patch * positions, batch);
+  const mark = engine.arena.mark();
+  const columns = engine.arena.allocateTransient(patch * chunk * positions);
+  const product = engine.arena.allocateTransient(outChannels * chunk * positions);
+  for (let first = 0; first < batch; first += chunk) {
+    const count = Math.min(chunk, batch - first);
+    const columnCount = count * positions;
+    kernels.im2colBatch(x.data.subarray(first * imageSize, (first + count) * imageSize), geometry, count, columns);
+    kernels.gemm(false, false, outChannels, columnCount, patch, 1, weight.data, patch, columns, columnCount, 0, product, columnCount);
+    kernels.channelsToImages(product, bias === null ? null : bias.data, count, outChannels, positions, 0,
+      out.data.subarray(first * outChannels * positions, (first + count) * outChannels * positions));
   }
+  engine.arena.release(mark);
   const node = engine.record(conv2dBackward, out, x, weight, bias);
-  if (node !== null) {
-    node.saved = columns;
-    node.config = geometry;
-  }
+  if (node !== null) node.config = geometry;
   return out;
 }
 
@@ -73,33 +93,40 @@ function conv2dBackward(node: TapeNode): void {
   const outChannels = weight.dim(0);
   const patch = channels * kernelHeight * kernelWidth;
   const positions = outputHeight * outputWidth;
+  const imageSize = channels * height * width;
   const dOut = node.out.grad!;
-  const columns = node.saved!.data;
-  if (engine.needsGrad(weight)) {
-    const claimed = engine.claimGrad(weight);
-    for (let n = 0; n < batch; n++) {
-      kernels.gemm(false, true, outChannels, patch, positions, 1, dOut.subarray(n * outChannels * positions), positions,
-        columns.subarray(n * patch * positions), positions, n === 0 ? claimed : 1, weight.grad!, patch);
+  if (engine.needsGrad(bias)) kernels.sumChannels(dOut, batch, outChannels, positions, engine.claimGrad(bias), bias.grad!);
+  const wantWeight = engine.needsGrad(weight);
+  const wantX = engine.needsGrad(x);
+  if (!wantWeight && !wantX) return;
+  const betaWeight = wantWeight ? engine.claimGrad(weight) : 0;
+  if (wantX && engine.claimGrad(x) === 0) x.grad!.fill(0);
+  const chunk = chunkImages(patch * positions, batch);
+  const mark = engine.arena.mark();
+  const columns = engine.arena.allocateTransient(patch * chunk * positions);
+  const dProduct = engine.arena.allocateTransient(outChannels * chunk * positions);
+  for (let first = 0; first < batch; first += chunk) {
+    const count = Math.min(chunk, batch - first);
+    const columnCount = count * positions;
+    kernels.imagesToChannels(dOut.subarray(first * outChannels * positions, (first + count) * outChannels * positions), count, outChannels, positions, dProduct);
+    if (wantWeight) {
+      // Unfolded again rather than kept from the forward pass: see convChunkFloats.
+      kernels.im2colBatch(x.data.subarray(first * imageSize, (first + count) * imageSize), geometry, count, columns);
+      kernels.gemm(false, true, outChannels, patch, columnCount, 1, dProduct, columnCount, columns, columnCount, first === 0 ? betaWeight : 1, weight.grad!, patch);
+    }
+    if (wantX) {
+      kernels.gemm(true, false, patch, columnCount, outChannels, 1, weight.data, patch, dProduct, columnCount, 0, columns, columnCount);
+      kernels.col2imBatch(columns, geometry, count, x.grad!.subarray(first * imageSize, (first + count) * imageSize));
     }
   }
-  if (engine.needsGrad(bias)) sumChannels(engine.claimGrad(bias), dOut, batch, outChannels, positions, bias.grad!);
-  if (engine.needsGrad(x)) {
-    const beta = engine.claimGrad(x);
-    const grad = x.grad!;
-    if (beta === 0) grad.fill(0);
-    const dColumns = engine.arena.allocateTransient(patch * positions);
-    for (let n = 0; n < batch; n++) {
-      kernels.gemm(true, false, patch, positions, outChannels, 1, weight.data, patch, dOut.subarray(n * outChannels * positions), positions, 0, dColumns, positions);
-      col2imAccumulate(dColumns, geometry, grad, n * channels * height * width);
-    }
-  }
+  engine.arena.release(mark);
 }
 
 /**
  * Transposed convolution (torch.nn.functional.conv_transpose2d, groups = 1, dilation = 1):
  * x [N, Cin, H, W], weight [Cin, Cout, kh, kw], bias [Cout] or null →
- * [N, Cout, (H−1)·s − 2p + kh + outputPadding, …]. The adjoint of conv2d: one GEMM per image
- * into columns, then col2im.
+ * [N, Cout, (H−1)·s − 2p + kh + outputPadding, …]. The adjoint of conv2d: per chunk of images one
+ * GEMM from the channel-major input into columns, then col2imBatch.
  */
 export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvTranspose2dOptions = {}): Tensor {
   const engine = x.engine;
@@ -125,14 +152,22 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   const patch = outChannels * kernelHeight * kernelWidth;
   const positions = inHeight * inWidth;
   const outPlane = outChannels * outHeight * outWidth;
+  const kernels = engine.kernels;
   const out = engine.empty([batch, outChannels, outHeight, outWidth]);
   out.data.fill(0);
-  const columns = engine.arena.allocateTransient(patch * positions);
-  for (let n = 0; n < batch; n++) {
-    engine.kernels.gemm(true, false, patch, positions, inChannels, 1, weight.data, patch, x.data.subarray(n * inChannels * positions), positions, 0, columns, positions);
-    col2imAccumulate(columns, geometry, out.data, n * outPlane);
-    if (bias !== null) addChannelBias(out.data.subarray(n * outPlane, (n + 1) * outPlane), bias.data, outChannels, outHeight * outWidth);
+  const chunk = chunkImages(patch * positions, batch);
+  const mark = engine.arena.mark();
+  const columns = engine.arena.allocateTransient(patch * chunk * positions);
+  const input = engine.arena.allocateTransient(inChannels * chunk * positions);
+  for (let first = 0; first < batch; first += chunk) {
+    const count = Math.min(chunk, batch - first);
+    const columnCount = count * positions;
+    kernels.imagesToChannels(x.data.subarray(first * inChannels * positions, (first + count) * inChannels * positions), count, inChannels, positions, input);
+    kernels.gemm(true, false, patch, columnCount, inChannels, 1, weight.data, patch, input, columnCount, 0, columns, columnCount);
+    kernels.col2imBatch(columns, geometry, count, out.data.subarray(first * outPlane, (first + count) * outPlane));
   }
+  engine.arena.release(mark);
+  if (bias !== null) kernels.addChannelBias(out.data, bias.data, batch, outChannels, outHeight * outWidth);
   const node = engine.record(convTranspose2dBackward, out, x, weight, bias);
   if (node !== null) node.config = geometry;
   return out;
@@ -151,44 +186,35 @@ function convTranspose2dBackward(node: TapeNode): void {
   const positions = geometry.outputHeight * geometry.outputWidth;
   const outPlane = outChannels * outHeight * outWidth;
   const dOut = node.out.grad!;
-  if (engine.needsGrad(bias)) sumChannels(engine.claimGrad(bias), dOut, batch, outChannels, outHeight * outWidth, bias.grad!);
+  if (engine.needsGrad(bias)) kernels.sumChannels(dOut, batch, outChannels, outHeight * outWidth, engine.claimGrad(bias), bias.grad!);
   const wantX = engine.needsGrad(x);
   const wantWeight = engine.needsGrad(weight);
   if (!wantX && !wantWeight) return;
   const betaX = wantX ? engine.claimGrad(x) : 0;
   const betaWeight = wantWeight ? engine.claimGrad(weight) : 0;
-  const columns = engine.arena.allocateTransient(patch * positions);
-  for (let n = 0; n < batch; n++) {
-    im2col(dOut, n * outPlane, geometry, columns);
-    if (wantX) {
-      kernels.gemm(false, false, inChannels, positions, patch, 1, weight.data, patch, columns, positions, betaX, x.grad!.subarray(n * inChannels * positions), positions);
-    }
+  const chunk = chunkImages(patch * positions, batch);
+  const mark = engine.arena.mark();
+  const columns = engine.arena.allocateTransient(patch * chunk * positions);
+  const channelMajor = engine.arena.allocateTransient(inChannels * chunk * positions);
+  for (let first = 0; first < batch; first += chunk) {
+    const count = Math.min(chunk, batch - first);
+    const columnCount = count * positions;
+    const images = (first + count) * inChannels * positions;
+    kernels.im2colBatch(dOut.subarray(first * outPlane, (first + count) * outPlane), geometry, count, columns);
     if (wantWeight) {
-      kernels.gemm(false, true, inChannels, patch, positions, 1, x.data.subarray(n * inChannels * positions), positions, columns, positions, n === 0 ? betaWeight : 1, weight.grad!, patch);
+      kernels.imagesToChannels(x.data.subarray(first * inChannels * positions, images), count, inChannels, positions, channelMajor);
+      kernels.gemm(false, true, inChannels, patch, columnCount, 1, channelMajor, columnCount, columns, columnCount, first === 0 ? betaWeight : 1, weight.grad!, patch);
+    }
+    if (wantX) {
+      kernels.gemm(false, false, inChannels, columnCount, patch, 1, weight.data, patch, columns, columnCount, 0, channelMajor, columnCount);
+      kernels.channelsToImages(channelMajor, null, count, inChannels, positions, betaX, x.grad!.subarray(first * inChannels * positions, images));
     }
   }
+  engine.arena.release(mark);
 }
 
 function checkBias(op: string, bias: Tensor | null, channels: number): void {
   if (bias === null) return;
   bias.engine.check(bias);
   if (bias.size !== channels) throw new ShapeError(`${op}: bias must have ${channels} elements (one per output channel), got ${bias.describe()}.`);
-}
-
-function addChannelBias(image: Float32Array, bias: Float32Array, channels: number, positions: number): void {
-  for (let c = 0; c < channels; c++) {
-    const value = bias[c]!;
-    for (let p = 0; p < positions; p++) image[c * positions + p]! += value;
-  }
-}
-
-function sumChannels(beta: 0 | 1, dOut: Float32Array, batch: number, channels: number, positions: number, grad: Float32Array): void {
-  for (let c = 0; c < channels; c++) {
-    let total = 0;
-    for (let n = 0; n < batch; n++) {
-      const base = (n * channels + c) * positions;
-      for (let p = 0; p < positions; p++) total += dOut[base + p]!;
-    }
-    grad[c] = beta === 0 ? total : grad[c]! + total;
-  }
 }

@@ -18,15 +18,19 @@ export interface ConvGeometry {
 
 /**
  * Unfolds one image into a [channels·kh·kw, outputHeight·outputWidth] matrix whose column p holds
- * the window under output position p (zeros for padding), so the convolution is one GEMM.
+ * the window under output position p (zeros for padding), so the convolution is one GEMM. With
+ * `columnOffset` and `rowStride` the matrix is a block of a wider one: the columns of one image
+ * among a batch's [channels·kh·kw, count·positions].
  */
-export function im2col(image: Float32Array, imageOffset: number, geometry: ConvGeometry, columns: Float32Array): void {
+export function im2col(
+  image: Float32Array, imageOffset: number, geometry: ConvGeometry, columns: Float32Array, columnOffset = 0,
+  rowStride = geometry.outputHeight * geometry.outputWidth,
+): void {
   const { channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth, outputHeight, outputWidth } = geometry;
-  const positions = outputHeight * outputWidth;
   for (let c = 0; c < channels; c++) {
     for (let ki = 0; ki < kernelHeight; ki++) {
       for (let kj = 0; kj < kernelWidth; kj++) {
-        const rowStart = ((c * kernelHeight + ki) * kernelWidth + kj) * positions;
+        const rowStart = columnOffset + ((c * kernelHeight + ki) * kernelWidth + kj) * rowStride;
         for (let oy = 0; oy < outputHeight; oy++) {
           const iy = oy * strideHeight - padHeight + ki;
           const rowOffset = rowStart + oy * outputWidth;
@@ -52,14 +56,16 @@ export function im2col(image: Float32Array, imageOffset: number, geometry: ConvG
   }
 }
 
-/** The adjoint of im2col: adds every column entry back onto the pixel it was read from. */
-export function col2imAccumulate(columns: Float32Array, geometry: ConvGeometry, image: Float32Array, imageOffset: number): void {
+/** The adjoint of im2col: adds every column entry back onto the pixel it was read from (same block arguments). */
+export function col2imAccumulate(
+  columns: Float32Array, geometry: ConvGeometry, image: Float32Array, imageOffset: number, columnOffset = 0,
+  rowStride = geometry.outputHeight * geometry.outputWidth,
+): void {
   const { channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth, outputHeight, outputWidth } = geometry;
-  const positions = outputHeight * outputWidth;
   for (let c = 0; c < channels; c++) {
     for (let ki = 0; ki < kernelHeight; ki++) {
       for (let kj = 0; kj < kernelWidth; kj++) {
-        const rowStart = ((c * kernelHeight + ki) * kernelWidth + kj) * positions;
+        const rowStart = columnOffset + ((c * kernelHeight + ki) * kernelWidth + kj) * rowStride;
         for (let oy = 0; oy < outputHeight; oy++) {
           const iy = oy * strideHeight - padHeight + ki;
           if (iy < 0 || iy >= height) continue;
