@@ -44,4 +44,13 @@ void nn_film_backward(int rows, int features, int gamma_rows, int width, int off
                       const float *gamma_beta, bool indexed, const int32_t *row_index, const float *out, const float *grad_out,
                       float beta_x, float *grad_x, float beta_gb, float *grad_gamma_beta);
 
+/* Convolution layout (Kernels.im2colBatch and after; see conv_layout.h): `window` holds the 11
+   fields of a ConvWindow in order. Split over the pool by images (channels for the sums). */
+void nn_im2col_batch(const int32_t *window, const float *images, int count, float *columns);
+void nn_col2im_batch(const int32_t *window, const float *columns, int count, float *images);
+void nn_channels_to_images(const float *source, const float *bias, int count, int channels, int positions, int beta, float *out);
+void nn_images_to_channels(const float *images, int count, int channels, int positions, float *out);
+void nn_sum_channels(const float *images, int count, int channels, int positions, int beta, float *out);
+void nn_add_channel_bias(float *images, const float *bias, int count, int channels, int positions);
+
 #endif

@@ -432,6 +432,81 @@ static napi_value film_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* im2colBatch(window: Int32Array(11), images, count, columns) */
+static napi_value im2col_batch(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  OPTIONAL_INTS(0, window);
+  FLOATS(1, images);
+  INT(2, count);
+  FLOATS(3, columns);
+  if (!window_given) THROW(env, "mtrl_nn_native: im2colBatch needs the window as an Int32Array");
+  nn_im2col_batch(window, images, count, columns);
+  return NULL;
+}
+
+/* col2imBatch(window: Int32Array(11), columns, count, images) */
+static napi_value col2im_batch(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  OPTIONAL_INTS(0, window);
+  FLOATS(1, columns);
+  INT(2, count);
+  FLOATS(3, images);
+  if (!window_given) THROW(env, "mtrl_nn_native: col2imBatch needs the window as an Int32Array");
+  nn_col2im_batch(window, columns, count, images);
+  return NULL;
+}
+
+/* channelsToImages(source, bias | null, count, channels, positions, beta, out) */
+static napi_value channels_to_images(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  FLOATS(0, source);
+  OPTIONAL_FLOATS(1, bias);
+  INT(2, count);
+  INT(3, channels);
+  INT(4, positions);
+  INT(5, beta);
+  FLOATS(6, out);
+  nn_channels_to_images(source, bias, count, channels, positions, beta, out);
+  return NULL;
+}
+
+/* imagesToChannels(images, count, channels, positions, out) */
+static napi_value images_to_channels(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  FLOATS(0, images);
+  INT(1, count);
+  INT(2, channels);
+  INT(3, positions);
+  FLOATS(4, out);
+  nn_images_to_channels(images, count, channels, positions, out);
+  return NULL;
+}
+
+/* sumChannels(images, count, channels, positions, beta, out) */
+static napi_value sum_channels(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  FLOATS(0, images);
+  INT(1, count);
+  INT(2, channels);
+  INT(3, positions);
+  INT(4, beta);
+  FLOATS(5, out);
+  nn_sum_channels(images, count, channels, positions, beta, out);
+  return NULL;
+}
+
+/* addChannelBias(images, bias, count, channels, positions) */
+static napi_value add_channel_bias(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  FLOATS(0, images);
+  FLOATS(1, bias);
+  INT(2, count);
+  INT(3, channels);
+  INT(4, positions);
+  nn_add_channel_bias(images, bias, count, channels, positions);
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"loadBlas", NULL, load_blas, NULL, NULL, NULL, napi_default, NULL},
@@ -452,6 +527,12 @@ static napi_value init(napi_env env, napi_value exports) {
       {"mixRowsWeightGrad", NULL, mix_rows_weight_grad, NULL, NULL, NULL, napi_default, NULL},
       {"filmForward", NULL, film_forward, NULL, NULL, NULL, napi_default, NULL},
       {"filmBackward", NULL, film_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"im2colBatch", NULL, im2col_batch, NULL, NULL, NULL, napi_default, NULL},
+      {"col2imBatch", NULL, col2im_batch, NULL, NULL, NULL, napi_default, NULL},
+      {"channelsToImages", NULL, channels_to_images, NULL, NULL, NULL, napi_default, NULL},
+      {"imagesToChannels", NULL, images_to_channels, NULL, NULL, NULL, napi_default, NULL},
+      {"sumChannels", NULL, sum_channels, NULL, NULL, NULL, napi_default, NULL},
+      {"addChannelBias", NULL, add_channel_bias, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties) != napi_ok)
     return NULL;

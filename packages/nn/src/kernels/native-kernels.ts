@@ -5,9 +5,10 @@ import {
   checkFilmBackwardArguments, checkFilmForwardArguments, checkGemmArguments, checkLength, checkMixRowsArguments,
   checkMixRowsWeightGradArguments, checkRowsCols,
 } from "./kernel-arguments.js";
+import { checkBetaZeroOrOne, checkChannelArguments, checkWindowArguments, windowFields } from "./conv-layout.js";
 import { NativeBackendUnavailableError } from "./kernel-errors.js";
 import { JsKernels } from "./js-kernels.js";
-import type { BackendName } from "./kernels.js";
+import type { BackendName, ConvWindow } from "./kernels.js";
 
 /** Where `npm ci` (packages/nn/scripts/install-native.js) builds the addon. */
 export const nativeAddonPath = fileURLToPath(new URL("../../native/build/Release/mtrl_nn_native.node", import.meta.url));
@@ -59,10 +60,19 @@ interface NativeAddon {
     x: Float32Array, gammaBeta: Float32Array, rowIndex: Int32Array | null, out: Float32Array, gradOut: Float32Array,
     betaX: number, gradX: Float32Array | null, betaGammaBeta: number, gradGammaBeta: Float32Array | null,
   ): void;
+  im2colBatch(window: Int32Array, images: Float32Array, count: number, columns: Float32Array): void;
+  col2imBatch(window: Int32Array, columns: Float32Array, count: number, images: Float32Array): void;
+  channelsToImages(source: Float32Array, bias: Float32Array | null, count: number, channels: number, positions: number, beta: number, out: Float32Array): void;
+  imagesToChannels(images: Float32Array, count: number, channels: number, positions: number, out: Float32Array): void;
+  sumChannels(images: Float32Array, count: number, channels: number, positions: number, beta: number, out: Float32Array): void;
+  addChannelBias(images: Float32Array, bias: Float32Array, count: number, channels: number, positions: number): void;
 }
 
 /** Functions added to the addon after its first release: a build older than its sources lacks them. */
-const newerAddonFunctions = ["mixRows", "mixRowsWeightGrad", "filmForward", "filmBackward", "pauseWorkersForTest"] as const;
+const newerAddonFunctions = [
+  "mixRows", "mixRowsWeightGrad", "filmForward", "filmBackward", "pauseWorkersForTest",
+  "im2colBatch", "col2imBatch", "channelsToImages", "imagesToChannels", "sumChannels", "addChannelBias",
+] as const;
 
 /** Activation codes (ops/activation.ts) that the addon computes; the others run in the js reference. */
 const filmIdentity = 0;
@@ -260,5 +270,39 @@ export class NativeKernels extends JsKernels {
       rows, features, gammaRows, width, offset, activation === filmRelu,
       x, gammaBeta, rowIndex, out, gradOut, betaX, gradX, betaGammaBeta, gradGammaBeta,
     );
+  }
+
+  override im2colBatch(images: Float32Array, window: ConvWindow, count: number, columns: Float32Array): void {
+    checkWindowArguments("im2colBatch", window, count, images, columns);
+    this.addon.im2colBatch(Int32Array.from(windowFields(window)), images, count, columns);
+  }
+
+  override col2imBatch(columns: Float32Array, window: ConvWindow, count: number, images: Float32Array): void {
+    checkWindowArguments("col2imBatch", window, count, images, columns);
+    this.addon.col2imBatch(Int32Array.from(windowFields(window)), columns, count, images);
+  }
+
+  override channelsToImages(
+    source: Float32Array, bias: Float32Array | null, count: number, channels: number, positions: number, beta: number, out: Float32Array,
+  ): void {
+    checkChannelArguments("channelsToImages", count, channels, positions, { source, out }, { bias });
+    checkBetaZeroOrOne("channelsToImages", beta);
+    this.addon.channelsToImages(source, bias, count, channels, positions, beta, out);
+  }
+
+  override imagesToChannels(images: Float32Array, count: number, channels: number, positions: number, out: Float32Array): void {
+    checkChannelArguments("imagesToChannels", count, channels, positions, { images, out });
+    this.addon.imagesToChannels(images, count, channels, positions, out);
+  }
+
+  override sumChannels(images: Float32Array, count: number, channels: number, positions: number, beta: number, out: Float32Array): void {
+    checkChannelArguments("sumChannels", count, channels, positions, { images }, { out });
+    checkBetaZeroOrOne("sumChannels", beta);
+    this.addon.sumChannels(images, count, channels, positions, beta, out);
+  }
+
+  override addChannelBias(images: Float32Array, bias: Float32Array, count: number, channels: number, positions: number): void {
+    checkChannelArguments("addChannelBias", count, channels, positions, { images }, { bias });
+    this.addon.addChannelBias(images, bias, count, channels, positions);
   }
 }

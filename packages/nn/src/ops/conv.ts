@@ -7,6 +7,12 @@ import type { ConvGeometry } from "./im2col.js";
 export interface Conv2dOptions {
   readonly stride?: number | readonly [number, number];
   readonly padding?: number | readonly [number, number];
+  /**
+   * Unfolded floats per chunk of images (default convChunkFloats). Smaller chunks take less
+   * scratch memory and make more, narrower GEMMs; the weight gradient is summed chunk by chunk, so
+   * its last bits depend on this (never on threads).
+   */
+  readonly chunkFloats?: number;
 }
 
 export interface ConvTranspose2dOptions extends Conv2dOptions {
@@ -29,8 +35,18 @@ function pair(value: number | readonly [number, number] | undefined, fallback: n
 export const convChunkFloats = 1 << 23;
 
 /** Images per chunk for `perImage` unfolded floats per image (at least one image). */
-function chunkImages(perImage: number, batch: number): number {
-  return Math.max(1, Math.min(batch, Math.floor(convChunkFloats / perImage)));
+function chunkImages(perImage: number, batch: number, budget: number | undefined): number {
+  if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) {
+    throw new ShapeError(`conv: chunkFloats must be a positive integer (unfolded floats per chunk of images), got ${budget}.`);
+  }
+  return Math.max(1, Math.min(batch, Math.floor((budget ?? convChunkFloats) / perImage)));
+}
+
+/** What a convolution's backward needs besides its inputs. */
+interface ConvRecord {
+  readonly geometry: ConvGeometry;
+  /** Images per chunk, as the forward used. */
+  readonly chunk: number;
 }
 
 /**
@@ -63,7 +79,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const imageSize = channels * height * width;
   const out = engine.empty([batch, outChannels, outputHeight, outputWidth]);
   const kernels = engine.kernels;
-  const chunk = chunkImages(patch * positions, batch);
+  const chunk = chunkImages(patch * positions, batch, options.chunkFloats);
   const mark = engine.arena.mark();
   const columns = engine.arena.allocateTransient(patch * chunk * positions);
   const product = engine.arena.allocateTransient(outChannels * chunk * positions);
@@ -77,7 +93,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   }
   engine.arena.release(mark);
   const node = engine.record(conv2dBackward, out, x, weight, bias);
-  if (node !== null) node.config = geometry;
+  if (node !== null) node.config = { geometry, chunk } satisfies ConvRecord;
   return out;
 }
 
@@ -87,7 +103,7 @@ function conv2dBackward(node: TapeNode): void {
   const bias = node.c;
   const engine = x.engine;
   const kernels = engine.kernels;
-  const geometry = node.config as ConvGeometry;
+  const { geometry, chunk } = node.config as ConvRecord;
   const { channels, height, width, kernelHeight, kernelWidth, outputHeight, outputWidth } = geometry;
   const batch = x.dim(0);
   const outChannels = weight.dim(0);
@@ -101,7 +117,6 @@ function conv2dBackward(node: TapeNode): void {
   if (!wantWeight && !wantX) return;
   const betaWeight = wantWeight ? engine.claimGrad(weight) : 0;
   if (wantX && engine.claimGrad(x) === 0) x.grad!.fill(0);
-  const chunk = chunkImages(patch * positions, batch);
   const mark = engine.arena.mark();
   const columns = engine.arena.allocateTransient(patch * chunk * positions);
   const dProduct = engine.arena.allocateTransient(outChannels * chunk * positions);
@@ -155,7 +170,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   const kernels = engine.kernels;
   const out = engine.empty([batch, outChannels, outHeight, outWidth]);
   out.data.fill(0);
-  const chunk = chunkImages(patch * positions, batch);
+  const chunk = chunkImages(patch * positions, batch, options.chunkFloats);
   const mark = engine.arena.mark();
   const columns = engine.arena.allocateTransient(patch * chunk * positions);
   const input = engine.arena.allocateTransient(inChannels * chunk * positions);
@@ -169,7 +184,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   engine.arena.release(mark);
   if (bias !== null) kernels.addChannelBias(out.data, bias.data, batch, outChannels, outHeight * outWidth);
   const node = engine.record(convTranspose2dBackward, out, x, weight, bias);
-  if (node !== null) node.config = geometry;
+  if (node !== null) node.config = { geometry, chunk } satisfies ConvRecord;
   return out;
 }
 
@@ -179,7 +194,7 @@ function convTranspose2dBackward(node: TapeNode): void {
   const bias = node.c;
   const engine = x.engine;
   const kernels = engine.kernels;
-  const geometry = node.config as ConvGeometry;
+  const { geometry, chunk } = node.config as ConvRecord;
   const { channels: outChannels, height: outHeight, width: outWidth, kernelHeight, kernelWidth } = geometry;
   const [batch, inChannels] = x.shape as [number, number];
   const patch = outChannels * kernelHeight * kernelWidth;
@@ -192,7 +207,6 @@ function convTranspose2dBackward(node: TapeNode): void {
   if (!wantX && !wantWeight) return;
   const betaX = wantX ? engine.claimGrad(x) : 0;
   const betaWeight = wantWeight ? engine.claimGrad(weight) : 0;
-  const chunk = chunkImages(patch * positions, batch);
   const mark = engine.arena.mark();
   const columns = engine.arena.allocateTransient(patch * chunk * positions);
   const channelMajor = engine.arena.allocateTransient(inChannels * chunk * positions);

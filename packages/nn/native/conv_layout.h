@@ -1,0 +1,152 @@
+/*
+ * The convolution layout loops (Kernels.im2colBatch and the ones after it), shared by the native
+ * addon (conv_kernels.c) and the WebAssembly module (wasm/conv_layout.c includes this file), so
+ * both run the same arithmetic. Plain C without libc; every function does a range of images (or
+ * of channels for the sums) so a caller can hand ranges to threads: a range writes only its own
+ * images' columns, pixels or channels, so no value depends on how the ranges are cut.
+ *
+ * Layouts: images [count, channels, height, width]; columns [channels·kh·kw, count·positions]
+ * with image n's block starting at column n·positions; channel-major [channels, count·positions].
+ */
+#ifndef MTRL_NN_CONV_LAYOUT_H
+#define MTRL_NN_CONV_LAYOUT_H
+
+typedef struct {
+  int channels, height, width, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w;
+} conv_window;
+
+/* The first output position ox >= 0 whose input column ox·stride + shift is >= 0. */
+static inline int conv_first_inside(int shift, int stride) { return shift >= 0 ? 0 : (-shift + stride - 1) / stride; }
+
+/* One past the last output position whose input column is < width (may exceed the output width). */
+static inline int conv_end_inside(int shift, int stride, int width) {
+  return width - shift <= 0 ? 0 : (width - shift + stride - 1) / stride;
+}
+
+/* Unfolds images [first, last) of a batch of `count` (images points at image 0). */
+static void conv_im2col_range(const conv_window *g, const float *images, int count, int first, int last, float *columns) {
+  long positions = (long)g->out_h * g->out_w;
+  long row_stride = (long)count * positions;
+  long image_size = (long)g->channels * g->height * g->width;
+  for (int n = first; n < last; n++) {
+    const float *image = images + n * image_size;
+    for (int c = 0; c < g->channels; c++) {
+      for (int ki = 0; ki < g->kernel_h; ki++) {
+        for (int kj = 0; kj < g->kernel_w; kj++) {
+          float *row = columns + (long)((c * g->kernel_h + ki) * g->kernel_w + kj) * row_stride + n * positions;
+          int shift = kj - g->pad_w;
+          int begin = conv_first_inside(shift, g->stride_w);
+          int end = conv_end_inside(shift, g->stride_w, g->width);
+          if (end > g->out_w) end = g->out_w;
+          for (int oy = 0; oy < g->out_h; oy++) {
+            float *dst = row + (long)oy * g->out_w;
+            int iy = oy * g->stride_h - g->pad_h + ki;
+            if (iy < 0 || iy >= g->height || begin >= end) {
+              for (int ox = 0; ox < g->out_w; ox++) dst[ox] = 0.0f;
+              continue;
+            }
+            const float *src = image + ((long)c * g->height + iy) * g->width + shift;
+            for (int ox = 0; ox < begin; ox++) dst[ox] = 0.0f;
+            if (g->stride_w == 1) {
+              for (int ox = begin; ox < end; ox++) dst[ox] = src[ox];
+            } else {
+              int stride = g->stride_w;
+              for (int ox = begin; ox < end; ox++) dst[ox] = src[ox * stride];
+            }
+            for (int ox = end; ox < g->out_w; ox++) dst[ox] = 0.0f;
+          }
+        }
+      }
+    }
+  }
+}
+
+/* The adjoint: adds the columns of images [first, last) onto their pixels, in the order
+   (channel, kernel row, kernel column, output row, output column) as the js reference. */
+static void conv_col2im_range(const conv_window *g, const float *columns, int count, int first, int last, float *images) {
+  long positions = (long)g->out_h * g->out_w;
+  long row_stride = (long)count * positions;
+  long image_size = (long)g->channels * g->height * g->width;
+  for (int n = first; n < last; n++) {
+    float *image = images + n * image_size;
+    for (int c = 0; c < g->channels; c++) {
+      for (int ki = 0; ki < g->kernel_h; ki++) {
+        for (int kj = 0; kj < g->kernel_w; kj++) {
+          const float *row = columns + (long)((c * g->kernel_h + ki) * g->kernel_w + kj) * row_stride + n * positions;
+          int shift = kj - g->pad_w;
+          int begin = conv_first_inside(shift, g->stride_w);
+          int end = conv_end_inside(shift, g->stride_w, g->width);
+          if (end > g->out_w) end = g->out_w;
+          for (int oy = 0; oy < g->out_h; oy++) {
+            int iy = oy * g->stride_h - g->pad_h + ki;
+            if (iy < 0 || iy >= g->height) continue;
+            const float *src = row + (long)oy * g->out_w;
+            float *dst = image + ((long)c * g->height + iy) * g->width + shift;
+            if (g->stride_w == 1) {
+              for (int ox = begin; ox < end; ox++) dst[ox] += src[ox];
+            } else {
+              int stride = g->stride_w;
+              for (int ox = begin; ox < end; ox++) dst[ox * stride] += src[ox];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/* out[n, c, p] = (beta ? out : 0) + source[c, n·positions + p] (+ bias[c]) for images [first, last). */
+static void conv_channels_to_images_range(const float *source, const float *bias, int count, int channels, int positions,
+                                          int beta, int first, int last, float *out) {
+  for (int n = first; n < last; n++) {
+    for (int c = 0; c < channels; c++) {
+      const float *from = source + ((long)c * count + n) * positions;
+      float *to = out + ((long)n * channels + c) * positions;
+      if (bias != 0) {
+        float add = bias[c];
+        if (beta) for (int p = 0; p < positions; p++) to[p] += from[p] + add;
+        else for (int p = 0; p < positions; p++) to[p] = from[p] + add;
+      } else {
+        if (beta) for (int p = 0; p < positions; p++) to[p] += from[p];
+        else for (int p = 0; p < positions; p++) to[p] = from[p];
+      }
+    }
+  }
+}
+
+/* out[c, n·positions + p] = images[n, c, p] for images [first, last). */
+static void conv_images_to_channels_range(const float *images, int count, int channels, int positions, int first, int last, float *out) {
+  for (int n = first; n < last; n++) {
+    for (int c = 0; c < channels; c++) {
+      const float *from = images + ((long)n * channels + c) * positions;
+      float *to = out + ((long)c * count + n) * positions;
+      for (int p = 0; p < positions; p++) to[p] = from[p];
+    }
+  }
+}
+
+/* out[c] = (beta ? out[c] : 0) + Σ_n Σ_p images[n, c, p] for channels [first, last): float64 in the
+   order n, p (the js reference's order), rounded once. */
+static void conv_sum_channels_range(const float *images, int count, int channels, int positions, int beta, int first, int last, float *out) {
+  for (int c = first; c < last; c++) {
+    double total = 0.0;
+    for (int n = 0; n < count; n++) {
+      const float *plane = images + ((long)n * channels + c) * positions;
+      for (int p = 0; p < positions; p++) total += (double)plane[p];
+    }
+    out[c] = beta ? (float)((double)out[c] + total) : (float)total;
+  }
+}
+
+/* images[n, c, p] += bias[c] for images [first, last). */
+static void conv_add_channel_bias_range(float *images, const float *bias, int channels, int positions, int first, int last) {
+  for (int n = first; n < last; n++) {
+    for (int c = 0; c < channels; c++) {
+      float *plane = images + ((long)n * channels + c) * positions;
+      float add = bias[c];
+      for (int p = 0; p < positions; p++) plane[p] += add;
+    }
+  }
+}
+
+#endif

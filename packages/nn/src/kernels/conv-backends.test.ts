@@ -1,0 +1,186 @@
+/**
+ * The convolution layout kernels (im2colBatch, col2imBatch, channelsToImages, imagesToChannels,
+ * sumChannels, addChannelBias) and the conv ops built on them, on every backend against the js
+ * reference, and on one against two threads.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { Rng } from "@mtrl/core/rng";
+import { Engine } from "../autodiff/engine.js";
+import { conv2d, convTranspose2d } from "../ops/conv.js";
+import { KernelArgumentError } from "./kernel-errors.js";
+import type { ConvWindow, Kernels } from "./kernels.js";
+import { NativeKernels } from "./native-kernels.js";
+import { WasmKernels } from "./wasm-kernels.js";
+import { assertSameBits, copyInto, filled, reference, testedBackends } from "../testing/backend-fixtures.js";
+
+const backends = testedBackends();
+
+function window(channels: number, height: number, width: number, kernel: [number, number], stride: [number, number], pad: [number, number]): ConvWindow {
+  return {
+    channels, height, width, kernelHeight: kernel[0], kernelWidth: kernel[1], strideHeight: stride[0], strideWidth: stride[1],
+    padHeight: pad[0], padWidth: pad[1],
+    outputHeight: Math.floor((height + 2 * pad[0] - kernel[0]) / stride[0]) + 1,
+    outputWidth: Math.floor((width + 2 * pad[1] - kernel[1]) / stride[1]) + 1,
+  };
+}
+
+// Strides 1-3, paddings 0-2, square and oblong kernels, and the pixel encoder's first layer
+// (9 channels, 3×3 stride 2) at a batch large enough to be split over threads.
+const windows: Array<[ConvWindow, number]> = [
+  [window(3, 7, 6, [3, 3], [1, 1], [0, 0]), 3],
+  [window(2, 9, 8, [3, 2], [2, 3], [1, 2]), 4],
+  [window(4, 5, 5, [1, 1], [1, 1], [0, 0]), 2],
+  [window(5, 11, 10, [3, 3], [2, 1], [2, 1]), 5],
+  [window(9, 84, 84, [3, 3], [2, 2], [0, 0]), 6],
+];
+
+function same(actual: Float32Array, expected: Float32Array, label: string): void {
+  assert.equal(actual.length, expected.length, label);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) assert.fail(`${label}: element ${i} is ${actual[i]}, the reference ${expected[i]}`);
+  }
+}
+
+/** Runs every layout kernel once on `kernels` with the inputs drawn from `seed`; returns the outputs. */
+function layoutOutputs(kernels: Kernels, seed: number): Float32Array[] {
+  const rng = Rng.fromSeed(seed, "conv-layout-inputs");
+  const outputs: Float32Array[] = [];
+  for (const [geometry, count] of windows) {
+    const patch = geometry.channels * geometry.kernelHeight * geometry.kernelWidth;
+    const positions = geometry.outputHeight * geometry.outputWidth;
+    const imageFloats = count * geometry.channels * geometry.height * geometry.width;
+    const images = filled(kernels, imageFloats, rng);
+    const columns = kernels.allocate(patch * count * positions).fill(Number.NaN); // every entry is written
+    kernels.im2colBatch(images, geometry, count, columns);
+    const gradient = filled(kernels, imageFloats, rng); // col2im adds onto it
+    const dColumns = filled(kernels, patch * count * positions, rng);
+    kernels.col2imBatch(dColumns, geometry, count, gradient);
+    outputs.push(columns, gradient);
+  }
+  for (const [count, channels, positions] of [[3, 5, 7], [7, 32, 1521], [2, 3, 84 * 84]] as const) {
+    const size = count * channels * positions;
+    const source = filled(kernels, size, rng);
+    const bias = filled(kernels, channels, rng);
+    const overwritten = kernels.allocate(size).fill(Number.NaN);
+    kernels.channelsToImages(source, bias, count, channels, positions, 0, overwritten);
+    const added = filled(kernels, size, rng);
+    kernels.channelsToImages(source, null, count, channels, positions, 1, added);
+    const channelMajor = kernels.allocate(size).fill(Number.NaN);
+    kernels.imagesToChannels(source, count, channels, positions, channelMajor);
+    const sums = kernels.allocate(channels).fill(Number.NaN);
+    kernels.sumChannels(source, count, channels, positions, 0, sums);
+    const accumulated = filled(kernels, channels, rng);
+    kernels.sumChannels(source, count, channels, positions, 1, accumulated);
+    const biased = copyInto(kernels, source);
+    kernels.addChannelBias(biased, bias, count, channels, positions);
+    outputs.push(overwritten, added, channelMajor, sums, accumulated, biased);
+  }
+  return outputs;
+}
+
+const layoutNames = (i: number): string => {
+  const windowOutputs = windows.length * 2;
+  if (i < windowOutputs) return `${i % 2 === 0 ? "im2colBatch" : "col2imBatch"} at window ${Math.floor(i / 2)}`;
+  const j = i - windowOutputs;
+  return `${["channelsToImages (bias)", "channelsToImages (beta 1)", "imagesToChannels", "sumChannels", "sumChannels (beta 1)", "addChannelBias"][j % 6]} at shape ${Math.floor(j / 6)}`;
+};
+
+describe("convolution layout kernels match the js reference bit for bit", () => {
+  test("im2colBatch, col2imBatch, channelsToImages, imagesToChannels, sumChannels and addChannelBias (same arithmetic, same order)", () => {
+    const expected = layoutOutputs(reference, 5);
+    for (const { label, kernels } of backends) {
+      const actual = layoutOutputs(kernels, 5);
+      actual.forEach((values, i) => same(values, expected[i]!, `${label} ${layoutNames(i)}`));
+    }
+  });
+
+  test("arrays too short for the window, counts that are not integers and beta other than 0/1 are rejected", () => {
+    const geometry = window(3, 7, 6, [3, 3], [1, 1], [0, 0]);
+    for (const { label, kernels } of backends) {
+      if (kernels.name === "js") continue;
+      const images = kernels.allocate(2 * 3 * 7 * 6);
+      const short = kernels.allocate(10);
+      assert.throws(() => kernels.im2colBatch(images, geometry, 2, short), (e: unknown) => e instanceof KernelArgumentError && /columns must hold/.test(e.message), label);
+      assert.throws(() => kernels.col2imBatch(short, geometry, 2, images), KernelArgumentError, label);
+      assert.throws(() => kernels.im2colBatch(images, { ...geometry, strideWidth: 0 }, 1, kernels.allocate(10_000)), /strideWidth/, label);
+      assert.throws(() => kernels.sumChannels(images, 1.5, 3, 4, 0, short), /count must be a non-negative integer/, label);
+      assert.throws(() => kernels.channelsToImages(images, null, 2, 3, 4, 0.5, images), /beta must be 0/, label);
+      assert.throws(() => kernels.imagesToChannels(images, 2, 3, 100, images), /images must hold/, label);
+    }
+  });
+});
+
+/** conv2d (stride 2, 9 channels) then convTranspose2d, forward and every gradient, on `kernels`. */
+function convOutputs(kernels: Kernels, chunkFloats?: number): Float32Array[] {
+  const rng = Rng.fromSeed(21, "conv-op-inputs");
+  const engine = new Engine(kernels);
+  engine.beginStep();
+  const values = (size: number): Float32Array => rng.fillUniform(new Float32Array(size), -1, 1);
+  const x = engine.input([6, 9, 24, 22], values(6 * 9 * 24 * 22), true);
+  const weight = engine.input([8, 9, 3, 3], values(8 * 81), true);
+  const bias = engine.input([8], values(8), true);
+  const options = chunkFloats === undefined ? {} : { chunkFloats };
+  const hidden = conv2d(x, weight, bias, { stride: 2, ...options });
+  const deconvWeight = engine.input([8, 3, 3, 3], values(8 * 27), true);
+  const deconvBias = engine.input([3], values(3), true);
+  const out = convTranspose2d(hidden, deconvWeight, deconvBias, { stride: 2, outputPadding: 1, ...options });
+  const seed = values(out.size);
+  const forward = Float32Array.from(out.data);
+  engine.backward(out, [x, weight, bias, deconvWeight, deconvBias], { seed });
+  return [forward, ...[x, weight, bias, deconvWeight, deconvBias].map((tensor) => Float32Array.from(tensor.grad!))];
+}
+
+const convNames = ["output", "x grad", "weight grad", "bias grad", "deconv weight grad", "deconv bias grad"];
+
+describe("conv2d and convTranspose2d on every backend", () => {
+  test("forward and gradients agree with the js backend within float32 rounding, in one chunk and in chunks of 2 images", () => {
+    for (const chunkFloats of [undefined, 2 * 81 * 11 * 11]) {
+      const expected = convOutputs(reference, chunkFloats);
+      for (const { label, kernels } of backends) {
+        const actual = convOutputs(kernels, chunkFloats);
+        actual.forEach((values, i) => {
+          const want = expected[i]!;
+          let scale = 0;
+          for (const value of want) scale = Math.max(scale, Math.abs(value));
+          for (let j = 0; j < want.length; j++) {
+            if (!(Math.abs(values[j]! - want[j]!) <= 1e-5 * (scale + 1))) {
+              assert.fail(`${label} ${convNames[i]} (chunkFloats ${chunkFloats}) [${j}] = ${values[j]}, js ${want[j]} (scale ${scale})`);
+            }
+          }
+        });
+      }
+    }
+  });
+
+  test("chunking changes no forward value (each output is one GEMM dot product either way)", () => {
+    const whole = convOutputs(reference);
+    const chunked = convOutputs(reference, 81 * 11 * 11);
+    same(chunked[0]!, whole[0]!, "output");
+  });
+
+  test("each backend gives the same bits run to run, and on one thread as on two", { timeout: 120_000 }, async (t) => {
+    const wasmOne = backends.find((backend) => backend.label === "wasm")!.kernels as WasmKernels;
+    const wasmTwo = backends.find((backend) => backend.label === "wasm-2-threads")!.kernels as WasmKernels;
+    assertSameBits(convOutputs(wasmOne), convOutputs(wasmOne), (i) => `wasm ${convNames[i]} run to run`);
+    assertSameBits(convOutputs(wasmOne), convOutputs(wasmTwo), (i) => `wasm ${convNames[i]}`);
+    assertSameBits(layoutOutputs(wasmOne, 9), layoutOutputs(wasmTwo, 9), (i) => `wasm ${layoutNames(i)}`);
+    const native = backends.find((backend) => backend.label === "native")?.kernels as NativeKernels | undefined;
+    if (native === undefined) {
+      t.diagnostic("native backend not available here: only wasm checked");
+      return;
+    }
+    const threadsBefore = native.blasInfo().threads;
+    try {
+      const one = NativeKernels.load({ blasThreads: 1 });
+      const oneConv = convOutputs(one);
+      const oneLayout = layoutOutputs(one, 9);
+      assertSameBits(oneConv, convOutputs(one), (i) => `native ${convNames[i]} run to run`);
+      const two = NativeKernels.load({ blasThreads: 2 });
+      assertSameBits(oneConv, convOutputs(two), (i) => `native ${convNames[i]}`);
+      assertSameBits(oneLayout, layoutOutputs(two, 9), (i) => `native ${layoutNames(i)}`);
+    } finally {
+      NativeKernels.load({ blasThreads: Math.max(1, threadsBefore) });
+    }
+  });
+});
