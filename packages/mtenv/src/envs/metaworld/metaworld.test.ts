@@ -73,8 +73,10 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "button-press-wall": { object: [[-0.05, 0.85, 0.115], [0.05, 0.9, 0.115]], goal: [[-0.05, 0.75, 0.115], [0.05, 0.8, 0.115]] },
     // coffee machine, handles and lever
     // dial, faucets, door lock, box, shelf, basketball
+    "dial-turn": { object: [[-0.1, 0.7, 0], [0.1, 0.8, 0]], goal: [[-0.1, 0.73, 0.03], [0.1, 0.83, 0.03]] },
     // plates, sweeps, soccer, hand-insert
     // tools: assembly, disassemble, hammer, sticks, peg-unplug, pick-out-of-hole, bin-picking
+    "pick-out-of-hole": { object: [[0, 0.75, 0.02], [0, 0.75, 0.02]], goal: [[-0.1, 0.5, 0.15], [0.1, 0.6, 0.3]] },
   };
   const inside = (value: readonly number[], [low, high]: [number[], number[]]): boolean => value.every((v, i) => v >= low[i]! - 1e-12 && v <= high[i]! + 1e-12);
   for (const task of METAWORLD_TASKS) {
@@ -88,7 +90,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     }
     assert.notDeepEqual(configurations[0], configurations[1], `${task.name}: configurations differ`);
     // The reference's rejection sampling: block/goal and peg/box never overlap.
-    const minimumSeparation = { reach: 0.15, push: 0.15, "pick-place": 0.15, "peg-insert-side": 0.1, "reach-wall": 0.15, "pick-place-wall": 0.15, "push-wall": 0.15, "push-back": 0.15 }[task.name];
+    const minimumSeparation = { reach: 0.15, push: 0.15, "pick-place": 0.15, "peg-insert-side": 0.1, "reach-wall": 0.15, "pick-place-wall": 0.15, "push-wall": 0.15, "push-back": 0.15, "pick-out-of-hole": 0.15 }[task.name];
     if (minimumSeparation !== undefined) {
       for (const configuration of configurations) assert.ok(planarDistance(configuration.object, configuration.goal) >= minimumSeparation, `${task.name}: objects overlap`);
     }

@@ -18,6 +18,8 @@ import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
+import { pickOutOfHoleTask } from "./tasks/pick-out-of-hole.js";
+import { dialTurnTask } from "./tasks/dial-turn.js";
 
 /** The MT10 benchmark's tasks, in the reference's order (task index = position here). */
 export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
@@ -58,6 +60,8 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   pushBackTask,
   buttonPressTask,
   buttonPressWallTask,
+  dialTurnTask,
+  pickOutOfHoleTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */

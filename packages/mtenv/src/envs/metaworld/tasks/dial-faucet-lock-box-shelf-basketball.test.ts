@@ -1,0 +1,93 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { initMujoco } from "../../mujoco/runtime.js";
+import { Observation } from "../observation-layout.js";
+import { TabletopSimulation } from "../tabletop-simulation.js";
+import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
+import { dialTurnTask } from "./dial-turn.js";
+
+await initMujoco();
+
+/**
+ * The rewards of dial-turn, faucet-open/close, door-lock/unlock, box-close, shelf-place and
+ * basketball on hand-built states, against the reference's formulas worked by hand: every
+ * expected number below is written as the arithmetic of the reference's terms, not computed by
+ * the code under test.
+ */
+
+/** dm_control's long-tail tolerance at `d` margins outside its bounds: 1 / (1 + (d·√(1/0.1 − 1))²) = 1 / (1 + 9d²). */
+const longTailAt = (margins: number): number => 1 / (1 + 9 * margins * margins);
+/** The Gaussian tolerance at `d` margins: exp(−½ (d · √(2 ln 10))²) = 10^(−d²). */
+const gaussianAt = (margins: number): number => 10 ** -(margins * margins);
+const hamacher = (a: number, b: number): number => (a * b) / (a + b - a * b);
+
+/** Gripper readings for a hand-built state (pads 5.6 cm either side of the TCP, as when open). */
+function readings(overrides: Partial<GripperReadings>): GripperReadings {
+  const tcp = overrides.tcp ?? Float64Array.of(0, 0.6, 0.15);
+  return {
+    tcp,
+    padHighY: tcp[1]! + 0.056,
+    padLowY: tcp[1]! - 0.056,
+    initialTcp: Float64Array.of(0, 0.6, 0.15),
+    initialPadHighY: 0.656,
+    initialPadLowY: 0.544,
+    gripperAction: 0,
+    ...overrides,
+  };
+}
+
+/** A 39-dim observation with object 1 at `object` and the goal at `goal` (hand and the rest as given). */
+function observationOf(object: readonly number[], goal: readonly number[], extra: (observation: Float32Array) => void = () => {}): Float32Array {
+  const observation = new Float32Array(Observation.size);
+  observation.set(object, Observation.object1Position);
+  observation[Observation.object1Quaternion] = 1;
+  observation.set(goal, Observation.goal);
+  extra(observation);
+  return observation;
+}
+
+/** Scores hand-built states with the task bound to a real simulation of its scene. */
+function withTask(task: ManipulationTask, body: (evaluate: (observation: Float32Array, initial: Float32Array, gripper: GripperReadings) => StepEvaluation) => void): void {
+  const simulation = new TabletopSimulation(task);
+  try {
+    const bound = task.bind(simulation.simulation);
+    body((observation, initial, gripper) => bound.evaluate(observation, initial, gripper));
+  } finally {
+    simulation.close();
+  }
+}
+
+const close = (actual: number, expected: number, what: string): void => assert.ok(Math.abs(actual - expected) < 1e-5, `${what}: ${actual}, expected ${expected}`);
+
+test("dial-turn: reward terms on hand-built states equal the reference's formulas, with no success override", () => {
+  withTask(dialTurnTask, (evaluate) => {
+    // Dial base (0, 0.7, 0) at angle 0: rim point (0, 0.65, 0), goal (0, 0.73, 0.03). ‖rim − goal‖
+    // = √(0.08² + 0.03²) = √0.0073; the push point at reset (0.05, 0.67, 0.09) is √(0.05² + 0.06² +
+    // 0.06²) = √0.0097 from the goal, so the in-place margin is √0.0097 − 0.07.
+    const initial = observationOf([0, 0.65, 0], [0, 0.73, 0.03]);
+    const inPlace = longTailAt((Math.sqrt(0.0073) - 0.07) / (Math.sqrt(0.0097) - 0.07));
+    // TCP on the push point: near = 1; commanded closed (a = 1) the reach is Hamacher(1, 1) = 1 and
+    // the reward 10 · Hamacher(1, in-place) = 10 · in-place; commanded open the reward is 0.
+    const onPush = Float64Array.of(0.05, 0.67, 0.09);
+    const closed = evaluate(initial, initial, readings({ tcp: onPush, gripperAction: 1 }));
+    close(closed.reward, 10 * inPlace, "closed on the push point");
+    close(closed.objectToTarget, Math.sqrt(0.0073), "rim to goal");
+    assert.equal(closed.success, false);
+    assert.equal(closed.nearObject, 1);
+    assert.equal(evaluate(initial, initial, readings({ tcp: onPush, gripperAction: -1 })).reward, 0);
+    // TCP 5 cm above the push point: near = Gaussian of (0.05 − 0.005) / (‖push − initial TCP‖ −
+    // 0.005), ‖(0.05, 0.67, 0.09) − (0, 0.6, 0.15)‖ = √(0.0025 + 0.0049 + 0.0036) = √0.011.
+    const above = evaluate(initial, initial, readings({ tcp: Float64Array.of(0.05, 0.67, 0.14), gripperAction: 1 }));
+    const near = gaussianAt(0.045 / (Math.sqrt(0.011) - 0.005));
+    close(above.graspReward, hamacher(near, 1), "reach 5 cm above");
+    close(above.reward, 10 * hamacher(hamacher(near, 1), inPlace), "reward 5 cm above");
+    // Turned a quarter turn clockwise: rim (−0.05, 0.7, 0), √(0.05² + 0.03² + 0.03²) = √0.0043 ≈
+    // 0.066 ≤ 0.07 from the goal: success and in-place 1, yet no override: with a = 0.5 and the TCP
+    // on the new push point (0, 0.72, 0.09), reach = Hamacher(1, 0.5) = 0.5, reward 10 · 0.5 = 5.
+    const turned = observationOf([-0.05, 0.7, 0], [0, 0.73, 0.03]);
+    const done = evaluate(turned, initial, readings({ tcp: Float64Array.of(0, 0.72, 0.09), gripperAction: 0.5 }));
+    assert.equal(done.success, true);
+    close(done.inPlaceReward, 1, "in-place when turned");
+    close(done.reward, 5, "reward when turned (no override)");
+  });
+});
