@@ -27,6 +27,7 @@ const sources: ReadonlyArray<{ file: string; flags: readonly string[] }> = [
   { file: "elementwise.c", flags: [] },
   { file: "mix_rows.c", flags: [] },
   { file: "film.c", flags: [] },
+  { file: "conv_layout.c", flags: [] },
   { file: "ceiling.c", flags: [] },
 ];
 

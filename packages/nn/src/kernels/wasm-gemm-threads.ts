@@ -74,6 +74,12 @@ export const workerOperations = [
   { name: "mix_rows_weight_grad", arity: 9, floatMask: 1 << 7 },
   { name: "film_forward", arity: 9, floatMask: 0 },
   { name: "film_backward", arity: 16, floatMask: 1 << 12 },
+  { name: "im2col_batch", arity: 16, floatMask: 0 },
+  { name: "col2im_batch", arity: 16, floatMask: 0 },
+  { name: "channels_to_images", arity: 9, floatMask: 0 },
+  { name: "images_to_channels", arity: 7, floatMask: 0 },
+  { name: "sum_channels", arity: 8, floatMask: 0 },
+  { name: "add_channel_bias", arity: 6, floatMask: 0 },
 ] as const;
 
 export type WorkerOperation = (typeof workerOperations)[number]["name"];

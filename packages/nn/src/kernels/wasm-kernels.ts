@@ -4,7 +4,8 @@ import {
   checkMixRowsWeightGradArguments, checkRowsCols, matrixSpan,
 } from "./kernel-arguments.js";
 import { JsKernels } from "./js-kernels.js";
-import type { BackendName } from "./kernels.js";
+import { checkBetaZeroOrOne, checkChannelArguments, checkWindowArguments, windowFields } from "./conv-layout.js";
+import type { BackendName, ConvWindow } from "./kernels.js";
 import { WasmArena } from "./wasm-arena.js";
 import { GemmWorkerThread, type GemmCall, type GemmThreadOptions, type WorkerOperation } from "./wasm-gemm-threads.js";
 
@@ -47,6 +48,12 @@ interface WasmExports {
     x: number, gammaBeta: number, rowIndex: number, out: number, gradOut: number,
     betaX: number, gradX: number, overwriteGammaBeta: number, gradGammaBeta: number,
   ): void;
+  im2col_batch(...args: number[]): void;
+  col2im_batch(...args: number[]): void;
+  channels_to_images(source: number, bias: number, count: number, channels: number, positions: number, beta: number, first: number, last: number, out: number): void;
+  images_to_channels(images: number, count: number, channels: number, positions: number, first: number, last: number, out: number): void;
+  sum_channels(images: number, count: number, channels: number, positions: number, beta: number, first: number, last: number, out: number): void;
+  add_channel_bias(images: number, bias: number, channels: number, positions: number, first: number, last: number): void;
   simd_peak(iterations: number, scale: number, shift: number): number;
   __heap_base: WebAssembly.Global;
 }
@@ -463,6 +470,72 @@ export class WasmKernels extends JsKernels {
           () => `film_backward(rows=${rows}, features=${features}, tasks [0, ${cut}) and [${cut}, ${gammaRows}))`);
       }
     }
+    this.finishCall();
+  }
+
+  /*
+   * The convolution layout kernels (conv_layout.c): split by images between the threads (by
+   * channels for the sums), each image's or channel's values written by one thread with the same
+   * arithmetic, so two threads give the bits of one.
+   */
+
+  override im2colBatch(images: Float32Array, window: ConvWindow, count: number, columns: Float32Array): void {
+    checkWindowArguments("im2colBatch", window, count, images, columns);
+    const fields = windowFields(window);
+    const patchFloats = window.channels * window.kernelHeight * window.kernelWidth * window.outputHeight * window.outputWidth;
+    const pi = this.address(images, count * window.channels * window.height * window.width, "in");
+    const pc = this.address(columns, patchFloats * count, "out");
+    this.onTwoThreads("im2col_batch", count, patchFloats, 1, (start, part) => [...fields, pi, count, start, start + part, pc]);
+    this.finishCall();
+  }
+
+  override col2imBatch(columns: Float32Array, window: ConvWindow, count: number, images: Float32Array): void {
+    checkWindowArguments("col2imBatch", window, count, images, columns);
+    const fields = windowFields(window);
+    const patchFloats = window.channels * window.kernelHeight * window.kernelWidth * window.outputHeight * window.outputWidth;
+    const pc = this.address(columns, patchFloats * count, "in");
+    const pi = this.address(images, count * window.channels * window.height * window.width, "inout");
+    this.onTwoThreads("col2im_batch", count, patchFloats, 1, (start, part) => [...fields, pc, count, start, start + part, pi]);
+    this.finishCall();
+  }
+
+  override channelsToImages(
+    source: Float32Array, bias: Float32Array | null, count: number, channels: number, positions: number, beta: number, out: Float32Array,
+  ): void {
+    checkChannelArguments("channelsToImages", count, channels, positions, { source, out }, { bias });
+    checkBetaZeroOrOne("channelsToImages", beta);
+    const size = count * channels * positions;
+    const ps = this.address(source, size, "in");
+    const pb = bias === null ? 0 : this.address(bias, channels, "in");
+    const po = this.address(out, size, beta === 0 ? "out" : "inout");
+    this.onTwoThreads("channels_to_images", count, channels * positions, 1, (start, part) => [ps, pb, count, channels, positions, beta, start, start + part, po]);
+    this.finishCall();
+  }
+
+  override imagesToChannels(images: Float32Array, count: number, channels: number, positions: number, out: Float32Array): void {
+    checkChannelArguments("imagesToChannels", count, channels, positions, { images, out });
+    const size = count * channels * positions;
+    const pi = this.address(images, size, "in");
+    const po = this.address(out, size, "out");
+    this.onTwoThreads("images_to_channels", count, channels * positions, 1, (start, part) => [pi, count, channels, positions, start, start + part, po]);
+    this.finishCall();
+  }
+
+  override sumChannels(images: Float32Array, count: number, channels: number, positions: number, beta: number, out: Float32Array): void {
+    checkChannelArguments("sumChannels", count, channels, positions, { images }, { out });
+    checkBetaZeroOrOne("sumChannels", beta);
+    const pi = this.address(images, count * channels * positions, "in");
+    const po = this.address(out, channels, beta === 0 ? "out" : "inout");
+    // Split by channels: each thread sums whole channels, in the one-thread order.
+    this.onTwoThreads("sum_channels", channels, count * positions, 1, (start, part) => [pi, count, channels, positions, beta, start, start + part, po]);
+    this.finishCall();
+  }
+
+  override addChannelBias(images: Float32Array, bias: Float32Array, count: number, channels: number, positions: number): void {
+    checkChannelArguments("addChannelBias", count, channels, positions, { images }, { bias });
+    const pi = this.address(images, count * channels * positions, "inout");
+    const pb = this.address(bias, channels, "in");
+    this.onTwoThreads("add_channel_bias", count, channels * positions, 1, (start, part) => [pi + 4 * start * channels * positions, pb, channels, positions, 0, part]);
     this.finishCall();
   }
 
