@@ -1,0 +1,110 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { initMujoco } from "../../mujoco/runtime.js";
+import { Observation } from "../observation-layout.js";
+import { TabletopSimulation } from "../tabletop-simulation.js";
+import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
+import { pickOutOfHoleTask } from "./pick-out-of-hole.js";
+
+/**
+ * The rewards of the tool and bin tasks (pick-out-of-hole, bin-picking, the sticks, hammer,
+ * peg-unplug-side, disassemble, assembly) on hand-built states, against the reference's formulas
+ * worked by hand: the expected numbers below are written as the arithmetic of those formulas, not
+ * computed with the code under test.
+ */
+
+await initMujoco();
+
+/** The Hamacher product, written out for the expected values. */
+const hamacher = (a: number, b: number): number => (a * b) / (a + b - a * b);
+/** dm_control's long-tail sigmoid at `distance` margins outside the bounds: 1 / (1 + (3d)²) (√(1/0.1 − 1) = 3). */
+const longTail = (distance: number): number => 1 / (1 + (3 * distance) ** 2);
+
+/** A hand-built state: the observation, the observation at reset, and the gripper readings. */
+interface HandBuiltState {
+  readonly observation: Float32Array;
+  readonly initial: Float32Array;
+  readonly gripper: GripperReadings;
+}
+
+function state(parts: { object: number[]; objectStart: number[]; goal: number[]; object2?: number[]; object2Start?: number[]; opening?: number; gripper: Partial<GripperReadings> }): HandBuiltState {
+  const observation = new Float32Array(Observation.size);
+  const initial = new Float32Array(Observation.size);
+  observation.set(parts.object, Observation.object1Position);
+  initial.set(parts.objectStart, Observation.object1Position);
+  if (parts.object2 !== undefined) observation.set(parts.object2, Observation.object2Position);
+  if (parts.object2Start !== undefined) initial.set(parts.object2Start, Observation.object2Position);
+  observation.set(parts.goal, Observation.goal);
+  initial.set(parts.goal, Observation.goal);
+  observation[Observation.gripperOpening] = parts.opening ?? 1;
+  initial[Observation.gripperOpening] = 1;
+  return {
+    observation,
+    initial,
+    gripper: {
+      tcp: Float64Array.of(0, 0.6, 0.15),
+      padHighY: 0.65,
+      padLowY: 0.55,
+      initialTcp: Float64Array.of(0, 0.6, 0.15),
+      initialPadHighY: 0.65,
+      initialPadLowY: 0.55,
+      gripperAction: 0,
+      ...parts.gripper,
+    },
+  };
+}
+
+/** Scores hand-built states with the task's reward (a simulation is needed only to bind the task). */
+function evaluateStates(task: ManipulationTask, states: readonly HandBuiltState[]): StepEvaluation[] {
+  const simulation = new TabletopSimulation(task);
+  try {
+    const bound = task.bind(simulation.simulation);
+    return states.map(({ observation, initial, gripper }) => bound.evaluate(observation, initial, gripper));
+  } finally {
+    simulation.close();
+  }
+}
+
+const close = (actual: number, expected: number, what: string): void => {
+  assert.ok(Math.abs(actual - expected) < 1e-5, `${what}: ${actual}, expected ${expected}`);
+};
+
+test("pick-out-of-hole: the reward on hand-built states equals the reference's formula worked by hand", () => {
+  // Puck started at (0, 0.75, 0.02), goal (0, 0.55, 0.2): in-place margin √(0.2² + 0.18²).
+  const start = [0, 0.75, 0.02];
+  const goal = [0, 0.55, 0.2];
+  const margin = Math.hypot(0.2, 0.18);
+  // Held 10 cm from the goal at z 0.2: pads 1.8 cm either side (inside [0.015, 0.02]) and the TCP
+  // on the puck → caging 1; a[3] = 0.05 is half the desired effort 0.1 → gripping 0.5, Hamacher(1,
+  // 0.5) = 0.5, high density (0.5 + 1) / 2 = 0.75. in-place = long tail of (0.1 − 0.02) / margin.
+  // Lifted, near, opening 0.4 ≥ 0.33 → + 1 + 5 · Hamacher(in-place, above-floor); the TCP (z 0.2) is
+  // above the funnel (0.015 ln(0.1 − 0.03) + 0.15 ≈ 0.11), so above-floor = 1.
+  const held = state({ object: [0, 0.65, 0.2], objectStart: start, goal, opening: 0.4, gripper: { tcp: Float64Array.of(0, 0.65, 0.2), padHighY: 0.668, padLowY: 0.632, gripperAction: 0.05 } });
+  // Low over the front band: puck at (0, 0.6, 0.05), TCP there too. Funnel at radius 0.15:
+  // 0.015 ln(0.12) + 0.15; the TCP is below it by that − 0.05 → above-floor = long tail of
+  // (depth − 0.01) / 0.02. Commanded open (a[3] = −1): grasp = (0 + 1) / 2 = 0.5.
+  const low = state({ object: [0, 0.6, 0.05], objectStart: start, goal, opening: 0.4, gripper: { tcp: Float64Array.of(0, 0.6, 0.05), padHighY: 0.618, padLowY: 0.582, gripperAction: -1 } });
+  // 4 cm from the goal: 10 (inside the reward's 5 cm); 6 cm: a success whose reward is not 10.
+  const atGoal = state({ object: [0, 0.55, 0.16], objectStart: start, goal, opening: 0.4, gripper: { tcp: Float64Array.of(0, 0.55, 0.16), padHighY: 0.568, padLowY: 0.532, gripperAction: 1 } });
+  const nearGoal = state({ object: [0, 0.55, 0.14], objectStart: start, goal, opening: 0.4, gripper: { tcp: Float64Array.of(0, 0.55, 0.14), padHighY: 0.568, padLowY: 0.532, gripperAction: 1 } });
+  const [heldResult, lowResult, atGoalResult, nearGoalResult] = evaluateStates(pickOutOfHoleTask, [held, low, atGoal, nearGoal]);
+
+  const heldInPlace = longTail((0.1 - 0.02) / margin);
+  close(heldResult!.graspReward, 0.75, "held grasp");
+  close(heldResult!.inPlaceReward, heldInPlace, "held in-place");
+  close(heldResult!.reward, hamacher(0.75, heldInPlace) + 1 + 5 * heldInPlace, "held reward");
+  assert.equal(heldResult!.graspSuccess, true);
+  assert.equal(heldResult!.nearObject, 1);
+  assert.equal(heldResult!.success, false);
+
+  const lowInPlace = longTail((Math.hypot(0.05, 0.15) - 0.02) / margin);
+  const depth = 0.015 * Math.log(0.15 - 0.03) + 0.15 - 0.05;
+  const aboveFloor = longTail((depth - 0.01) / 0.02);
+  close(lowResult!.graspReward, 0.5, "low grasp");
+  close(lowResult!.reward, hamacher(0.5, lowInPlace) + 1 + 5 * hamacher(lowInPlace, aboveFloor), "low reward");
+
+  assert.equal(atGoalResult!.reward, 10);
+  assert.equal(atGoalResult!.success, true);
+  assert.equal(nearGoalResult!.success, true);
+  assert.ok(nearGoalResult!.reward < 10, `6 cm from the goal the reward is not overridden: ${nearGoalResult!.reward}`);
+});
