@@ -72,8 +72,11 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "button-press": { object: [[-0.1, 0.85, 0.115], [0.1, 0.9, 0.115]], goal: [[-0.1, 0.75, 0.115], [0.1, 0.8, 0.115]] },
     "button-press-wall": { object: [[-0.05, 0.85, 0.115], [0.05, 0.9, 0.115]], goal: [[-0.05, 0.75, 0.115], [0.05, 0.8, 0.115]] },
     // coffee machine, handles and lever
+    "coffee-button": { object: [[-0.1, 0.8, -0.001], [0.1, 0.9, 0.001]], goal: [[-0.101, 0.61, 0.299], [0.101, 0.71, 0.301]] },
     // dial, faucets, door lock, box, shelf, basketball
     "dial-turn": { object: [[-0.1, 0.7, 0], [0.1, 0.8, 0]], goal: [[-0.1, 0.73, 0.03], [0.1, 0.83, 0.03]] },
+    "faucet-open": { object: [[-0.05, 0.8, 0], [0.05, 0.85, 0]], goal: [[0.125, 0.8, 0.125], [0.225, 0.85, 0.125]] },
+    "faucet-close": { object: [[-0.1, 0.8, 0], [0.1, 0.85, 0]], goal: [[-0.275, 0.8, 0.125], [-0.075, 0.85, 0.125]] },
     // plates, sweeps, soccer, hand-insert
     // tools: assembly, disassemble, hammer, sticks, peg-unplug, pick-out-of-hole, bin-picking
     "pick-out-of-hole": { object: [[0, 0.75, 0.02], [0, 0.75, 0.02]], goal: [[-0.1, 0.5, 0.15], [0.1, 0.6, 0.3]] },

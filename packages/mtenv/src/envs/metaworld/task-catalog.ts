@@ -20,6 +20,9 @@ import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
 import { pickOutOfHoleTask } from "./tasks/pick-out-of-hole.js";
 import { dialTurnTask } from "./tasks/dial-turn.js";
+import { faucetOpenTask } from "./tasks/faucet-open.js";
+import { faucetCloseTask } from "./tasks/faucet-close.js";
+import { coffeeButtonTask } from "./tasks/coffee-button.js";
 
 /** The MT10 benchmark's tasks, in the reference's order (task index = position here). */
 export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
@@ -61,7 +64,10 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   buttonPressTask,
   buttonPressWallTask,
   dialTurnTask,
+  faucetOpenTask,
+  faucetCloseTask,
   pickOutOfHoleTask,
+  coffeeButtonTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */

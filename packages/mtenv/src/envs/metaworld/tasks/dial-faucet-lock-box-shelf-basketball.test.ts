@@ -5,6 +5,8 @@ import { Observation } from "../observation-layout.js";
 import { TabletopSimulation } from "../tabletop-simulation.js";
 import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
 import { dialTurnTask } from "./dial-turn.js";
+import { faucetCloseTask } from "./faucet-close.js";
+import { faucetOpenTask } from "./faucet-open.js";
 
 await initMujoco();
 
@@ -89,5 +91,49 @@ test("dial-turn: reward terms on hand-built states equal the reference's formula
     assert.equal(done.success, true);
     close(done.inPlaceReward, 1, "in-place when turned");
     close(done.reward, 5, "reward when turned (no override)");
+  });
+});
+
+test("faucet-open and faucet-close: reward terms on hand-built states equal the reference's formulas, 10 on success", () => {
+  // Both: base (0, 0.8, 0); the in-place margin is ‖(0.175, 0, 0.125)‖ − 0.07 = √0.04625 − 0.07, and
+  // the reach margin ‖base − TCP at reset‖ − 0.01 = ‖(0, 0.4, −0.15)‖ − 0.01 = √0.1825 − 0.01.
+  const inPlaceMargin = Math.sqrt(0.04625) - 0.07;
+  const reachMargin = Math.sqrt(0.1825) - 0.01;
+  const initialTcp = Float64Array.of(0, 0.4, 0.15);
+  withTask(faucetOpenTask, (evaluate) => {
+    // Lever at rest: observed point (−0.015, 0.625, 0.114); faucet-open reads it shifted by (−0.04,
+    // 0, 0.03), at (−0.055, 0.625, 0.144): from the goal (0.175, 0.8, 0.125) √(0.23² + 0.175² +
+    // 0.019²) = √0.083886. TCP on that point: reach 1, reward 2 · (2 + 3 · in-place).
+    const atRest = observationOf([-0.015, 0.625, 0.114], [0.175, 0.8, 0.125]);
+    const inPlace = longTailAt((Math.sqrt(0.083886) - 0.07) / inPlaceMargin);
+    const onLever = evaluate(atRest, atRest, readings({ tcp: Float64Array.of(-0.055, 0.625, 0.144), initialTcp }));
+    close(onLever.reward, 2 * (2 + 3 * inPlace), "faucet-open, TCP on the lever");
+    close(onLever.objectToTarget, Math.sqrt(0.083886), "faucet-open lever to goal");
+    assert.equal(onLever.nearObject, 1);
+    // TCP 3 cm off in x: reach = Gaussian of (0.03 − 0.01) / margin.
+    const off = evaluate(atRest, atRest, readings({ tcp: Float64Array.of(-0.025, 0.625, 0.144), initialTcp }));
+    close(off.graspReward, gaussianAt(0.02 / reachMargin), "faucet-open reach 3 cm off");
+    close(off.reward, 2 * (2 * gaussianAt(0.02 / reachMargin) + 3 * inPlace), "faucet-open reward 3 cm off");
+    // Swung a quarter turn: observed (0.175, 0.785, 0.114), reward point (0.135, 0.785, 0.144),
+    // √(0.04² + 0.015² + 0.019²) ≈ 0.047 ≤ 0.07 from the goal: success, and the reward is 10 with
+    // the hand far away.
+    const opened = evaluate(observationOf([0.175, 0.785, 0.114], [0.175, 0.8, 0.125]), atRest, readings({ initialTcp }));
+    assert.equal(opened.success, true);
+    assert.equal(opened.reward, 10);
+  });
+  withTask(faucetCloseTask, (evaluate) => {
+    // Lever at rest: observed point (0.015, 0.625, 0.114), read as is; goal (−0.175, 0.8, 0.125):
+    // √(0.19² + 0.175² + 0.011²) = √0.066846 away. TCP still at its start (0, 0.4, 0.15):
+    // ‖(0.015, 0.225, −0.036)‖ = √0.052146 from the lever.
+    const atRest = observationOf([0.015, 0.625, 0.114], [-0.175, 0.8, 0.125]);
+    const inPlace = longTailAt((Math.sqrt(0.066846) - 0.07) / inPlaceMargin);
+    const reach = gaussianAt((Math.sqrt(0.052146) - 0.01) / reachMargin);
+    const start = evaluate(atRest, atRest, readings({ tcp: initialTcp, initialTcp, gripperAction: 1 }));
+    close(start.reward, 2 * (2 * reach + 3 * inPlace), "faucet-close at the start");
+    assert.equal(start.success, false);
+    // Swung a quarter turn the other way: observed (−0.175, 0.785, 0.114), 1.9 cm from the goal.
+    const closed = evaluate(observationOf([-0.175, 0.785, 0.114], [-0.175, 0.8, 0.125]), atRest, readings({ initialTcp }));
+    assert.equal(closed.success, true);
+    assert.equal(closed.reward, 10);
   });
 });
