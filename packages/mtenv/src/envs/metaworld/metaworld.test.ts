@@ -80,6 +80,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     // plates, sweeps, soccer, hand-insert
     // tools: assembly, disassemble, hammer, sticks, peg-unplug, pick-out-of-hole, bin-picking
     "pick-out-of-hole": { object: [[0, 0.75, 0.02], [0, 0.75, 0.02]], goal: [[-0.1, 0.5, 0.15], [0.1, 0.6, 0.3]] },
+    "bin-picking": { object: [[-0.21, 0.65, 0.03], [-0.03, 0.75, 0.03]], goal: [[0.12, 0.7, 0], [0.12, 0.7, 0]] },
   };
   const inside = (value: readonly number[], [low, high]: [number[], number[]]): boolean => value.every((v, i) => v >= low[i]! - 1e-12 && v <= high[i]! + 1e-12);
   for (const task of METAWORLD_TASKS) {

@@ -18,6 +18,7 @@ import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
+import { binPickingTask } from "./tasks/bin-picking.js";
 import { pickOutOfHoleTask } from "./tasks/pick-out-of-hole.js";
 import { dialTurnTask } from "./tasks/dial-turn.js";
 import { faucetOpenTask } from "./tasks/faucet-open.js";
@@ -68,6 +69,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   faucetCloseTask,
   pickOutOfHoleTask,
   coffeeButtonTask,
+  binPickingTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */

@@ -4,6 +4,7 @@ import { initMujoco } from "../../mujoco/runtime.js";
 import { Observation } from "../observation-layout.js";
 import { TabletopSimulation } from "../tabletop-simulation.js";
 import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
+import { binPickingTask } from "./bin-picking.js";
 import { pickOutOfHoleTask } from "./pick-out-of-hole.js";
 
 /**
@@ -27,9 +28,10 @@ interface HandBuiltState {
   readonly gripper: GripperReadings;
 }
 
-function state(parts: { object: number[]; objectStart: number[]; goal: number[]; object2?: number[]; object2Start?: number[]; opening?: number; gripper: Partial<GripperReadings> }): HandBuiltState {
+function state(parts: { object: number[]; objectStart: number[]; goal: number[]; hand?: number[]; object2?: number[]; object2Start?: number[]; opening?: number; gripper: Partial<GripperReadings> }): HandBuiltState {
   const observation = new Float32Array(Observation.size);
   const initial = new Float32Array(Observation.size);
+  if (parts.hand !== undefined) observation.set(parts.hand, Observation.hand);
   observation.set(parts.object, Observation.object1Position);
   initial.set(parts.objectStart, Observation.object1Position);
   if (parts.object2 !== undefined) observation.set(parts.object2, Observation.object2Position);
@@ -107,4 +109,46 @@ test("pick-out-of-hole: the reward on hand-built states equals the reference's f
   assert.equal(atGoalResult!.success, true);
   assert.equal(nearGoalResult!.success, true);
   assert.ok(nearGoalResult!.reward < 10, `6 cm from the goal the reward is not overridden: ${nearGoalResult!.reward}`);
+});
+
+test("bin-picking: the reward on hand-built states equals the reference's formula worked by hand", () => {
+  // Cube started at (−0.1, 0.7, 0.03); the goal is the goal bin's centre (0.12, 0.7, 0): in-place
+  // margin √(0.22² + 0.03²).
+  const start = [-0.1, 0.7, 0.03];
+  const goal = [0.12, 0.7, 0];
+  const margin = Math.hypot(0.22, 0.03);
+  // Held at (0, 0.7, 0.15), the hand point 3.5 cm above it (near: < 4 cm), TCP 0.5 cm below it
+  // (x–z 0.005 ≤ 0.01), pads 3 cm either side (inside [0.015, 0.05]) → caging 1; a[3] = 0.35 is
+  // half the desired effort 0.7 → (Hamacher(1, 0.5) + 1) / 2 = 0.75. Lifted, opening 0.4 → the
+  // bonus 1 + 5 · Hamacher(above-floor, in-place). The floors: 0.02 ln(0.1 − 0.03) + 0.2 around
+  // the start and 0.02 ln(0.12 − 0.03) + 0.2 around the goal; the lower is ≈ 0.147 < 0.185, so
+  // above-floor = 1.
+  const gripAt = (z: number, gripperAction: number): Partial<GripperReadings> => ({ tcp: Float64Array.of(0, 0.7, z - 0.005), padHighY: 0.73, padLowY: 0.67, gripperAction });
+  const held = state({ object: [0, 0.7, 0.15], objectStart: start, goal, hand: [0, 0.7, 0.185], opening: 0.4, gripper: gripAt(0.15, 0.35) });
+  // Lower: cube at z 0.085, hand at 0.12, below the start funnel by 0.02 ln(0.07) + 0.2 − 0.12 →
+  // above-floor = long tail of (depth − 0.01) / 0.05. a[3] = 1 grips fully → grasp 1.
+  const low = state({ object: [0, 0.7, 0.085], objectStart: start, goal, hand: [0, 0.7, 0.12], opening: 0.4, gripper: gripAt(0.085, 1) });
+  // Same as held but the fingers read 0.2 apart: closed on nothing, no bonus.
+  const pinched = state({ object: [0, 0.7, 0.15], objectStart: start, goal, hand: [0, 0.7, 0.185], opening: 0.2, gripper: gripAt(0.15, 0.35) });
+  // 4.9 cm above the goal: success and the reward overridden to 10.
+  const inBin = state({ object: [0.12, 0.7, 0.049], objectStart: start, goal, hand: [0.12, 0.7, 0.2], gripper: {} });
+  const [heldResult, lowResult, pinchedResult, inBinResult] = evaluateStates(binPickingTask, [held, low, pinched, inBin]);
+
+  const heldInPlace = longTail((Math.hypot(0.12, 0.15) - 0.05) / margin);
+  close(heldResult!.graspReward, 0.75, "held grasp");
+  close(heldResult!.inPlaceReward, heldInPlace, "held in-place");
+  close(heldResult!.reward, hamacher(0.75, heldInPlace) + 1 + 5 * heldInPlace, "held reward");
+  assert.equal(heldResult!.nearObject, 1);
+  assert.equal(heldResult!.graspSuccess, true);
+
+  const lowInPlace = longTail((Math.hypot(0.12, 0.085) - 0.05) / margin);
+  const aboveFloor = longTail((0.02 * Math.log(0.07) + 0.2 - 0.12 - 0.01) / 0.05);
+  close(lowResult!.graspReward, 1, "low grasp");
+  close(lowResult!.reward, hamacher(1, lowInPlace) + 1 + 5 * hamacher(aboveFloor, lowInPlace), "low reward");
+
+  close(pinchedResult!.reward, hamacher(0.75, heldInPlace), "pinched reward");
+  assert.equal(pinchedResult!.graspSuccess, false);
+
+  assert.equal(inBinResult!.reward, 10);
+  assert.equal(inBinResult!.success, true);
 });
