@@ -73,11 +73,14 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "button-press-wall": { object: [[-0.05, 0.85, 0.115], [0.05, 0.9, 0.115]], goal: [[-0.05, 0.75, 0.115], [0.05, 0.8, 0.115]] },
     // coffee machine, handles and lever
     "coffee-button": { object: [[-0.1, 0.8, -0.001], [0.1, 0.9, 0.001]], goal: [[-0.101, 0.61, 0.299], [0.101, 0.71, 0.301]] },
+    "coffee-pull": { object: [[-0.05, 0.7, -0.001], [0.05, 0.75, 0.001]], goal: [[-0.1, 0.55, -0.001], [0.1, 0.65, 0.001]] },
+    "coffee-push": { object: [[-0.1, 0.55, -0.001], [0.1, 0.65, 0.001]], goal: [[-0.05, 0.7, -0.001], [0.05, 0.75, 0.001]] },
     // dial, faucets, door lock, box, shelf, basketball
     "dial-turn": { object: [[-0.1, 0.7, 0], [0.1, 0.8, 0]], goal: [[-0.1, 0.73, 0.03], [0.1, 0.83, 0.03]] },
     "faucet-open": { object: [[-0.05, 0.8, 0], [0.05, 0.85, 0]], goal: [[0.125, 0.8, 0.125], [0.225, 0.85, 0.125]] },
     "faucet-close": { object: [[-0.1, 0.8, 0], [0.1, 0.85, 0]], goal: [[-0.275, 0.8, 0.125], [-0.075, 0.85, 0.125]] },
     // plates, sweeps, soccer, hand-insert
+    "plate-slide": { object: [[0, 0.6, 0], [0, 0.6, 0]], goal: [[-0.1, 0.85, 0], [0.1, 0.9, 0]] },
     // tools: assembly, disassemble, hammer, sticks, peg-unplug, pick-out-of-hole, bin-picking
     "pick-out-of-hole": { object: [[0, 0.75, 0.02], [0, 0.75, 0.02]], goal: [[-0.1, 0.5, 0.15], [0.1, 0.6, 0.3]] },
     "bin-picking": { object: [[-0.21, 0.65, 0.03], [-0.03, 0.75, 0.03]], goal: [[0.12, 0.7, 0], [0.12, 0.7, 0]] },
@@ -94,7 +97,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     }
     assert.notDeepEqual(configurations[0], configurations[1], `${task.name}: configurations differ`);
     // The reference's rejection sampling: block/goal and peg/box never overlap.
-    const minimumSeparation = { reach: 0.15, push: 0.15, "pick-place": 0.15, "peg-insert-side": 0.1, "reach-wall": 0.15, "pick-place-wall": 0.15, "push-wall": 0.15, "push-back": 0.15, "pick-out-of-hole": 0.15 }[task.name];
+    const minimumSeparation = { reach: 0.15, push: 0.15, "pick-place": 0.15, "peg-insert-side": 0.1, "reach-wall": 0.15, "pick-place-wall": 0.15, "push-wall": 0.15, "push-back": 0.15, "coffee-pull": 0.15, "coffee-push": 0.15, "pick-out-of-hole": 0.15 }[task.name];
     if (minimumSeparation !== undefined) {
       for (const configuration of configurations) assert.ok(planarDistance(configuration.object, configuration.goal) >= minimumSeparation, `${task.name}: objects overlap`);
     }

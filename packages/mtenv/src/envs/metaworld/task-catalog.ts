@@ -19,11 +19,14 @@ import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
 import { binPickingTask } from "./tasks/bin-picking.js";
+import { plateSlideTask } from "./tasks/plate-slide.js";
 import { pickOutOfHoleTask } from "./tasks/pick-out-of-hole.js";
 import { dialTurnTask } from "./tasks/dial-turn.js";
 import { faucetOpenTask } from "./tasks/faucet-open.js";
 import { faucetCloseTask } from "./tasks/faucet-close.js";
 import { coffeeButtonTask } from "./tasks/coffee-button.js";
+import { coffeePullTask } from "./tasks/coffee-pull.js";
+import { coffeePushTask } from "./tasks/coffee-push.js";
 
 /** The MT10 benchmark's tasks, in the reference's order (task index = position here). */
 export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
@@ -69,6 +72,9 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   faucetCloseTask,
   pickOutOfHoleTask,
   coffeeButtonTask,
+  coffeePullTask,
+  coffeePushTask,
+  plateSlideTask,
   binPickingTask,
 ];
 

@@ -1,0 +1,104 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { initMujoco } from "../../mujoco/runtime.js";
+import { Observation } from "../observation-layout.js";
+import { TabletopSimulation } from "../tabletop-simulation.js";
+import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
+import { plateSlideTask } from "./plate-slide.js";
+import { plateSlideBackTask } from "./plate-slide-back.js";
+import { plateSlideSideTask } from "./plate-slide-side.js";
+
+await initMujoco();
+
+/**
+ * The rewards of plate-slide, plate-slide-side/-back/-back-side, sweep, sweep-into, soccer and
+ * hand-insert on hand-built states, against the reference's formulas worked by hand: the expected
+ * numbers below are written as arithmetic from those formulas, not computed by the code under test.
+ */
+
+/** 1 / (1 + (3d)²): the long-tail tolerance at d margins outside its bounds. */
+const longTail = (d: number): number => 1 / (1 + 9 * d * d);
+const hamacher = (a: number, b: number): number => (a * b) / (a + b - a * b);
+
+/** Gripper readings for a hand-built state (pads 5 cm either side of the TCP unless given). */
+function readings(overrides: Partial<GripperReadings>): GripperReadings {
+  return {
+    tcp: Float64Array.of(0, 0.6, 0.15),
+    padHighY: 0.65,
+    padLowY: 0.55,
+    initialTcp: Float64Array.of(0, 0.6, 0.15),
+    initialPadHighY: 0.65,
+    initialPadLowY: 0.55,
+    gripperAction: 0,
+    ...overrides,
+  };
+}
+
+/** An observation with object 1 at `object` and the goal at `goal` (the rest 0). */
+function observationOf(object: readonly number[], goal: readonly number[]): Float32Array {
+  const observation = new Float32Array(Observation.size);
+  observation.set(object, Observation.object1Position);
+  observation.set(goal, Observation.goal);
+  return observation;
+}
+
+/** Scores a hand-built state with the task's reward (bound to a real simulation of its scene). */
+function evaluate(task: ManipulationTask, observation: Float32Array, initial: Float32Array, gripper: GripperReadings): StepEvaluation {
+  const simulation = new TabletopSimulation(task);
+  try {
+    return task.bind(simulation.simulation).evaluate(observation, initial, gripper);
+  } finally {
+    simulation.close();
+  }
+}
+
+const close = (actual: number, expected: number, what: string): void => assert.ok(Math.abs(actual - expected) < 1e-5, `${what}: ${actual} vs ${expected}`);
+
+test("plate-slide: 8 · Hamacher(near, in-place) with full margins, 10 within 5 cm of the goal", () => {
+  // Plate at (0, 0.75, 0.015), goal (0, 0.9, 0); TCP 7 cm behind the plate, TCP at reset (0, 0.6, 0.15).
+  // near: ‖TCP − plate‖ = 0.07, margin ‖(0, 0.6, 0) − (0, 0.6, 0.15)‖ = 0.15 → d = 0.02 / 0.15.
+  // in-place: ‖plate − goal‖ = √(0.15² + 0.015²), margin ‖(0, 0.6, 0) − goal‖ = 0.3.
+  const observation = observationOf([0, 0.75, 0.015], [0, 0.9, 0]);
+  const result = evaluate(plateSlideTask, observation, observation, readings({ tcp: Float64Array.of(0, 0.68, 0.015) }));
+  const near = longTail(0.02 / 0.15);
+  const toGoal = Math.hypot(0.15, 0.015);
+  const inPlace = longTail((toGoal - 0.05) / 0.3);
+  close(result.graspReward, near, "near");
+  close(result.inPlaceReward, inPlace, "in-place");
+  close(result.reward, 8 * hamacher(near, inPlace), "reward");
+  close(result.objectToTarget, toGoal, "obj_to_target");
+  assert.equal(result.success, false);
+  assert.equal(result.graspSuccess, false);
+  // Plate 2 cm short of the goal in y: ‖(0, −0.02, 0.015)‖ = 0.025 < 0.05 → the reward is 10, success.
+  const arrived = evaluate(plateSlideTask, observationOf([0, 0.88, 0.015], [0, 0.9, 0]), observation, readings({ tcp: Float64Array.of(0, 0.81, 0.015) }));
+  assert.equal(arrived.reward, 10);
+  assert.equal(arrived.success, true);
+});
+
+test("plate-slide-back: 2 + 7 · in-place with the TCP low beside the plate, 1.5 · near otherwise (margins less 5 cm)", () => {
+  // Goal (0.05, 0.6, 0.015), plate 10 cm behind it; the reference's obj_init_pos is (0, 0.85, 0).
+  // in-place margin ‖(0, 0.85, 0) − (0.05, 0.6, 0.015)‖ − 0.05 = √(0.05² + 0.25² + 0.015²) − 0.05.
+  const observation = observationOf([0.05, 0.7, 0.015], [0.05, 0.6, 0.015]);
+  const inPlace = longTail((0.1 - 0.05) / (Math.hypot(0.05, 0.25, 0.015) - 0.05));
+  // TCP 6 cm behind the plate at z 0.02 (≤ 0.03, within 7 cm): 2 + 7 · in-place.
+  const low = evaluate(plateSlideBackTask, observation, observation, readings({ tcp: Float64Array.of(0.05, 0.76, 0.02) }));
+  close(low.reward, 2 + 7 * inPlace, "low reward");
+  // TCP at z 0.1 instead: 1.5 · near, ‖TCP − plate‖ = √(0.06² + 0.085²), margin ‖(0, 0.85, 0) −
+  // (0, 0.6, 0.15)‖ − 0.05 = √(0.25² + 0.15²) − 0.05.
+  const high = evaluate(plateSlideBackTask, observation, observation, readings({ tcp: Float64Array.of(0.05, 0.76, 0.1) }));
+  close(high.reward, 1.5 * longTail((Math.hypot(0.06, 0.085) - 0.05) / (Math.hypot(0.25, 0.15) - 0.05)), "high reward");
+  close(high.inPlaceReward, inPlace, "in-place");
+  assert.equal(high.success, false);
+});
+
+test("plate-slide-side: success within 7 cm even where the 10 (within 5 cm) is out of reach", () => {
+  // Goal (−0.28, 0.54, 0), below the plate's y travel: the plate at (−0.28, 0.6, 0.015) is
+  // √(0.06² + 0.015²) ≈ 0.062 away — a success, but the reward stays the shaped one (TCP high):
+  // 1.5 · near, near = long tail of (‖TCP − plate‖ − 0.05) / (‖(0, 0.6, 0) − (0, 0.6, 0.15)‖ − 0.05).
+  const observation = observationOf([-0.28, 0.6, 0.015], [-0.28, 0.54, 0]);
+  const initial = observationOf([0, 0.6, 0.015], [-0.28, 0.54, 0]);
+  const result = evaluate(plateSlideSideTask, observation, initial, readings({ tcp: Float64Array.of(-0.2, 0.6, 0.1) }));
+  assert.equal(result.success, true);
+  close(result.objectToTarget, Math.hypot(0.06, 0.015), "obj_to_target");
+  close(result.reward, 1.5 * longTail((Math.hypot(0.08, 0.085) - 0.05) / (0.15 - 0.05)), "reward");
+});
