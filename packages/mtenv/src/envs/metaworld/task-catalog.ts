@@ -18,6 +18,7 @@ import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
+import { plateSlideSideTask } from "./tasks/plate-slide-side.js";
 import { binPickingTask } from "./tasks/bin-picking.js";
 import { plateSlideTask } from "./tasks/plate-slide.js";
 import { pickOutOfHoleTask } from "./tasks/pick-out-of-hole.js";
@@ -76,6 +77,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   coffeePushTask,
   plateSlideTask,
   binPickingTask,
+  plateSlideSideTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */
