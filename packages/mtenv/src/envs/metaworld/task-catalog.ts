@@ -18,6 +18,7 @@ import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
+import { plateSlideBackTask } from "./tasks/plate-slide-back.js";
 import { plateSlideSideTask } from "./tasks/plate-slide-side.js";
 import { binPickingTask } from "./tasks/bin-picking.js";
 import { plateSlideTask } from "./tasks/plate-slide.js";
@@ -78,6 +79,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   plateSlideTask,
   binPickingTask,
   plateSlideSideTask,
+  plateSlideBackTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */
