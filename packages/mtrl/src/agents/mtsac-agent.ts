@@ -138,7 +138,7 @@ export class MTSACAgent implements MultiTaskAgent {
     if (taskEncoderOptimizer !== null) groups.push({ name: "taskEncoder", params: taskEncoderParams, optimizer: taskEncoderOptimizer });
     if (this.distilled !== null) groups.push({ name: "distilled", params: distilledParams, optimizer: this.distilled.optimizer });
     const auxiliaryContext = contextFor(new ParameterStore(engine, "auxiliary"), ["auxiliary"], observationSize);
-    this.auxiliary = components.build("auxiliary", config.auxiliary, { ...auxiliaryContext, sharedEncoder: { encoder: this.critic.encoder, params: this.critic.params.child("encoder") } });
+    this.auxiliary = components.build("auxiliary", config.auxiliary, { ...auxiliaryContext, sharedEncoder: { encoder: this.critic.encoder, params: this.critic.params.child("encoder") }, actionSize });
     if (this.auxiliary !== null) groups.push(...this.auxiliary.groups);
     const target = (name: string, tau: number) => ({ target: this.criticTarget.params.child(name), source: this.critic.params.child(name), tau });
     this.table = new ComponentTable(
@@ -192,7 +192,7 @@ export class MTSACAgent implements MultiTaskAgent {
     }
     if (updateIndex % this.config.critic.targetUpdateEvery === 0) this.table.updateTargets();
     // After the targets, as the reference orders SAC-AE's decoder step.
-    if (this.auxiliary !== null) Object.assign(metrics, this.auxiliary.update(batch.observations, batch.size, this.taskContext(batch.taskIndices), updateIndex, this.noiseRng));
+    if (this.auxiliary !== null) Object.assign(metrics, this.auxiliary.update(batch.observations, batch.size, this.taskContext(batch.taskIndices), updateIndex, this.noiseRng, batch));
     return metrics;
   }
 

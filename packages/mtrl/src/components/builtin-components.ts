@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import { deepMdpAuxiliary } from "./auxiliary/deepmdp.js";
+import { hipBmdpAuxiliary } from "./auxiliary/hipbmdp.js";
 import { noAuxiliary, sacAeAuxiliary } from "./auxiliary/sac-ae.js";
 import type { ComponentDefinition, ComponentKind } from "./component.js";
 import { identityEncoder } from "./encoders/identity.js";
@@ -14,6 +16,7 @@ import { singleHead } from "./heads/single.js";
 import { ComponentRegistry } from "./registry.js";
 import { learnedTaskEncoder } from "./task-encoders/learned.js";
 import { metadataTaskEncoder } from "./task-encoders/metadata.js";
+import { noTaskEncoder } from "./task-encoders/none.js";
 import { observationTaskEncoder } from "./task-encoders/observation.js";
 import { oneHotTaskEncoder } from "./task-encoders/one-hot.js";
 import { filmTrunk } from "./trunks/film.js";
@@ -26,6 +29,7 @@ const definitions = [
   learnedTaskEncoder,
   metadataTaskEncoder,
   observationTaskEncoder,
+  noTaskEncoder,
   identityEncoder,
   mlpEncoder,
   mixtureEncoder,
@@ -42,6 +46,8 @@ const definitions = [
   distralDistillation,
   noAuxiliary,
   sacAeAuxiliary,
+  deepMdpAuxiliary,
+  hipBmdpAuxiliary,
 ] as const;
 
 /** Every component that ships with the library. */

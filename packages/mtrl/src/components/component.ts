@@ -18,7 +18,8 @@ import type { TaskContext } from "./task-context.js";
  *   head          hidden (+ task index) → outputs (actor: mean ‖ log-std; critic: Q)
  *   gradient      per-row loss → parameter update (plain, PCGrad, GradNorm)
  *   distillation  a shared policy distilled from the task policies (none, Distral)
- *   auxiliary     a loss trained beside SAC through the critic's encoder (none, SAC-AE's decoder)
+ *   auxiliary     a loss trained beside SAC through the critic's encoder (none, SAC-AE's decoder,
+ *                 DeepMDP's and HiP-BMDP's transition and reward models)
  */
 export type ComponentKind = "taskEncoder" | "encoder" | "trunk" | "head" | "gradient" | "distillation" | "auxiliary";
 
@@ -53,6 +54,8 @@ export interface BuildContext {
   readonly logStdBounds: LogStdBounds;
   /** The critic's encoder and its parameters (auxiliary losses train it too). */
   readonly sharedEncoder?: { readonly encoder: Encoder; readonly params: ParameterStore };
+  /** Width of the agent's actions (auxiliary losses that model transitions read them). */
+  readonly actionSize?: number;
 }
 
 /** task index → task encoding [rows, outputSize]. */
@@ -179,9 +182,20 @@ export interface AuxiliaryLoss {
   readonly groups: readonly AuxiliaryGroup[];
   /**
    * Runs after the SAC steps of update `updateIndex` on the batch's observations [rows × inputSize];
-   * `rng` is the agent's saved stream (for noise). Returns its metrics, none on skipped updates.
+   * `rng` is the agent's saved stream (for noise); `batch` is the whole (augmented) batch, for losses
+   * of transitions (DeepMDP's transition and reward models). Returns its metrics, none on skipped updates.
    */
-  update(observations: Float32Array, rows: number, context: TaskContext, updateIndex: number, rng: Rng): Readonly<Record<string, number>>;
+  update(observations: Float32Array, rows: number, context: TaskContext, updateIndex: number, rng: Rng, batch: AuxiliaryBatch): Readonly<Record<string, number>>;
+}
+
+/** The transitions of one update, as an auxiliary loss reads them (row-major, `size` rows). */
+export interface AuxiliaryBatch {
+  readonly size: number;
+  readonly observations: Float32Array;
+  readonly actions: Float32Array;
+  readonly rewards: Float32Array;
+  readonly nextObservations: Float32Array;
+  readonly taskIndices: Int32Array;
 }
 
 interface ComponentKinds {

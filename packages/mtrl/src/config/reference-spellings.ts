@@ -13,6 +13,7 @@ const spellings: ReadonlyArray<readonly [reference: string, ours: string]> = [
   ["agent.multitask.task_encoder_cfg", "agent.taskEncoder.* (type, embeddingSize, hiddenSizes, outputSize, file)"],
   ["agent.multitask.should_use_soft_modularization", "agent.actor.trunk.type=soft-modularization agent.critic.trunk.type=soft-modularization, or agent=soft-modularization"],
   ["agent.multitask.num_envs", "env.numTasks"],
+  ["agent.multitask.contrastive", "agent.auxiliary.contrastiveWeight (with agent=hipbmdp)"],
   ["agent.multitask", "the component keys agent.taskEncoder, agent.encoder, agent.actor.trunk/head, agent.critic.trunk/head (see `npx mtrl list`)"],
   ["agent.encoder.type_to_select", "agent.encoder.type=identity|mlp|moe"],
   ["agent.encoder.moe.num_experts", "agent.encoder.numExperts"],
@@ -37,6 +38,8 @@ const spellings: ReadonlyArray<readonly [reference: string, ours: string]> = [
   ["agent.distral_alpha", "agent.distillation.alpha (with agent=distral)"],
   ["agent.distral_beta", "agent.distillation.beta (with agent=distral)"],
   ["agent.gradnorm_cfg.alpha", "agent.gradient.alpha (with agent=gradnorm)"],
+  ["agent.transition_model", "agent.auxiliary.transition.type=deterministic|probabilistic and agent.auxiliary.transition.layerWidth (with agent=deepmdp or agent=hipbmdp)"],
+  ["agent.transition", "agent.auxiliary.transition.type=deterministic|probabilistic (the transition model belongs to the auxiliary loss of agent=deepmdp or agent=hipbmdp)"],
   ["setup", "nothing: there is no setup group; choose env=metaworld-mt10 (or another env option) directly"],
 ];
 
