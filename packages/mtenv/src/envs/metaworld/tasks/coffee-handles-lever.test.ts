@@ -5,6 +5,8 @@ import { Observation } from "../observation-layout.js";
 import { TabletopSimulation } from "../tabletop-simulation.js";
 import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
 import { coffeeButtonTask } from "./coffee-button.js";
+import { coffeePullTask } from "./coffee-pull.js";
+import { coffeePushTask } from "./coffee-push.js";
 
 await initMujoco();
 
@@ -75,5 +77,51 @@ test("coffee-button: the reward on hand-built states equals the reference's form
     close(success.reward, 9, "no override at success");
   } finally {
     score.close();
+  }
+});
+
+test("coffee-pull and coffee-push: the reward on hand-built states equals the reference's formula worked by hand, 10 near the goal", () => {
+  // The mug's base was placed at (0, 0.72, 0); goal (0, 0.6, 0). Its centre of mass now at
+  // (0, 0.7, 0.04): in-place = long tail of (‖(0, 2 · 0.1, 0.04)‖ − 0.05) / ‖(0, 2 · 0.12, 0)‖.
+  const score = scorer(coffeePullTask, { object: [0, 0.72, 0], goal: [0, 0.6, 0] });
+  try {
+    const observation = observationWith([0, 0.7, 0.04], [0, 0.6, 0]);
+    const inPlace = longTailAt((Math.sqrt(0.04 + 0.0016) - 0.05) / 0.24);
+    // TCP on the mug, pads 3 cm either side (inside [0.02, 0.05]): caging 1, so gripping =
+    // clip(a, 0, 0.7) / 0.7 = 0.5 at a = 0.35, Hamacher(1, 0.5) = 0.5; reach 1; grasp = (0.5 + 1) / 2.
+    // Within 4 cm with the gripper open: + 1 + 5 · in-place.
+    const caged = { tcp: Float64Array.of(0, 0.7, 0.04), padHighY: 0.73, padLowY: 0.67 };
+    const half = score.evaluate(observation, observation, readings({ ...caged, gripperAction: 0.35 }));
+    close(half.graspReward, 0.75, "grasp at half the desired effort");
+    close(half.reward, hamacher(0.75, inPlace) + 1 + 5 * inPlace, "gripped reward");
+    assert.equal(half.success, false);
+    // Any effort ≥ 0.7 counts as fully closed: grasp 1.
+    close(score.evaluate(observation, observation, readings({ ...caged, gripperAction: 1 })).graspReward, 1, "grasp at full effort");
+    // TCP away at (0.1, 0.5, 0.15), pads at y 0.55 and 0.45: each pad's long tail of its distance
+    // outside [0.02, 0.05] over |‖pad − mug start‖_y − 0.05|; x–z long tail of (‖(0.1, 0.11)‖ − 0.05) /
+    // (‖(0, −0.15)‖ − 0.05); caging below 0.97 so no gripping; reach long tail of (‖(−0.1, 0.2, −0.11)‖ −
+    // 0.04) / (‖(0, 0.32, −0.15)‖ − 0.04); grasp = reach / 2; no bonus.
+    const away = score.evaluate(observation, observation, readings({ tcp: Float64Array.of(0.1, 0.5, 0.15), padHighY: 0.55, padLowY: 0.45, gripperAction: 1 }));
+    const reach = longTailAt((Math.sqrt(0.0621) - 0.04) / (Math.sqrt(0.1249) - 0.04));
+    close(away.graspReward, reach / 2, "grasp from afar");
+    close(away.reward, hamacher(reach / 2, inPlace), "reward from afar");
+    // Mug at (0.01, 0.61, 0.036): ‖(0.02, 0.02, 0.036)‖ < 0.05, so the reward is 10; ‖mug − goal‖ ≤ 0.07.
+    const done = score.evaluate(observationWith([0.01, 0.61, 0.036], [0, 0.6, 0]), observation, readings({ tcp: Float64Array.of(0.01, 0.61, 0.036) }));
+    assert.equal(done.reward, 10);
+    assert.equal(done.success, true);
+  } finally {
+    score.close();
+  }
+  // coffee-push shares the reward: the same in-place-only state far from the TCP, and 10 near its goal.
+  const push = scorer(coffeePushTask, { object: [0, 0.58, 0], goal: [0, 0.72, 0] });
+  try {
+    const observation = observationWith([0, 0.6, 0.036], [0, 0.72, 0]);
+    const inPlace = longTailAt((Math.sqrt(0.0576 + 0.036 ** 2) - 0.05) / 0.28);
+    const far = push.evaluate(observation, observation, readings({ tcp: Float64Array.of(0.3, 0.4, 0.3), padHighY: 0.45, padLowY: 0.35 }));
+    assert.ok(far.graspReward > 0 && far.graspReward < 0.1, `grasp far away ${far.graspReward}`);
+    close(far.reward, hamacher(far.graspReward, inPlace), "push reward far away");
+    assert.equal(push.evaluate(observationWith([0, 0.715, 0.036], [0, 0.72, 0]), observation, readings({})).reward, 10);
+  } finally {
+    push.close();
   }
 });
