@@ -79,10 +79,13 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "dial-turn": { object: [[-0.1, 0.7, 0], [0.1, 0.8, 0]], goal: [[-0.1, 0.73, 0.03], [0.1, 0.83, 0.03]] },
     "faucet-open": { object: [[-0.05, 0.8, 0], [0.05, 0.85, 0]], goal: [[0.125, 0.8, 0.125], [0.225, 0.85, 0.125]] },
     "faucet-close": { object: [[-0.1, 0.8, 0], [0.1, 0.85, 0]], goal: [[-0.275, 0.8, 0.125], [-0.075, 0.85, 0.125]] },
+    "door-lock": { object: [[-0.1, 0.8, 0.15], [0.1, 0.85, 0.15]], goal: [[-0.1, 0.642, 0.111], [0.1, 0.692, 0.111]] },
+    "door-unlock": { object: [[-0.1, 0.8, 0.15], [0.1, 0.85, 0.15]], goal: [[0, 0.642, 0.211], [0.2, 0.692, 0.211]] },
     // plates, sweeps, soccer, hand-insert
     "plate-slide": { object: [[0, 0.6, 0], [0, 0.6, 0]], goal: [[-0.1, 0.85, 0], [0.1, 0.9, 0]] },
     "plate-slide-side": { object: [[0, 0.6, 0], [0, 0.6, 0]], goal: [[-0.3, 0.54, 0], [-0.25, 0.66, 0]] },
     "plate-slide-back": { object: [[0, 0.85, 0], [0, 0.85, 0]], goal: [[-0.1, 0.6, 0.015], [0.1, 0.6, 0.015]] },
+    "plate-slide-back-side": { object: [[-0.25, 0.6, 0], [-0.25, 0.6, 0]], goal: [[-0.05, 0.6, 0.015], [0.15, 0.6, 0.015]] },
     // tools: assembly, disassemble, hammer, sticks, peg-unplug, pick-out-of-hole, bin-picking
     "pick-out-of-hole": { object: [[0, 0.75, 0.02], [0, 0.75, 0.02]], goal: [[-0.1, 0.5, 0.15], [0.1, 0.6, 0.3]] },
     "bin-picking": { object: [[-0.21, 0.65, 0.03], [-0.03, 0.75, 0.03]], goal: [[0.12, 0.7, 0], [0.12, 0.7, 0]] },

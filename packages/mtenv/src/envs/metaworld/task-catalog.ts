@@ -18,6 +18,7 @@ import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
+import { plateSlideBackSideTask } from "./tasks/plate-slide-back-side.js";
 import { plateSlideBackTask } from "./tasks/plate-slide-back.js";
 import { plateSlideSideTask } from "./tasks/plate-slide-side.js";
 import { binPickingTask } from "./tasks/bin-picking.js";
@@ -26,6 +27,8 @@ import { pickOutOfHoleTask } from "./tasks/pick-out-of-hole.js";
 import { dialTurnTask } from "./tasks/dial-turn.js";
 import { faucetOpenTask } from "./tasks/faucet-open.js";
 import { faucetCloseTask } from "./tasks/faucet-close.js";
+import { doorLockTask } from "./tasks/door-lock.js";
+import { doorUnlockTask } from "./tasks/door-unlock.js";
 import { coffeeButtonTask } from "./tasks/coffee-button.js";
 import { coffeePullTask } from "./tasks/coffee-pull.js";
 import { coffeePushTask } from "./tasks/coffee-push.js";
@@ -72,6 +75,8 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   dialTurnTask,
   faucetOpenTask,
   faucetCloseTask,
+  doorLockTask,
+  doorUnlockTask,
   pickOutOfHoleTask,
   coffeeButtonTask,
   coffeePullTask,
@@ -80,6 +85,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   binPickingTask,
   plateSlideSideTask,
   plateSlideBackTask,
+  plateSlideBackSideTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */

@@ -6,6 +6,8 @@ import { TabletopSimulation } from "../tabletop-simulation.js";
 import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
 import { dialTurnTask } from "./dial-turn.js";
 import { faucetCloseTask } from "./faucet-close.js";
+import { doorLockTask } from "./door-lock.js";
+import { doorUnlockTask } from "./door-unlock.js";
 import { faucetOpenTask } from "./faucet-open.js";
 
 await initMujoco();
@@ -135,5 +137,53 @@ test("faucet-open and faucet-close: reward terms on hand-built states equal the 
     const closed = evaluate(observationOf([-0.175, 0.785, 0.114], [-0.175, 0.8, 0.125]), atRest, readings({ initialTcp }));
     assert.equal(closed.success, true);
     assert.equal(closed.reward, 10);
+  });
+});
+
+test("door-lock and door-unlock: reward terms on hand-built states equal the reference's formulas, with no success override", () => {
+  // Both: safe base (0, 0.85, 0.15), so the lever's pivot is at (0, 0.732, 0.211).
+  const initialTcp = Float64Array.of(0, 0.6, 0.15);
+  withTask(doorLockTask, (evaluate) => {
+    // Lever level: observed point pivot + (0.09, −0.04, 0.01) = (0.09, 0.692, 0.221); goal pivot +
+    // (0, −0.04, −0.1) = (0, 0.692, 0.111): 0.11 apart in z, pressed = long tail of (0.11 − 0.005) / 0.1.
+    const level = observationOf([0.09, 0.692, 0.221], [0, 0.692, 0.111], (observation) => (observation[Observation.gripperOpening] = 0.6));
+    const pressed = longTailAt(1.05);
+    // The +y pad (TCP y + 0.056) right on the point: near = 1, reward 2 · Hamacher(0.6, 1) + 8 · pressed.
+    const onPoint = evaluate(level, level, readings({ tcp: Float64Array.of(0.09, 0.636, 0.221), initialTcp }));
+    close(onPoint.reward, 2 * 0.6 + 8 * pressed, "door-lock, pad on the point");
+    close(onPoint.objectToTarget, 0.11, "door-lock height to goal");
+    assert.equal(onPoint.success, false);
+    // Pad at (0.05, 0.692, 0.2): scaled offset (0.04 · 0.25, 0, 0.021 · 0.5), √0.00021025; margin from
+    // the pad at reset (0, 0.656, 0.15): (0.09 · 0.25, 0.036, 0.071 · 0.5), √0.0030625.
+    const near = longTailAt((Math.sqrt(0.00021025) - 0.01) / Math.sqrt(0.0030625));
+    const off = evaluate(level, level, readings({ tcp: Float64Array.of(0.05, 0.636, 0.2), initialTcp }));
+    close(off.graspReward, near, "door-lock near term");
+    close(off.reward, 2 * hamacher(0.6, near) + 8 * pressed, "door-lock reward, pad off the point");
+    // Locked (lever pointing down): observed z = 0.211 − 0.09 = 0.121, 1 cm from the goal: success,
+    // yet no override: with the gripper shut (opening 0) the reward is 8 · long tail of 0.005 / 0.1.
+    const locked = evaluate(observationOf([-0.01, 0.692, 0.121], [0, 0.692, 0.111]), level, readings({ initialTcp }));
+    assert.equal(locked.success, true);
+    close(locked.reward, 8 / 1.0225, "door-lock reward when locked");
+  });
+  withTask(doorUnlockTask, (evaluate) => {
+    // Lever down: observed point pivot + (−0.01, −0.04, −0.09) = (−0.01, 0.692, 0.121); goal pivot +
+    // (0.1, −0.04, 0) = (0.1, 0.692, 0.211): 0.11 apart in x. The shoulder (hand + (0, 0.055, 0.07))
+    // on the point: ready = 1, reward 2 + 8 · pushed.
+    const down = observationOf([-0.01, 0.692, 0.121], [0.1, 0.692, 0.211], (observation) => observation.set([-0.01, 0.637, 0.051], Observation.hand));
+    const pushed = longTailAt(1.05);
+    close(evaluate(down, down, readings({ initialTcp })).reward, 2 + 8 * pushed, "door-unlock, shoulder on the point");
+    // Hand at (0, 0.6, 0.2): scaled shoulder offset (0.01 · 0.25, −0.037, 0.149 · 0.5), √0.0069255;
+    // margin from the TCP at reset to the pivot: (0, −0.077, 0.009 · 0.5), √0.00594925.
+    const far = observationOf([-0.01, 0.692, 0.121], [0.1, 0.692, 0.211], (observation) => observation.set([0, 0.6, 0.2], Observation.hand));
+    const ready = longTailAt((Math.sqrt(0.0069255) - 0.02) / Math.sqrt(0.00594925));
+    const start = evaluate(far, down, readings({ initialTcp }));
+    close(start.graspReward, ready, "door-unlock ready term");
+    close(start.reward, 2 * ready + 8 * pushed, "door-unlock reward, hand at its start");
+    // Level again: observed x 0.09, 1 cm from the goal: success, no override (2 · ready + 8 · long tail of 0.005 / 0.1).
+    const level = observationOf([0.09, 0.692, 0.201], [0.1, 0.692, 0.211], (observation) => observation.set([0, 0.6, 0.2], Observation.hand));
+    const unlocked = evaluate(level, down, readings({ initialTcp }));
+    assert.equal(unlocked.success, true);
+    const readyLevel = longTailAt((Math.hypot(0.09 * 0.25, -0.037, 0.069 * 0.5) - 0.02) / Math.sqrt(0.00594925));
+    close(unlocked.reward, 2 * readyLevel + 8 / 1.0225, "door-unlock reward when unlocked");
   });
 });

@@ -1,0 +1,76 @@
+import { ArticulatedObject } from "../articulated-object.js";
+import { LOCK_FROM_BASE, LOCK_NAMES, LOCK_SITE_LOCAL, LOCK_TRAVEL, SAFE_HIGH, SAFE_LOW, leverAngle, leverPushExpert, safeWorldbody } from "../lock.js";
+import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
+import { hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
+import type { GripperReadings } from "../task.js";
+import { uniformIn, type ManipulationTask } from "../task.js";
+
+/** The goal relative to the lever's pivot (the reference's (0, −0.04, −0.1)). */
+const GOAL_FROM_PIVOT: Vec3 = [0, -0.04, -0.1];
+/** Success: the observed point's height within 2 cm of the goal's (the reference's). */
+const SUCCESS_DISTANCE = 0.02;
+/** The reference scales the pad-to-lock offset per axis before measuring it. */
+const NEAR_SCALE: Vec3 = [0.25, 1, 0.5];
+
+/**
+ * door-lock: turn the lock lever on the safe's door down, from horizontal to pointing at the floor.
+ *
+ * The safe and lever are lock.ts's; the lever starts at 0 (horizontal). The goal is the pivot +
+ * (0, −0.04, −0.1); only heights count: success is |observed z − goal z| ≤ 0.02 (lever turned ≳ 68°).
+ * The reference's v2 reward, no success override: 2 · Hamacher(max(obs[3], 0), near) + 8 · pressed,
+ * where near = long-tail tolerance of ‖(observed point − +y pad) · (0.25, 1, 0.5)‖ within 1 cm,
+ * margin ‖(observed point − +y pad at reset) · (0.25, 1, 0.5)‖ (the reference's left pad; it reads
+ * the pad's centre, ours is the TCP's x and z with the pad's own y); pressed = long-tail tolerance
+ * of |observed z − goal z| within 5 mm, margin 0.1. So it favours an open gripper (observed opening)
+ * and ignores the commanded action. Diagnostics: near_object = scaled distance ≤ 0.05, grasp_success
+ * = obs[3] > 0, grasp_reward = near, in_place_reward = pressed. The hand starts at (0, 0.6, 0.2).
+ */
+export const doorLockTask: ManipulationTask = {
+  name: "door-lock",
+  description: "Lock the safe by pushing the lever on its door down until it points at the floor. Each configuration places the safe at random.",
+  scene: { name: "door-lock", worldbody: safeWorldbody() },
+  successThreshold: SUCCESS_DISTANCE,
+  handStart: [0, 0.6, 0.2],
+  sampleConfiguration(rng) {
+    const base = uniformIn(rng, SAFE_LOW, SAFE_HIGH);
+    const pivot: Vec3 = [base[0] + LOCK_FROM_BASE[0], base[1] + LOCK_FROM_BASE[1], base[2] + LOCK_FROM_BASE[2]];
+    return { object: base, goal: [pivot[0] + GOAL_FROM_PIVOT[0], pivot[1] + GOAL_FROM_PIVOT[1], pivot[2] + GOAL_FROM_PIVOT[2]] };
+  },
+  bind(simulation) {
+    const lock = new ArticulatedObject(simulation, { ...LOCK_NAMES, handleSite: "lock_tip_lock" });
+    return {
+      reset: (configuration) => lock.reset(configuration, 0),
+      observeObjects: (out, offset) => lock.observeObjects(out, offset),
+      evaluate(observation, _initial, gripper) {
+        const point = objectPosition(observation);
+        const padToPoint = scaledPadDistance(point, gripper.tcp, gripper.padHighY);
+        const padAtResetToPoint = scaledPadDistance(point, gripper.initialTcp, gripper.initialPadHighY);
+        const toGoal = Math.abs(goalPosition(observation)[2] - point[2]);
+        const opening = observation[Observation.gripperOpening]!;
+        const near = tolerance(padToPoint, 0, 0.01, padAtResetToPoint, "long_tail");
+        const pressed = tolerance(toGoal, 0, 0.005, LOCK_TRAVEL, "long_tail");
+        return {
+          reward: 2 * hamacherProduct(Math.max(opening, 0), near) + 8 * pressed,
+          success: toGoal <= SUCCESS_DISTANCE,
+          nearObject: padToPoint <= 0.05 ? 1 : 0,
+          graspSuccess: opening > 0,
+          graspReward: near,
+          inPlaceReward: pressed,
+          objectToTarget: toGoal,
+        };
+      },
+    };
+  },
+  // The open gripper's +y pad on top of the lever, pushing it down round its pivot.
+  createExpert: () =>
+    leverPushExpert((observation) => {
+      const goal = goalPosition(observation);
+      const pivot: Vec3 = [goal[0] - GOAL_FROM_PIVOT[0], goal[1] - GOAL_FROM_PIVOT[1], goal[2] - GOAL_FROM_PIVOT[2]];
+      return { pivot, angle: leverAngle(objectPosition(observation), pivot, LOCK_SITE_LOCAL) };
+    }, 1, -1),
+};
+
+/** ‖(point − pad) · NEAR_SCALE‖ for the +y pad, whose centre is at the TCP's x and z. */
+function scaledPadDistance(point: Vec3, tcp: GripperReadings["tcp"], padY: number): number {
+  return Math.hypot((point[0] - tcp[0]!) * NEAR_SCALE[0], (point[1] - padY) * NEAR_SCALE[1], (point[2] - tcp[2]!) * NEAR_SCALE[2]);
+}

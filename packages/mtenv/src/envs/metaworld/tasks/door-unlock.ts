@@ -1,0 +1,83 @@
+import { ArticulatedObject } from "../articulated-object.js";
+import { LOCKED_ANGLE, LOCK_FROM_BASE, LOCK_NAMES, LOCK_TRAVEL, SAFE_HIGH, SAFE_LOW, UNLOCK_SITE_LOCAL, leverAngle, leverPushExpert, safeWorldbody } from "../lock.js";
+import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
+import { tolerance, type Vec3 } from "../reward-shaping.js";
+import { uniformIn, type ManipulationTask } from "../task.js";
+
+/** The goal relative to the lever's pivot (the reference's (0.1, −0.04, 0)). */
+const GOAL_FROM_PIVOT: Vec3 = [0.1, -0.04, 0];
+/** Success: the observed point's x within 2 cm of the goal's (the reference's). */
+const SUCCESS_DISTANCE = 0.02;
+/** The reference's "shoulder" offset from the hand, and its per-axis scale. */
+const SHOULDER_FROM_HAND: Vec3 = [0, 0.055, 0.07];
+const SHOULDER_SCALE: Vec3 = [0.25, 1, 0.5];
+
+/**
+ * door-unlock: turn the lock lever on the safe's door up, from pointing at the floor to horizontal.
+ *
+ * The safe and lever are lock.ts's; the lever starts locked (1.5708 rad, pointing down). The goal
+ * is the pivot + (0.1, −0.04, 0); only x counts: success is |observed x − goal x| ≤ 0.02 (lever
+ * within ≈ 21° of horizontal). The reference's v2 reward, no success override: 2 · ready + 8 · pushed,
+ * where ready = long-tail tolerance of ‖(hand + (0, 0.055, 0.07) − observed point) · (0.25, 1, 0.5)‖
+ * within 2 cm, margin ‖(TCP at reset + (0, 0.055, 0.07) − pivot) · (0.25, 1, 0.5)‖ (hand = obs[0:3];
+ * the margin's mix of TCP and pivot is the reference's), pushed = long-tail tolerance of |observed x
+ * − goal x| within 5 mm, margin 0.1. It ignores the gripper. Diagnostics: near_object = the scaled
+ * shoulder distance ≤ 0.05, grasp_success = obs[3] > 0, grasp_reward = ready, in_place_reward =
+ * pushed. The hand starts at (0, 0.6, 0.2).
+ */
+export const doorUnlockTask: ManipulationTask = {
+  name: "door-unlock",
+  description: "Unlock the safe by pushing the lever on its door up from pointing at the floor until it is level. Each configuration places the safe at random.",
+  scene: { name: "door-unlock", worldbody: safeWorldbody() },
+  successThreshold: SUCCESS_DISTANCE,
+  handStart: [0, 0.6, 0.2],
+  sampleConfiguration(rng) {
+    const base = uniformIn(rng, SAFE_LOW, SAFE_HIGH);
+    const pivot: Vec3 = [base[0] + LOCK_FROM_BASE[0], base[1] + LOCK_FROM_BASE[1], base[2] + LOCK_FROM_BASE[2]];
+    return { object: base, goal: [pivot[0] + GOAL_FROM_PIVOT[0], pivot[1] + GOAL_FROM_PIVOT[1], pivot[2] + GOAL_FROM_PIVOT[2]] };
+  },
+  bind(simulation) {
+    const lock = new ArticulatedObject(simulation, { ...LOCK_NAMES, handleSite: "lock_tip_unlock" });
+    return {
+      reset: (configuration) => lock.reset(configuration, LOCKED_ANGLE),
+      observeObjects: (out, offset) => lock.observeObjects(out, offset),
+      evaluate(observation, _initial, gripper) {
+        const point = objectPosition(observation);
+        const goal = goalPosition(observation);
+        const pivot: Vec3 = [goal[0] - GOAL_FROM_PIVOT[0], goal[1] - GOAL_FROM_PIVOT[1], goal[2] - GOAL_FROM_PIVOT[2]];
+        const hand = Observation.hand;
+        const shoulderToPoint = scaledShoulderDistance([observation[hand]!, observation[hand + 1]!, observation[hand + 2]!], point);
+        const startTcp = gripper.initialTcp;
+        const shoulderAtResetToPivot = scaledShoulderDistance([startTcp[0]!, startTcp[1]!, startTcp[2]!], pivot);
+        const toGoal = Math.abs(goal[0] - point[0]);
+        const ready = tolerance(shoulderToPoint, 0, 0.02, shoulderAtResetToPivot, "long_tail");
+        const pushed = tolerance(toGoal, 0, 0.005, LOCK_TRAVEL, "long_tail");
+        return {
+          reward: 2 * ready + 8 * pushed,
+          success: toGoal <= SUCCESS_DISTANCE,
+          nearObject: shoulderToPoint <= 0.05 ? 1 : 0,
+          graspSuccess: observation[Observation.gripperOpening]! > 0,
+          graspReward: ready,
+          inPlaceReward: pushed,
+          objectToTarget: toGoal,
+        };
+      },
+    };
+  },
+  // Closed fingers against the hanging lever's −x side, pushing it up round its pivot.
+  createExpert: () =>
+    leverPushExpert((observation) => {
+      const goal = goalPosition(observation);
+      const pivot: Vec3 = [goal[0] - GOAL_FROM_PIVOT[0], goal[1] - GOAL_FROM_PIVOT[1], goal[2] - GOAL_FROM_PIVOT[2]];
+      return { pivot, angle: leverAngle(objectPosition(observation), pivot, UNLOCK_SITE_LOCAL) };
+    }, -1, 1),
+};
+
+/** ‖(hand + SHOULDER_FROM_HAND − point) · SHOULDER_SCALE‖. */
+function scaledShoulderDistance(hand: Vec3, point: Vec3): number {
+  return Math.hypot(
+    (hand[0] + SHOULDER_FROM_HAND[0] - point[0]) * SHOULDER_SCALE[0],
+    (hand[1] + SHOULDER_FROM_HAND[1] - point[1]) * SHOULDER_SCALE[1],
+    (hand[2] + SHOULDER_FROM_HAND[2] - point[2]) * SHOULDER_SCALE[2],
+  );
+}
