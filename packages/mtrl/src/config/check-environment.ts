@@ -1,4 +1,5 @@
 import { Box, ConfigError, MTError, registry as defaultRegistry, type EnvRegistry } from "@mtrl/mtenv";
+import { taskSplitOf } from "../runner/task-splits.js";
 import type { TrainConfig } from "./schema.js";
 
 /**
@@ -36,4 +37,6 @@ export function checkEnvironment(config: TrainConfig, registry: EnvRegistry = de
       env.close();
     }
   }
+  // env.split: the env it is defined for, env.numTasks and an agent that does not read the task.
+  taskSplitOf(config);
 }

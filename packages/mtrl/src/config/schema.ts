@@ -27,6 +27,12 @@ export const envConfigSchema = z.strictObject({
   kwargs: z.record(z.string(), z.unknown()),
   /** Tasks trained together: the vector env runs one copy of the environment per task. */
   numTasks: positiveInt,
+  /**
+   * A named split of the env's variants (runner/task-splits.ts): train on its training variants,
+   * evaluate on those and on its held-out groups too. hipbmdp: the reference's HiP-BMDP split
+   * (train 2, 3, 6, 7; interpolation 4, 5; extrapolation 1, 8, 0-based). Absent: no split.
+   */
+  split: z.enum(["hipbmdp"]).optional(),
 });
 
 /**

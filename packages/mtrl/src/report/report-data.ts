@@ -1,5 +1,5 @@
 import { summarizeEval, RETURN_PREFIX, SUCCESS_PREFIX, type EvalSummary } from "../run-folder/eval-summary.js";
-import { isEvalRow, isTrainRow, type MetricsRow } from "../run-folder/metrics.js";
+import { isEvalRow, isTrainRow, type EvalRow, type MetricsRow } from "../run-folder/metrics.js";
 
 /**
  * What report.html shows, computed in Node from metrics.jsonl and embedded in the page as JSON:
@@ -47,6 +47,12 @@ export interface ReportData {
   readonly success: ChartData | null;
   /** Per-task evaluation return over steps; null before the first evaluation. */
   readonly returns: ChartData | null;
+  /**
+   * Mean evaluation return of each split over steps — the training tasks and every held-out group
+   * of `env.split` (`eval/<group>/mean_return`, e.g. HiP-BMDP's interpolation and extrapolation);
+   * null for runs without a split. Absent in data built before splits existed.
+   */
+  readonly splitReturns?: ChartData | null;
   /** One chart per `train/*` key, in order of first appearance. */
   readonly losses: readonly ChartData[];
 }
@@ -111,6 +117,27 @@ function evalChart(summaries: readonly EvalSummary[], pick: "meanReturn" | "succ
   return { id, title, yLabel, yRange, series };
 }
 
+/** `eval/<group>/mean_return`: a held-out group's mean return (runner/task-splits.ts). */
+const HELD_OUT_MEAN_RETURN = /^eval\/([^/]+)\/mean_return$/;
+
+/** One line per split: "training" (the mean over the trained tasks) and each held-out group; null when no row has a group. */
+export function splitReturnsChart(evalRows: readonly EvalRow[]): ChartData | null {
+  const groups: string[] = [];
+  for (const row of evalRows) {
+    for (const key of Object.keys(row)) {
+      const group = HELD_OUT_MEAN_RETURN.exec(key)?.[1];
+      if (group !== undefined && !groups.includes(group)) groups.push(group);
+    }
+  }
+  if (groups.length === 0) return null;
+  const line = (name: string, key: `eval/${string}`): ChartSeries => {
+    const rows = evalRows.filter((row) => row[key] !== undefined);
+    return { name, steps: rows.map((row) => row.step), values: rows.map((row) => finiteOrNull(row[key])), emphasis: false };
+  };
+  const series = [{ ...line("training tasks", "eval/mean_return"), emphasis: true }, ...groups.map((group) => line(group, `eval/${group}/mean_return`))];
+  return { id: "eval-split-return", title: "Evaluation return per split (mean over each split's tasks)", yLabel: "return", yRange: null, series, legend: true };
+}
+
 /** Builds the report's data from the rows of metrics.jsonl. */
 export function buildReportData(rows: readonly MetricsRow[], options: { runName: string; configText: string }): ReportData {
   const trainRows = rows.filter(isTrainRow);
@@ -141,6 +168,7 @@ export function buildReportData(rows: readonly MetricsRow[], options: { runName:
     finalEval: summaries.at(-1) ?? null,
     success: evalChart(summaries, "successRate", "eval-success", "Success rate per task", SUCCESS_PREFIX.slice(0, -1), [0, 1]),
     returns: evalChart(summaries, "meanReturn", "eval-return", "Evaluation return per task", RETURN_PREFIX.slice(0, -1), null),
+    splitReturns: splitReturnsChart(evalRows),
     losses,
   };
 }

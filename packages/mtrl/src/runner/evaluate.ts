@@ -3,12 +3,13 @@ import { loadKernels, type Kernels } from "@mtrl/nn";
 import { MTSACAgent } from "../agents/mtsac-agent.js";
 import { readTrainConfig } from "../config/config-file.js";
 import { runPaths } from "../run-folder/run-dir.js";
-import { actionScalerFor, buildTaskEnvs } from "./build-task-envs.js";
+import { actionScalerFor } from "./build-task-envs.js";
 import { CheckpointStore } from "./checkpoint.js";
 import { evaluatePolicy } from "./evaluate-policy.js";
 import type { EvaluationProtocol } from "./evaluation-protocol.js";
 import { assertMetaWorldProtocolEnv, evaluateMetaWorldProtocol } from "./metaworld-protocol.js";
 import { imageShapeOf } from "./replay-layout.js";
+import { buildTrainingEnvs } from "./task-splits.js";
 
 export interface EvaluateRunOptions {
   /** Episodes per task; default: the run's experiment.evalEpisodes. */
@@ -51,7 +52,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     assertMetaWorldProtocolEnv(config.env.id);
     if (options.episodes !== undefined) throw new ConfigError(`The metaworld protocol runs one episode per configuration (50 per task); got episodes ${options.episodes} as well. Drop --episodes.`);
   }
-  const evaluation = await buildTaskEnvs(config.env, config.experiment, "eval");
+  const evaluation = await buildTrainingEnvs(config, "eval");
   try {
     const scaler = actionScalerFor(evaluation.vector.singleActionSpace, "MT-SAC", config.env.id);
     const observationSpace = evaluation.vector.singleObservationSpace.spaces.envObs;

@@ -6,13 +6,14 @@ import type { TrainConfig } from "../config/schema.js";
 import { ReplayBuffer, type ReplayBatch } from "../replay/replay-buffer.js";
 import { MetricsWriter } from "../run-folder/metrics.js";
 import { runPaths } from "../run-folder/run-dir.js";
-import { actionScalerFor, buildTaskEnvs } from "./build-task-envs.js";
+import { actionScalerFor } from "./build-task-envs.js";
 import { CheckpointStore, type TrainerState } from "./checkpoint.js";
 import { evaluatePolicy, type PolicyEvaluation } from "./evaluate-policy.js";
 import { MetricAccumulator } from "./metric-accumulator.js";
 import { imageShapeOf, replayLayoutFor } from "./replay-layout.js";
 import type { ProgressEvent } from "./progress-event.js";
 import { TaskEnvs } from "./task-envs.js";
+import { buildHeldOutEnvs, buildTrainingEnvs, heldOutMetrics } from "./task-splits.js";
 
 export interface TrainOptions {
   /** The run folder (created if missing; the CLI writes config.yaml there first). */
@@ -60,8 +61,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   mkdirSync(paths.dir, { recursive: true });
   const seed = experiment.seed;
 
-  const training = await buildTaskEnvs(envConfig, experiment, "train");
-  const evaluation = await buildTaskEnvs(envConfig, experiment, "eval");
+  // With env.split: the split's training variants, and its held-out groups evaluated beside them.
+  const training = await buildTrainingEnvs(config, "train");
+  const evaluation = await buildTrainingEnvs(config, "eval");
+  const heldOut = await buildHeldOutEnvs(config);
   const scaler = actionScalerFor(training.vector.singleActionSpace, "MT-SAC", envConfig.id);
   const taskEnvs = new TaskEnvs(training.vector, seed, "train");
   const numTasks = taskEnvs.numEnvs;
@@ -146,7 +149,11 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     if (step % experiment.logEvery === 0) metrics.writeTrain(step, accumulated.flush());
     if (step % experiment.evalEvery === 0 || step === experiment.totalSteps) {
       finalEval = evaluatePolicy(agent, evaluation.vector, evaluation.taskNames, scaler, { seed, step, episodes: experiment.evalEpisodes });
-      metrics.writeEval(step, { ...finalEval.metrics, "eval/mean_return": finalEval.meanReturn, ...(finalEval.meanSuccess === null ? {} : { "eval/mean_success": finalEval.meanSuccess }) });
+      const heldOutResults = heldOut.map(({ group, envs }) => {
+        const result = evaluatePolicy(agent, envs.vector, envs.taskNames, scaler, { seed, step, episodes: experiment.evalEpisodes });
+        return heldOutMetrics(group, result.metrics, result.meanReturn, result.meanSuccess);
+      });
+      metrics.writeEval(step, { ...finalEval.metrics, "eval/mean_return": finalEval.meanReturn, ...(finalEval.meanSuccess === null ? {} : { "eval/mean_success": finalEval.meanSuccess }), ...Object.assign({}, ...heldOutResults) });
       options.onProgress?.({ kind: "eval", step, meanReturn: finalEval.meanReturn, meanSuccess: finalEval.meanSuccess });
     }
     options.onProgress?.({ kind: "step", step });
@@ -162,6 +169,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   metrics.close();
   await taskEnvs.close();
   await evaluation.vector.close();
+  for (const { envs } of heldOut) await envs.vector.close();
   options.onProgress?.({ kind: "end", step, stopped });
   const seconds = (performance.now() - started) / 1000;
   return {

@@ -38,6 +38,9 @@
   const returnBlock = section("Evaluation return", data.returns ? null : "No evaluation yet.");
   if (data.returns) returnBlock.appendChild(drawChart(data.returns));
 
+  // Runs with env.split (HiP-BMDP): the trained tasks beside each held-out group.
+  if (data.splitReturns) section("Evaluation return per split", "Training tasks and held-out variants (never trained on).").appendChild(drawChart(data.splitReturns));
+
   const lossBlock = section("Training", data.losses.length > 0 ? null : "No training rows yet.");
   const lossGrid = element("div", { class: "grid-charts" });
   for (const chart of data.losses) lossGrid.appendChild(drawChart(chart));
