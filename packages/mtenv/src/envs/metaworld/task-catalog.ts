@@ -29,6 +29,7 @@ import { faucetOpenTask } from "./tasks/faucet-open.js";
 import { faucetCloseTask } from "./tasks/faucet-close.js";
 import { doorLockTask } from "./tasks/door-lock.js";
 import { doorUnlockTask } from "./tasks/door-unlock.js";
+import { boxCloseTask } from "./tasks/box-close.js";
 import { coffeeButtonTask } from "./tasks/coffee-button.js";
 import { coffeePullTask } from "./tasks/coffee-pull.js";
 import { coffeePushTask } from "./tasks/coffee-push.js";
@@ -77,6 +78,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   faucetCloseTask,
   doorLockTask,
   doorUnlockTask,
+  boxCloseTask,
   pickOutOfHoleTask,
   coffeeButtonTask,
   coffeePullTask,

@@ -4,6 +4,7 @@ import { initMujoco } from "../../mujoco/runtime.js";
 import { Observation } from "../observation-layout.js";
 import { TabletopSimulation } from "../tabletop-simulation.js";
 import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
+import { boxCloseTask } from "./box-close.js";
 import { dialTurnTask } from "./dial-turn.js";
 import { faucetCloseTask } from "./faucet-close.js";
 import { doorLockTask } from "./door-lock.js";
@@ -185,5 +186,46 @@ test("door-lock and door-unlock: reward terms on hand-built states equal the ref
     assert.equal(unlocked.success, true);
     const readyLevel = longTailAt((Math.hypot(0.09 * 0.25, -0.037, 0.069 * 0.5) - 0.02) / Math.sqrt(0.00594925));
     close(unlocked.reward, 2 * readyLevel + 8 / 1.0225, "door-unlock reward when unlocked");
+  });
+});
+
+test("box-close: reward terms on hand-built states equal the reference's formulas, 10 on success, all scaled by the lid's uprightness", () => {
+  withTask(boxCloseTask, (evaluate) => {
+    // Lid at (0, 0.5, 0.01), turned a quarter turn about z: ‖q − (0.707, 0, 0, 0.707)‖ = √2 · (√½ −
+    // 0.707), so upright = 1 − that / 0.2. Its handle point is lid + (0, 0, 0.02) = (0, 0.5, 0.03),
+    // not above 0.04, and ‖(0, 0.25, 3 · 0.103)‖ = √0.157981 from the goal (0, 0.75, 0.133).
+    const lidAt = (position: readonly number[], quaternion: readonly number[], hand: readonly number[]): Float32Array =>
+      observationOf(position, [0, 0.75, 0.133], (observation) => {
+        observation.set(quaternion, Observation.object1Quaternion);
+        observation.set(hand, Observation.hand);
+      });
+    const quarterTurn = [Math.SQRT1_2, 0, 0, Math.SQRT1_2];
+    const upright = 1 - (Math.SQRT2 * (Math.SQRT1_2 - 0.707)) / 0.2;
+    const lifted = 0.8 * longTailAt((Math.sqrt(0.157981) - 0.05) / 0.25);
+    // Hand 2 cm above the handle point: floor 0, near 1, ready 1; closing (a = 1) grab = 1:
+    // (2 · Hamacher(1, 1) + 8 · lifted) · upright; opening (a = −1) grab = 0: 8 · lifted · upright.
+    const onHandle = lidAt([0, 0.5, 0.01], quarterTurn, [0, 0.5, 0.05]);
+    close(evaluate(onHandle, onHandle, readings({ gripperAction: 1 })).reward, (2 + 8 * lifted) * upright, "box-close, closing on the handle");
+    const open = evaluate(onHandle, onHandle, readings({ gripperAction: -1 }));
+    close(open.reward, 8 * lifted * upright, "box-close, open on the handle");
+    assert.equal(open.graspSuccess, false);
+    assert.equal(open.objectToTarget, 0);
+    // Hand 10 cm off in x and low (z 0.05): floor = 0.04 · ln(0.1 − 0.02) + 0.4, above it by long tail
+    // of (floor − 0.05 − 0.01) / (floor / 2); near = long tail of (‖(0.1, 0, 0.02)‖ − 0.02) / 0.5;
+    // a = 0 gives grab 0.5.
+    const floor = 0.04 * Math.log(0.08) + 0.4;
+    const ready = hamacher(longTailAt((floor - 0.06) / (floor / 2)), longTailAt((Math.hypot(0.1, 0.02) - 0.02) / 0.5));
+    const low = lidAt([0, 0.5, 0.01], quarterTurn, [0.1, 0.5, 0.05]);
+    const lowResult = evaluate(low, low, readings({ gripperAction: 0 }));
+    close(lowResult.nearObject, ready, "box-close ready term");
+    close(lowResult.reward, (2 * hamacher(0.5, ready) + 8 * lifted) * upright, "box-close, hand low and off");
+    // Lid held 3.3 cm below the goal: success, reward 10 · upright; the same lid tilted back to the
+    // identity quaternion is ‖(0.293, 0, 0, −0.707)‖ > 0.2 from upright, so its reward is 0.
+    const held = lidAt([0, 0.75, 0.1], quarterTurn, [0, 0.75, 0.23]);
+    const success = evaluate(held, held, readings({ gripperAction: 1 }));
+    assert.equal(success.success, true);
+    close(success.reward, 10 * upright, "box-close reward on success");
+    const flipped = lidAt([0, 0.75, 0.1], [1, 0, 0, 0], [0, 0.75, 0.23]);
+    assert.equal(evaluate(flipped, flipped, readings({ gripperAction: 1 })).reward, 0);
   });
 });
