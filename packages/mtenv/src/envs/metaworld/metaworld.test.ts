@@ -87,6 +87,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "plate-slide-side": { object: [[0, 0.6, 0], [0, 0.6, 0]], goal: [[-0.3, 0.54, 0], [-0.25, 0.66, 0]] },
     "plate-slide-back": { object: [[0, 0.85, 0], [0, 0.85, 0]], goal: [[-0.1, 0.6, 0.015], [0.1, 0.6, 0.015]] },
     "plate-slide-back-side": { object: [[-0.25, 0.6, 0], [-0.25, 0.6, 0]], goal: [[-0.05, 0.6, 0.015], [0.15, 0.6, 0.015]] },
+    "sweep": { object: [[-0.1, 0.6, 0.02], [0.1, 0.7, 0.02]], goal: [[0.5, 0.6, 0.01], [0.5, 0.7, 0.01]] },
     // tools: assembly, disassemble, hammer, sticks, peg-unplug, pick-out-of-hole, bin-picking
     "pick-out-of-hole": { object: [[0, 0.75, 0.02], [0, 0.75, 0.02]], goal: [[-0.1, 0.5, 0.15], [0.1, 0.6, 0.3]] },
     "bin-picking": { object: [[-0.21, 0.65, 0.03], [-0.03, 0.75, 0.03]], goal: [[0.12, 0.7, 0], [0.12, 0.7, 0]] },

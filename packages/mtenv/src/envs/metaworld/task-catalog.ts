@@ -18,6 +18,7 @@ import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
+import { sweepTask } from "./tasks/sweep.js";
 import { plateSlideBackSideTask } from "./tasks/plate-slide-back-side.js";
 import { plateSlideBackTask } from "./tasks/plate-slide-back.js";
 import { plateSlideSideTask } from "./tasks/plate-slide-side.js";
@@ -88,6 +89,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   plateSlideSideTask,
   plateSlideBackTask,
   plateSlideBackSideTask,
+  sweepTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */

@@ -3,10 +3,11 @@ import assert from "node:assert/strict";
 import { initMujoco } from "../../mujoco/runtime.js";
 import { Observation } from "../observation-layout.js";
 import { TabletopSimulation } from "../tabletop-simulation.js";
-import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
+import type { GripperReadings, ManipulationTask, StepEvaluation, TaskConfiguration } from "../task.js";
 import { plateSlideTask } from "./plate-slide.js";
 import { plateSlideBackTask } from "./plate-slide-back.js";
 import { plateSlideSideTask } from "./plate-slide-side.js";
+import { sweepTask } from "./sweep.js";
 
 await initMujoco();
 
@@ -42,11 +43,16 @@ function observationOf(object: readonly number[], goal: readonly number[]): Floa
   return observation;
 }
 
-/** Scores a hand-built state with the task's reward (bound to a real simulation of its scene). */
-function evaluate(task: ManipulationTask, observation: Float32Array, initial: Float32Array, gripper: GripperReadings): StepEvaluation {
+/**
+ * Scores a hand-built state with the task's reward (bound to a real simulation of its scene),
+ * after a reset to `configuration` for tasks whose margins read the configuration.
+ */
+function evaluate(task: ManipulationTask, observation: Float32Array, initial: Float32Array, gripper: GripperReadings, configuration?: TaskConfiguration): StepEvaluation {
   const simulation = new TabletopSimulation(task);
   try {
-    return task.bind(simulation.simulation).evaluate(observation, initial, gripper);
+    const bound = task.bind(simulation.simulation);
+    if (configuration !== undefined) bound.reset(configuration);
+    return bound.evaluate(observation, initial, gripper);
   } finally {
     simulation.close();
   }
@@ -101,4 +107,29 @@ test("plate-slide-side: success within 7 cm even where the 10 (within 5 cm) is o
   assert.equal(result.success, true);
   close(result.objectToTarget, Math.hypot(0.06, 0.015), "obj_to_target");
   close(result.reward, 1.5 * longTail((Math.hypot(0.08, 0.085) - 0.05) / (0.15 - 0.05)), "reward");
+});
+
+test("sweep: 2 · grasp + 6 · Hamacher(grasp, in-place) with sweep's own pad caging, 10 within 5 cm", () => {
+  // Reference start (0, 0.65, 0.02), goal (0.5, 0.65, 0.01); the block's bottom-face centre at
+  // (0.3, 0.65, 0), the TCP on it, pads 4 cm either side (pads at reset 0.65 and 0.55).
+  // Caging: offsets 0.04 inside [0.02, 0.05] → 1; x–z 0 → 1; so gripping counts: 0.04 is 0.01
+  // beyond the band [0.02, 0.03], margins |0.65 − 0.65| − 0.05 → 0.05 and |0.65 − 0.55| − 0.05 →
+  // 0.05, each 1 / (1 + (3 · 0.2)²) = 1 / 1.36; grasp = (1 + Hamacher(1/1.36, 1/1.36)) / 2.
+  const configuration: TaskConfiguration = { object: [0, 0.65, 0.02], goal: [0.5, 0.65, 0.01] };
+  const observation = observationOf([0.3, 0.65, 0], [0.5, 0.65, 0.01]);
+  const gripper = readings({ tcp: Float64Array.of(0.3, 0.65, 0), padHighY: 0.69, padLowY: 0.61 });
+  const result = evaluate(sweepTask, observation, observation, gripper, configuration);
+  const grasp = (1 + hamacher(1 / 1.36, 1 / 1.36)) / 2;
+  // in-place: ‖(−0.2, 0, −0.01)‖ against margin ‖(0, 0.65, 0.02) − (0.5, 0.65, 0.01)‖.
+  const inPlace = longTail((Math.hypot(0.2, 0.01) - 0.05) / Math.hypot(0.5, 0.01));
+  close(result.graspReward, grasp, "grasp");
+  close(result.inPlaceReward, inPlace, "in-place");
+  close(result.reward, 2 * grasp + 6 * hamacher(grasp, inPlace), "reward");
+  assert.equal(result.success, false);
+  // The same grip with the gripper commanded open or shut: sweep's grasp ignores the action.
+  close(evaluate(sweepTask, observation, observation, { ...gripper, gripperAction: 1 }, configuration).reward, result.reward, "action-independent");
+  // Bottom face 2 cm short of the goal in x: ‖(−0.02, 0, −0.01)‖ ≈ 0.022 < 0.05 → 10 and success.
+  const arrived = evaluate(sweepTask, observationOf([0.48, 0.65, 0], [0.5, 0.65, 0.01]), observation, gripper, configuration);
+  assert.equal(arrived.reward, 10);
+  assert.equal(arrived.success, true);
 });
