@@ -1,0 +1,56 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { assertReproducibleAndResumable } from "../testing/recipe-resume.js";
+
+const totalSteps = 24;
+
+test("agent=hipbmdp on a HiP-BMDP family with env.split trains from the CLI, evaluates every split, byte-identical per seed and after SIGKILL + resume", { timeout: 300_000 }, async () => {
+  const runsDir = mkdtempSync(join(tmpdir(), "mtrl-hipbmdp-"));
+  try {
+    const rows = await assertReproducibleAndResumable(
+      [
+        "agent=hipbmdp",
+        "env=hipbmdp-finger-spin",
+        "experiment=smoke",
+        `experiment.totalSteps=${totalSteps}`,
+        "experiment.warmupSteps=8",
+        `experiment.evalEvery=${totalSteps}`,
+        "experiment.checkpointEvery=4",
+        "experiment.logEvery=4",
+        "agent.batchSize=8",
+        "agent.replay.capacity=200",
+        // 125-step episodes at 16×16 keep the eight evaluation episodes short.
+        "env.kwargs.width=16",
+        "env.kwargs.height=16",
+        "env.kwargs.frameSkip=8",
+        "agent.encoder.numLayers=2",
+        "agent.encoder.numFilters=4",
+        "agent.auxiliary.numLayers=2",
+        "agent.auxiliary.numFilters=4",
+        "agent.auxiliary.transition.layerWidth=16",
+        "agent.auxiliary.rewardWidth=16",
+        "agent.auxiliary.thetaEmbeddingSize=4",
+        "agent.auxiliary.thetaSize=4",
+        "agent.actor.trunk.hiddenSizes=[16]",
+        "agent.critic.trunk.hiddenSizes=[16]",
+      ],
+      runsDir,
+      "hipbmdp",
+      totalSteps,
+      12,
+    );
+    const evaluation = rows.find((row) => row["kind"] === "eval")!;
+    const keys = Object.keys(evaluation).filter((key) => key.startsWith("eval/")).sort();
+    assert.deepEqual(keys, [
+      "eval/extrapolation/mean_return", "eval/extrapolation/return/variant1", "eval/extrapolation/return/variant8",
+      "eval/interpolation/mean_return", "eval/interpolation/return/variant4", "eval/interpolation/return/variant5",
+      "eval/mean_return", "eval/return/variant2", "eval/return/variant3", "eval/return/variant6", "eval/return/variant7",
+    ]);
+    assert.ok(rows.some((row) => Number.isFinite(row["train/contrastive_loss"])), "the contrastive loss is logged");
+  } finally {
+    rmSync(runsDir, { recursive: true, force: true });
+  }
+});
