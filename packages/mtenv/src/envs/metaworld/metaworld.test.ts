@@ -82,6 +82,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "door-lock": { object: [[-0.1, 0.8, 0.15], [0.1, 0.85, 0.15]], goal: [[-0.1, 0.642, 0.111], [0.1, 0.692, 0.111]] },
     "door-unlock": { object: [[-0.1, 0.8, 0.15], [0.1, 0.85, 0.15]], goal: [[0, 0.642, 0.211], [0.2, 0.692, 0.211]] },
     "box-close": { object: [[-0.05, 0.5, 0.02], [0.05, 0.55, 0.02]], goal: [[-0.1, 0.7, 0.133], [0.1, 0.8, 0.133]] },
+    "shelf-place": { object: [[-0.1, 0.5, 0.019], [0.1, 0.6, 0.021]], goal: [[-0.1, 0.8, 0.299], [0.1, 0.9, 0.301]] },
     // plates, sweeps, soccer, hand-insert
     "plate-slide": { object: [[0, 0.6, 0], [0, 0.6, 0]], goal: [[-0.1, 0.85, 0], [0.1, 0.9, 0]] },
     "plate-slide-side": { object: [[0, 0.6, 0], [0, 0.6, 0]], goal: [[-0.3, 0.54, 0], [-0.25, 0.66, 0]] },
@@ -91,6 +92,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     // tools: assembly, disassemble, hammer, sticks, peg-unplug, pick-out-of-hole, bin-picking
     "pick-out-of-hole": { object: [[0, 0.75, 0.02], [0, 0.75, 0.02]], goal: [[-0.1, 0.5, 0.15], [0.1, 0.6, 0.3]] },
     "bin-picking": { object: [[-0.21, 0.65, 0.03], [-0.03, 0.75, 0.03]], goal: [[0.12, 0.7, 0], [0.12, 0.7, 0]] },
+    "stick-push": { object: [[-0.08, 0.58, 0.02], [-0.03, 0.62, 0.02]], goal: [[0.399, 0.55, 0.132], [0.401, 0.6, 0.132]] },
   };
   const inside = (value: readonly number[], [low, high]: [number[], number[]]): boolean => value.every((v, i) => v >= low[i]! - 1e-12 && v <= high[i]! + 1e-12);
   for (const task of METAWORLD_TASKS) {
@@ -104,7 +106,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     }
     assert.notDeepEqual(configurations[0], configurations[1], `${task.name}: configurations differ`);
     // The reference's rejection sampling: block/goal and peg/box never overlap.
-    const minimumSeparation = { reach: 0.15, push: 0.15, "pick-place": 0.15, "peg-insert-side": 0.1, "reach-wall": 0.15, "pick-place-wall": 0.15, "push-wall": 0.15, "push-back": 0.15, "coffee-pull": 0.15, "coffee-push": 0.15, "pick-out-of-hole": 0.15, "box-close": 0.25 }[task.name];
+    const minimumSeparation = { reach: 0.15, push: 0.15, "pick-place": 0.15, "peg-insert-side": 0.1, "reach-wall": 0.15, "pick-place-wall": 0.15, "push-wall": 0.15, "push-back": 0.15, "coffee-pull": 0.15, "coffee-push": 0.15, "pick-out-of-hole": 0.15, "box-close": 0.25, "shelf-place": 0.1, "stick-push": 0.1 }[task.name];
     if (minimumSeparation !== undefined) {
       for (const configuration of configurations) assert.ok(planarDistance(configuration.object, configuration.goal) >= minimumSeparation, `${task.name}: objects overlap`);
     }

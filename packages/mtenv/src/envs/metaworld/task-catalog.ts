@@ -18,6 +18,7 @@ import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
+import { stickPushTask } from "./tasks/stick-push.js";
 import { sweepTask } from "./tasks/sweep.js";
 import { plateSlideBackSideTask } from "./tasks/plate-slide-back-side.js";
 import { plateSlideBackTask } from "./tasks/plate-slide-back.js";
@@ -31,6 +32,7 @@ import { faucetCloseTask } from "./tasks/faucet-close.js";
 import { doorLockTask } from "./tasks/door-lock.js";
 import { doorUnlockTask } from "./tasks/door-unlock.js";
 import { boxCloseTask } from "./tasks/box-close.js";
+import { shelfPlaceTask } from "./tasks/shelf-place.js";
 import { coffeeButtonTask } from "./tasks/coffee-button.js";
 import { coffeePullTask } from "./tasks/coffee-pull.js";
 import { coffeePushTask } from "./tasks/coffee-push.js";
@@ -80,6 +82,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   doorLockTask,
   doorUnlockTask,
   boxCloseTask,
+  shelfPlaceTask,
   pickOutOfHoleTask,
   coffeeButtonTask,
   coffeePullTask,
@@ -90,6 +93,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   plateSlideBackTask,
   plateSlideBackSideTask,
   sweepTask,
+  stickPushTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */

@@ -10,6 +10,7 @@ import { faucetCloseTask } from "./faucet-close.js";
 import { doorLockTask } from "./door-lock.js";
 import { doorUnlockTask } from "./door-unlock.js";
 import { faucetOpenTask } from "./faucet-open.js";
+import { shelfPlaceTask } from "./shelf-place.js";
 
 await initMujoco();
 
@@ -227,5 +228,35 @@ test("box-close: reward terms on hand-built states equal the reference's formula
     close(success.reward, 10 * upright, "box-close reward on success");
     const flipped = lidAt([0, 0.75, 0.1], [1, 0, 0, 0], [0, 0.75, 0.23]);
     assert.equal(evaluate(flipped, flipped, readings({ gripperAction: 1 })).reward, 0);
+  });
+});
+
+test("shelf-place: reward terms on hand-built states equal the reference's formulas, with its docking in front of the shelf and 10 within 5 cm", () => {
+  withTask(shelfPlaceTask, (evaluate) => {
+    // Block starts at (0, 0.55, 0.02), goal (0, 0.85, 0.3): ‖(0, 0.3, 0.28)‖ = √0.1684 apart, the
+    // in-place margin. Pads 3 cm either side of the block (inside [0.02, 0.05]) and the TCP on it:
+    // caging 1 > 0.97, so with a = 1 the grasp term is Hamacher(1, 1) = 1.
+    const start = observationOf([0, 0.55, 0.02], [0, 0.85, 0.3]);
+    const pinching = (y: number, z: number): GripperReadings =>
+      readings({ tcp: Float64Array.of(0, y, z), padHighY: y + 0.03, padLowY: y - 0.03, initialPadHighY: 0.656, initialPadLowY: 0.544, gripperAction: 1 });
+    const atStart = evaluate(start, start, pinching(0.55, 0.02));
+    close(atStart.graspReward, 1, "shelf-place grasp");
+    close(atStart.reward, longTailAt((Math.sqrt(0.1684) - 0.05) / Math.sqrt(0.1684)), "shelf-place reward at the start (Hamacher(1, in-place))");
+    // Lifted to (0, 0.75, 0.2), in front of the shelf below its board, obs[3] = 0.3: in-place =
+    // long tail of (√0.02 − 0.05) / √0.1684; the reward is Hamacher(1, in-place) = in-place plus
+    // 1 + 5 · docked, docked = in-place − Hamacher((0.75 − 0.7) / 0.15, (0.24 − 0.2) / 0.24).
+    const lifted = observationOf([0, 0.75, 0.2], [0, 0.85, 0.3], (observation) => (observation[Observation.gripperOpening] = 0.3));
+    const inPlace = longTailAt((Math.sqrt(0.02) - 0.05) / Math.sqrt(0.1684));
+    const docked = inPlace - hamacher(1 / 3, 1 / 6);
+    const carrying = evaluate(lifted, start, pinching(0.75, 0.2));
+    close(carrying.inPlaceReward, docked, "shelf-place docked in-place");
+    close(carrying.reward, inPlace + 1 + 5 * docked, "shelf-place reward while carrying");
+    // Behind the goal at that height the in-place term is 0.
+    const behind = evaluate(observationOf([0, 0.9, 0.1], [0, 0.85, 0.3]), start, pinching(0.9, 0.1));
+    assert.equal(behind.inPlaceReward, 0);
+    // On the board, 3 cm below the goal: 10, and a success.
+    const placed = evaluate(observationOf([0, 0.85, 0.27], [0, 0.85, 0.3]), start, readings({}));
+    assert.equal(placed.reward, 10);
+    assert.equal(placed.success, true);
   });
 });
