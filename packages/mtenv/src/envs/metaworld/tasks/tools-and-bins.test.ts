@@ -6,6 +6,7 @@ import { TabletopSimulation } from "../tabletop-simulation.js";
 import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
 import { binPickingTask } from "./bin-picking.js";
 import { pickOutOfHoleTask } from "./pick-out-of-hole.js";
+import { stickPushTask } from "./stick-push.js";
 
 /**
  * The rewards of the tool and bin tasks (pick-out-of-hole, bin-picking, the sticks, hammer,
@@ -151,4 +152,39 @@ test("bin-picking: the reward on hand-built states equals the reference's formul
 
   assert.equal(inBinResult!.reward, 10);
   assert.equal(inBinResult!.success, true);
+});
+
+test("stick-push: the reward on hand-built states equals the reference's formula worked by hand", () => {
+  // Stick started centred at (−0.05, 0.6, 0.02); goal (0.4, 0.6, 0.132); the reward reads the stick
+  // 1.5 cm +x of its centre. Margins: stick ‖(−0.45, 0, −0.112)‖ − 0.12, thermos (from its rail
+  // origin (0.2, 0.6, 0)) ‖(−0.2, 0, −0.132)‖ − 0.12.
+  const start = [-0.05, 0.6, 0.02];
+  const goal = [0.4, 0.6, 0.132];
+  const stickMargin = Math.hypot(0.45, 0.112) - 0.12;
+  const thermosMargin = Math.hypot(0.2, 0.132) - 0.12;
+  const holding: Partial<GripperReadings> = { tcp: Float64Array.of(0.115, 0.6, 0.05), padHighY: 0.62, padLowY: 0.58, gripperAction: 1 };
+  // Lifted 3 cm with the TCP on the read point, thermos 15 cm from the goal: 2 + 5 · stick-in-place
+  // + 3 · thermos-in-place, grasp reported as 1; no success (the thermos is not within 12 cm).
+  const lifted = state({ object: [0.1, 0.6, 0.05], objectStart: start, goal, object2: [0.25, 0.6, 0.132], opening: 0.4, gripper: holding });
+  // The same with the thermos 2 cm from the goal: 10, and a success (pinched, lifted, in place).
+  const done = state({ object: [0.1, 0.6, 0.05], objectStart: start, goal, object2: [0.4, 0.62, 0.132], opening: 0.4, gripper: holding });
+  // Hand at its start (0, 0.6, 0.15), pads 4.5 cm either side (inside [0.04, 0.05]: caging-y 1):
+  // reward = grasp = (0 + caging-xz) / 2, caging-xz the long tail of (‖(0.035, 0.13)‖ − 0.01) /
+  // (‖(0.05, 0.13)‖ − 0.01) (below 0.97, so the commanded closing is not counted).
+  const resting = state({ object: start, objectStart: start, goal, object2: [0.2, 0.6, 0.132], gripper: { padHighY: 0.645, padLowY: 0.555, gripperAction: 1 } });
+  const [liftedResult, doneResult, restingResult] = evaluateStates(stickPushTask, [lifted, done, resting]);
+
+  const stickInPlace = longTail((Math.hypot(0.285, 0.082) - 0.12) / stickMargin);
+  const thermosInPlace = longTail((0.15 - 0.12) / thermosMargin);
+  close(liftedResult!.reward, 2 + 5 * stickInPlace + 3 * thermosInPlace, "lifted reward");
+  close(liftedResult!.inPlaceReward, stickInPlace, "lifted stick-in-place");
+  assert.equal(liftedResult!.graspReward, 1);
+  assert.equal(liftedResult!.success, false);
+
+  assert.equal(doneResult!.reward, 10);
+  assert.equal(doneResult!.success, true);
+
+  const cagingXZ = longTail((Math.hypot(0.035, 0.13) - 0.01) / (Math.hypot(0.05, 0.13) - 0.01));
+  close(restingResult!.reward, cagingXZ / 2, "resting reward");
+  assert.equal(restingResult!.success, false);
 });
