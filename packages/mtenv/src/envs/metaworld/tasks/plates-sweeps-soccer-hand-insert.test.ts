@@ -8,6 +8,7 @@ import { plateSlideTask } from "./plate-slide.js";
 import { plateSlideBackTask } from "./plate-slide-back.js";
 import { plateSlideSideTask } from "./plate-slide-side.js";
 import { sweepTask } from "./sweep.js";
+import { sweepIntoTask } from "./sweep-into.js";
 
 await initMujoco();
 
@@ -132,4 +133,30 @@ test("sweep: 2 · grasp + 6 · Hamacher(grasp, in-place) with sweep's own pad ca
   const arrived = evaluate(sweepTask, observationOf([0.48, 0.65, 0], [0.5, 0.65, 0.01]), observation, gripper, configuration);
   assert.equal(arrived.reward, 10);
   assert.equal(arrived.success, true);
+});
+
+test("sweep-into: planar distances to the hole, sweep's pad caging with its own constants, 10 in the hole", () => {
+  // Reference start (0, 0.65, 0.07); the block at (0, 0.74, 0.07), the hole goal (0, 0.84, 0.02):
+  // the target takes the block's height, so ‖block − target‖ = 0.1 (planar) and the margin is
+  // ‖(0, 0.65 − 0.84, 0.07 − 0.07)‖ = 0.19.
+  const configuration: TaskConfiguration = { object: [0, 0.65, 0.07], goal: [0, 0.84, 0.02] };
+  const observation = observationOf([0, 0.74, 0.07], [0, 0.84, 0.02]);
+  const inPlace = longTail((0.1 - 0.05) / 0.19);
+  // TCP at its reset place (0, 0.6, 0.15), pads at y 0.65 and 0.55. +y pad: offset 0.65 − 0.74 =
+  // −0.09, 0.11 under the band [0.02, 0.05], margin ||0.74 − 0.65| − 0.05| = 0.04 → d = 2.75;
+  // −y pad: offset 0.19, 0.14 over it, margin ||0.74 − 0.55| − 0.05| = 0.14 → d = 1 → 0.1. x–z:
+  // ‖(0, 0.15 − 0.07)‖ = 0.08 against the 1 cm bound, margin 0.08 − 0.01 → d = 1 → 0.1. Caging
+  // is far below 0.95, so grasp = caging / 2.
+  const caging = hamacher(hamacher(0.1, longTail(2.75)), 0.1);
+  const grasp = caging / 2;
+  const result = evaluate(sweepIntoTask, observation, observation, readings({}), configuration);
+  close(result.inPlaceReward, inPlace, "in-place");
+  close(result.graspReward, grasp, "grasp");
+  close(result.reward, 2 * grasp + 6 * hamacher(grasp, inPlace), "reward");
+  close(result.objectToTarget, 0.1, "obj_to_target");
+  // In the hole, 3 cm off its centre: planar 0.03 < 0.05 → 10 and success.
+  const inHole = evaluate(sweepIntoTask, observationOf([0.03, 0.84, 0.02], [0, 0.84, 0.02]), observation, readings({}), configuration);
+  assert.equal(inHole.reward, 10);
+  assert.equal(inHole.success, true);
+  close(inHole.objectToTarget, 0.03, "obj_to_target in the hole");
 });
