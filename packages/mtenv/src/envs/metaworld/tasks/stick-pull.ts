@@ -1,0 +1,165 @@
+import { expertTcp, isPinching, moveTowards } from "../block-object.js";
+import { cagingReward, tcpDistance } from "../gripper-caging.js";
+import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
+import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
+import { STICK_HALF_SIZE, THERMOS_RAIL_ORIGIN, bindStickTask, stickAndThermosWorldbody, thermosPosition, type StickAndThermos } from "../stick-and-thermos.js";
+import { drawUntil, planarDistance, uniformIn, type ExpertPolicy, type GripperReadings, type ManipulationTask, type StepEvaluation } from "../task.js";
+
+const STICK_LOW: Vec3 = [-0.1, 0.55, STICK_HALF_SIZE[2]];
+const STICK_HIGH: Vec3 = [0, 0.65, STICK_HALF_SIZE[2]];
+/** The goal on the table (the reference's z 0.0199–0.0201 is the stick's resting height, 0.02). */
+const GOAL_LOW: Vec3 = [0.35, 0.45, STICK_HALF_SIZE[2]];
+const GOAL_HIGH: Vec3 = [0.45, 0.55, STICK_HALF_SIZE[2]];
+/** The thermos's y rail starts 9 cm out, so that its handle loop is at y 0.6 (the reference's obj_init_qpos). */
+const THERMOS_START_Y = 0.09;
+/** The in-place terms' bound. */
+const IN_PLACE_RADIUS = 0.05;
+/** The handle within this of the goal (with the stick inserted) is a success and pays 10. */
+const HANDLE_SUCCESS_DISTANCE = 0.12;
+/** The reward's "container" point: the handle + 5 cm in x. */
+const CONTAINER_OFFSET_X = 0.05;
+
+/**
+ * The reference's "stick inserted in the handle": the stick's +x end at or past the handle loop in
+ * x, within 4 cm of its centre in y and 6 cm in z.
+ */
+export function stickInserted(stickEnd: ArrayLike<number>, handle: Vec3): boolean {
+  return stickEnd[0]! >= handle[0] && Math.abs(stickEnd[1]! - handle[1]) <= 0.04 && Math.abs(stickEnd[2]! - handle[2]) <= 0.06;
+}
+
+/**
+ * stick-pull: pick up the stick, push it through the thermos's handle loop and pull the thermos
+ * to the goal with it.
+ *
+ * Object 1 is the stick's centre and orientation, object 2 the centre of the handle loop (the
+ * reference's insertion site) with a zero quaternion. The reference's v2 reward: grasp = caging
+ * reward on the stick (object radius 0.014, pads within 0.05, TCP within 0.01 in x–z, high
+ * density), set to 1 while the TCP is within 2 cm of the stick, the observed opening > 0 and the
+ * stick lifted > 1 cm ("held"); stick-in-place = long-tail tolerance of ‖(stick − container) ·
+ * (1, 1, 2)‖ within 5 cm, the container being the handle + 5 cm in x, margin its value at the
+ * start (container from the rail origin (0.2, 0.6, 0) + 5 cm); reward = Hamacher(grasp,
+ * stick-in-place) =: g; held: 1 + g + 5 · stick-in-place; held and inserted: 1 + g + 5 + 2 ·
+ * (long tail of ‖stick − goal‖ within 5 cm, margin from the stick's start) + (long tail of
+ * ‖container − goal‖ within 5 cm, margin from the rail origin), or 10 with the handle within 12
+ * cm of the goal. Success: the handle within 12 cm of the goal with the stick inserted (grasped or
+ * not). Info: grasp_success = pinched, opening > 0 and the stick > 2 cm above the rail origin's
+ * height (0, so lifted off the table), as the reference compares it.
+ *
+ * Differs from the reference: the pinch test is geometric (see stick-push); the thermos drifts to
+ * its +x rail end like the reference's (stick-and-thermos.ts), so, as there, goals more than
+ * ≈ 4.3 cm from x 0.4 cannot be reached (the handle stays 11.2 cm above the goal's height).
+ */
+export const stickPullTask: ManipulationTask = {
+  name: "stick-pull",
+  description: "Pick up the stick, push it through the handle of the thermos and pull the thermos to the goal with it. Each configuration places the stick and the goal at random.",
+  scene: { name: "stick-pull", worldbody: stickAndThermosWorldbody(true) },
+  successThreshold: HANDLE_SUCCESS_DISTANCE,
+  handStart: [0, 0.6, 0.2],
+  sampleConfiguration(rng) {
+    // The reference redraws while stick and goal are within 10 cm in xy (never, for these ranges).
+    return drawUntil(
+      () => ({ object: uniformIn(rng, STICK_LOW, STICK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH), secondObject: THERMOS_RAIL_ORIGIN }),
+      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.1,
+    );
+  },
+  bind: (simulation) => bindStickTask(simulation, "handle", THERMOS_START_Y, evaluateStickPull),
+  createExpert: stickPullExpert,
+};
+
+/** The reference's v2 reward, success and info for one step (see stickPullTask). */
+function evaluateStickPull(parts: StickAndThermos, observation: Float32Array, initial: Float32Array, gripper: GripperReadings): StepEvaluation {
+  const stick = objectPosition(observation);
+  const stickStart = objectPosition(initial);
+  const handle = thermosPosition(observation);
+  const goal = goalPosition(observation);
+  const container: Vec3 = [handle[0] + CONTAINER_OFFSET_X, handle[1], handle[2]];
+  const containerStart: Vec3 = [THERMOS_RAIL_ORIGIN[0] + CONTAINER_OFFSET_X, THERMOS_RAIL_ORIGIN[1], THERMOS_RAIL_ORIGIN[2]];
+  const distance = (a: Vec3, b: Vec3, zScale = 1): number => Math.hypot(a[0] - b[0], a[1] - b[1], zScale * (a[2] - b[2]));
+  const stickInPlace = longTailTolerance(distance(stick, container, 2), IN_PLACE_RADIUS, distance(stickStart, containerStart, 2));
+  const stickAtGoal = longTailTolerance(distance(stick, goal), IN_PLACE_RADIUS, distance(stickStart, goal));
+  const containerInPlace = longTailTolerance(distance(container, goal), IN_PLACE_RADIUS, distance(THERMOS_RAIL_ORIGIN, goal));
+  const handleToGoal = distance(handle, goal);
+  const tcpToStick = tcpDistance(gripper, stick);
+  const opening = observation[Observation.gripperOpening]!;
+  const held = tcpToStick < 0.02 && opening > 0 && stick[2] - 0.01 > stickStart[2];
+  const grasp = held ? 1 : cagingReward(gripper, stick, stickStart, { objectRadius: 0.014, padThreshold: 0.05, xzThreshold: 0.01, highDensity: true });
+  const graspedInPlace = hamacherProduct(grasp, stickInPlace);
+  const inserted = stickInserted(parts.readStickEnd(), handle);
+  let reward = graspedInPlace;
+  if (held) {
+    reward = 1 + graspedInPlace + 5 * stickInPlace;
+    if (inserted) reward = handleToGoal <= HANDLE_SUCCESS_DISTANCE ? 10 : 1 + graspedInPlace + 5 + 2 * stickAtGoal + containerInPlace;
+  }
+  return {
+    reward,
+    success: handleToGoal <= HANDLE_SUCCESS_DISTANCE && inserted,
+    nearObject: tcpToStick <= 0.03 ? 1 : 0,
+    graspSuccess: isPinching(gripper, stick) && opening > 0 && stick[2] - 0.02 > THERMOS_RAIL_ORIGIN[2],
+    graspReward: grasp,
+    inPlaceReward: stickInPlace,
+    objectToTarget: handleToGoal,
+  };
+}
+
+type PullPhase = "approach" | "descend" | "close" | "lift" | "align" | "insert" | "pull";
+
+/** The expert grips the stick this far −x of its centre, so most of it reaches ahead of the fingers. */
+const GRIP_BEHIND_CENTRE = 0.015;
+
+/**
+ * Scripted expert: grip the stick behind its centre, lift it to the handle's height, line it up
+ * in front of the loop, push its end through, then pull in y until the handle is at the goal's y
+ * (the thermos's drift takes care of x, as in the reference).
+ */
+function stickPullExpert(): ExpertPolicy {
+  let phase: PullPhase = "approach";
+  let closingSteps = 0;
+  return {
+    act(observation, action) {
+      const tcp = expertTcp(observation);
+      const stick = objectPosition(observation);
+      const grip: Vec3 = [stick[0] - GRIP_BEHIND_CENTRE, stick[1], stick[2]];
+      const handle = thermosPosition(observation);
+      const goal = goalPosition(observation);
+      const horizontalError = Math.hypot(tcp[0] - grip[0], tcp[1] - grip[1]);
+      const holding = phase === "lift" || phase === "align" || phase === "insert" || phase === "pull";
+      if (holding && Math.hypot(horizontalError, tcp[2] - grip[2]) > 0.04) phase = "approach";
+      if (phase === "approach" && horizontalError < 0.01 && Math.abs(tcp[2] - (grip[2] + 0.08)) < 0.03) phase = "descend";
+      if (phase === "descend" && horizontalError > 0.03) phase = "approach";
+      if (phase === "descend" && Math.abs(tcp[2] - grip[2]) < 0.006) {
+        phase = "close";
+        closingSteps = 0;
+      }
+      if (phase === "close" && (closingSteps += 1) > 12) phase = "lift";
+      // In front of the loop: the stick's end (grip + 6.5 cm) 5 cm short of it.
+      const staging: Vec3 = [handle[0] - 0.065 - GRIP_BEHIND_CENTRE - 0.05, handle[1], handle[2]];
+      if (phase === "lift" && Math.abs(tcp[2] - handle[2]) < 0.015) phase = "align";
+      if (phase === "align" && Math.hypot(tcp[0] - staging[0], tcp[1] - staging[1], tcp[2] - staging[2]) < 0.008) phase = "insert";
+      if (phase === "insert" && tcp[0] > handle[0] - 0.045) phase = "pull";
+      switch (phase) {
+        case "approach":
+          moveTowards(observation, [grip[0], grip[1], grip[2] + 0.08], -1, action);
+          break;
+        case "descend":
+          moveTowards(observation, grip, -1, action);
+          break;
+        case "close":
+          moveTowards(observation, grip, 1, action);
+          break;
+        case "lift":
+          moveTowards(observation, [tcp[0], tcp[1], handle[2]], 1, action);
+          break;
+        case "align":
+          moveTowards(observation, staging, 1, action);
+          break;
+        case "insert":
+          moveTowards(observation, [handle[0] - 0.035, handle[1], handle[2]], 1, action);
+          break;
+        case "pull":
+          // Keep the end through the loop and move so that the handle's y goes to the goal's.
+          moveTowards(observation, [handle[0] - 0.035, tcp[1] + (goal[1] - handle[1]), handle[2]], 1, action);
+          break;
+      }
+    },
+  };
+}
