@@ -83,6 +83,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "door-unlock": { object: [[-0.1, 0.8, 0.15], [0.1, 0.85, 0.15]], goal: [[0, 0.642, 0.211], [0.2, 0.692, 0.211]] },
     "box-close": { object: [[-0.05, 0.5, 0.02], [0.05, 0.55, 0.02]], goal: [[-0.1, 0.7, 0.133], [0.1, 0.8, 0.133]] },
     "shelf-place": { object: [[-0.1, 0.5, 0.019], [0.1, 0.6, 0.021]], goal: [[-0.1, 0.8, 0.299], [0.1, 0.9, 0.301]] },
+    basketball: { object: [[-0.1, 0.6, 0.03], [0.1, 0.7, 0.03]], goal: [[-0.1, 0.767, 0.25], [0.1, 0.817, 0.25]] },
     // plates, sweeps, soccer, hand-insert
     "plate-slide": { object: [[0, 0.6, 0], [0, 0.6, 0]], goal: [[-0.1, 0.85, 0], [0.1, 0.9, 0]] },
     "plate-slide-side": { object: [[0, 0.6, 0], [0, 0.6, 0]], goal: [[-0.3, 0.54, 0], [-0.25, 0.66, 0]] },

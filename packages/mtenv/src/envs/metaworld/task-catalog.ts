@@ -34,6 +34,7 @@ import { doorLockTask } from "./tasks/door-lock.js";
 import { doorUnlockTask } from "./tasks/door-unlock.js";
 import { boxCloseTask } from "./tasks/box-close.js";
 import { shelfPlaceTask } from "./tasks/shelf-place.js";
+import { basketballTask } from "./tasks/basketball.js";
 import { coffeeButtonTask } from "./tasks/coffee-button.js";
 import { coffeePullTask } from "./tasks/coffee-pull.js";
 import { coffeePushTask } from "./tasks/coffee-push.js";
@@ -84,6 +85,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   doorUnlockTask,
   boxCloseTask,
   shelfPlaceTask,
+  basketballTask,
   pickOutOfHoleTask,
   coffeeButtonTask,
   coffeePullTask,

@@ -4,6 +4,7 @@ import { initMujoco } from "../../mujoco/runtime.js";
 import { Observation } from "../observation-layout.js";
 import { TabletopSimulation } from "../tabletop-simulation.js";
 import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
+import { basketballTask } from "./basketball.js";
 import { boxCloseTask } from "./box-close.js";
 import { dialTurnTask } from "./dial-turn.js";
 import { faucetCloseTask } from "./faucet-close.js";
@@ -258,5 +259,37 @@ test("shelf-place: reward terms on hand-built states equal the reference's formu
     const placed = evaluate(observationOf([0, 0.85, 0.27], [0, 0.85, 0.3]), start, readings({}));
     assert.equal(placed.reward, 10);
     assert.equal(placed.success, true);
+  });
+});
+
+test("basketball: reward terms on hand-built states equal the reference's formulas, with its held override and 10 within 8 cm", () => {
+  withTask(basketballTask, (evaluate) => {
+    // Hoop centre (goal) (0, 0.8, 0.25), so the target is (0, 0.8, 0.3); the ball starts at (0, 0.65,
+    // 0.03): ‖(0, −0.15, 2 · −0.27)‖ = √0.3141, the in-place margin.
+    const start = observationOf([0, 0.65, 0.03], [0, 0.8, 0.25], (observation) => (observation[Observation.gripperOpening] = 1));
+    // At the start, hand at its start (TCP (0, 0.6, 0.15), pads at y 0.656 and 0.544): the +y pad is
+    // 0.006 from the ball in y, 0.019 inside the 0.025 radius, margin |0.006 − 0.06|; the −y pad is
+    // 0.106 away, 0.046 beyond 0.06, margin 0.046 (one margin: 0.1); x–z: 0.12 away, 0.115 beyond
+    // 5 mm, margin 0.12 − 0.005 (0.1). Caging = Hamacher(Hamacher(pads), x–z) < 0.97, so gripping is
+    // 0 and the high-density grasp is caging / 2; reward Hamacher(grasp, in-place at the start).
+    const caging = hamacher(hamacher(longTailAt(0.019 / 0.054), 0.1), 0.1);
+    const inPlaceAtStart = longTailAt((Math.sqrt(0.3141) - 0.08) / Math.sqrt(0.3141));
+    const atStart = evaluate(start, start, readings({ gripperAction: 1 }));
+    close(atStart.graspReward, caging / 2, "basketball grasp at the start");
+    close(atStart.reward, hamacher(caging / 2, inPlaceAtStart), "basketball reward at the start");
+    // Held 7 cm up (TCP on the ball, obs[3] = 0.3): grasp is overridden to 1 and the reward is
+    // Hamacher(1, in-place) + 1 + 5 · in-place, in-place = long tail of (‖(0, −0.15, 2 · −0.2)‖ − 0.08)
+    // / √0.3141, ‖·‖ = √0.1825.
+    const lifted = observationOf([0, 0.65, 0.1], [0, 0.8, 0.25], (observation) => (observation[Observation.gripperOpening] = 0.3));
+    const inPlace = longTailAt((Math.sqrt(0.1825) - 0.08) / Math.sqrt(0.3141));
+    const held = evaluate(lifted, start, readings({ tcp: Float64Array.of(0, 0.65, 0.1), gripperAction: 1 }));
+    close(held.graspReward, 1, "basketball held grasp");
+    close(held.reward, 1 + 6 * inPlace, "basketball reward while held");
+    assert.equal(held.graspSuccess, true);
+    // 2 cm above the target: scaled distance 0.04 < 0.08, reward 10 and success.
+    const over = evaluate(observationOf([0, 0.8, 0.32], [0, 0.8, 0.25]), start, readings({}));
+    close(over.objectToTarget, 0.04, "basketball scaled distance");
+    assert.equal(over.reward, 10);
+    assert.equal(over.success, true);
   });
 });
