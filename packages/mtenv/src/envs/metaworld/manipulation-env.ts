@@ -5,6 +5,7 @@ import type { Info } from "../../core/types.js";
 import { Box } from "../../spaces/box.js";
 import { Discrete } from "../../spaces/discrete.js";
 import type { Space } from "../../spaces/space.js";
+import type { MujocoSimulation } from "../mujoco/simulation.js";
 import { DEFAULT_BENCHMARK_SEED } from "./configurations.js";
 import { Observation } from "./observation-layout.js";
 import type { TabletopSimulation } from "./tabletop-simulation.js";
@@ -115,6 +116,14 @@ export abstract class ManipulationEnvBase extends MTEnvBase<Float32Array, MetaWo
   /** Steps taken in the current episode. */
   get episodeStep(): number {
     return this.stepsTaken;
+  }
+
+  /**
+   * The MuJoCo simulation of the current task (created on first use), read-only for viewers and
+   * tools that draw the scene (the browser viewer's 3-D view reads its geoms' poses).
+   */
+  get physics(): MujocoSimulation {
+    return this.activeSimulation().simulation;
   }
 
   /** The scene of the current task, created on first use. */

@@ -1,0 +1,31 @@
+import { unavailable } from "./unavailable.js";
+
+/** node:fs in the page: there is no file system; existence checks answer "no", everything else throws. */
+export const existsSync = (): boolean => false;
+export const readFileSync = (): never => unavailable("fs.readFileSync");
+export const writeFileSync = (): never => unavailable("fs.writeFileSync");
+export const appendFileSync = (): never => unavailable("fs.appendFileSync");
+export const mkdirSync = (): never => unavailable("fs.mkdirSync");
+export const readdirSync = (): never => unavailable("fs.readdirSync");
+export const statSync = (): never => unavailable("fs.statSync");
+export const lstatSync = (): never => unavailable("fs.lstatSync");
+export const openSync = (): never => unavailable("fs.openSync");
+export const closeSync = (): never => unavailable("fs.closeSync");
+export const fsyncSync = (): never => unavailable("fs.fsyncSync");
+export const writeSync = (): never => unavailable("fs.writeSync");
+export const readSync = (): never => unavailable("fs.readSync");
+export const ftruncateSync = (): never => unavailable("fs.ftruncateSync");
+export const renameSync = (): never => unavailable("fs.renameSync");
+export const rmSync = (): never => unavailable("fs.rmSync");
+export const unlinkSync = (): never => unavailable("fs.unlinkSync");
+export const copyFileSync = (): never => unavailable("fs.copyFileSync");
+export const createWriteStream = (): never => unavailable("fs.createWriteStream");
+export const createReadStream = (): never => unavailable("fs.createReadStream");
+export const cpSync = (): never => unavailable("fs.cpSync");
+export const fstatSync = (): never => unavailable("fs.fstatSync");
+export const linkSync = (): never => unavailable("fs.linkSync");
+export const mkdtempSync = (): never => unavailable("fs.mkdtempSync");
+export const realpathSync = (): never => unavailable("fs.realpathSync");
+export const truncateSync = (): never => unavailable("fs.truncateSync");
+export const constants = {};
+export default { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync, statSync, constants };
