@@ -95,6 +95,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "pick-out-of-hole": { object: [[0, 0.75, 0.02], [0, 0.75, 0.02]], goal: [[-0.1, 0.5, 0.15], [0.1, 0.6, 0.3]] },
     "bin-picking": { object: [[-0.21, 0.65, 0.03], [-0.03, 0.75, 0.03]], goal: [[0.12, 0.7, 0], [0.12, 0.7, 0]] },
     "stick-push": { object: [[-0.08, 0.58, 0.02], [-0.03, 0.62, 0.02]], goal: [[0.399, 0.55, 0.132], [0.401, 0.6, 0.132]] },
+    "hammer": { object: [[-0.1, 0.4, 0.038], [0.1, 0.5, 0.038]], goal: [[0.24, 0.74, 0.11], [0.24, 0.74, 0.11]] },
   };
   const inside = (value: readonly number[], [low, high]: [number[], number[]]): boolean => value.every((v, i) => v >= low[i]! - 1e-12 && v <= high[i]! + 1e-12);
   for (const task of METAWORLD_TASKS) {

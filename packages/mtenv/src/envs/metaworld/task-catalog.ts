@@ -18,6 +18,7 @@ import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
+import { hammerTask } from "./tasks/hammer.js";
 import { sweepIntoTask } from "./tasks/sweep-into.js";
 import { stickPushTask } from "./tasks/stick-push.js";
 import { sweepTask } from "./tasks/sweep.js";
@@ -98,6 +99,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   sweepTask,
   stickPushTask,
   sweepIntoTask,
+  hammerTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */

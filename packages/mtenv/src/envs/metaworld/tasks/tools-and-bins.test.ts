@@ -5,6 +5,7 @@ import { Observation } from "../observation-layout.js";
 import { TabletopSimulation } from "../tabletop-simulation.js";
 import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
 import { binPickingTask } from "./bin-picking.js";
+import { evaluateHammer } from "./hammer.js";
 import { pickOutOfHoleTask } from "./pick-out-of-hole.js";
 import { stickPushTask } from "./stick-push.js";
 
@@ -29,10 +30,11 @@ interface HandBuiltState {
   readonly gripper: GripperReadings;
 }
 
-function state(parts: { object: number[]; objectStart: number[]; goal: number[]; hand?: number[]; object2?: number[]; object2Start?: number[]; opening?: number; gripper: Partial<GripperReadings> }): HandBuiltState {
+function state(parts: { object: number[]; objectStart: number[]; goal: number[]; hand?: number[]; quaternion?: number[]; object2?: number[]; object2Start?: number[]; opening?: number; gripper: Partial<GripperReadings> }): HandBuiltState {
   const observation = new Float32Array(Observation.size);
   const initial = new Float32Array(Observation.size);
   if (parts.hand !== undefined) observation.set(parts.hand, Observation.hand);
+  observation.set(parts.quaternion ?? [1, 0, 0, 0], Observation.object1Quaternion);
   observation.set(parts.object, Observation.object1Position);
   initial.set(parts.objectStart, Observation.object1Position);
   if (parts.object2 !== undefined) observation.set(parts.object2, Observation.object2Position);
@@ -187,4 +189,35 @@ test("stick-push: the reward on hand-built states equals the reference's formula
   const cagingXZ = longTail((Math.hypot(0.035, 0.13) - 0.01) / (Math.hypot(0.05, 0.13) - 0.01));
   close(restingResult!.reward, cagingXZ / 2, "resting reward");
   assert.equal(restingResult!.success, false);
+});
+
+test("hammer: the reward on hand-built states equals the reference's formula worked by hand", () => {
+  // Hammer origin at (0.08, 0.64, 0.11), level; the hand point 6 cm +x of it (within 7 cm, so the
+  // caging target's x is the hand's); TCP there, pads 1.8 cm either side → caging 1; a[3] = 1 →
+  // grasp (Hamacher(1, 1) + 1) / 2 = 1. Head point (0.24, 0.70, 0.11) is 4 cm from the goal (0.24,
+  // 0.74, 0.11): in-place = 0.1 (above 2 cm) + 0.9 · long tail of (0.04 − 0.02) / 0.2.
+  const goal = [0.24, 0.74, 0.11];
+  const start = [0, 0.45, 0.03];
+  const holding: Partial<GripperReadings> = { tcp: Float64Array.of(0.14, 0.64, 0.11), padHighY: 0.658, padLowY: 0.622, gripperAction: 1 };
+  const level = state({ object: [0.08, 0.64, 0.11], objectStart: start, goal, hand: [0.14, 0.64, 0.16], gripper: holding });
+  // The same tipped 0.2 rad about y: level term 1 − ‖(cos 0.1 − 1, 0, sin 0.1, 0)‖ / 0.4 = 1 − 2 sin(0.05) / 0.4.
+  const tipped = state({ object: [0.08, 0.64, 0.11], objectStart: start, goal, hand: [0.14, 0.64, 0.16], quaternion: [Math.cos(0.1), 0, Math.sin(0.1), 0], gripper: holding });
+  const inPlace = 0.1 + 0.9 * longTail((0.04 - 0.02) / 0.2);
+  const levelResult = evaluateHammer(level.observation, level.initial, level.gripper, 0.05);
+  close(levelResult.graspReward, 1, "grasp");
+  close(levelResult.inPlaceReward, inPlace, "in-place");
+  close(levelResult.reward, 2 + 6 * inPlace, "level reward");
+  close(levelResult.nearObject, 1, "level term reported as near_object");
+  assert.equal(levelResult.success, false);
+  const tippedResult = evaluateHammer(tipped.observation, tipped.initial, tipped.gripper, 0.05);
+  close(tippedResult.reward, (2 + 6 * inPlace) * (1 - (2 * Math.sin(0.05)) / 0.4), "tipped reward");
+  // The nail driven 9.5 cm: a success, and with the reward above 5 it becomes 10.
+  const driven = evaluateHammer(level.observation, level.initial, level.gripper, 0.095);
+  assert.equal(driven.success, true);
+  assert.equal(driven.reward, 10);
+  // Driven while the hammer lies tipped on its side (level term 0): a success, reward 0, not 10.
+  const onSide = state({ object: [0.08, 0.64, 0.11], objectStart: start, goal, hand: [0.14, 0.64, 0.16], quaternion: [Math.SQRT1_2, Math.SQRT1_2, 0, 0], gripper: holding });
+  const hacked = evaluateHammer(onSide.observation, onSide.initial, onSide.gripper, 0.095);
+  assert.equal(hacked.success, true);
+  assert.equal(hacked.reward, 0);
 });
