@@ -19,6 +19,7 @@ import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
 import { hammerTask } from "./tasks/hammer.js";
+import { soccerTask } from "./tasks/soccer.js";
 import { sweepIntoTask } from "./tasks/sweep-into.js";
 import { stickPushTask } from "./tasks/stick-push.js";
 import { sweepTask } from "./tasks/sweep.js";
@@ -99,6 +100,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   sweepTask,
   stickPushTask,
   sweepIntoTask,
+  soccerTask,
   hammerTask,
 ];
 

@@ -9,6 +9,7 @@ import { plateSlideBackTask } from "./plate-slide-back.js";
 import { plateSlideSideTask } from "./plate-slide-side.js";
 import { sweepTask } from "./sweep.js";
 import { sweepIntoTask } from "./sweep-into.js";
+import { soccerTask } from "./soccer.js";
 
 await initMujoco();
 
@@ -159,4 +160,31 @@ test("sweep-into: planar distances to the hole, sweep's pad caging with its own 
   assert.equal(inHole.reward, 10);
   assert.equal(inHole.success, true);
   close(inHole.objectToTarget, 0.03, "obj_to_target in the hole");
+});
+
+test("soccer: x-weighted distances, in-place margin from the ball's own displacement, the off-side cut, 10 in the goal", () => {
+  // Reference start (0, 0.65, 0.03), goal (0, 0.85, 0); ball at (0.02, 0.74, 0.026).
+  // Weighted ‖(3 · 0.02, −0.11, 0.026)‖ against the margin weighted ‖(3 · 0.02, 0.09, −0.004)‖.
+  const configuration: TaskConfiguration = { object: [0, 0.65, 0.03], goal: [0, 0.85, 0] };
+  const observation = observationOf([0.02, 0.74, 0.026], [0, 0.85, 0]);
+  const inPlace = longTail((Math.hypot(0.06, 0.11, 0.026) - 0.07) / Math.hypot(0.06, 0.09, 0.004));
+  // Grasp (TCP at its reset place (0, 0.6, 0.15), pads at 0.65 and 0.55): +y pad offset −0.09, 0.103
+  // under the band [0.013, 0.05], margin ||0.74 − 0.65| − 0.05| = 0.04; −y pad offset 0.19, 0.14
+  // over it, margin 0.14 → 0.1; x–z ‖(0.02, 0.124)‖ against 5 mm, margin ‖(0, 0.03 − 0.15)‖ − 0.005.
+  const caging = hamacher(hamacher(0.1, longTail(0.103 / 0.04)), longTail((Math.hypot(0.02, 0.124) - 0.005) / 0.115));
+  const result = evaluate(soccerTask, observation, observation, readings({}), configuration);
+  close(result.inPlaceReward, inPlace, "in-place");
+  close(result.graspReward, caging / 2, "grasp");
+  close(result.reward, 3 * (caging / 2) + 6.5 * inPlace, "reward");
+  close(result.objectToTarget, Math.hypot(0.02, 0.11, 0.026), "obj_to_target (unweighted)");
+  // Ball past the line 10 cm in front of the goal and 15 cm to its side: in-place loses
+  // 2 · (0.8 − 0.75) / (1 − 0.75) = 0.4, more than the long tail of
+  // (‖(0.45, −0.05, 0.026)‖ − 0.07) / ‖(0.45, 0.15, −0.004)‖ leaves, so it is cut to 0.
+  const offSide = evaluate(soccerTask, observationOf([0.15, 0.8, 0.026], [0, 0.85, 0]), observation, readings({}), configuration);
+  assert.ok(longTail((Math.hypot(0.45, 0.05, 0.026) - 0.07) / Math.hypot(0.45, 0.15, 0.004)) < 0.4);
+  assert.equal(offSide.inPlaceReward, 0);
+  // In the goal 1 cm off centre: weighted ‖(0.03, 0, 0.026)‖ ≈ 0.04 < 0.07 → 10 and success.
+  const scored = evaluate(soccerTask, observationOf([0.01, 0.85, 0.026], [0, 0.85, 0]), observation, readings({}), configuration);
+  assert.equal(scored.reward, 10);
+  assert.equal(scored.success, true);
 });
