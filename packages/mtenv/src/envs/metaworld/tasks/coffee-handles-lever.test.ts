@@ -7,6 +7,10 @@ import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.
 import { coffeeButtonTask } from "./coffee-button.js";
 import { coffeePullTask } from "./coffee-pull.js";
 import { coffeePushTask } from "./coffee-push.js";
+import { handlePressSideTask } from "./handle-press-side.js";
+import { handlePressTask } from "./handle-press.js";
+import { handlePullSideTask } from "./handle-pull-side.js";
+import { handlePullTask } from "./handle-pull.js";
 
 await initMujoco();
 
@@ -123,5 +127,88 @@ test("coffee-pull and coffee-push: the reward on hand-built states equals the re
     assert.equal(push.evaluate(observationWith([0, 0.715, 0.036], [0, 0.72, 0]), observation, readings({})).reward, 10);
   } finally {
     push.close();
+  }
+});
+
+test("handle-press and handle-press-side: 10 · Hamacher(reach, in-place) worked by hand, 10 once within 2 cm", () => {
+  // Bar top at (0, 0.634, 0.171) at reset, goal z 0.075: |Δz| 0.096 at reset. Pressed to z 0.131:
+  // in-place = long tail of (0.056 − 0.02) / (0.096 − 0.02); TCP 6 cm above the top: reach = long
+  // tail of (0.06 − 0.02) / (‖top − TCP at reset (0, 0.6, 0.15)‖ − 0.02).
+  for (const task of [handlePressTask, handlePressSideTask]) {
+    const score = scorer(task);
+    try {
+      const initial = observationWith([0, 0.634, 0.171], [0, 0.634, 0.075]);
+      const pressed = observationWith([0, 0.634, 0.131], [0, 0.634, 0.075]);
+      const inPlace = longTailAt(0.036 / 0.076);
+      const reach = longTailAt(0.04 / (Math.hypot(0.034, 0.021) - 0.02));
+      const partway = score.evaluate(pressed, initial, readings({ tcp: Float64Array.of(0, 0.634, 0.191), initialTcp: Float64Array.of(0, 0.6, 0.15) }));
+      close(partway.reward, 10 * hamacher(reach, inPlace), `${task.name} partway`);
+      assert.equal(partway.success, false);
+      // Top at z 0.09, 1.5 cm from the goal: success, and the reward is 10 wherever the TCP is.
+      const done = score.evaluate(observationWith([0, 0.634, 0.09], [0, 0.634, 0.075]), initial, readings({ tcp: Float64Array.of(0.3, 0.5, 0.3) }));
+      assert.equal(done.success, true);
+      assert.equal(done.reward, 10);
+    } finally {
+      score.close();
+    }
+  }
+});
+
+test("handle-pull: caging grasp, in-place from the box base and the 1 + 5 · in-place bonus worked by hand, 10 within 5 cm", () => {
+  // Box base at (0, 0.85, 0), goal z 0.172 (in-place margin 0.172, measured from the base).
+  const score = scorer(handlePullTask, { object: [0, 0.85, 0], goal: [0, 0.634, 0.172] });
+  try {
+    const initial = observationWith([0.05, 0.634, 0.064], [0, 0.634, 0.172]);
+    // Raised 4 cm to z 0.104: in-place = long tail of (0.068 − 0.05) / 0.172. TCP on the point, pads
+    // 3 cm either side (inside [0.022, 0.05]): caging 1, gripping = a = 0.5, Hamacher(1, 0.5) = 0.5,
+    // high density (0.5 + 1) / 2 = 0.75; within 3.5 cm with the opening above 0: + 1 + 5 · in-place.
+    const raised = observationWith([0.05, 0.634, 0.104], [0, 0.634, 0.172]);
+    const inPlace = longTailAt(0.018 / 0.172);
+    const held = score.evaluate(raised, initial, readings({ tcp: Float64Array.of(0.05, 0.634, 0.104), padHighY: 0.664, padLowY: 0.604, gripperAction: 0.5 }));
+    close(held.graspReward, 0.75, "grasp");
+    close(held.reward, hamacher(0.75, inPlace) + 1 + 5 * inPlace, "held reward");
+    // TCP at (0, 0.6, 0.15), pads at y 0.65 and 0.55, handle down: the +y pad 0.6 cm inside the
+    // 2.2 cm radius, margin ||0.65 − 0.85| − 0.05| = 0.15; the −y pad 3.4 cm beyond 5 cm, margin
+    // 0.25; x–z long tail of (‖(0.05, 0.086)‖ − 0.01) / (‖(0, 0.15)‖ − 0.01); caging below 0.97, so
+    // grasp = caging / 2; in-place long tail of (0.108 − 0.05) / 0.172; no bonus.
+    const cagingY = hamacher(longTailAt(0.006 / 0.15), longTailAt(0.034 / 0.25));
+    const caging = hamacher(cagingY, longTailAt((Math.hypot(0.05, 0.086) - 0.01) / 0.14));
+    const away = score.evaluate(initial, initial, readings({ tcp: Float64Array.of(0, 0.6, 0.15), padHighY: 0.65, padLowY: 0.55, gripperAction: 1 }));
+    close(away.graspReward, caging / 2, "grasp from afar");
+    close(away.reward, hamacher(caging / 2, longTailAt(0.058 / 0.172)), "reward from afar");
+    // Raised to z 0.13: 4.2 cm from the goal, success and 10.
+    const done = score.evaluate(observationWith([0.05, 0.634, 0.13], [0, 0.634, 0.172]), initial, readings({}));
+    assert.equal(done.success, true);
+    assert.equal(done.reward, 10);
+  } finally {
+    score.close();
+  }
+});
+
+test("handle-pull-side: the reward worked by hand, success within 8 cm without the reward's jump to 10", () => {
+  // Arm point at (−0.13, 0.7, 0.05) at reset, goal (−0.084, 0.7, 0.172): 4.6 cm apart in x always.
+  const score = scorer(handlePullSideTask, { object: [-0.3, 0.7, 0], goal: [-0.084, 0.7, 0.172] });
+  try {
+    const initial = observationWith([-0.13, 0.7, 0.05], [-0.084, 0.7, 0.172]);
+    const startDistance = Math.hypot(0.046, 0.122);
+    // Raised 4 cm: ‖(0.046, 0.082)‖ from the goal; TCP on the point, pads 4 cm either side (inside
+    // [0.032, 0.06]), commanded closed: grasp (1 + 1) / 2 = 1; bonus (TCP near, open > 0, raised
+    // more than 1 cm): reward = Hamacher(1, in-place) + 1 + 5 · in-place = 1 + 6 · in-place.
+    const raised = observationWith([-0.13, 0.7, 0.09], [-0.084, 0.7, 0.172]);
+    const inPlace = longTailAt((Math.hypot(0.046, 0.082) - 0.05) / startDistance);
+    const gripped = { tcp: Float64Array.of(-0.13, 0.7, 0.09), padHighY: 0.74, padLowY: 0.66 };
+    const closed = score.evaluate(raised, initial, readings({ ...gripped, gripperAction: 1 }));
+    close(closed.reward, 1 + 6 * inPlace, "gripped");
+    assert.equal(closed.success, false);
+    // Commanded open: gripping 0, grasp (0 + 1) / 2 = 0.5.
+    const open = score.evaluate(raised, initial, readings({ ...gripped, gripperAction: -1 }));
+    close(open.reward, hamacher(0.5, inPlace) + 1 + 5 * inPlace, "open");
+    // Raised 7 cm: ‖(0.046, 0.052)‖ = 0.069 ≤ 0.08 is a success, yet not under 5 cm: no jump to 10.
+    const high = observationWith([-0.13, 0.7, 0.12], [-0.084, 0.7, 0.172]);
+    const success = score.evaluate(high, initial, readings({ tcp: Float64Array.of(-0.13, 0.7, 0.12), padHighY: 0.74, padLowY: 0.66, gripperAction: 1 }));
+    assert.equal(success.success, true);
+    close(success.reward, 1 + 6 * longTailAt((Math.hypot(0.046, 0.052) - 0.05) / startDistance), "success without override");
+  } finally {
+    score.close();
   }
 });
