@@ -75,6 +75,9 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "coffee-button": { object: [[-0.1, 0.8, -0.001], [0.1, 0.9, 0.001]], goal: [[-0.101, 0.61, 0.299], [0.101, 0.71, 0.301]] },
     "coffee-pull": { object: [[-0.05, 0.7, -0.001], [0.05, 0.75, 0.001]], goal: [[-0.1, 0.55, -0.001], [0.1, 0.65, 0.001]] },
     "coffee-push": { object: [[-0.1, 0.55, -0.001], [0.1, 0.65, 0.001]], goal: [[-0.05, 0.7, -0.001], [0.05, 0.75, 0.001]] },
+    "handle-press-side": { object: [[-0.35, 0.65, -0.001], [-0.25, 0.75, 0.001]], goal: [[-0.5, 0.4, 0.05], [0.5, 1, 0.5]] },
+    "handle-pull": { object: [[-0.1, 0.8, -0.001], [0.1, 0.9, 0.001]], goal: [[-0.1, 0.55, 0.04], [0.1, 0.7, 0.18]] },
+    "handle-pull-side": { object: [[-0.35, 0.65, 0], [-0.25, 0.75, 0]], goal: [[-0.5, 0.4, 0.05], [0.5, 1, 0.5]] },
     // dial, faucets, door lock, box, shelf, basketball
     "dial-turn": { object: [[-0.1, 0.7, 0], [0.1, 0.8, 0]], goal: [[-0.1, 0.73, 0.03], [0.1, 0.83, 0.03]] },
     "faucet-open": { object: [[-0.05, 0.8, 0], [0.05, 0.85, 0]], goal: [[0.125, 0.8, 0.125], [0.225, 0.85, 0.125]] },
@@ -97,6 +100,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "bin-picking": { object: [[-0.21, 0.65, 0.03], [-0.03, 0.75, 0.03]], goal: [[0.12, 0.7, 0], [0.12, 0.7, 0]] },
     "stick-push": { object: [[-0.08, 0.58, 0.02], [-0.03, 0.62, 0.02]], goal: [[0.399, 0.55, 0.132], [0.401, 0.6, 0.132]] },
     "hammer": { object: [[-0.1, 0.4, 0.038], [0.1, 0.5, 0.038]], goal: [[0.24, 0.74, 0.11], [0.24, 0.74, 0.11]] },
+    "peg-unplug-side": { object: [[-0.25, 0.6, 0], [-0.15, 0.8, 0]], goal: [[-0.056, 0.6, 0.131], [0.044, 0.8, 0.131]] },
   };
   const inside = (value: readonly number[], [low, high]: [number[], number[]]): boolean => value.every((v, i) => v >= low[i]! - 1e-12 && v <= high[i]! + 1e-12);
   for (const task of METAWORLD_TASKS) {

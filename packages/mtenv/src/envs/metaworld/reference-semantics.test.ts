@@ -23,6 +23,7 @@ const RANDOM_EPISODES = 20;
  * Every other task must stay at ≤ 1 in 20.
  */
 const REFERENCE_RANDOM_SUCCESSES: Readonly<Record<string, number>> = {
+  "handle-press-side": 3,
 };
 
 test("the tolerance sigmoids and the Hamacher product give the values of their formulas", () => {

@@ -18,6 +18,7 @@ import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
+import { pegUnplugSideTask } from "./tasks/peg-unplug-side.js";
 import { hammerTask } from "./tasks/hammer.js";
 import { soccerTask } from "./tasks/soccer.js";
 import { sweepIntoTask } from "./tasks/sweep-into.js";
@@ -40,6 +41,9 @@ import { basketballTask } from "./tasks/basketball.js";
 import { coffeeButtonTask } from "./tasks/coffee-button.js";
 import { coffeePullTask } from "./tasks/coffee-pull.js";
 import { coffeePushTask } from "./tasks/coffee-push.js";
+import { handlePressSideTask } from "./tasks/handle-press-side.js";
+import { handlePullTask } from "./tasks/handle-pull.js";
+import { handlePullSideTask } from "./tasks/handle-pull-side.js";
 
 /** The MT10 benchmark's tasks, in the reference's order (task index = position here). */
 export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
@@ -92,6 +96,9 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   coffeeButtonTask,
   coffeePullTask,
   coffeePushTask,
+  handlePressSideTask,
+  handlePullTask,
+  handlePullSideTask,
   plateSlideTask,
   binPickingTask,
   plateSlideSideTask,
@@ -102,6 +109,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   sweepIntoTask,
   soccerTask,
   hammerTask,
+  pegUnplugSideTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */
