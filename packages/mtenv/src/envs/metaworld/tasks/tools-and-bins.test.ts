@@ -6,6 +6,7 @@ import { TabletopSimulation } from "../tabletop-simulation.js";
 import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
 import { binPickingTask } from "./bin-picking.js";
 import { evaluateHammer } from "./hammer.js";
+import { pegUnplugSideTask } from "./peg-unplug-side.js";
 import { pickOutOfHoleTask } from "./pick-out-of-hole.js";
 import { stickPushTask } from "./stick-push.js";
 
@@ -220,4 +221,31 @@ test("hammer: the reward on hand-built states equals the reference's formula wor
   const hacked = evaluateHammer(onSide.observation, onSide.initial, onSide.gripper, 0.095);
   assert.equal(hacked.success, true);
   assert.equal(hacked.reward, 0);
+});
+
+test("peg-unplug-side: the reward on hand-built states equals the reference's formula worked by hand", () => {
+  // The plug's end started at (−0.156, 0.7, 0.131), goal 11 cm further +x: in-place margin 0.11.
+  const start = [-0.156, 0.7, 0.131];
+  const goal = [-0.046, 0.7, 0.131];
+  // Pulled 3 cm (> 1.5 cm), TCP on the end, pads 4 cm either side (inside [0.025, 0.05]) → caging
+  // 1; a[3] = 0.4 is half the desired effort 0.8 → grasp (Hamacher(1, 0.5) + 1) / 2 = 0.75. The
+  // opening 0.76 > 0.5 and the TCP within 3.5 cm → 1 + 2 · 0.75 + 5 · in-place, in-place = long
+  // tail of (0.08 − 0.05) / 0.11; 8 cm from the goal is not yet a success.
+  const at = (x: number, opening: number): HandBuiltState =>
+    state({ object: [x, 0.7, 0.131], objectStart: start, goal, opening, gripper: { tcp: Float64Array.of(x, 0.7, 0.131), padHighY: 0.74, padLowY: 0.66, gripperAction: 0.4 } });
+  const [pulled, pinched, nearGoal, atGoal] = evaluateStates(pegUnplugSideTask, [at(-0.126, 0.76), at(-0.126, 0.4), at(-0.106, 0.76), at(-0.086, 0.76)]);
+  const inPlace = longTail((0.08 - 0.05) / 0.11);
+  close(pulled!.graspReward, 0.75, "grasp");
+  close(pulled!.reward, 1 + 2 * 0.75 + 5 * inPlace, "pulled reward");
+  assert.equal(pulled!.graspSuccess, true);
+  assert.equal(pulled!.success, false);
+  // Fingers read closed to 0.4: no bonus, reward 2 · grasp.
+  close(pinched!.reward, 2 * 0.75, "pinched reward");
+  assert.equal(pinched!.graspSuccess, false);
+  // 6 cm from the goal: a success (≤ 7 cm) whose reward is not overridden (only within 5 cm).
+  assert.equal(nearGoal!.success, true);
+  close(nearGoal!.reward, 1 + 2 * 0.75 + 5 * longTail((0.06 - 0.05) / 0.11), "near-goal reward");
+  // 4 cm: 10.
+  assert.equal(atGoal!.reward, 10);
+  assert.equal(atGoal!.success, true);
 });
