@@ -9,7 +9,7 @@ import { evaluatePolicy } from "./evaluate-policy.js";
 import type { EvaluationProtocol } from "./evaluation-protocol.js";
 import { assertMetaWorldProtocolEnv, evaluateMetaWorldProtocol } from "./metaworld-protocol.js";
 import { imageShapeOf } from "./replay-layout.js";
-import { buildTrainingEnvs } from "./task-splits.js";
+import { buildHeldOutEnvs, buildTrainingEnvs, heldOutMetrics } from "./task-splits.js";
 
 export interface EvaluateRunOptions {
   /** Episodes per task; default: the run's experiment.evalEpisodes. */
@@ -29,7 +29,7 @@ export interface EvaluateRunOptions {
 export interface EvaluateRunResult {
   /** The training step of the checkpoint that was evaluated. */
   readonly step: number;
-  /** `eval/return/<task>` and, when the env reports success, `eval/success/<task>`. */
+  /** `eval/return/<task>` and, when the env reports success, `eval/success/<task>`; with env.split also `eval/<group>/...` of each held-out group. */
   readonly metrics: Readonly<Record<string, number>>;
   readonly meanReturn: number;
   /** Mean success rate over tasks, or null when the env reports no success flag. */
@@ -53,6 +53,8 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     if (options.episodes !== undefined) throw new ConfigError(`The metaworld protocol runs one episode per configuration (50 per task); got episodes ${options.episodes} as well. Drop --episodes.`);
   }
   const evaluation = await buildTrainingEnvs(config, "eval");
+  // env.split: the held-out groups too, under eval/<group>/... (the default protocol only).
+  const heldOut = metaworldProtocol ? [] : await buildHeldOutEnvs(config);
   try {
     const scaler = actionScalerFor(evaluation.vector.singleActionSpace, "MT-SAC", config.env.id);
     const observationSpace = evaluation.vector.singleObservationSpace.spaces.envObs;
@@ -66,8 +68,13 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     const result = metaworldProtocol
       ? evaluateMetaWorldProtocol(agent, evaluation.vector, evaluation.taskNames, scaler, { seed: config.experiment.seed, ...signal })
       : evaluatePolicy(agent, evaluation.vector, evaluation.taskNames, scaler, { seed: config.experiment.seed, step, episodes, ...signal });
-    return { step, ...result };
+    const heldOutResults = heldOut.map(({ group, envs }) => {
+      const groupResult = evaluatePolicy(agent, envs.vector, envs.taskNames, scaler, { seed: config.experiment.seed, step, episodes, ...signal });
+      return heldOutMetrics(group, groupResult.metrics, groupResult.meanReturn, groupResult.meanSuccess);
+    });
+    return { step, ...result, metrics: Object.assign({ ...result.metrics }, ...heldOutResults) as Record<string, number> };
   } finally {
     await evaluation.vector.close();
+    for (const { envs } of heldOut) await envs.vector.close();
   }
 }

@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadKernels } from "@mtrl/nn";
 import { assertReproducibleAndResumable } from "../testing/recipe-resume.js";
+import { evaluateRun } from "./evaluate.js";
 
 const totalSteps = 24;
 
@@ -50,6 +52,10 @@ test("agent=hipbmdp on a HiP-BMDP family with env.split trains from the CLI, eva
       "eval/mean_return", "eval/return/variant2", "eval/return/variant3", "eval/return/variant6", "eval/return/variant7",
     ]);
     assert.ok(rows.some((row) => Number.isFinite(row["train/contrastive_loss"])), "the contrastive loss is logged");
+    // `mtrl eval` of the run evaluates the held-out groups too, with the same seeds as training's last evaluation.
+    const evaluated = await evaluateRun(join(runsDir, "hipbmdp-first"), { kernels: await loadKernels({ backend: "wasm" }) });
+    assert.equal(evaluated.step, totalSteps);
+    for (const key of keys) assert.equal(evaluated.metrics[key] ?? (key === "eval/mean_return" ? evaluated.meanReturn : undefined), evaluation[key], key);
   } finally {
     rmSync(runsDir, { recursive: true, force: true });
   }
