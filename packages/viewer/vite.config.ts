@@ -35,7 +35,9 @@ export default defineConfig({
   resolve: { conditions: ["mtrl-source", ...defaultClientConditions] },
   worker: { format: "es", plugins: () => [browserShims()] },
   // mujoco.js finds mujoco.wasm beside itself (new URL("mujoco.wasm", import.meta.url)): keep it unbundled in dev.
-  optimizeDeps: { exclude: ["mujoco"] },
+  // The worker's dependencies are scanned up front too, so the dev server never reloads the page
+  // on first use to add one.
+  optimizeDeps: { exclude: ["mujoco"], entries: ["index.html", "web/simulation-worker.ts"] },
   server: { headers: isolationHeaders, fs: { allow: [repositoryRoot] } },
   preview: { headers: isolationHeaders },
   build: { outDir: "dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2000 },

@@ -17,7 +17,7 @@ if (url === undefined) throw new Error("vite reported no local URL");
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"] });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-  page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+  page.on("pageerror", (error) => console.error(`page error: ${error.stack ?? error.message}`));
   await page.goto(`${url}?task=${task}&seed=${seed}`);
   type Handle = { viewer: { ready: Promise<unknown>; step(): Promise<void> } };
   await page.evaluate(() => (globalThis as unknown as Handle).viewer.ready);
