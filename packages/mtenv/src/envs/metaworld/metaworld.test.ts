@@ -95,6 +95,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "sweep": { object: [[-0.1, 0.6, 0.02], [0.1, 0.7, 0.02]], goal: [[0.5, 0.6, 0.01], [0.5, 0.7, 0.01]] },
     "sweep-into": { object: [[-0.1, 0.6, 0.07], [0.1, 0.7, 0.07]], goal: [[0, 0.84, 0.02], [0, 0.84, 0.02]] },
     "soccer": { object: [[-0.1, 0.6, 0.03], [0.1, 0.7, 0.03]], goal: [[-0.1, 0.8, 0], [0.1, 0.9, 0]] },
+    "hand-insert": { object: [[-0.1, 0.6, 0.05], [0.1, 0.7, 0.05]], goal: [[-0.04, 0.8, -0.02], [0.04, 0.88, -0.02]] },
     // tools: assembly, disassemble, hammer, sticks, peg-unplug, pick-out-of-hole, bin-picking
     "pick-out-of-hole": { object: [[0, 0.75, 0.02], [0, 0.75, 0.02]], goal: [[-0.1, 0.5, 0.15], [0.1, 0.6, 0.3]] },
     "bin-picking": { object: [[-0.21, 0.65, 0.03], [-0.03, 0.75, 0.03]], goal: [[0.12, 0.7, 0], [0.12, 0.7, 0]] },
@@ -114,7 +115,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     }
     assert.notDeepEqual(configurations[0], configurations[1], `${task.name}: configurations differ`);
     // The reference's rejection sampling: block/goal and peg/box never overlap.
-    const minimumSeparation = { reach: 0.15, push: 0.15, "pick-place": 0.15, "peg-insert-side": 0.1, "reach-wall": 0.15, "pick-place-wall": 0.15, "push-wall": 0.15, "push-back": 0.15, "coffee-pull": 0.15, "coffee-push": 0.15, "pick-out-of-hole": 0.15, "box-close": 0.25, "shelf-place": 0.1, "stick-push": 0.1, "sweep-into": 0.15, soccer: 0.15 }[task.name];
+    const minimumSeparation = { reach: 0.15, push: 0.15, "pick-place": 0.15, "peg-insert-side": 0.1, "reach-wall": 0.15, "pick-place-wall": 0.15, "push-wall": 0.15, "push-back": 0.15, "coffee-pull": 0.15, "coffee-push": 0.15, "pick-out-of-hole": 0.15, "box-close": 0.25, "shelf-place": 0.1, "stick-push": 0.1, "sweep-into": 0.15, soccer: 0.15, "hand-insert": 0.15 }[task.name];
     if (minimumSeparation !== undefined) {
       for (const configuration of configurations) assert.ok(planarDistance(configuration.object, configuration.goal) >= minimumSeparation, `${task.name}: objects overlap`);
     }

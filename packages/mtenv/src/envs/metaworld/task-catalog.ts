@@ -18,6 +18,7 @@ import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
+import { handInsertTask } from "./tasks/hand-insert.js";
 import { pegUnplugSideTask } from "./tasks/peg-unplug-side.js";
 import { hammerTask } from "./tasks/hammer.js";
 import { soccerTask } from "./tasks/soccer.js";
@@ -110,12 +111,21 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   soccerTask,
   hammerTask,
   pegUnplugSideTask,
+  handInsertTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */
 export const METAWORLD_TASKS: readonly ManipulationTask[] = Object.freeze(
   [...MT10_TASKS, ...OTHER_MT50_TASKS].sort((a, b) => MT50_TASK_NAMES.indexOf(a.name) - MT50_TASK_NAMES.indexOf(b.name)),
 );
+
+/**
+ * The fifty MT50 tasks in the reference's order; a ConfigError naming the first task that is not
+ * built (kept as a function so that the catalog loads while a task is being added).
+ */
+export function mt50Tasks(): readonly ManipulationTask[] {
+  return MT50_TASK_NAMES.map(taskByName);
+}
 
 /** Names of every task built so far. */
 export const METAWORLD_TASK_NAMES: readonly string[] = Object.freeze(METAWORLD_TASKS.map((task) => task.name));

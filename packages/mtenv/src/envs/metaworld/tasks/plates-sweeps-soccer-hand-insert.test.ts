@@ -10,6 +10,7 @@ import { plateSlideSideTask } from "./plate-slide-side.js";
 import { sweepTask } from "./sweep.js";
 import { sweepIntoTask } from "./sweep-into.js";
 import { soccerTask } from "./soccer.js";
+import { handInsertTask } from "./hand-insert.js";
 
 await initMujoco();
 
@@ -187,4 +188,32 @@ test("soccer: x-weighted distances, in-place margin from the ball's own displace
   const scored = evaluate(soccerTask, observationOf([0.01, 0.85, 0.026], [0, 0.85, 0]), observation, readings({}), configuration);
   assert.equal(scored.reward, 10);
   assert.equal(scored.success, true);
+});
+
+test("hand-insert: Hamacher(grasp, in-place) + 1 + 7 · in-place with the TCP on the block, the caging reading the gripper action, 10 in the hole", () => {
+  // Reference start (0, 0.65, 0.05), goal (0, 0.84, −0.02); the block held 12 cm above the goal:
+  // in-place = long tail of (0.12 − 0.05) / ‖(0, 0.19, 0.07)‖.
+  const configuration: TaskConfiguration = { object: [0, 0.65, 0.05], goal: [0, 0.84, -0.02] };
+  const observation = observationOf([0, 0.84, 0.1], [0, 0.84, -0.02]);
+  observation[Observation.gripperOpening] = 0.5;
+  const inPlace = longTail((0.12 - 0.05) / Math.hypot(0.19, 0.07));
+  // Pads 3 cm either side (inside [0.015, 0.05]) and the TCP on the block: caging 1; commanded shut
+  // (a = 1) the gripping term is 1, so grasp = (1 + 1) / 2 = 1; the TCP is within 2 cm with the
+  // fingers open a little, so reward = Hamacher(1, in-place) + 1 + 7 · in-place = 1 + 8 · in-place.
+  const held = { tcp: Float64Array.of(0, 0.84, 0.1), padHighY: 0.87, padLowY: 0.81 };
+  const shut = evaluate(handInsertTask, observation, observation, readings({ ...held, gripperAction: 1 }), configuration);
+  close(shut.graspReward, 1, "grasp, shut");
+  close(shut.reward, 1 + 8 * inPlace, "reward, shut");
+  // Commanded open (a = −1): gripping 0, grasp = (Hamacher(1, 0) + 1) / 2 = 0.5.
+  const open = evaluate(handInsertTask, observation, observation, readings({ ...held, gripperAction: -1 }), configuration);
+  close(open.graspReward, 0.5, "grasp, open");
+  close(open.reward, hamacher(0.5, inPlace) + 1 + 7 * inPlace, "reward, open");
+  // Resting in the hole (centre 2 cm above the plane, 4 cm above the goal), 1 cm off in x:
+  // ‖(0.01, 0, 0.04)‖ ≈ 0.041 < 0.05 → 10 and success; 3.5 cm off: ‖(0.035, 0, 0.04)‖ ≈ 0.053, neither.
+  const inHole = evaluate(handInsertTask, observationOf([0.01, 0.84, 0.02], [0, 0.84, -0.02]), observation, readings({}), configuration);
+  assert.equal(inHole.reward, 10);
+  assert.equal(inHole.success, true);
+  const offCentre = evaluate(handInsertTask, observationOf([0.035, 0.84, 0.02], [0, 0.84, -0.02]), observation, readings({}), configuration);
+  assert.ok(offCentre.reward < 10);
+  assert.equal(offCentre.success, false);
 });
