@@ -11,6 +11,7 @@ import { handlePressSideTask } from "./handle-press-side.js";
 import { handlePressTask } from "./handle-press.js";
 import { handlePullSideTask } from "./handle-pull-side.js";
 import { handlePullTask } from "./handle-pull.js";
+import { leverPullTask } from "./lever-pull.js";
 
 await initMujoco();
 
@@ -208,6 +209,47 @@ test("handle-pull-side: the reward worked by hand, success within 8 cm without t
     const success = score.evaluate(high, initial, readings({ tcp: Float64Array.of(-0.13, 0.7, 0.12), padHighY: 0.74, padLowY: 0.66, gripperAction: 1 }));
     assert.equal(success.success, true);
     close(success.reward, 1 + 6 * longTailAt((Math.hypot(0.046, 0.052) - 0.05) / startDistance), "success without override");
+  } finally {
+    score.close();
+  }
+});
+
+test("lever-pull: 10 · Hamacher(ready-to-lift, in-place) worked by hand, success within π/24 of upright with no override", () => {
+  // Base (0, 0.75, 0): hinge (0.12, 0.75, 0.25), ball at rest (0.12, 0.55, 0.25), goal (0.12, 0.75, 0.45).
+  const score = scorer(leverPullTask, { object: [0, 0.75, 0], goal: [0.12, 0.75, 0.45] });
+  // A lever at angle θ: the ball at hinge + 0.2 (−cos θ, sin θ) in (y, z), orientation a turn of θ about −x.
+  const leverAt = (angle: number, hand: readonly number[]): Float32Array => {
+    const observation = observationWith([0.12, 0.75 - 0.2 * Math.cos(angle), 0.25 + 0.2 * Math.sin(angle)], [0.12, 0.75, 0.45], 0.5, hand);
+    observation.set([Math.cos(angle / 2), -Math.sin(angle / 2), 0, 0], Observation.object1Quaternion);
+    return observation;
+  };
+  try {
+    const initial = leverAt(0, [0, 0.4, 0.2]);
+    // ready-to-lift's margin: ‖(4, 1, 4) ⊙ (TCP at reset (0, 0.4, 0.15) + (0, 0.055, 0.07) − ball at rest)‖.
+    const shoulderMargin = Math.hypot(4 * 0.12, 0.095, 4 * 0.03);
+    // in-place: ‖ball − goal‖ is the chord 0.4 sin((π/2 − θ)/2); at rest 0.4 sin(π/4).
+    const restChord = 0.4 * Math.sin(Math.PI / 4);
+    // At 45° with the hand 1 cm above the shoulder pose (ball − (0, 0.055, 0.06)): shoulder distance 4 · 0.01.
+    const ballAt45 = [0.12, 0.75 - 0.2 * Math.cos(Math.PI / 4), 0.25 + 0.2 * Math.sin(Math.PI / 4)];
+    const halfway = score.evaluate(leverAt(Math.PI / 4, [0.12, ballAt45[1]! - 0.055, ballAt45[2]! - 0.06]), initial, readings({}));
+    const ready = longTailAt(0.02 / shoulderMargin);
+    const inPlace = longTailAt((0.4 * Math.sin(Math.PI / 8) - 0.04) / restChord);
+    close(halfway.graspReward, ready, "ready-to-lift");
+    close(halfway.reward, 10 * hamacher(ready, inPlace), "reward at 45°");
+    close(halfway.objectToTarget, 0.04, "shoulder distance reported as obj_to_target");
+    // The engagement diagnostic: long tail of (π/4 − π/48) / (π/2 − π/12).
+    close(halfway.inPlaceReward, longTailAt((Math.PI / 4 - Math.PI / 48) / (Math.PI / 2 - Math.PI / 12)), "engagement");
+    assert.equal(halfway.success, false);
+    // 0.1 rad short of upright (within π/24): success; ball 0.4 sin(0.05) < 4 cm from the goal, so
+    // in-place 1 and the reward is 10 · ready-to-lift, with the hand far off at (0.5, 0.4, 0.5) — no override.
+    const angle = Math.PI / 2 - 0.1;
+    const ballY = 0.75 - 0.2 * Math.cos(angle);
+    const ballZ = 0.25 + 0.2 * Math.sin(angle);
+    const upright = score.evaluate(leverAt(angle, [0.5, 0.4, 0.5]), initial, readings({}));
+    assert.equal(upright.success, true);
+    const farShoulder = Math.hypot(4 * (0.5 - 0.12), 0.4 + 0.055 - ballY, 4 * (0.5 + 0.07 - ballZ));
+    close(upright.reward, 10 * longTailAt((farShoulder - 0.02) / shoulderMargin), "upright, hand away");
+    assert.ok(upright.reward < 1, `upright reward ${upright.reward}`);
   } finally {
     score.close();
   }
