@@ -78,6 +78,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "handle-press-side": { object: [[-0.35, 0.65, -0.001], [-0.25, 0.75, 0.001]], goal: [[-0.5, 0.4, 0.05], [0.5, 1, 0.5]] },
     "handle-pull": { object: [[-0.1, 0.8, -0.001], [0.1, 0.9, 0.001]], goal: [[-0.1, 0.55, 0.04], [0.1, 0.7, 0.18]] },
     "handle-pull-side": { object: [[-0.35, 0.65, 0], [-0.25, 0.75, 0]], goal: [[-0.5, 0.4, 0.05], [0.5, 1, 0.5]] },
+    "lever-pull": { object: [[-0.1, 0.7, 0], [0.1, 0.8, 0]], goal: [[0.02, 0.7, 0.45], [0.22, 0.8, 0.45]] },
     // dial, faucets, door lock, box, shelf, basketball
     "dial-turn": { object: [[-0.1, 0.7, 0], [0.1, 0.8, 0]], goal: [[-0.1, 0.73, 0.03], [0.1, 0.83, 0.03]] },
     "faucet-open": { object: [[-0.05, 0.8, 0], [0.05, 0.85, 0]], goal: [[0.125, 0.8, 0.125], [0.225, 0.85, 0.125]] },
@@ -102,6 +103,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "stick-push": { object: [[-0.08, 0.58, 0.02], [-0.03, 0.62, 0.02]], goal: [[0.399, 0.55, 0.132], [0.401, 0.6, 0.132]] },
     "hammer": { object: [[-0.1, 0.4, 0.038], [0.1, 0.5, 0.038]], goal: [[0.24, 0.74, 0.11], [0.24, 0.74, 0.11]] },
     "peg-unplug-side": { object: [[-0.25, 0.6, 0], [-0.15, 0.8, 0]], goal: [[-0.056, 0.6, 0.131], [0.044, 0.8, 0.131]] },
+    disassemble: { object: [[0, 0.6, 0.025], [0.1, 0.75, 0.025]], goal: [[0, 0.6, 0.175], [0.1, 0.75, 0.175]] },
   };
   const inside = (value: readonly number[], [low, high]: [number[], number[]]): boolean => value.every((v, i) => v >= low[i]! - 1e-12 && v <= high[i]! + 1e-12);
   for (const task of METAWORLD_TASKS) {

@@ -18,6 +18,7 @@ import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
+import { disassembleTask } from "./tasks/disassemble.js";
 import { handInsertTask } from "./tasks/hand-insert.js";
 import { pegUnplugSideTask } from "./tasks/peg-unplug-side.js";
 import { hammerTask } from "./tasks/hammer.js";
@@ -45,6 +46,7 @@ import { coffeePushTask } from "./tasks/coffee-push.js";
 import { handlePressSideTask } from "./tasks/handle-press-side.js";
 import { handlePullTask } from "./tasks/handle-pull.js";
 import { handlePullSideTask } from "./tasks/handle-pull-side.js";
+import { leverPullTask } from "./tasks/lever-pull.js";
 
 /** The MT10 benchmark's tasks, in the reference's order (task index = position here). */
 export const MT10_TASKS: readonly ManipulationTask[] = Object.freeze([
@@ -100,6 +102,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   handlePressSideTask,
   handlePullTask,
   handlePullSideTask,
+  leverPullTask,
   plateSlideTask,
   binPickingTask,
   plateSlideSideTask,
@@ -112,6 +115,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   hammerTask,
   pegUnplugSideTask,
   handInsertTask,
+  disassembleTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */
