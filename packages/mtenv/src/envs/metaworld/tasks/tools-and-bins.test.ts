@@ -3,8 +3,9 @@ import assert from "node:assert/strict";
 import { initMujoco } from "../../mujoco/runtime.js";
 import { Observation } from "../observation-layout.js";
 import { TabletopSimulation } from "../tabletop-simulation.js";
-import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
+import type { GripperReadings, ManipulationTask, StepEvaluation, TaskConfiguration } from "../task.js";
 import { binPickingTask } from "./bin-picking.js";
+import { disassembleTask } from "./disassemble.js";
 import { evaluateHammer } from "./hammer.js";
 import { pegUnplugSideTask } from "./peg-unplug-side.js";
 import { pickOutOfHoleTask } from "./pick-out-of-hole.js";
@@ -65,6 +66,22 @@ function evaluateStates(task: ManipulationTask, states: readonly HandBuiltState[
   const simulation = new TabletopSimulation(task);
   try {
     const bound = task.bind(simulation.simulation);
+    return states.map(({ observation, initial, gripper }) => bound.evaluate(observation, initial, gripper));
+  } finally {
+    simulation.close();
+  }
+}
+
+/**
+ * Scores hand-built states with the simulation's objects placed for `configuration` first, for
+ * rewards that also read a point of the scene (the wrench's ring centre).
+ */
+function evaluateStatesPlaced(task: ManipulationTask, configuration: TaskConfiguration, states: readonly HandBuiltState[]): StepEvaluation[] {
+  const simulation = new TabletopSimulation(task);
+  try {
+    const bound = task.bind(simulation.simulation);
+    bound.reset(configuration);
+    simulation.simulation.forward();
     return states.map(({ observation, initial, gripper }) => bound.evaluate(observation, initial, gripper));
   } finally {
     simulation.close();
@@ -248,4 +265,33 @@ test("peg-unplug-side: the reward on hand-built states equals the reference's fo
   // 4 cm: 10.
   assert.equal(atGoal!.reward, 10);
   assert.equal(atGoal!.success, true);
+});
+
+test("disassemble: the reward on hand-built states equals the reference's formula worked by hand", () => {
+  // Ring centre placed at (0.05, 0.7, 0.025), goal 15 cm above it; the in-place term aims 10 cm
+  // higher still: ‖(0, 0, 0.275 − 0.025)‖ = 0.25 → 0.1 (centre above 2 cm) + 0.9 · long tail of
+  // (0.25 − 0.02) / 0.2. Handle point at (0.18, 0.7, 0.025), laid flat (level term 1).
+  const configuration = { object: [0.05, 0.7, 0.025], goal: [0.05, 0.7, 0.175], secondObject: [0.05, 0.7, 0] } as const;
+  const handle = [0.18, 0.7, 0.025];
+  const flat = [0.707, 0, 0, 0.707];
+  const goal = [...configuration.goal];
+  // Hand point 5 mm −x of the handle (within 1 cm: the caging target takes the hand's x), TCP there,
+  // pads 1.8 cm either side (inside [0.015, 0.02]) → caging 1; a[3] = 1 → grasp 1.
+  const gripping = state({ object: handle, objectStart: handle, goal, hand: [0.175, 0.7, 0.075], quaternion: flat, gripper: { tcp: Float64Array.of(0.175, 0.7, 0.025), padHighY: 0.718, padLowY: 0.682, gripperAction: 1 } });
+  // Hand 3 cm −x: the target stays at the handle; caging-x–z = long tail of (0.03 − 0.01) /
+  // (‖(0.18, 0.025) − (0, 0.15)‖ − 0.01) below 0.97, so grasp = (0 + caging) / 2.
+  const behind = state({ object: handle, objectStart: handle, goal, hand: [0.15, 0.7, 0.075], quaternion: flat, gripper: { tcp: Float64Array.of(0.15, 0.7, 0.025), padHighY: 0.718, padLowY: 0.682, gripperAction: 1 } });
+  // The handle point 18 cm up (above the goal's 17.5 cm): a success, reward 10.
+  const lifted = state({ object: [0.18, 0.7, 0.18], objectStart: handle, goal, hand: [0.175, 0.7, 0.23], quaternion: flat, gripper: {} });
+  const [grippingResult, behindResult, liftedResult] = evaluateStatesPlaced(disassembleTask, configuration, [gripping, behind, lifted]);
+  const inPlace = 0.1 + 0.9 * longTail((0.25 - 0.02) / 0.2);
+  close(grippingResult!.graspReward, 1, "grasp");
+  close(grippingResult!.inPlaceReward, inPlace, "in-place");
+  close(grippingResult!.reward, 2 + 6 * inPlace, "gripping reward");
+  assert.equal(grippingResult!.success, false);
+  const cagingXZ = longTail((0.03 - 0.01) / (Math.hypot(0.18, 0.125) - 0.01));
+  close(behindResult!.graspReward, cagingXZ / 2, "behind grasp");
+  close(behindResult!.reward, 2 * (cagingXZ / 2) + 6 * inPlace, "behind reward");
+  assert.equal(liftedResult!.success, true);
+  assert.equal(liftedResult!.reward, 10);
 });
