@@ -13,7 +13,10 @@ import type { ExpertPolicy, TaskConfiguration } from "./task.js";
  * the reference's heavy damping (30 N·s/m) and no spring, so the handle stays where it is left.
  *
  * The column is solid to the finger pads (it is in the "handle" contact class, the one the pads
- * touch), as the reference's is: two walls with the arm sliding between them and a core behind.
+ * touch), as the reference's is. The reference's column is two walls 6.8 cm apart with the arm
+ * sliding between them, a gap its 9 cm finger pads cannot enter; ours is one block of the walls'
+ * outer size that the arm passes through (handle geoms never touch each other), so that our
+ * 2.4 cm pads cannot reach the arm inside the column either.
  * In the box's frame the grip bar's axis is 0.216 m in front (−y) of the base at height 0.15 +
  * joint; "front" boxes stand as built (the bar across x, facing the robot), "side" boxes are
  * turned a quarter turn about z, so the arm points to +x and the bar runs along y. The three
@@ -52,9 +55,7 @@ export function handleBoxWorldbody(facing: HandleBoxFacing): string {
   const linkY = -0.05;
   const barY = -BAR_OFFSET - linkY;
   return `    <body name="handle_box" mocap="true" pos="0 0.9 0"${facing === "side" ? ' euler="0 0 1.5707963267948966"' : ""}>
-      <geom name="handle_column_left" type="box" class="handle" pos="-0.06 0.006 0.104" size="0.026 0.13 0.155" rgba="${SceneColors.cabinet}"/>
-      <geom name="handle_column_right" type="box" class="handle" pos="0.06 0.006 0.104" size="0.026 0.13 0.155" rgba="${SceneColors.cabinet}"/>
-      <geom name="handle_column_core" type="box" class="handle" pos="0 0.029 0.108" size="0.035 0.088 0.114" rgba="${SceneColors.cabinet}"/>
+      <geom name="handle_column" type="box" class="handle" pos="0 0.006 0.104" size="0.086 0.13 0.155" rgba="${SceneColors.cabinet}"/>
       <geom name="handle_foot" type="box" class="decor" pos="0 -0.082 0.014" size="0.035 0.028 0.014" rgba="${SceneColors.handle}"/>
       <body name="handle_link" pos="${vec(0, linkY, BAR_HEIGHT)}">
         <joint name="handle_slide" type="slide" axis="0 0 1" range="${HANDLE_DOWN} 0" damping="30" armature="0.001"/>
