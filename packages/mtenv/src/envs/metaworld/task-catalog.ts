@@ -18,6 +18,7 @@ import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
+import { assemblyTask } from "./tasks/assembly.js";
 import { disassembleTask } from "./tasks/disassemble.js";
 import { handInsertTask } from "./tasks/hand-insert.js";
 import { pegUnplugSideTask } from "./tasks/peg-unplug-side.js";
@@ -116,6 +117,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   pegUnplugSideTask,
   handInsertTask,
   disassembleTask,
+  assemblyTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */

@@ -4,6 +4,7 @@ import { initMujoco } from "../../mujoco/runtime.js";
 import { Observation } from "../observation-layout.js";
 import { TabletopSimulation } from "../tabletop-simulation.js";
 import type { GripperReadings, ManipulationTask, StepEvaluation, TaskConfiguration } from "../task.js";
+import { assemblyInPlace, assemblyTask } from "./assembly.js";
 import { binPickingTask } from "./bin-picking.js";
 import { disassembleTask } from "./disassemble.js";
 import { evaluateHammer } from "./hammer.js";
@@ -294,4 +295,40 @@ test("disassemble: the reward on hand-built states equals the reference's formul
   close(behindResult!.reward, 2 * (cagingXZ / 2) + 6 * inPlace, "behind reward");
   assert.equal(liftedResult!.success, true);
   assert.equal(liftedResult!.reward, 10);
+});
+
+test("assembly: the in-place funnel and the reward on hand-built states equal the reference's formula worked by hand", () => {
+  const pegTop = [0, 0.8, 0.1] as const;
+  // Carried 15 cm up, 20 cm short of the peg: not around it, so the funnel's threshold is 1 cm and
+  // its height 0.02 ln(0.2 − 0.01) + 0.2; lifted → 0.1 + 0.9 · long tail of (‖(0, 0.2, 3 · (height
+  // − 0.15))‖ − 0.02) / 0.4.
+  const carriedHeight = 0.02 * Math.log(0.19) + 0.2;
+  const carried = assemblyInPlace([0, 0.6, 0.15], pegTop);
+  close(carried.inPlace, 0.1 + 0.9 * longTail((Math.hypot(0.2, 3 * (carriedHeight - 0.15)) - 0.02) / 0.4), "carried in-place");
+  assert.equal(carried.aroundPeg, false);
+  // Around the peg, 5 mm off its axis at z 0.05: threshold 2 cm, funnel height 0 →
+  // 0.1 + 0.9 · long tail of (‖(0.005, 0, 3 · 0.05)‖ − 0.02) / 0.4.
+  const around = assemblyInPlace([0.005, 0.8, 0.05], pegTop);
+  close(around.inPlace, 0.1 + 0.9 * longTail((Math.hypot(0.005, 0.15) - 0.02) / 0.4), "around in-place");
+  assert.equal(around.aroundPeg, true);
+  // Above the peg's top on its axis: not around it (not below the top).
+  assert.equal(assemblyInPlace([0, 0.8, 0.12], pegTop).aroundPeg, false);
+
+  // The whole reward with the wrench resting at its start (ring centre (0, 0.6, 0.019), handle at
+  // x 0.13): hand point 5 mm −x of the handle, TCP there, pads 1.8 cm either side → caging 1;
+  // a[3] = 0.5 → Hamacher(1, 0.5) = 0.5, medium density averages the reach term (TCP on the
+  // target: 1) → grasp 0.75. Not lifted: in-place = 0.9 · long tail of (‖(0, 0.2, 3 · (height −
+  // 0.019))‖ − 0.02) / 0.4. reward = 2 · 0.75 + 6 · in-place (level 1).
+  const handle = [0.13, 0.6, 0.019];
+  const flat = [0.707, 0, 0, 0.707];
+  const resting = state({ object: handle, objectStart: handle, goal: [...pegTop], hand: [0.125, 0.6, 0.069], quaternion: flat, gripper: { tcp: Float64Array.of(0.125, 0.6, 0.019), padHighY: 0.618, padLowY: 0.582, gripperAction: 0.5 } });
+  const [restingResult] = evaluateStatesPlaced(assemblyTask, { object: [0, 0.6, 0.019], goal: pegTop }, [resting]);
+  const restingInPlace = 0.9 * longTail((Math.hypot(0.2, 3 * (carriedHeight - 0.019)) - 0.02) / 0.4);
+  close(restingResult!.graspReward, 0.75, "grasp");
+  close(restingResult!.reward, 2 * 0.75 + 6 * restingInPlace, "resting reward");
+  assert.equal(restingResult!.success, false);
+  // The ring placed around the peg: a success, reward 10.
+  const [placedResult] = evaluateStatesPlaced(assemblyTask, { object: [0.005, 0.8, 0.05], goal: pegTop }, [resting]);
+  assert.equal(placedResult!.success, true);
+  assert.equal(placedResult!.reward, 10);
 });
