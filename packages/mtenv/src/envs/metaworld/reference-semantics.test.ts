@@ -23,6 +23,8 @@ const RANDOM_EPISODES = 20;
  * Every other task must stay at ≤ 1 in 20.
  */
 const REFERENCE_RANDOM_SUCCESSES: Readonly<Record<string, number>> = {
+  // The reference's mean per 20 over 140 episodes (runs of 2, 4, 3, 2 in 20 and 9 in 60: 20 in 140, 2.9 per 20); one run of 20 is that noisy.
+  "handle-press": 3,
   "handle-press-side": 3,
 };
 

@@ -44,6 +44,7 @@ import { basketballTask } from "./tasks/basketball.js";
 import { coffeeButtonTask } from "./tasks/coffee-button.js";
 import { coffeePullTask } from "./tasks/coffee-pull.js";
 import { coffeePushTask } from "./tasks/coffee-push.js";
+import { handlePressTask } from "./tasks/handle-press.js";
 import { handlePressSideTask } from "./tasks/handle-press-side.js";
 import { handlePullTask } from "./tasks/handle-pull.js";
 import { handlePullSideTask } from "./tasks/handle-pull-side.js";
@@ -100,6 +101,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   coffeeButtonTask,
   coffeePullTask,
   coffeePushTask,
+  handlePressTask,
   handlePressSideTask,
   handlePullTask,
   handlePullSideTask,
