@@ -69,20 +69,19 @@ export const basketballTask: ManipulationTask = {
       evaluate(observation, initial, gripper) {
         const position = objectPosition(observation);
         const start = objectPosition(initial);
-        const goal = goalPosition(observation);
-        const scaledToTarget = (point: Vec3): number => Math.hypot(point[0] - goal[0], point[1] - goal[1], 2 * (point[2] - TARGET_HEIGHT));
-        const toTarget = scaledToTarget(position);
-        const inPlace = tolerance(toTarget, 0, TARGET_RADIUS, scaledToTarget(start), "long_tail");
+        const toTarget = scaledDistanceToTarget(observation, position);
+        const inPlace = tolerance(toTarget, 0, TARGET_RADIUS, scaledDistanceToTarget(observation, start), "long_tail");
         const opening = observation[Observation.gripperOpening]!;
-        const held = tcpDistance(gripper, position) < 0.035 && opening > 0 && position[2] - 0.01 > start[2];
-        const grasp = held ? 1 : cagingReward(gripper, position, start, { objectRadius: 0.025, padThreshold: 0.06, xzThreshold: 0.005, highDensity: true });
+        const tcpToBall = tcpDistance(gripper, position);
+        const held = tcpToBall < 0.035 && opening > 0 && position[2] - 0.01 > start[2];
+        const grasp = held ? 1 : cagingReward(gripper, position, start, CAGING);
         let reward = hamacherProduct(grasp, inPlace);
         if (held) reward += 1 + 5 * inPlace;
         const success = toTarget <= TARGET_RADIUS;
         return {
           reward: toTarget < TARGET_RADIUS ? 10 : reward,
           success,
-          nearObject: tcpDistance(gripper, position) <= 0.05 ? 1 : 0,
+          nearObject: tcpToBall <= 0.05 ? 1 : 0,
           graspSuccess: opening > 0 && position[2] - 0.03 > start[2],
           graspReward: grasp,
           inPlaceReward: inPlace,
@@ -100,6 +99,15 @@ export const basketballTask: ManipulationTask = {
       return [goal[0], goal[1], TARGET_HEIGHT];
     }),
 };
+
+/** The reference's caging options for the ball. */
+const CAGING = { objectRadius: 0.025, padThreshold: 0.06, xzThreshold: 0.005, highDensity: true } as const;
+
+/** ‖(point − target) · (1, 1, 2)‖, the target being TARGET_HEIGHT above the goal's x and y. */
+function scaledDistanceToTarget(observation: Float32Array, point: Vec3): number {
+  const goal = Observation.goal;
+  return Math.hypot(point[0] - observation[goal]!, point[1] - observation[goal + 1]!, 2 * (point[2] - TARGET_HEIGHT));
+}
 
 /** The ball (a free body) and the hoop stand (a mocap body at the stand's position on the table). */
 function ballAndHoopWorldbody(): string {

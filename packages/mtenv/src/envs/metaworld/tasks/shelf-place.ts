@@ -1,6 +1,6 @@
-import { BLOCK_HALF_SIZE, BlockScene, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock } from "../block-object.js";
+import { BLOCK_HALF_SIZE, BlockScene, blockGraspInfo, blockWorldbody, pickAndCarryExpert, readBlock } from "../block-object.js";
 import { cagingReward } from "../gripper-caging.js";
-import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
+import { goalPosition, objectPosition } from "../observation-layout.js";
 import { hamacherProduct, type Vec3 } from "../reward-shaping.js";
 import { mocapSlot, placeMocap } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
@@ -73,7 +73,7 @@ export const shelfPlaceTask: ManipulationTask = {
         const readings = readBlock(observation, initial, gripper);
         const { block, blockStart } = readings;
         const goal = goalPosition(observation);
-        const grasp = cagingReward(gripper, block, blockStart, { objectRadius: 0.02, padThreshold: 0.05, xzThreshold: 0.01 });
+        const grasp = cagingReward(gripper, block, blockStart, CAGING);
         let reward = hamacherProduct(grasp, readings.inPlace);
         let inPlace = readings.inPlace;
         const belowBoard = block[2] > 0 && block[2] < 0.24 && Math.abs(block[0] - goal[0]) < 0.15;
@@ -83,8 +83,17 @@ export const shelfPlaceTask: ManipulationTask = {
           inPlace = Math.min(Math.max(inPlace - docking, 0), 1);
         }
         if (belowBoard && block[1] > goal[1]) inPlace = 0;
-        if (readings.tcpToBlock < 0.025 && observation[Observation.gripperOpening]! > 0 && block[2] - 0.01 > blockStart[2]) reward += 1 + 5 * inPlace;
-        return blockEvaluation({ ...readings, inPlace }, gripper, reward, grasp, SUCCESS_DISTANCE);
+        if (readings.tcpToBlock < 0.025 && readings.opening > 0 && block[2] - 0.01 > blockStart[2]) reward += 1 + 5 * inPlace;
+        const { nearObject, graspSuccess } = blockGraspInfo(gripper, block, blockStart, readings.opening);
+        return {
+          reward: readings.toGoal < TARGET_RADIUS ? 10 : reward,
+          success: readings.toGoal <= SUCCESS_DISTANCE,
+          nearObject,
+          graspSuccess,
+          graspReward: grasp,
+          inPlaceReward: inPlace,
+          objectToTarget: readings.toGoal,
+        };
       },
     };
   },
@@ -98,6 +107,9 @@ export const shelfPlaceTask: ManipulationTask = {
       return goal;
     }),
 };
+
+/** The reference's caging options for the block. */
+const CAGING = { objectRadius: 0.02, padThreshold: 0.05, xzThreshold: 0.01 } as const;
 
 /** The shelf: a mocap body at the goal's x, y on the table; boxes after the reference's collision boxes. */
 function shelfWorldbody(): string {
