@@ -22,8 +22,10 @@ test("agent=deepmdp (probabilistic transitions) trains from the CLI on pixels, b
         "experiment.logEvery=4",
         "agent.batchSize=8",
         "agent.replay.capacity=200",
+        // 20-step episodes (action repeat 50): training crosses an episode's end, evaluation is short.
         "env.kwargs.width=16",
         "env.kwargs.height=16",
+        "env.kwargs.frameSkip=50",
         "agent.encoder.numLayers=2",
         "agent.encoder.numFilters=4",
         "agent.auxiliary.numLayers=2",
