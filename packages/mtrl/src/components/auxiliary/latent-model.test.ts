@@ -2,15 +2,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "@mtrl/core";
 import { Engine, JsKernels, ParameterStore } from "@mtrl/nn";
+import { z } from "zod";
 import { components } from "../builtin-components.js";
 import { composeConfig } from "../../config/compose.js";
 import { configErrorOf } from "../../testing/config-error.js";
-import { finiteDifferenceError } from "../testing/component-harness.js";
+import { buildComponent, finiteDifferenceError, testTasks } from "../testing/component-harness.js";
+import { LatentModelLoss, latentModelFields } from "./latent-model.js";
 import { RewardDecoder, rewardLoss } from "./reward-decoder.js";
 import { TaskTheta, contrastiveLoss, reversedRows } from "./task-theta.js";
 import { TransitionModel, transitionConfigSchema, transitionLoss } from "./transition-model.js";
 
 const features = 3;
+/** Every option of the latent model at its default. */
+const latentModelDefaults = z.strictObject(latentModelFields).parse({});
 const actions = 2;
 const rows = 4;
 
@@ -68,6 +72,23 @@ test("the reward loss of R([draw of the probabilistic next latent ‖ θ]) has t
     { samples: 6 },
   );
   assertGradients(result, 50);
+});
+
+test("DeepMDP's next-image loss (decoder of a draw of T(h, a), plus λ·½‖h‖²) has the gradients of finite differences in encoder, transition model, decoder and inputs", () => {
+  const shape = [6, 11, 11] as const;
+  const inputSize = 6 * 11 * 11;
+  const built = buildComponent("encoder", { type: "pixel", numLayers: 2, numFilters: 3, featureSize: 4 }, { inputSize, taskEncodingSize: 0, rows: 2, observationShape: shape });
+  const auxiliaryParams = new ParameterStore(built.engine, "auxiliary");
+  const config = { ...latentModelDefaults, transition: transitionConfigSchema.parse({ type: "probabilistic", layerWidth: 5, minSigma: 0.5, maxSigma: 2 }), numLayers: 2, numFilters: 3, latentPenalty: 0.3 };
+  const loss = new LatentModelLoss("deepmdp", config, null, {
+    engine: built.engine, params: auxiliaryParams, rng: Rng.fromSeed(6, "auxiliary"), numTasks: 3, tasks: testTasks, inputSize, taskEncodingSize: 0, outputSize: 0,
+    logStdBounds: { logStdMin: -10, logStdMax: 2 }, observationShape: shape, sharedEncoder: { encoder: built.component, params: built.params }, actionSize: actions,
+  });
+  const context = built.context(built.engine.empty([3, 0]));
+  const trained = [...built.params.tensors, ...auxiliaryParams.child("transition").tensors, ...auxiliaryParams.child("decoder").tensors];
+  const result = finiteDifferenceError(built.engine, trained, [[2, inputSize], [2, actions], [2, inputSize]], ([observations, action, target]) => loss.nextImageLoss(built.component.encode(observations!, context), action!, null, target!, Rng.fromSeed(8, "noise")), { samples: 6 });
+  assert.deepEqual(result.outShape, []);
+  assertGradients(result, 60);
 });
 
 test("the contrastive loss (‖Θ − Θ̃‖ − d)² has the gradients of finite differences in θ's embeddings and layers", () => {
