@@ -149,22 +149,28 @@ test("door-lock and door-unlock: reward terms on hand-built states equal the ref
   withTask(doorLockTask, (evaluate) => {
     // Lever level: observed point pivot + (0.09, −0.04, 0.01) = (0.09, 0.692, 0.221); goal pivot +
     // (0, −0.04, −0.1) = (0, 0.692, 0.111): 0.11 apart in z, pressed = long tail of (0.11 − 0.005) / 0.1.
-    const level = observationOf([0.09, 0.692, 0.221], [0, 0.692, 0.111], (observation) => (observation[Observation.gripperOpening] = 0.6));
+    // The pad point is (TCP x, +y pad's y = TCP y + 0.056, hand z); at reset the hand was at (0, 0.6,
+    // 0.2), so the near margin is ‖(0.09 · 0.25, 0.692 − 0.656, 0.021 · 0.5)‖ = √0.0019125.
+    const withHand = (hand: readonly number[]): Float32Array =>
+      observationOf([0.09, 0.692, 0.221], [0, 0.692, 0.111], (observation) => {
+        observation[Observation.gripperOpening] = 0.6;
+        observation.set(hand, Observation.hand);
+      });
+    const initial = withHand([0, 0.6, 0.2]);
     const pressed = longTailAt(1.05);
-    // The +y pad (TCP y + 0.056) right on the point: near = 1, reward 2 · Hamacher(0.6, 1) + 8 · pressed.
-    const onPoint = evaluate(level, level, readings({ tcp: Float64Array.of(0.09, 0.636, 0.221), initialTcp }));
+    // Pad right on the point: near = 1, reward 2 · Hamacher(0.6, 1) + 8 · pressed.
+    const onPoint = evaluate(withHand([0.09, 0.636, 0.221]), initial, readings({ tcp: Float64Array.of(0.09, 0.636, 0.171), initialTcp }));
     close(onPoint.reward, 2 * 0.6 + 8 * pressed, "door-lock, pad on the point");
     close(onPoint.objectToTarget, 0.11, "door-lock height to goal");
     assert.equal(onPoint.success, false);
-    // Pad at (0.05, 0.692, 0.2): scaled offset (0.04 · 0.25, 0, 0.021 · 0.5), √0.00021025; margin from
-    // the pad at reset (0, 0.656, 0.15): (0.09 · 0.25, 0.036, 0.071 · 0.5), √0.0030625.
-    const near = longTailAt((Math.sqrt(0.00021025) - 0.01) / Math.sqrt(0.0030625));
-    const off = evaluate(level, level, readings({ tcp: Float64Array.of(0.05, 0.636, 0.2), initialTcp }));
+    // Pad point at (0.05, 0.692, 0.2): scaled offset (0.04 · 0.25, 0, 0.021 · 0.5), √0.00021025.
+    const near = longTailAt((Math.sqrt(0.00021025) - 0.01) / Math.sqrt(0.0019125));
+    const off = evaluate(withHand([0.05, 0.636, 0.2]), initial, readings({ tcp: Float64Array.of(0.05, 0.636, 0.15), initialTcp }));
     close(off.graspReward, near, "door-lock near term");
     close(off.reward, 2 * hamacher(0.6, near) + 8 * pressed, "door-lock reward, pad off the point");
     // Locked (lever pointing down): observed z = 0.211 − 0.09 = 0.121, 1 cm from the goal: success,
     // yet no override: with the gripper shut (opening 0) the reward is 8 · long tail of 0.005 / 0.1.
-    const locked = evaluate(observationOf([-0.01, 0.692, 0.121], [0, 0.692, 0.111]), level, readings({ initialTcp }));
+    const locked = evaluate(observationOf([-0.01, 0.692, 0.121], [0, 0.692, 0.111]), initial, readings({ initialTcp }));
     assert.equal(locked.success, true);
     close(locked.reward, 8 / 1.0225, "door-lock reward when locked");
   });

@@ -2,7 +2,6 @@ import { ArticulatedObject } from "../articulated-object.js";
 import { LOCK_FROM_BASE, LOCK_NAMES, LOCK_SITE_LOCAL, LOCK_TRAVEL, SAFE_HIGH, SAFE_LOW, leverAngle, leverPushExpert, safeWorldbody } from "../lock.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
-import type { GripperReadings } from "../task.js";
 import { uniformIn, type ManipulationTask } from "../task.js";
 
 /** The goal relative to the lever's pivot (the reference's (0, −0.04, −0.1)). */
@@ -19,11 +18,12 @@ const NEAR_SCALE: Vec3 = [0.25, 1, 0.5];
  * (0, −0.04, −0.1); only heights count: success is |observed z − goal z| ≤ 0.02 (lever turned ≳ 68°).
  * The reference's v2 reward, no success override: 2 · Hamacher(max(obs[3], 0), near) + 8 · pressed,
  * where near = long-tail tolerance of ‖(observed point − +y pad) · (0.25, 1, 0.5)‖ within 1 cm,
- * margin ‖(observed point − +y pad at reset) · (0.25, 1, 0.5)‖ (the reference's left pad; it reads
- * the pad's centre, ours is the TCP's x and z with the pad's own y); pressed = long-tail tolerance
- * of |observed z − goal z| within 5 mm, margin 0.1. So it favours an open gripper (observed opening)
- * and ignores the commanded action. Diagnostics: near_object = scaled distance ≤ 0.05, grasp_success
- * = obs[3] > 0, grasp_reward = near, in_place_reward = pressed. The hand starts at (0, 0.6, 0.2).
+ * margin ‖(observed point − +y pad at reset) · (0.25, 1, 0.5)‖, the pad being the reference's left
+ * pad's centre of mass, at the pad's y but the hand's height (ours: the TCP's x, the pad's y,
+ * obs[2]); pressed = long-tail tolerance of |observed z − goal z| within 5 mm, margin 0.1. So it
+ * favours an open gripper (observed opening) and ignores the commanded action. Diagnostics:
+ * near_object = scaled distance ≤ 0.05, grasp_success = obs[3] > 0, grasp_reward = near,
+ * in_place_reward = pressed. The hand starts at (0, 0.6, 0.2).
  */
 export const doorLockTask: ManipulationTask = {
   name: "door-lock",
@@ -41,10 +41,11 @@ export const doorLockTask: ManipulationTask = {
     return {
       reset: (configuration) => lock.reset(configuration, 0),
       observeObjects: (out, offset) => lock.observeObjects(out, offset),
-      evaluate(observation, _initial, gripper) {
+      evaluate(observation, initial, gripper) {
         const point = objectPosition(observation);
-        const padToPoint = scaledPadDistance(point, gripper.tcp, gripper.padHighY);
-        const padAtResetToPoint = scaledPadDistance(point, gripper.initialTcp, gripper.initialPadHighY);
+        const hand = Observation.hand + 2;
+        const padToPoint = scaledPadDistance(point, gripper.tcp[0]!, gripper.padHighY, observation[hand]!);
+        const padAtResetToPoint = scaledPadDistance(point, gripper.initialTcp[0]!, gripper.initialPadHighY, initial[hand]!);
         const toGoal = Math.abs(goalPosition(observation)[2] - point[2]);
         const opening = observation[Observation.gripperOpening]!;
         const near = tolerance(padToPoint, 0, 0.01, padAtResetToPoint, "long_tail");
@@ -70,7 +71,11 @@ export const doorLockTask: ManipulationTask = {
     }, 1, -1),
 };
 
-/** ‖(point − pad) · NEAR_SCALE‖ for the +y pad, whose centre is at the TCP's x and z. */
-function scaledPadDistance(point: Vec3, tcp: GripperReadings["tcp"], padY: number): number {
-  return Math.hypot((point[0] - tcp[0]!) * NEAR_SCALE[0], (point[1] - padY) * NEAR_SCALE[1], (point[2] - tcp[2]!) * NEAR_SCALE[2]);
+/**
+ * ‖(point − pad) · NEAR_SCALE‖ for the +y pad. The reference reads its left pad body's centre of
+ * mass, which sits at the pad's y but at its hand's height (4.5 cm above the TCP): ours is the
+ * TCP's x, the pad's y and the hand's (mocap point's) height.
+ */
+function scaledPadDistance(point: Vec3, padX: number, padY: number, padZ: number): number {
+  return Math.hypot((point[0] - padX) * NEAR_SCALE[0], (point[1] - padY) * NEAR_SCALE[1], (point[2] - padZ) * NEAR_SCALE[2]);
 }
