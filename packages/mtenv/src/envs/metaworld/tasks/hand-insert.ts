@@ -1,7 +1,7 @@
 import { BLOCK_HALF_SIZE, blockWorldbody, isPinching } from "../block-object.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
 import { LooseBlockScene, grabAndCarryExpert } from "../loose-block.js";
-import { Observation, objectPosition } from "../observation-layout.js";
+import { Observation } from "../observation-layout.js";
 import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { TABLE_WITH_HOLE_SURFACE, tableWithHoleWorldbody } from "../table-with-hole.js";
 import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
@@ -48,6 +48,8 @@ export const handInsertTask: ManipulationTask = {
   bind(simulation) {
     const scene = new LooseBlockScene(simulation, 0);
     let referenceStart: Vec3 = BLOCK_LOW;
+    // A scratch point refilled every step (no per-step arrays).
+    const block: [number, number, number] = [0, 0, 0];
     return {
       reset(configuration) {
         referenceStart = configuration.object;
@@ -55,12 +57,12 @@ export const handInsertTask: ManipulationTask = {
       },
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, _initial, gripper) {
-        const block = objectPosition(observation);
-        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-        const goalX = observation[Observation.goal]!;
-        const goalY = observation[Observation.goal + 1]!;
-        const goalZ = observation[Observation.goal + 2]!;
-        const startToGoal = Math.hypot(referenceStart[0] - goalX, referenceStart[1] - goalY, referenceStart[2] - goalZ);
+        const at = Observation.object1Position;
+        block[0] = observation[at]!;
+        block[1] = observation[at + 1]!;
+        block[2] = observation[at + 2]!;
+        const toGoal = distance3(observation, at, observation, Observation.goal);
+        const startToGoal = distance3(referenceStart, 0, observation, Observation.goal);
         const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, startToGoal);
         const grasp = cagingReward(gripper, block, referenceStart, { objectRadius: 0.015, padThreshold: 0.05, xzThreshold: 0.005, highDensity: true });
         const opening = observation[Observation.gripperOpening]!;

@@ -1,10 +1,9 @@
 import { expertTcp, moveTowards } from "../block-object.js";
-import { tcpDistance } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { PLATE_HALF_SIZE, PlateScene, plateWorldbody, type NetFacing } from "../plate.js";
 import { FINGER_PAD_HALF_SIZE } from "../scene.js";
-import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
-import { uniformIn, type ExpertPolicy, type ManipulationTask, type StepEvaluation } from "../task.js";
+import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
+import { uniformIn, type ExpertPolicy, type GripperReadings, type ManipulationTask, type StepEvaluation } from "../task.js";
 
 /** The in-place and near-plate radius of every plate-slide reward, and its jump to 10. */
 export const PLATE_TARGET_RADIUS = 0.05;
@@ -40,15 +39,6 @@ export interface PlateSlideVariant {
   readonly pushDirection: readonly [number, number];
 }
 
-/** The reward terms of one step, exported for the tests. */
-export interface PlateRewardTerms {
-  readonly reward: number;
-  readonly near: number;
-  readonly inPlace: number;
-  readonly plateToGoal: number;
-  readonly tcpToPlate: number;
-}
-
 /**
  * plate-slide: push the plate away from the robot, from (0, 0.6) into the net standing at the goal
  * (x ∈ [−0.1, 0.1], y ∈ [0.85, 0.9], on the table).
@@ -56,8 +46,9 @@ export interface PlateRewardTerms {
  * The reference's v2 reward: near = long-tail tolerance of ‖TCP − plate‖ within 5 cm, margin the
  * distance from the TCP at reset to the reference's plate start (0, 0.6, 0); in-place = long-tail
  * tolerance of ‖plate − goal‖ within 5 cm, margin ‖(0, 0.6, 0) − goal‖; reward = 8 · Hamacher(near,
- * in-place), 10 once the plate is within 5 cm of the goal (reachable only in the net, where the
- * reference's back bar stops it; our joint limit y ≤ 0.9 does). The gripper action plays no part.
+ * in-place), 10 once the plate is within 5 cm of the goal (3-D: the goal lies on the table, 1.5 cm
+ * below the plate's centre). The gripper action plays no part. The reference's net stops the
+ * plate 1.9 cm past the goal; ours is scenery and the y joint limit (0.9) stops it instead.
  */
 export const plateSlideTask: ManipulationTask = definePlateSlideTask({
   name: "plate-slide",
@@ -72,14 +63,24 @@ export const plateSlideTask: ManipulationTask = definePlateSlideTask({
   pushDirection: [0, 1],
 });
 
-/** One plate-slide variant's v2 reward, written from the reference's compute_reward. */
-export function plateSlideReward(variant: PlateSlideVariant, observation: Float32Array, tcp: Readonly<Float64Array>, initialTcp: Readonly<Float64Array>): PlateRewardTerms {
-  const plate = objectPosition(observation);
-  const goal = goalPosition(observation);
+/**
+ * One step of a plate-slide variant: its v2 reward, written from the reference's compute_reward,
+ * success and diagnostics. Reads the observation in place (no per-step arrays).
+ */
+export function plateSlideEvaluation(variant: PlateSlideVariant, observation: Float32Array, gripper: GripperReadings): StepEvaluation {
+  const at = Observation.object1Position;
+  const plateX = observation[at]!;
+  const plateY = observation[at + 1]!;
+  const plateZ = observation[at + 2]!;
+  const goalX = observation[Observation.goal]!;
+  const goalY = observation[Observation.goal + 1]!;
+  const goalZ = observation[Observation.goal + 2]!;
+  const tcp = gripper.tcp;
+  const initialTcp = gripper.initialTcp;
   const start = variant.referenceObjectStart;
-  const plateToGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-  const tcpToPlate = Math.hypot(plate[0] - tcp[0]!, plate[1] - tcp[1]!, plate[2] - tcp[2]!);
-  const startToGoal = Math.hypot(start[0] - goal[0], start[1] - goal[1], start[2] - goal[2]);
+  const plateToGoal = Math.hypot(plateX - goalX, plateY - goalY, plateZ - goalZ);
+  const tcpToPlate = Math.hypot(plateX - tcp[0]!, plateY - tcp[1]!, plateZ - tcp[2]!);
+  const startToGoal = Math.hypot(start[0] - goalX, start[1] - goalY, start[2] - goalZ);
   const tcpToStart = Math.hypot(start[0] - initialTcp[0]!, start[1] - initialTcp[1]!, start[2] - initialTcp[2]!);
   // The "bonus" variants subtract the radius from both margins; plate-slide does not.
   const marginCut = variant.rewardShape === "bonus" ? PLATE_TARGET_RADIUS : 0;
@@ -91,8 +92,15 @@ export function plateSlideReward(variant: PlateSlideVariant, observation: Float3
   } else {
     reward = tcp[2]! <= 0.03 && tcpToPlate < 0.07 ? 2 + 7 * inPlace : 1.5 * near;
   }
-  if (plateToGoal < PLATE_TARGET_RADIUS) reward = 10;
-  return { reward, near, inPlace, plateToGoal, tcpToPlate };
+  return {
+    reward: plateToGoal < PLATE_TARGET_RADIUS ? 10 : reward,
+    success: plateToGoal <= PLATE_SUCCESS_DISTANCE,
+    nearObject: tcpToPlate <= 0.03 ? 1 : 0,
+    graspSuccess: false,
+    graspReward: near,
+    inPlaceReward: inPlace,
+    objectToTarget: plateToGoal,
+  };
 }
 
 /**
@@ -115,18 +123,7 @@ export function definePlateSlideTask(variant: PlateSlideVariant): ManipulationTa
       return {
         reset: (configuration) => scene.reset(variant.plateStart, variant.netPosition(configuration.goal)),
         observeObjects: (out, offset) => scene.observeObjects(out, offset),
-        evaluate(observation, _initial, gripper): StepEvaluation {
-          const terms = plateSlideReward(variant, observation, gripper.tcp, gripper.initialTcp);
-          return {
-            reward: terms.reward,
-            success: terms.plateToGoal <= PLATE_SUCCESS_DISTANCE,
-            nearObject: tcpDistance(gripper, objectPosition(observation)) <= 0.03 ? 1 : 0,
-            graspSuccess: false,
-            graspReward: terms.near,
-            inPlaceReward: terms.inPlace,
-            objectToTarget: terms.plateToGoal,
-          };
-        },
+        evaluate: (observation, _initial, gripper) => plateSlideEvaluation(variant, observation, gripper),
       };
     },
     createExpert: () => platePushExpert(variant.pushDirection),

@@ -51,6 +51,9 @@ export const soccerTask: ManipulationTask = {
   bind(simulation) {
     const scene = new SoccerScene(simulation);
     let referenceStart: Vec3 = BALL_LOW;
+    // Scratch points refilled every step (no per-step arrays).
+    const ball: [number, number, number] = [0, 0, 0];
+    const goal: [number, number, number] = [0, 0, 0];
     return {
       reset(configuration) {
         referenceStart = configuration.object;
@@ -58,8 +61,10 @@ export const soccerTask: ManipulationTask = {
       },
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, _initial, gripper) {
-        const ball = objectPosition(observation);
-        const goal = goalPosition(observation);
+        for (let axis = 0; axis < 3; axis++) {
+          ball[axis] = observation[Observation.object1Position + axis]!;
+          goal[axis] = observation[Observation.goal + axis]!;
+        }
         const toGoal = weightedDistance(ball, goal);
         let inPlace = longTailTolerance(toGoal, TARGET_RADIUS, weightedDistance(ball, referenceStart));
         const goalLine = goal[1] - 0.1;

@@ -1,7 +1,7 @@
 import { BLOCK_HALF_SIZE, blockWorldbody, isPinching } from "../block-object.js";
 import { tcpDistance } from "../gripper-caging.js";
 import { LooseBlockScene, grabAndCarryExpert } from "../loose-block.js";
-import { Observation, objectPosition } from "../observation-layout.js";
+import { Observation } from "../observation-layout.js";
 import { padCagingGrasp } from "../pad-caging.js";
 import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { HOLE_CENTRE, TABLE_WITH_HOLE_SURFACE, tableWithHoleWorldbody } from "../table-with-hole.js";
@@ -42,6 +42,8 @@ export const sweepIntoTask: ManipulationTask = {
   bind(simulation) {
     const scene = new LooseBlockScene(simulation, 0);
     let referenceStart: Vec3 = BLOCK_LOW;
+    // A scratch point refilled every step (no per-step arrays).
+    const block: [number, number, number] = [0, 0, 0];
     return {
       reset(configuration) {
         referenceStart = configuration.object;
@@ -49,7 +51,10 @@ export const sweepIntoTask: ManipulationTask = {
       },
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, _initial, gripper) {
-        const block = objectPosition(observation);
+        const at = Observation.object1Position;
+        block[0] = observation[at]!;
+        block[1] = observation[at + 1]!;
+        block[2] = observation[at + 2]!;
         const goalX = observation[Observation.goal]!;
         const goalY = observation[Observation.goal + 1]!;
         const toTarget = Math.hypot(block[0] - goalX, block[1] - goalY);

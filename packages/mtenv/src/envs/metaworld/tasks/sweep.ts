@@ -1,7 +1,7 @@
 import { BLOCK_HALF_SIZE, blockWorldbody, isPinching } from "../block-object.js";
 import { tcpDistance } from "../gripper-caging.js";
 import { LooseBlockScene, grabAndCarryExpert } from "../loose-block.js";
-import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
+import { Observation } from "../observation-layout.js";
 import { padCagingGrasp } from "../pad-caging.js";
 import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ManipulationTask } from "../task.js";
@@ -43,6 +43,9 @@ export const sweepTask: ManipulationTask = {
   bind(simulation) {
     const scene = new LooseBlockScene(simulation, OBSERVED_BELOW_CENTRE);
     let referenceStart: Vec3 = BLOCK_LOW;
+    // Scratch points refilled every step (no per-step arrays).
+    const observed: [number, number, number] = [0, 0, 0];
+    const centre: [number, number, number] = [0, 0, 0];
     return {
       reset(configuration) {
         referenceStart = configuration.object;
@@ -50,13 +53,17 @@ export const sweepTask: ManipulationTask = {
       },
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, _initial, gripper) {
-        const observed = objectPosition(observation);
-        const goal = goalPosition(observation);
-        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-        const startToGoal = Math.hypot(referenceStart[0] - goal[0], referenceStart[1] - goal[1], referenceStart[2] - goal[2]);
+        const at = Observation.object1Position;
+        observed[0] = observation[at]!;
+        observed[1] = observation[at + 1]!;
+        observed[2] = observation[at + 2]!;
+        const toGoal = distance3(observation, at, observation, Observation.goal);
+        const startToGoal = distance3(referenceStart, 0, observation, Observation.goal);
         const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, startToGoal);
         const grasp = padCagingGrasp(gripper, observed, referenceStart, { objectRadius: 0.02, gripMargin: 0.03, xzMargin: 0.005 });
-        const centre: Vec3 = [observed[0], observed[1], observed[2] + OBSERVED_BELOW_CENTRE];
+        centre[0] = observed[0];
+        centre[1] = observed[1];
+        centre[2] = observed[2] + OBSERVED_BELOW_CENTRE;
         return {
           reward: toGoal < TARGET_RADIUS ? 10 : 2 * grasp + 6 * hamacherProduct(grasp, inPlace),
           success: toGoal <= TARGET_RADIUS,
