@@ -104,6 +104,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     "stick-push": { object: [[-0.08, 0.58, 0.02], [-0.03, 0.62, 0.02]], goal: [[0.399, 0.55, 0.132], [0.401, 0.6, 0.132]] },
     "hammer": { object: [[-0.1, 0.4, 0.038], [0.1, 0.5, 0.038]], goal: [[0.24, 0.74, 0.11], [0.24, 0.74, 0.11]] },
     "peg-unplug-side": { object: [[-0.25, 0.6, 0], [-0.15, 0.8, 0]], goal: [[-0.056, 0.6, 0.131], [0.044, 0.8, 0.131]] },
+    "stick-pull": { object: [[-0.1, 0.55, 0.02], [0, 0.65, 0.02]], goal: [[0.35, 0.45, 0.02], [0.45, 0.55, 0.02]] },
     assembly: { object: [[0, 0.6, 0.02], [0, 0.6, 0.02]], goal: [[-0.1, 0.75, 0.1], [0.1, 0.85, 0.1]] },
     disassemble: { object: [[0, 0.6, 0.025], [0.1, 0.75, 0.025]], goal: [[0, 0.6, 0.175], [0.1, 0.75, 0.175]] },
   };
@@ -119,7 +120,7 @@ test("each task has 50 fixed configurations, identical on every call and inside 
     }
     assert.notDeepEqual(configurations[0], configurations[1], `${task.name}: configurations differ`);
     // The reference's rejection sampling: block/goal and peg/box never overlap.
-    const minimumSeparation = { reach: 0.15, push: 0.15, "pick-place": 0.15, "peg-insert-side": 0.1, "reach-wall": 0.15, "pick-place-wall": 0.15, "push-wall": 0.15, "push-back": 0.15, "coffee-pull": 0.15, "coffee-push": 0.15, "pick-out-of-hole": 0.15, "box-close": 0.25, "shelf-place": 0.1, "stick-push": 0.1, "sweep-into": 0.15, soccer: 0.15, "hand-insert": 0.15, assembly: 0.1 }[task.name];
+    const minimumSeparation = { reach: 0.15, push: 0.15, "pick-place": 0.15, "peg-insert-side": 0.1, "reach-wall": 0.15, "pick-place-wall": 0.15, "push-wall": 0.15, "push-back": 0.15, "coffee-pull": 0.15, "coffee-push": 0.15, "pick-out-of-hole": 0.15, "box-close": 0.25, "shelf-place": 0.1, "stick-push": 0.1, "sweep-into": 0.15, soccer: 0.15, "hand-insert": 0.15, assembly: 0.1, "stick-pull": 0.1 }[task.name];
     if (minimumSeparation !== undefined) {
       for (const configuration of configurations) assert.ok(planarDistance(configuration.object, configuration.goal) >= minimumSeparation, `${task.name}: objects overlap`);
     }

@@ -22,8 +22,8 @@ import type { BoundTask, GripperReadings, StepEvaluation, TaskConfiguration } fr
 export const STICK_HALF_SIZE: Vec3 = [0.05, 0.02, 0.02];
 /** The thermos's rail origin (its body position with both rails at 0); the reference's obj_init_pos. */
 export const THERMOS_RAIL_ORIGIN: Vec3 = [0.2, 0.6, 0];
-/** Each rail's travel either way (the reference's ±0.2). */
-const RAIL_TRAVEL = 0.2;
+/** Each rail's travel either way (the reference's ±0.2); the drift ends at +THERMOS_RAIL_TRAVEL in x. */
+export const THERMOS_RAIL_TRAVEL = 0.2;
 /** Height of the thermos's observed point (its handle loop's centre, the reference's insertion site). */
 export const THERMOS_POINT_HEIGHT = 0.132;
 /** The handle loop's centre lies this far −y of the thermos's axis. */
@@ -57,8 +57,8 @@ export function stickAndThermosWorldbody(withHandle: boolean): string {
       <site name="stick_end" pos="${vec(sx, 0, 0)}" size="0.005"/>
     </body>
     <body name="thermos" pos="${vec(...THERMOS_RAIL_ORIGIN)}">
-      <joint name="thermos_x" type="slide" axis="1 0 0" range="${vec(-RAIL_TRAVEL, RAIL_TRAVEL)}" damping="${spring.damping}" stiffness="${spring.stiffness}" springref="${spring.reference}"/>
-      <joint name="thermos_y" type="slide" axis="0 1 0" range="${vec(-RAIL_TRAVEL, RAIL_TRAVEL)}" damping="5"/>
+      <joint name="thermos_x" type="slide" axis="1 0 0" range="${vec(-THERMOS_RAIL_TRAVEL, THERMOS_RAIL_TRAVEL)}" damping="${spring.damping}" stiffness="${spring.stiffness}" springref="${spring.reference}"/>
+      <joint name="thermos_y" type="slide" axis="0 1 0" range="${vec(-THERMOS_RAIL_TRAVEL, THERMOS_RAIL_TRAVEL)}" damping="5"/>
       ${part("thermos_base", "cylinder", [0, 0, 0.021], [0.062, 0.02], SceneColors.cabinet).trim()}
       ${part("thermos_body", "cylinder", [0, 0, 0.14], [0.06, 0.1], "0.3 0.6 0.4 1").trim()}
       ${part("thermos_cap", "cylinder", [0, 0, 0.265], [0.045, 0.025], SceneColors.cabinet).trim()}

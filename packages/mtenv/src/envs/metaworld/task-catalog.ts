@@ -18,6 +18,7 @@ import { pushTask } from "./tasks/push.js";
 import { reachTask } from "./tasks/reach.js";
 import { windowCloseTask } from "./tasks/window-close.js";
 import { windowOpenTask } from "./tasks/window-open.js";
+import { stickPullTask } from "./tasks/stick-pull.js";
 import { assemblyTask } from "./tasks/assembly.js";
 import { disassembleTask } from "./tasks/disassemble.js";
 import { handInsertTask } from "./tasks/hand-insert.js";
@@ -120,6 +121,7 @@ const OTHER_MT50_TASKS: readonly ManipulationTask[] = [
   handInsertTask,
   disassembleTask,
   assemblyTask,
+  stickPullTask,
 ];
 
 /** Every task built so far, in MT50's order (MT1 accepts any of them). */

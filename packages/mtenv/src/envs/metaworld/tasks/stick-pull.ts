@@ -2,7 +2,7 @@ import { expertTcp, isPinching, moveTowards } from "../block-object.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
-import { STICK_HALF_SIZE, THERMOS_RAIL_ORIGIN, bindStickTask, stickAndThermosWorldbody, thermosPosition, type StickAndThermos } from "../stick-and-thermos.js";
+import { STICK_HALF_SIZE, THERMOS_RAIL_ORIGIN, THERMOS_RAIL_TRAVEL, bindStickTask, stickAndThermosWorldbody, thermosPosition, type StickAndThermos } from "../stick-and-thermos.js";
 import { drawUntil, planarDistance, uniformIn, type ExpertPolicy, type GripperReadings, type ManipulationTask, type StepEvaluation } from "../task.js";
 
 const STICK_LOW: Vec3 = [-0.1, 0.55, STICK_HALF_SIZE[2]];
@@ -45,9 +45,12 @@ export function stickInserted(stickEnd: ArrayLike<number>, handle: Vec3): boolea
  * not). Info: grasp_success = pinched, opening > 0 and the stick > 2 cm above the rail origin's
  * height (0, so lifted off the table), as the reference compares it.
  *
- * Differs from the reference: the pinch test is geometric (see stick-push); the thermos drifts to
- * its +x rail end like the reference's (stick-and-thermos.ts), so, as there, goals more than
- * ≈ 4.3 cm from x 0.4 cannot be reached (the handle stays 11.2 cm above the goal's height).
+ * Differs from the reference: the pinch test is geometric (see stick-push). The thermos drifts to
+ * its +x rail end like the reference's (stick-and-thermos.ts); the handle stays 11.2 cm above the
+ * goal's height, so success needs it within ≈ 4.3 cm of the goal in xy: goals beyond x ≈ 0.443
+ * cannot be reached (the rail ends at 0.4), here as in the reference (4 of our 50; the
+ * reference's own expert fails such a goal too), and goals short of x ≈ 0.357 need the thermos
+ * pushed back against its drift, which our expert does from the loop's +x side.
  */
 export const stickPullTask: ManipulationTask = {
   name: "stick-pull",
@@ -103,24 +106,42 @@ function evaluateStickPull(parts: StickAndThermos, observation: Float32Array, in
 
 type PullPhase = "approach" | "descend" | "close" | "lift" | "align" | "insert" | "pull";
 
-/** The expert grips the stick this far −x of its centre, so most of it reaches ahead of the fingers. */
-const GRIP_BEHIND_CENTRE = 0.015;
+/**
+ * How the expert goes through the loop: from −x with the grip behind the stick's centre (the
+ * reference's way; the thermos's drift keeps it at the rail's end), or — for goals short of the
+ * rail's end in x, where the thermos must be pushed back against its drift — from +x with the
+ * grip near the stick's +x end, so that the finger pad can push on the loop's upright.
+ */
+type Approach = "from-behind" | "from-beyond";
+
+/** Where each approach grips the stick, measured from its centre along x. */
+const GRIP_FROM_CENTRE: Record<Approach, number> = { "from-behind": -0.015, "from-beyond": 0.02 };
+/** Goals further than this −x of the rail's end need the thermos pushed back. */
+const PUSH_BACK_MARGIN = 0.035;
+/** The TCP's x limit (the mocap bound) less a margin. */
+const REACH_X = 0.49;
+/** Travel height while carrying the stick over the thermos (its cap ends at 0.29). */
+const OVER_THERMOS_Z = 0.36;
 
 /**
- * Scripted expert: grip the stick behind its centre, lift it to the handle's height, line it up
- * in front of the loop, push its end through, then pull in y until the handle is at the goal's y
- * (the thermos's drift takes care of x, as in the reference).
+ * Scripted expert: grip the stick, lift it to the handle's height, line it up in front of the
+ * loop (from −x, or over the thermos to its +x side when the thermos must be pushed back), push
+ * it through, then move so that the handle goes to the goal: pulling in y with the stick, pushing
+ * back in x with the −y finger pad against the loop's upright.
  */
 function stickPullExpert(): ExpertPolicy {
   let phase: PullPhase = "approach";
   let closingSteps = 0;
+  let approach: Approach | undefined;
   return {
     act(observation, action) {
       const tcp = expertTcp(observation);
       const stick = objectPosition(observation);
-      const grip: Vec3 = [stick[0] - GRIP_BEHIND_CENTRE, stick[1], stick[2]];
       const handle = thermosPosition(observation);
       const goal = goalPosition(observation);
+      approach ??= goal[0] < THERMOS_RAIL_ORIGIN[0] + THERMOS_RAIL_TRAVEL - PUSH_BACK_MARGIN ? "from-beyond" : "from-behind";
+      const beyond = approach === "from-beyond";
+      const grip: Vec3 = [stick[0] + GRIP_FROM_CENTRE[approach], stick[1], stick[2]];
       const horizontalError = Math.hypot(tcp[0] - grip[0], tcp[1] - grip[1]);
       const holding = phase === "lift" || phase === "align" || phase === "insert" || phase === "pull";
       if (holding && Math.hypot(horizontalError, tcp[2] - grip[2]) > 0.04) phase = "approach";
@@ -131,11 +152,15 @@ function stickPullExpert(): ExpertPolicy {
         closingSteps = 0;
       }
       if (phase === "close" && (closingSteps += 1) > 12) phase = "lift";
-      // In front of the loop: the stick's end (grip + 6.5 cm) 5 cm short of it.
-      const staging: Vec3 = [handle[0] - 0.065 - GRIP_BEHIND_CENTRE - 0.05, handle[1], handle[2]];
-      if (phase === "lift" && Math.abs(tcp[2] - handle[2]) < 0.015) phase = "align";
+      // From −x: the stick's +x end 5 cm short of the loop. From +x: the stick's −x end clear of the
+      // loop, 1.5 cm −y of the handle so that the −y pad lines up with the loop's upright.
+      const staging: Vec3 = beyond
+        ? [REACH_X, handle[1] - 0.015, handle[2]]
+        : [handle[0] - STICK_HALF_SIZE[0] - GRIP_FROM_CENTRE[approach] - 0.05, handle[1], handle[2]];
+      const liftZ = beyond ? OVER_THERMOS_Z : handle[2];
+      if (phase === "lift" && Math.abs(tcp[2] - liftZ) < 0.015) phase = "align";
       if (phase === "align" && Math.hypot(tcp[0] - staging[0], tcp[1] - staging[1], tcp[2] - staging[2]) < 0.008) phase = "insert";
-      if (phase === "insert" && tcp[0] > handle[0] - 0.045) phase = "pull";
+      if (phase === "insert" && (beyond ? tcp[0] < handle[0] + 0.03 : tcp[0] > handle[0] - 0.045)) phase = "pull";
       switch (phase) {
         case "approach":
           moveTowards(observation, [grip[0], grip[1], grip[2] + 0.08], -1, action);
@@ -147,18 +172,24 @@ function stickPullExpert(): ExpertPolicy {
           moveTowards(observation, grip, 1, action);
           break;
         case "lift":
-          moveTowards(observation, [tcp[0], tcp[1], handle[2]], 1, action);
+          moveTowards(observation, [tcp[0], tcp[1], liftZ], 1, action);
           break;
         case "align":
-          moveTowards(observation, staging, 1, action);
+          // Over the thermos, come down only once at the staging point's x and y.
+          moveTowards(observation, beyond && Math.hypot(tcp[0] - staging[0], tcp[1] - staging[1]) > 0.01 ? [staging[0], staging[1], OVER_THERMOS_Z] : staging, 1, action);
           break;
         case "insert":
-          moveTowards(observation, [handle[0] - 0.035, handle[1], handle[2]], 1, action);
+          moveTowards(observation, beyond ? [handle[0] + 0.02, staging[1], handle[2]] : [handle[0] - 0.035, handle[1], handle[2]], 1, action);
           break;
-        case "pull":
-          // Keep the end through the loop and move so that the handle's y goes to the goal's.
-          moveTowards(observation, [handle[0] - 0.035, tcp[1] + (goal[1] - handle[1]), handle[2]], 1, action);
+        case "pull": {
+          // y: move so that the handle's y goes to the goal's (the stick drags the loop's upright).
+          // x: from −x, stay through the loop; from +x, press the pad on the upright until the
+          // handle's x is at the goal's.
+          const y = tcp[1] + (goal[1] - handle[1]);
+          const x = beyond ? Math.min(tcp[0] + (goal[0] - handle[0]), handle[0] + 0.03) : handle[0] - 0.035;
+          moveTowards(observation, [x, y, handle[2]], 1, action);
           break;
+        }
       }
     },
   };

@@ -10,6 +10,7 @@ import { disassembleTask } from "./disassemble.js";
 import { evaluateHammer } from "./hammer.js";
 import { pegUnplugSideTask } from "./peg-unplug-side.js";
 import { pickOutOfHoleTask } from "./pick-out-of-hole.js";
+import { stickPullTask } from "./stick-pull.js";
 import { stickPushTask } from "./stick-push.js";
 
 /**
@@ -331,4 +332,38 @@ test("assembly: the in-place funnel and the reward on hand-built states equal th
   const [placedResult] = evaluateStatesPlaced(assemblyTask, { object: [0.005, 0.8, 0.05], goal: pegTop }, [resting]);
   assert.equal(placedResult!.success, true);
   assert.equal(placedResult!.reward, 10);
+});
+
+test("stick-pull: the reward on hand-built states equals the reference's formula worked by hand", () => {
+  // Stick started at (−0.05, 0.6, 0.02); goal (0.4, 0.5, 0.02); the thermos's rail origin (0.2, 0.6,
+  // 0). The reward's container is the handle + 5 cm in x; stick-in-place weighs z twice, margin
+  // ‖(−0.05 − 0.25, 0, 2 · 0.02)‖; the second stick term and the container term have margins
+  // ‖(−0.45, 0.1, 0)‖ and ‖(−0.2, 0.1, −0.02)‖ (the latter from the rail origin, not the container).
+  const start = [-0.05, 0.6, 0.02];
+  const goal = [0.4, 0.5, 0.02];
+  const heldAt = (stick: number[], handle: number[]): HandBuiltState =>
+    state({ object: stick, objectStart: start, goal, object2: handle, opening: 0.4, gripper: { tcp: Float64Array.of(stick[0]!, stick[1]!, stick[2]!), padHighY: stick[1]! + 0.026, padLowY: stick[1]! - 0.026, gripperAction: 1 } });
+  const placeStick = (stick: number[]): TaskConfiguration => ({ object: [stick[0]!, stick[1]!, stick[2]!], goal: [0.4, 0.5, 0.02] });
+  // Held (TCP on the stick, opening > 0, lifted) with its end 2 cm through the loop at (0.2, 0.6,
+  // 0.132): grasp 1, Hamacher(1, s) = s, reward 1 + s + 5 + 2 · stick-at-goal + container-in-place.
+  const through = [0.17, 0.6, 0.132];
+  const [throughResult] = evaluateStatesPlaced(stickPullTask, placeStick(through), [heldAt(through, [0.2, 0.6, 0.132])]);
+  const stickInPlace = longTail((0.08 - 0.05) / Math.hypot(0.3, 0.04));
+  const stickAtGoal = longTail((Math.hypot(0.23, 0.1, 0.112) - 0.05) / Math.hypot(0.45, 0.1));
+  const containerInPlace = longTail((Math.hypot(0.15, 0.1, 0.112) - 0.05) / Math.hypot(0.2, 0.1, 0.02));
+  close(throughResult!.graspReward, 1, "held grasp");
+  close(throughResult!.inPlaceReward, stickInPlace, "stick-in-place");
+  close(throughResult!.reward, 1 + stickInPlace + 5 + 2 * stickAtGoal + containerInPlace, "inserted reward");
+  assert.equal(throughResult!.success, false);
+  // Held but its end (0.15) short of the loop: 1 + s + 5 · s for s at 0.15 from the container.
+  const short = [0.1, 0.6, 0.132];
+  const [shortResult] = evaluateStatesPlaced(stickPullTask, placeStick(short), [heldAt(short, [0.2, 0.6, 0.132])]);
+  const shortInPlace = longTail((0.15 - 0.05) / Math.hypot(0.3, 0.04));
+  close(shortResult!.reward, 1 + shortInPlace + 5 * shortInPlace, "not-inserted reward");
+  // Inserted with the handle 1 cm off the goal in x and y (11.2 cm above it): within 12 cm, so a
+  // success and 10.
+  const atGoal = [0.36, 0.51, 0.132];
+  const [atGoalResult] = evaluateStatesPlaced(stickPullTask, placeStick(atGoal), [heldAt(atGoal, [0.39, 0.51, 0.132])]);
+  assert.equal(atGoalResult!.success, true);
+  assert.equal(atGoalResult!.reward, 10);
 });
