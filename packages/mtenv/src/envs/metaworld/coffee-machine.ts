@@ -1,6 +1,6 @@
 import type { MujocoSimulation } from "../mujoco/simulation.js";
 import { ArticulatedObject } from "./articulated-object.js";
-import { cagingReward } from "./gripper-caging.js";
+import { cagingReward, type CagingOptions } from "./gripper-caging.js";
 import { hamacherProduct, longTailTolerance, type Vec3 } from "./reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, observeSite, placeMocap } from "./scene-access.js";
 import { SceneColors, vec } from "./scene.js";
@@ -82,6 +82,9 @@ export class CoffeeScene {
   }
 }
 
+/** The mug rewards' caging parameters (the reference's). */
+const MUG_CAGING: CagingOptions = { objectRadius: 0.02, padThreshold: 0.05, xzThreshold: 0.05, mediumDensityReachRadius: 0.04 };
+
 /** The commanded effort the coffee mug rewards count as fully closed (the reference's desired_gripper_effort). */
 const DESIRED_GRIPPER_EFFORT = 0.7;
 
@@ -115,39 +118,41 @@ class EffortScaledReadings implements GripperReadings {
   }
 }
 
-/** What coffee-pull's and coffee-push's shared reward returns. */
-export interface MugRewardTerms {
-  readonly reward: number;
-  readonly grasp: number;
-  readonly inPlace: number;
+/**
+ * The reward of coffee-pull and coffee-push (one function in the reference too), one per bound
+ * task; `evaluate` updates the fields in place (no allocation per step). in-place = long-tail
+ * tolerance of ‖(2, 2, 1) ⊙ (mug − goal)‖ within 5 cm, margin the same for the mug's placed base
+ * at reset; grasp = the caging reward (object radius 2 cm, pads within 5 cm, TCP within 5 cm in
+ * x–z, commanded effort counted full at 0.7, medium density with a 4 cm reach term); reward =
+ * Hamacher(grasp, in-place), plus 1 + 5 · in-place while the TCP is within 4 cm of the mug and the
+ * observed opening is above 0; 10 once the scaled distance is below 5 cm.
+ */
+export class MugReward {
+  reward = 0;
+  grasp = 0;
+  inPlace = 0;
   /** ‖(2, 2, 1) ⊙ (mug − goal)‖: the distance the reward's jump to 10 thresholds. */
-  readonly scaledToGoal: number;
+  scaledToGoal = 0;
   /** ‖mug − goal‖: the distance the success test thresholds. */
-  readonly toGoal: number;
-  readonly tcpToMug: number;
+  toGoal = 0;
+  tcpToMug = 0;
+  private readonly scaledReadings = new EffortScaledReadings();
+
+  evaluate(mug: Vec3, mugStart: Vec3, goal: Vec3, opening: number, gripper: GripperReadings): void {
+    this.scaledToGoal = scaledDistance(mug, goal);
+    this.inPlace = longTailTolerance(this.scaledToGoal, 0.05, scaledDistance(mugStart, goal));
+    this.scaledReadings.source = gripper;
+    this.grasp = cagingReward(this.scaledReadings, mug, mugStart, MUG_CAGING);
+    const tcp = gripper.tcp;
+    this.tcpToMug = Math.hypot(mug[0] - tcp[0]!, mug[1] - tcp[1]!, mug[2] - tcp[2]!);
+    let reward = hamacherProduct(this.grasp, this.inPlace);
+    if (this.tcpToMug < 0.04 && opening > 0) reward += 1 + 5 * this.inPlace;
+    this.reward = this.scaledToGoal < 0.05 ? 10 : reward;
+    this.toGoal = Math.hypot(mug[0] - goal[0], mug[1] - goal[1], mug[2] - goal[2]);
+  }
 }
 
-/**
- * The reward of coffee-pull and coffee-push (one function in the reference too). in-place =
- * long-tail tolerance of ‖(2, 2, 1) ⊙ (mug − goal)‖ within 5 cm, margin the same for the mug's
- * placed base at reset; grasp = the caging reward (object radius 2 cm, pads within 5 cm, TCP
- * within 5 cm in x–z, commanded effort counted full at 0.7, medium density with a 4 cm reach
- * term); reward = Hamacher(grasp, in-place), plus 1 + 5 · in-place while the TCP is within 4 cm of
- * the mug and the observed opening is above 0; 10 once the scaled distance is below 5 cm.
- */
-export function createMugReward(): (mug: Vec3, mugStart: Vec3, goal: Vec3, opening: number, gripper: GripperReadings) => MugRewardTerms {
-  const scaled = new EffortScaledReadings();
-  const scaledDistance = (a: Vec3, b: Vec3): number => Math.hypot(2 * (a[0] - b[0]), 2 * (a[1] - b[1]), a[2] - b[2]);
-  return (mug, mugStart, goal, opening, gripper) => {
-    const scaledToGoal = scaledDistance(mug, goal);
-    const inPlace = longTailTolerance(scaledToGoal, 0.05, scaledDistance(mugStart, goal));
-    scaled.source = gripper;
-    const grasp = cagingReward(scaled, mug, mugStart, { objectRadius: 0.02, padThreshold: 0.05, xzThreshold: 0.05, mediumDensityReachRadius: 0.04 });
-    const tcp = gripper.tcp;
-    const tcpToMug = Math.hypot(mug[0] - tcp[0]!, mug[1] - tcp[1]!, mug[2] - tcp[2]!);
-    let reward = hamacherProduct(grasp, inPlace);
-    if (tcpToMug < 0.04 && opening > 0) reward += 1 + 5 * inPlace;
-    if (scaledToGoal < 0.05) reward = 10;
-    return { reward, grasp, inPlace, scaledToGoal, toGoal: Math.hypot(mug[0] - goal[0], mug[1] - goal[1], mug[2] - goal[2]), tcpToMug };
-  };
+/** The distance with x and y counted twice (the reference's emphasis on the table-plane error). */
+function scaledDistance(a: Vec3, b: Vec3): number {
+  return Math.hypot(2 * (a[0] - b[0]), 2 * (a[1] - b[1]), a[2] - b[2]);
 }

@@ -1,5 +1,5 @@
 import { isPinching, pickAndCarryExpert } from "../block-object.js";
-import { CoffeeScene, coffeeMachineWorldbody, createMugReward } from "../coffee-machine.js";
+import { CoffeeScene, MugReward, coffeeMachineWorldbody } from "../coffee-machine.js";
 import { add } from "../door.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import type { Vec3 } from "../reward-shaping.js";
@@ -17,7 +17,7 @@ const MACHINE_BEHIND_MUG: Vec3 = [0, 0.22, 0];
  * The mug starts under the spout (mug range x ±0.05, y 0.7–0.75; the machine 0.22 m behind it);
  * the goal is on the table (x ±0.1, y 0.55–0.65), redrawn until ≥ 15 cm from the mug in xy, as the
  * reference does. Object 1 is the mug's centre of mass and orientation (w, x, y, z; the reference
- * reports scipy's x, y, z, w). The reference's v2 reward (createMugReward): Hamacher(grasp,
+ * reports scipy's x, y, z, w). The reference's v2 reward (MugReward): Hamacher(grasp,
  * in-place) + (1 + 5 · in-place while the TCP is within 4 cm of the mug and the observed opening
  * is above 0), 10 once ‖(2, 2, 1) ⊙ (mug − goal)‖ < 5 cm. Success: ‖mug − goal‖ ≤ 0.07. Info:
  * near_object = TCP within 3 cm of the mug; grasp_success = the mug pinched (our geometric
@@ -59,7 +59,7 @@ export function mugTask(variant: MugTaskVariant): ManipulationTask {
     },
     bind(simulation) {
       const scene = new CoffeeScene(simulation);
-      const reward = createMugReward();
+      const terms = new MugReward();
       // The reference's obj_init_pos: where the mug's base was placed (its observed centre of mass is 3.6 cm higher).
       let mugStart: Vec3 = [0, 0, 0];
       return {
@@ -71,7 +71,7 @@ export function mugTask(variant: MugTaskVariant): ManipulationTask {
         evaluate(observation, _initial, gripper) {
           const mug = objectPosition(observation);
           const opening = observation[Observation.gripperOpening]!;
-          const terms = reward(mug, mugStart, goalPosition(observation), opening, gripper);
+          terms.evaluate(mug, mugStart, goalPosition(observation), opening, gripper);
           return {
             reward: terms.reward,
             success: terms.toGoal <= MUG_SUCCESS_DISTANCE,

@@ -1,4 +1,4 @@
-import { cagingReward, tcpDistance } from "../gripper-caging.js";
+import { cagingReward, tcpDistance, type CagingOptions } from "../gripper-caging.js";
 import { HANDLE_DOWN, HandleBox, PULL_GOAL_HEIGHT, handleBoxWorldbody, handleGoal, handlePullExpert } from "../handle-box.js";
 import { Observation, objectPosition } from "../observation-layout.js";
 import { hamacherProduct, longTailTolerance } from "../reward-shaping.js";
@@ -8,6 +8,9 @@ import { uniformIn, type ManipulationTask } from "../task.js";
 const TARGET_RADIUS = 0.05;
 /** ...and the looser success distance of this task. */
 const SUCCESS_DISTANCE = 0.08;
+
+/** The grasp term's caging parameters (the reference's). */
+const ARM_CAGING: CagingOptions = { objectRadius: 0.032, padThreshold: 0.06, xzThreshold: 0.01, highDensity: true };
 
 /**
  * handle-pull-side: pull up the handle of a box turned a quarter turn, standing to the robot's
@@ -48,7 +51,7 @@ export const handlePullSideTask: ManipulationTask = {
         const toTarget = Math.hypot(point[0] - observation[goal]!, point[1] - observation[goal + 1]!, point[2] - observation[goal + 2]!);
         const startToTarget = Math.hypot(start[0] - initial[goal]!, start[1] - initial[goal + 1]!, start[2] - initial[goal + 2]!);
         const inPlace = longTailTolerance(toTarget, TARGET_RADIUS, startToTarget);
-        const grasp = cagingReward(gripper, point, start, { objectRadius: 0.032, padThreshold: 0.06, xzThreshold: 0.01, highDensity: true });
+        const grasp = cagingReward(gripper, point, start, ARM_CAGING);
         const opening = observation[Observation.gripperOpening]!;
         const tcpToPoint = tcpDistance(gripper, point);
         let reward = hamacherProduct(grasp, inPlace);

@@ -1,4 +1,4 @@
-import { cagingReward, tcpDistance } from "../gripper-caging.js";
+import { cagingReward, tcpDistance, type CagingOptions } from "../gripper-caging.js";
 import { HANDLE_DOWN, HandleBox, PULL_GOAL_HEIGHT, handleBoxWorldbody, handleGoal, handlePullExpert } from "../handle-box.js";
 import { Observation, objectPosition } from "../observation-layout.js";
 import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
@@ -6,6 +6,9 @@ import { uniformIn, type ManipulationTask } from "../task.js";
 
 /** The reward's radius, its jump to 10 and success (the reference's default TARGET_RADIUS). */
 const TARGET_RADIUS = 0.05;
+
+/** The grasp term's caging parameters (the reference's). */
+const BAR_CAGING: CagingOptions = { objectRadius: 0.022, padThreshold: 0.05, xzThreshold: 0.01, highDensity: true };
 
 /**
  * handle-pull: pull the handle box's grip bar up from its lowest position.
@@ -49,7 +52,7 @@ export const handlePullTask: ManipulationTask = {
         const goalZ = observation[Observation.goal + 2]!;
         const toTarget = Math.abs(goalZ - point[2]);
         const inPlace = longTailTolerance(toTarget, TARGET_RADIUS, Math.abs(goalZ - base[2]));
-        const grasp = cagingReward(gripper, point, base, { objectRadius: 0.022, padThreshold: 0.05, xzThreshold: 0.01, highDensity: true });
+        const grasp = cagingReward(gripper, point, base, BAR_CAGING);
         const opening = observation[Observation.gripperOpening]!;
         const tcpToPoint = tcpDistance(gripper, point);
         let reward = hamacherProduct(grasp, inPlace);

@@ -75,14 +75,8 @@ export const leverPullTask: ManipulationTask = {
         const ballAtRest = objectPosition(initial);
         const goal = Observation.goal;
         const hand = Observation.hand;
-        const shoulder = (from: ArrayLike<number>, at: number, to: Vec3): number =>
-          Math.hypot(
-            SHOULDER_SCALE[0] * (from[at]! + SHOULDER_OFFSET[0] - to[0]),
-            SHOULDER_SCALE[1] * (from[at + 1]! + SHOULDER_OFFSET[1] - to[1]),
-            SHOULDER_SCALE[2] * (from[at + 2]! + SHOULDER_OFFSET[2] - to[2]),
-          );
-        const shoulderToBall = shoulder(observation, hand, ball);
-        const readyToLift = longTailTolerance(shoulderToBall, 0.02, shoulder(gripper.initialTcp, 0, ballAtRest));
+        const shoulderToBall = shoulderDistance(observation, hand, ball);
+        const readyToLift = longTailTolerance(shoulderToBall, 0.02, shoulderDistance(gripper.initialTcp, 0, ballAtRest));
         const angleError = Math.abs(leverAngle(observation) - Math.PI / 2);
         const engagement = tolerance(angleError, 0, Math.PI / 48, Math.PI / 2 - Math.PI / 12, "long_tail");
         const toGoal = Math.hypot(ball[0] - observation[goal]!, ball[1] - observation[goal + 1]!, ball[2] - observation[goal + 2]!);
@@ -102,6 +96,15 @@ export const leverPullTask: ManipulationTask = {
   },
   createExpert: leverPushExpert,
 };
+
+/** ‖(4, 1, 4) ⊙ (point + (0, 0.055, 0.07) − ball)‖ for the point at `from[at..at+2]`: the reward's "shoulder" distance. */
+function shoulderDistance(from: ArrayLike<number>, at: number, ball: Vec3): number {
+  return Math.hypot(
+    SHOULDER_SCALE[0] * (from[at]! + SHOULDER_OFFSET[0] - ball[0]),
+    SHOULDER_SCALE[1] * (from[at + 1]! + SHOULDER_OFFSET[1] - ball[1]),
+    SHOULDER_SCALE[2] * (from[at + 2]! + SHOULDER_OFFSET[2] - ball[2]),
+  );
+}
 
 /** The lever angle (0 pointing at the robot, π/2 straight up) from object 1's quaternion, a rotation about −x. */
 export function leverAngle(observation: Float32Array): number {
