@@ -281,7 +281,8 @@ test("disassemble: the reward on hand-built states equals the reference's formul
   // pads 1.8 cm either side (inside [0.015, 0.02]) → caging 1; a[3] = 1 → grasp 1.
   const gripping = state({ object: handle, objectStart: handle, goal, hand: [0.175, 0.7, 0.075], quaternion: flat, gripper: { tcp: Float64Array.of(0.175, 0.7, 0.025), padHighY: 0.718, padLowY: 0.682, gripperAction: 1 } });
   // Hand 3 cm −x: the target stays at the handle; caging-x–z = long tail of (0.03 − 0.01) /
-  // (‖(0.18, 0.025) − (0, 0.15)‖ − 0.01) below 0.97, so grasp = (0 + caging) / 2.
+  // (‖(0.05, 0.025) − (0, 0.15)‖ − 0.01), the margin from the ring's centre at reset (the handle
+  // 13 cm further +x), below 0.97, so grasp = (0 + caging) / 2.
   const behind = state({ object: handle, objectStart: handle, goal, hand: [0.15, 0.7, 0.075], quaternion: flat, gripper: { tcp: Float64Array.of(0.15, 0.7, 0.025), padHighY: 0.718, padLowY: 0.682, gripperAction: 1 } });
   // The handle point 18 cm up (above the goal's 17.5 cm): a success, reward 10.
   const lifted = state({ object: [0.18, 0.7, 0.18], objectStart: handle, goal, hand: [0.175, 0.7, 0.23], quaternion: flat, gripper: {} });
@@ -291,7 +292,7 @@ test("disassemble: the reward on hand-built states equals the reference's formul
   close(grippingResult!.inPlaceReward, inPlace, "in-place");
   close(grippingResult!.reward, 2 + 6 * inPlace, "gripping reward");
   assert.equal(grippingResult!.success, false);
-  const cagingXZ = longTail((0.03 - 0.01) / (Math.hypot(0.18, 0.125) - 0.01));
+  const cagingXZ = longTail((0.03 - 0.01) / (Math.hypot(0.05, 0.125) - 0.01));
   close(behindResult!.graspReward, cagingXZ / 2, "behind grasp");
   close(behindResult!.reward, 2 * (cagingXZ / 2) + 6 * inPlace, "behind reward");
   assert.equal(liftedResult!.success, true);
