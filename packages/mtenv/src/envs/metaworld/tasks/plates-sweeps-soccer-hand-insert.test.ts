@@ -163,7 +163,7 @@ test("sweep-into: planar distances to the hole, sweep's pad caging with its own 
   close(inHole.objectToTarget, 0.03, "obj_to_target in the hole");
 });
 
-test("soccer: x-weighted distances, in-place margin from the ball's own displacement, the off-side cut, 10 in the goal", () => {
+test("soccer: x-weighted distances, in-place margin from the ball's own displacement, the off-side cut, 10 in the goal, success on the plain distance", () => {
   // Reference start (0, 0.65, 0.03), goal (0, 0.85, 0); ball at (0.02, 0.74, 0.026).
   // Weighted ‖(3 · 0.02, −0.11, 0.026)‖ against the margin weighted ‖(3 · 0.02, 0.09, −0.004)‖.
   const configuration: TaskConfiguration = { object: [0, 0.65, 0.03], goal: [0, 0.85, 0] };
@@ -188,6 +188,12 @@ test("soccer: x-weighted distances, in-place margin from the ball's own displace
   const scored = evaluate(soccerTask, observationOf([0.01, 0.85, 0.026], [0, 0.85, 0]), observation, readings({}), configuration);
   assert.equal(scored.reward, 10);
   assert.equal(scored.success, true);
+  // 5 cm off in x: weighted ‖(0.15, 0, 0.026)‖ ≈ 0.152, no 10; but success tests the plain
+  // ‖(0.05, 0, 0.026)‖ ≈ 0.056 ≤ 0.07, as the reference's does.
+  const wide = evaluate(soccerTask, observationOf([0.05, 0.85, 0.026], [0, 0.85, 0]), observation, readings({}), configuration);
+  assert.ok(wide.reward < 10);
+  assert.equal(wide.success, true);
+  close(wide.objectToTarget, Math.hypot(0.05, 0.026), "obj_to_target");
 });
 
 test("hand-insert: Hamacher(grasp, in-place) + 1 + 7 · in-place with the TCP on the block, the caging reading the gripper action, 10 in the hole", () => {
