@@ -108,9 +108,9 @@ function soccerExpert(): ExpertPolicy {
       const ball = objectPosition(observation);
       const goal = goalPosition(observation);
       // Straight at the goal once that line enters the mouth with room to spare (lateral offset
-      // under half the distance still to go) or the ball is near the mouth; until then sideways,
+      // under a third of the distance still to go) or the ball is near the mouth; until then sideways,
       // level with the ball. Once straight, stay straight.
-      straight ||= Math.abs(ball[0] - goal[0]) < (goal[1] - ball[1]) / 2 || ball[1] > goal[1] - 0.12;
+      straight ||= Math.abs(ball[0] - goal[0]) < (goal[1] - ball[1]) / 3 || ball[1] > goal[1] - 0.12;
       const aim = straight ? [goal[0], goal[1] + 0.02] : [goal[0], ball[1]];
       const length = Math.hypot(aim[0]! - ball[0], aim[1]! - ball[1]) || 1;
       const direction = [(aim[0]! - ball[0]) / length, (aim[1]! - ball[1]) / length] as const;
