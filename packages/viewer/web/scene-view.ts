@@ -29,6 +29,8 @@ export class SceneView {
     this.camera.position.set(0.85, 0.05, 0.65);
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.target.set(0, 0.65, 0.1);
+    // Points the camera at the target (OrbitControls only does so on update).
+    this.controls.update();
     this.controls.addEventListener("change", () => this.render());
     this.scene.add(new THREE.HemisphereLight(0xffffff, 0x667788, 1.6));
     const sun = new THREE.DirectionalLight(0xffffff, 1.8);
