@@ -1,5 +1,5 @@
 import { BLOCK_HALF_SIZE, blockWorldbody, isPinching } from "../block-object.js";
-import { cagingReward, tcpDistance } from "../gripper-caging.js";
+import { cagingReward, tcpDistance, type CagingOptions } from "../gripper-caging.js";
 import { LooseBlockScene, grabAndCarryExpert } from "../loose-block.js";
 import { Observation } from "../observation-layout.js";
 import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
@@ -17,6 +17,9 @@ const TARGET_RADIUS = 0.05;
 /** Where the block's centre rests on the raised top. */
 const RESTING_HEIGHT = TABLE_WITH_HOLE_SURFACE + BLOCK_HALF_SIZE;
 const CARRY_HEIGHT = 0.13;
+
+/** hand-insert's options for the shared caging reward. */
+const HAND_INSERT_CAGING: CagingOptions = { objectRadius: 0.015, padThreshold: 0.05, xzThreshold: 0.005, highDensity: true };
 
 /**
  * hand-insert: pick the block up from the raised tabletop and put it down in the hole, at a goal
@@ -36,7 +39,7 @@ const CARRY_HEIGHT = 0.13;
  */
 export const handInsertTask: ManipulationTask = {
   name: "hand-insert",
-  description: "Pick up the block from the raised tabletop and put it down inside the square hole behind it. Each configuration places the block and the target spot in the hole at random.",
+  description: "Insert the block by hand: pick it up from the raised tabletop and put it down inside the square hole behind it. Each configuration places the block and the target spot in the hole at random.",
   scene: { name: "hand-insert", worldbody: `${tableWithHoleWorldbody()}\n${blockWorldbody()}` },
   successThreshold: TARGET_RADIUS,
   handStart: [0, 0.6, 0.2],
@@ -64,7 +67,7 @@ export const handInsertTask: ManipulationTask = {
         const toGoal = distance3(observation, at, observation, Observation.goal);
         const startToGoal = distance3(referenceStart, 0, observation, Observation.goal);
         const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, startToGoal);
-        const grasp = cagingReward(gripper, block, referenceStart, { objectRadius: 0.015, padThreshold: 0.05, xzThreshold: 0.005, highDensity: true });
+        const grasp = cagingReward(gripper, block, referenceStart, HAND_INSERT_CAGING);
         const opening = observation[Observation.gripperOpening]!;
         const tcpToBlock = tcpDistance(gripper, block);
         let reward = hamacherProduct(grasp, inPlace);

@@ -1,7 +1,7 @@
 import { expertTcp, isPinching, moveTowards } from "../block-object.js";
 import { tcpDistance } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
-import { padCagingGrasp } from "../pad-caging.js";
+import { padCagingGrasp, type PadCagingOptions } from "../pad-caging.js";
 import { FINGER_PAD_HALF_SIZE } from "../scene.js";
 import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { BALL_RADIUS, SoccerScene, soccerWorldbody } from "../soccer-ball.js";
@@ -22,6 +22,9 @@ function weightedDistance(a: Vec3, b: Vec3): number {
   return Math.hypot(X_WEIGHT * (a[0] - b[0]), a[1] - b[1], a[2] - b[2]);
 }
 
+/** soccer's constants for sweep's pad caging (object radius, gripping band, x–z bound). */
+const SOCCER_CAGING: PadCagingOptions = { objectRadius: 0.013, gripMargin: 0.023, xzMargin: 0.005 };
+
 /**
  * soccer: push the ball along the table into the goal.
  *
@@ -40,7 +43,7 @@ function weightedDistance(a: Vec3, b: Vec3): number {
  */
 export const soccerTask: ManipulationTask = {
   name: "soccer",
-  description: "Push the ball along the table into the goal. Each configuration places the ball and the goal at random.",
+  description: "Soccer: push the ball along the table into the goal. Each configuration places the ball and the goal at random.",
   scene: { name: "soccer", worldbody: soccerWorldbody() },
   successThreshold: TARGET_RADIUS,
   handStart: [0, 0.6, 0.2],
@@ -72,7 +75,7 @@ export const soccerTask: ManipulationTask = {
         if (ball[1] > goalLine && Math.abs(ball[0] - goal[0]) > 0.1) {
           inPlace = Math.min(Math.max(inPlace - (2 * (ball[1] - goalLine)) / (1 - goalLine), 0), 1);
         }
-        const grasp = padCagingGrasp(gripper, ball, referenceStart, { objectRadius: 0.013, gripMargin: 0.023, xzMargin: 0.005 });
+        const grasp = padCagingGrasp(gripper, ball, referenceStart, SOCCER_CAGING);
         const opening = observation[Observation.gripperOpening]!;
         const plainToGoal = Math.hypot(ball[0] - goal[0], ball[1] - goal[1], ball[2] - goal[2]);
         return {

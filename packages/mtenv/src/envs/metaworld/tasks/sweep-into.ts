@@ -2,7 +2,7 @@ import { BLOCK_HALF_SIZE, blockWorldbody, isPinching } from "../block-object.js"
 import { tcpDistance } from "../gripper-caging.js";
 import { LooseBlockScene, grabAndCarryExpert } from "../loose-block.js";
 import { Observation } from "../observation-layout.js";
-import { padCagingGrasp } from "../pad-caging.js";
+import { padCagingGrasp, type PadCagingOptions } from "../pad-caging.js";
 import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { HOLE_CENTRE, TABLE_WITH_HOLE_SURFACE, tableWithHoleWorldbody } from "../table-with-hole.js";
 import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
@@ -16,6 +16,9 @@ const GOAL: Vec3 = [HOLE_CENTRE[0], HOLE_CENTRE[1], BLOCK_HALF_SIZE];
 const TARGET_RADIUS = 0.05;
 /** The TCP's height while carrying the block over the raised top to the hole. */
 const CARRY_HEIGHT = 0.13;
+
+/** sweep-into's constants for sweep's pad caging (object radius, gripping band, x–z bound). */
+const SWEEP_INTO_CAGING: PadCagingOptions = { objectRadius: 0.02, gripMargin: 0.025, xzMargin: 0.01 };
 
 /**
  * sweep-into: move the block from the raised tabletop into the square hole at (0, 0.84).
@@ -60,7 +63,7 @@ export const sweepIntoTask: ManipulationTask = {
         const toTarget = Math.hypot(block[0] - goalX, block[1] - goalY);
         const startToTarget = Math.hypot(referenceStart[0] - goalX, referenceStart[1] - goalY, referenceStart[2] - block[2]);
         const inPlace = longTailTolerance(toTarget, TARGET_RADIUS, startToTarget);
-        const grasp = padCagingGrasp(gripper, block, referenceStart, { objectRadius: 0.02, gripMargin: 0.025, xzMargin: 0.01 });
+        const grasp = padCagingGrasp(gripper, block, referenceStart, SWEEP_INTO_CAGING);
         return {
           reward: toTarget < TARGET_RADIUS ? 10 : 2 * grasp + 6 * hamacherProduct(grasp, inPlace),
           success: toTarget <= TARGET_RADIUS,

@@ -2,7 +2,7 @@ import { BLOCK_HALF_SIZE, blockWorldbody, isPinching } from "../block-object.js"
 import { tcpDistance } from "../gripper-caging.js";
 import { LooseBlockScene, grabAndCarryExpert } from "../loose-block.js";
 import { Observation } from "../observation-layout.js";
-import { padCagingGrasp } from "../pad-caging.js";
+import { padCagingGrasp, type PadCagingOptions } from "../pad-caging.js";
 import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ManipulationTask } from "../task.js";
 
@@ -16,6 +16,9 @@ const GOAL_Z = 0.01;
 const TARGET_RADIUS = 0.05;
 /** The reference's observed point is the block's body origin, on its bottom face. */
 const OBSERVED_BELOW_CENTRE = BLOCK_HALF_SIZE;
+
+/** sweep's constants for its pad caging (object radius, gripping band, x–z bound). */
+const SWEEP_CAGING: PadCagingOptions = { objectRadius: 0.02, gripMargin: 0.03, xzMargin: 0.005 };
 
 /**
  * sweep: move the block 40–60 cm to the right along the table, to x 0.5 level with where it
@@ -60,7 +63,7 @@ export const sweepTask: ManipulationTask = {
         const toGoal = distance3(observation, at, observation, Observation.goal);
         const startToGoal = distance3(referenceStart, 0, observation, Observation.goal);
         const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, startToGoal);
-        const grasp = padCagingGrasp(gripper, observed, referenceStart, { objectRadius: 0.02, gripMargin: 0.03, xzMargin: 0.005 });
+        const grasp = padCagingGrasp(gripper, observed, referenceStart, SWEEP_CAGING);
         centre[0] = observed[0];
         centre[1] = observed[1];
         centre[2] = observed[2] + OBSERVED_BELOW_CENTRE;
