@@ -5,7 +5,7 @@ import { Rng } from "../core/rng.js";
 import { findTaskDescriber, findTaskSet } from "../core/task-set.js";
 import { listEnvs, make, type RegisteredEnv } from "../registry/registry.js";
 import { MTAcrobot, MTBandit, MTCartPole, MTPendulum, TwoGoalMaze, UniformTabularMDP } from "./classic/index.js";
-import { METAWORLD_MT1_ID, METAWORLD_MT10_ID, MT10_TASK_NAMES, taskByName } from "./metaworld/index.js";
+import { METAWORLD_MT1_ID, METAWORLD_MT10_ID, METAWORLD_MT50_ID, MT10_TASK_NAMES, MT50_TASK_NAMES, taskByName } from "./metaworld/index.js";
 import { ControlSuiteEnv, MUJOCO_ENV_IDS, initMujoco } from "./index.js";
 
 /**
@@ -61,17 +61,19 @@ for (const spec of listEnvs()) {
   });
 }
 
-test("MT10's ten descriptions are distinct and each names its task (a word of the task name)", () => {
-  const env = open(METAWORLD_MT10_ID);
-  const describe = describerOf(env, METAWORLD_MT10_ID);
-  const descriptions = MT10_TASK_NAMES.map((_, index) => describe(index));
-  assert.equal(new Set(descriptions).size, 10, descriptions.join("\n"));
-  MT10_TASK_NAMES.forEach((name, index) => {
-    const words = name.split("-");
-    const text = descriptions[index]!.toLowerCase();
-    assert.ok(words.some((word) => text.includes(word)), `"${descriptions[index]}" mentions none of ${words.join(", ")}`);
+for (const [id, names] of [[METAWORLD_MT10_ID, MT10_TASK_NAMES], [METAWORLD_MT50_ID, MT50_TASK_NAMES]] as const) {
+  test(`${id}: the ${names.length} descriptions are distinct and each names its task (a word of the task name)`, () => {
+    const env = open(id);
+    const describe = describerOf(env, id);
+    const descriptions = names.map((_, index) => describe(index));
+    assert.equal(new Set(descriptions).size, names.length, descriptions.join("\n"));
+    names.forEach((name, index) => {
+      const words = name.split("-");
+      const text = descriptions[index]!.toLowerCase();
+      assert.ok(words.some((word) => text.includes(word)), `"${descriptions[index]}" mentions none of ${words.join(", ")}`);
+    });
   });
-});
+}
 
 test("a description is one or two sentences: capitalised, ending with a full stop, on one line", () => {
   const env = open(METAWORLD_MT10_ID);
@@ -143,7 +145,7 @@ test("TwoGoalMaze names the goal box, unless the goal is hidden from the agent",
 
 test("every MuJoCo control-suite variant has its own description naming its parameter", () => {
   let variedFamilies = 0;
-  const controlSuiteIds = MUJOCO_ENV_IDS.filter((id) => id !== METAWORLD_MT1_ID && id !== METAWORLD_MT10_ID);
+  const controlSuiteIds = MUJOCO_ENV_IDS.filter((id) => id !== METAWORLD_MT1_ID && id !== METAWORLD_MT10_ID && id !== METAWORLD_MT50_ID);
   for (const id of controlSuiteIds) {
     // No time limit is registered for these ids, so make() returns the env itself.
     const env = open(id, { fromPixels: false });

@@ -77,7 +77,7 @@ every task; prints the return and success rate per task. Nothing in the run fold
 Options:
   --episodes N   episodes per task (default: the run's experiment.evalEpisodes)
   --protocol P   default, or metaworld: Meta-World's protocol (one episode per fixed configuration,
-                 50 per task, ended at the first success; Meta-World MT10 runs only)
+                 50 per task, ended at the first success; Meta-World MT10 and MT50 runs)
   --json         print the result as JSON instead of a table
   --help, -h     this help
 `;

@@ -1,10 +1,10 @@
-import { CONFIGURATIONS_PER_TASK, ConfigError, METAWORLD_MT10_ID, MTError, type VectorEnv } from "@mtrl/mtenv";
+import { CONFIGURATIONS_PER_TASK, ConfigError, METAWORLD_MT10_ID, METAWORLD_MT50_ID, MTError, type VectorEnv } from "@mtrl/mtenv";
 import type { MultiTaskAgent } from "../agents/agent.js";
 import type { ActionScaler } from "./build-task-envs.js";
 import { summarizeTasks, type PolicyEvaluation } from "./evaluate-policy.js";
 
 /** The environments whose tasks take a fixed configuration in `reset({ options: { configuration } })`. */
-const CONFIGURABLE_ENV_IDS: readonly string[] = [METAWORLD_MT10_ID];
+const CONFIGURABLE_ENV_IDS: readonly string[] = [METAWORLD_MT10_ID, METAWORLD_MT50_ID];
 
 /** A ConfigError unless `envId` can run the Meta-World protocol. */
 export function assertMetaWorldProtocolEnv(envId: string): void {

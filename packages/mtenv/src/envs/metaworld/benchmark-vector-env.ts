@@ -1,11 +1,11 @@
 import { makeMultiTaskVectorEnv, type MultiTaskVectorEnvOptions } from "../../vector/multi-task-vector-env.js";
 import type { VectorEnv } from "../../vector/types.js";
-import { METAWORLD_MT10_ID } from "./register.js";
+import { METAWORLD_MT10_ID, METAWORLD_MT50_ID } from "./register.js";
 
 export interface MetaWorldVectorEnvOptions {
   /**
    * "sync" (this thread) or "parallel": worker threads, one per core by default, each stepping its
-   * share of the environments.
+   * share of the environments (MT50 on 2 cores: 25 per worker).
    */
   readonly mode?: "sync" | "parallel";
   /** Seeds the task streams of the environments. */
@@ -27,6 +27,14 @@ export type MT10VectorEnvOptions = MetaWorldVectorEnvOptions;
  */
 export function makeMetaWorldMT10VectorEnv(options: MetaWorldVectorEnvOptions): Promise<VectorEnv> {
   return makeBenchmarkVectorEnv(METAWORLD_MT10_ID, options);
+}
+
+/**
+ * The MT50 vector env: fifty environments, environment i running task i of MT50's order
+ * (MT50_TASK_NAMES). In "parallel" mode the fifty are spread over one worker thread per core.
+ */
+export function makeMetaWorldMT50VectorEnv(options: MetaWorldVectorEnvOptions): Promise<VectorEnv> {
+  return makeBenchmarkVectorEnv(METAWORLD_MT50_ID, options);
 }
 
 /** One environment per task of the benchmark `id`, its whole task set. */

@@ -1,9 +1,9 @@
-export { METAWORLD_MT1_ID, METAWORLD_MT10_ID } from "./register.js";
-export { makeMetaWorldMT10VectorEnv, type MT10VectorEnvOptions } from "./benchmark-vector-env.js";
+export { METAWORLD_MT1_ID, METAWORLD_MT10_ID, METAWORLD_MT50_ID } from "./register.js";
+export { makeMetaWorldMT10VectorEnv, makeMetaWorldMT50VectorEnv, type MT10VectorEnvOptions, type MetaWorldVectorEnvOptions } from "./benchmark-vector-env.js";
 export { MetaWorldMT1Env, type MT1EnvOptions } from "./mt1-env.js";
 export { MetaWorldMultiTaskEnv, type MultiTaskManipulationEnvOptions } from "./multi-task-env.js";
 export { DEFAULT_EPISODE_LENGTH, ManipulationEnvBase, type ManipulationEnvOptions, type ManipulationStepInfo, type MetaWorldTaskObs } from "./manipulation-env.js";
-export { METAWORLD_TASKS, METAWORLD_TASK_NAMES, MT10_TASKS, MT10_TASK_NAMES, taskByName } from "./task-catalog.js";
+export { METAWORLD_TASKS, METAWORLD_TASK_NAMES, MT10_TASKS, MT10_TASK_NAMES, MT50_TASK_NAMES, mt50Tasks, taskByName } from "./task-catalog.js";
 export { CONFIGURATIONS_PER_TASK, DEFAULT_BENCHMARK_SEED, taskConfigurations } from "./configurations.js";
 export { TabletopSimulation } from "./tabletop-simulation.js";
 export { Observation as MetaWorldObservationLayout } from "./observation-layout.js";

@@ -8,12 +8,12 @@ import { CONFIGURATIONS_PER_TASK, DEFAULT_BENCHMARK_SEED, taskConfigurations } f
 import { runExpertEpisode } from "./expert-rollout.js";
 import { MetaWorldMT1Env } from "./mt1-env.js";
 import { MetaWorldMultiTaskEnv } from "./multi-task-env.js";
-import { makeMetaWorldMT10VectorEnv } from "./benchmark-vector-env.js";
+import { makeMetaWorldMT10VectorEnv, makeMetaWorldMT50VectorEnv } from "./benchmark-vector-env.js";
 import { Observation } from "./observation-layout.js";
 import { METAWORLD_MT10_ID, METAWORLD_MT1_ID } from "./register.js";
 import { TabletopSimulation } from "./tabletop-simulation.js";
 import { TCP_BELOW_MOCAP } from "./scene.js";
-import { METAWORLD_TASKS, METAWORLD_TASK_NAMES, MT10_TASKS, MT10_TASK_NAMES } from "./task-catalog.js";
+import { METAWORLD_TASKS, METAWORLD_TASK_NAMES, MT10_TASKS, MT10_TASK_NAMES, MT50_TASK_NAMES, mt50Tasks } from "./task-catalog.js";
 import { planarDistance } from "./task.js";
 
 await initMujoco();
@@ -273,6 +273,36 @@ test("the MT10 vector env runs one env per task, and sync and parallel agree bit
       for (let t = 0; t < 20; t++) {
         const result = env.step(env.actionSpace.sample());
         trace.push(...result.rewards, result.envObs[0]!, result.envObs[39 * 9 + 6]!);
+      }
+      return trace;
+    } finally {
+      await env.close();
+    }
+  };
+  assert.deepEqual(await rollout("parallel"), await rollout("sync"));
+});
+
+test("MT50 is every task, in the reference's order, and the catalog holds no other", () => {
+  assert.equal(MT50_TASK_NAMES.length, 50);
+  assert.equal(new Set(MT50_TASK_NAMES).size, 50);
+  assert.deepEqual(METAWORLD_TASK_NAMES, MT50_TASK_NAMES);
+  assert.deepEqual(mt50Tasks().map((task) => task.name), MT50_TASK_NAMES);
+  for (const task of MT10_TASKS) assert.ok(MT50_TASK_NAMES.includes(task.name), task.name);
+});
+
+test("the MT50 vector env runs the fifty tasks 25 to a worker on 2 workers, and agrees with sync bit for bit", async () => {
+  const rollout = async (mode: "sync" | "parallel"): Promise<number[]> => {
+    const env = await makeMetaWorldMT50VectorEnv({ seed: 3, mode, autoresetMode: AutoresetMode.SameStep, parallel: { numWorkers: 2 } });
+    try {
+      assert.equal(env.numEnvs, 50);
+      assert.deepEqual(env.call("getTaskState"), Array.from({ length: 50 }, (_, i) => i));
+      if (mode === "parallel") assert.equal((env as unknown as { numWorkers: number }).numWorkers, 2);
+      env.reset({ seed: 11 });
+      env.actionSpace.seed(5);
+      const trace: number[] = [];
+      for (let t = 0; t < 8; t++) {
+        const result = env.step(env.actionSpace.sample());
+        trace.push(...result.rewards, ...result.envObs.subarray(0, 39), ...result.envObs.subarray(39 * 49, 39 * 50));
       }
       return trace;
     } finally {

@@ -12,10 +12,11 @@ import { CONFIGURATIONS_PER_TASK, DEFAULT_BENCHMARK_SEED } from "./configuration
 import { DEFAULT_EPISODE_LENGTH } from "./manipulation-env.js";
 import { MetaWorldMT1Env } from "./mt1-env.js";
 import { MetaWorldMultiTaskEnv } from "./multi-task-env.js";
-import { METAWORLD_TASK_NAMES, MT10_TASKS, MT10_TASK_NAMES, taskByName } from "./task-catalog.js";
+import { METAWORLD_TASK_NAMES, MT10_TASKS, MT10_TASK_NAMES, MT50_TASK_NAMES, mt50Tasks, taskByName } from "./task-catalog.js";
 
 export const METAWORLD_MT1_ID = "MT-MetaWorld-MT1-v0";
 export const METAWORLD_MT10_ID = "MT-MetaWorld-MT10-v0";
+export const METAWORLD_MT50_ID = "MT-MetaWorld-MT50-v0";
 
 const episodeLength = z.number().int().min(1).max(100_000).default(DEFAULT_EPISODE_LENGTH);
 const taskObservation = z.enum(["index", "one-hot"]).default("index");
@@ -76,4 +77,26 @@ register({
   },
 });
 
-(MUJOCO_ENV_IDS as string[]).push(METAWORLD_MT1_ID, METAWORLD_MT10_ID);
+register({
+  id: METAWORLD_MT50_ID,
+  description: `Meta-World-style MT50: all fifty manipulation tasks (task state = index in the reference's MT50 order, ${MT50_TASK_NAMES[0]} … ${MT50_TASK_NAMES[MT50_TASK_NAMES.length - 1]}), each episode in one of the task's ${CONFIGURATIONS_PER_TASK} fixed configurations; ${DEFAULT_EPISODE_LENGTH} steps`,
+  kwargsSchema: z.strictObject({
+    episodeLength,
+    taskObservation,
+    benchmarkSeed,
+    initialTaskState: z.number().int().min(0).max(MT50_TASK_NAMES.length - 1).default(0),
+  }),
+  entryPoint: (kwargs) =>
+    new MetaWorldMultiTaskEnv(mt50Tasks(), {
+      episodeLength: kwargs.episodeLength,
+      taskObservation: kwargs.taskObservation,
+      benchmarkSeed: kwargs.benchmarkSeed,
+      initialTaskState: kwargs.initialTaskState,
+    }),
+  testKwargs: {
+    valid: [{ taskObservation: "one-hot", episodeLength: 150, initialTaskState: 49, benchmarkSeed: 3 }],
+    invalid: [{ episodeLength: 0 }, { taskObservation: "names" }, { initialTaskState: 50 }, { task: "reach" }, { benchmarkSeed: -2 }],
+  },
+});
+
+(MUJOCO_ENV_IDS as string[]).push(METAWORLD_MT1_ID, METAWORLD_MT10_ID, METAWORLD_MT50_ID);

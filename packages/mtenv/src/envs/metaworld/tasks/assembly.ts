@@ -48,7 +48,7 @@ export function assemblyInPlace(centre: ArrayLike<number>, pegTop: Vec3): { inPl
  */
 export const assemblyTask: ManipulationTask = {
   name: "assembly",
-  description: "Pick the wrench up by its handle and put its ring down over the peg. Each configuration places the peg at random.",
+  description: "Assembly: pick the wrench up by its handle and put its ring down over the peg. Each configuration places the peg at random.",
   scene: { name: "assembly", worldbody: wrenchWorldbody(GOAL_LOW[2]) },
   successThreshold: ALIGNED_RADIUS,
   handStart: [0, 0.6, 0.2],

@@ -32,7 +32,7 @@ const PEG_TOP_Z = 0.105;
  */
 export const disassembleTask: ManipulationTask = {
   name: "disassemble",
-  description: "Grip the wrench by its handle and lift its ring up off the peg. Each configuration places the peg with the wrench around it at random.",
+  description: "Disassemble the wrench from the peg: grip it by its handle and lift its ring up off the peg. Each configuration places the peg with the wrench around it at random.",
   scene: { name: "disassemble", worldbody: wrenchWorldbody(PEG_TOP_Z) },
   successThreshold: LIFT,
   handStart: [0, 0.4, 0.2],
