@@ -1,6 +1,5 @@
 import { ArticulatedObject } from "./articulated-object.js";
-import { initialTcpDistance, tcpDistance } from "./gripper-caging.js";
-import { goalPosition, objectPosition } from "./observation-layout.js";
+import { Observation, goalPosition, objectPosition } from "./observation-layout.js";
 import { tolerance, type Vec3 } from "./reward-shaping.js";
 import { rotaryPushExpert } from "./rotary-push-expert.js";
 import { SceneColors, vec } from "./scene.js";
@@ -71,15 +70,26 @@ export function faucetTask(variant: FaucetVariant): ManipulationTask {
         reset: (configuration) => faucet.reset(configuration, 0),
         observeObjects: (out, offset) => faucet.observeObjects(out, offset),
         evaluate(observation, _initial, gripper) {
-          const observed = objectPosition(observation);
-          const lever: Vec3 = [observed[0] + variant.rewardPointOffset[0], observed[1] + variant.rewardPointOffset[1], observed[2] + variant.rewardPointOffset[2]];
-          const goal = goalPosition(observation);
-          const base: Vec3 = [goal[0] - goalFromBase[0], goal[1] - goalFromBase[1], goal[2] - goalFromBase[2]];
-          const toGoal = Math.hypot(lever[0] - goal[0], lever[1] - goal[1], lever[2] - goal[2]);
+          // All read in place (no allocation per step): the reward's lever point is the observed
+          // point + rewardPointOffset, the base is the goal − goalFromBase.
+          const at = Observation.object1Position;
+          const goal = Observation.goal;
+          const offset = variant.rewardPointOffset;
+          const leverX = observation[at]! + offset[0];
+          const leverY = observation[at + 1]! + offset[1];
+          const leverZ = observation[at + 2]! + offset[2];
+          const toGoal = Math.hypot(leverX - observation[goal]!, leverY - observation[goal + 1]!, leverZ - observation[goal + 2]!);
           const inPlace = tolerance(toGoal, 0, TARGET_RADIUS, Math.abs(baseToGoal - TARGET_RADIUS), "long_tail");
           const reachRadius = 0.01;
-          const tcpToLever = tcpDistance(gripper, lever);
-          const reach = tolerance(tcpToLever, 0, reachRadius, Math.abs(initialTcpDistance(gripper, base) - reachRadius), "gaussian");
+          const tcp = gripper.tcp;
+          const tcpToLever = Math.hypot(leverX - tcp[0]!, leverY - tcp[1]!, leverZ - tcp[2]!);
+          const start = gripper.initialTcp;
+          const baseToStartTcp = Math.hypot(
+            observation[goal]! - goalFromBase[0] - start[0]!,
+            observation[goal + 1]! - goalFromBase[1] - start[1]!,
+            observation[goal + 2]! - goalFromBase[2] - start[2]!,
+          );
+          const reach = tolerance(tcpToLever, 0, reachRadius, Math.abs(baseToStartTcp - reachRadius), "gaussian");
           const success = toGoal <= TARGET_RADIUS;
           return {
             reward: success ? 10 : 2 * (2 * reach + 3 * inPlace),

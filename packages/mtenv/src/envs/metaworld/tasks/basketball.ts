@@ -56,6 +56,9 @@ export const basketballTask: ManipulationTask = {
   bind(simulation) {
     const ball = new FreeJoint(simulation, "ball");
     const standSlot = mocapSlot(simulation, "hoop_stand");
+    // The ball now and at reset, refilled each step (no allocation per step).
+    const position: [number, number, number] = [0, 0, 0];
+    const start: [number, number, number] = [0, 0, 0];
     return {
       reset(configuration) {
         ball.place(configuration.object);
@@ -67,8 +70,8 @@ export const basketballTask: ManipulationTask = {
         clearObjectSlot(out, offset + 7);
       },
       evaluate(observation, initial, gripper) {
-        const position = objectPosition(observation);
-        const start = objectPosition(initial);
+        readPoint(observation, position);
+        readPoint(initial, start);
         const toTarget = scaledDistanceToTarget(observation, position);
         const inPlace = tolerance(toTarget, 0, TARGET_RADIUS, scaledDistanceToTarget(observation, start), "long_tail");
         const opening = observation[Observation.gripperOpening]!;
@@ -102,6 +105,14 @@ export const basketballTask: ManipulationTask = {
 
 /** The reference's caging options for the ball. */
 const CAGING = { objectRadius: 0.025, padThreshold: 0.06, xzThreshold: 0.005, highDensity: true } as const;
+
+/** Copies object 1's position from `observation` into `into`. */
+function readPoint(observation: Float32Array, into: [number, number, number]): void {
+  const at = Observation.object1Position;
+  into[0] = observation[at]!;
+  into[1] = observation[at + 1]!;
+  into[2] = observation[at + 2]!;
+}
 
 /** ‖(point − target) · (1, 1, 2)‖, the target being TARGET_HEIGHT above the goal's x and y. */
 function scaledDistanceToTarget(observation: Float32Array, point: Vec3): number {

@@ -1,5 +1,4 @@
 import { ArticulatedObject } from "../articulated-object.js";
-import { initialTcpDistance, tcpDistance } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { closingEffort, distance3, hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
 import { rotaryPushExpert } from "../rotary-push-expert.js";
@@ -58,16 +57,14 @@ export const dialTurnTask: ManipulationTask = {
       reset: (configuration) => dial.reset(configuration, 0),
       observeObjects: (out, offset) => dial.observeObjects(out, offset),
       evaluate(observation, initial, gripper) {
-        const rim = objectPosition(observation);
-        const goal = goalPosition(observation);
-        const push = pushPoint(rim);
-        const pushAtReset = pushPoint(objectPosition(initial));
-        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-        const pushAtResetToGoal = Math.hypot(pushAtReset[0] - goal[0], pushAtReset[1] - goal[1], pushAtReset[2] - goal[2]);
+        const rim = Observation.object1Position;
+        const toGoal = distance3(observation, rim, observation, Observation.goal);
+        const pushAtResetToGoal = pushPointDistance(initial, rim, observation, Observation.goal);
         const inPlace = tolerance(toGoal, 0, TARGET_RADIUS, Math.abs(pushAtResetToGoal - TARGET_RADIUS), "long_tail");
         const reachRadius = 0.005;
-        const tcpToPush = tcpDistance(gripper, push);
-        const near = tolerance(tcpToPush, 0, reachRadius, Math.abs(initialTcpDistance(gripper, pushAtReset) - reachRadius), "gaussian");
+        const tcpToPush = pushPointDistance(observation, rim, gripper.tcp, 0);
+        const pushAtResetToStartTcp = pushPointDistance(initial, rim, gripper.initialTcp, 0);
+        const near = tolerance(tcpToPush, 0, reachRadius, Math.abs(pushAtResetToStartTcp - reachRadius), "gaussian");
         const reach = hamacherProduct(near, closingEffort(gripper.gripperAction));
         return {
           reward: 10 * hamacherProduct(reach, inPlace),
@@ -98,8 +95,13 @@ export const dialTurnTask: ManipulationTask = {
     }),
 };
 
-function pushPoint(rim: Vec3): Vec3 {
-  return [rim[0] + PUSH_FROM_RIM[0], rim[1] + PUSH_FROM_RIM[1], rim[2] + PUSH_FROM_RIM[2]];
+/** ‖(rim point read at from[at..at+2]) + PUSH_FROM_RIM − to[toAt..toAt+2]‖, without allocating. */
+function pushPointDistance(from: ArrayLike<number>, at: number, to: ArrayLike<number>, toAt: number): number {
+  return Math.hypot(
+    from[at]! + PUSH_FROM_RIM[0] - to[toAt]!,
+    from[at + 1]! + PUSH_FROM_RIM[1] - to[toAt + 1]!,
+    from[at + 2]! + PUSH_FROM_RIM[2] - to[toAt + 2]!,
+  );
 }
 
 /** The dial: a mocap base at the configuration's position, the disc and bar turning on a hinge about z. */

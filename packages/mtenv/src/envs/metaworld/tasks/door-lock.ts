@@ -42,11 +42,11 @@ export const doorLockTask: ManipulationTask = {
       reset: (configuration) => lock.reset(configuration, 0),
       observeObjects: (out, offset) => lock.observeObjects(out, offset),
       evaluate(observation, initial, gripper) {
-        const point = objectPosition(observation);
-        const hand = Observation.hand + 2;
-        const padToPoint = scaledPadDistance(point, gripper.tcp[0]!, gripper.padHighY, observation[hand]!);
-        const padAtResetToPoint = scaledPadDistance(point, gripper.initialTcp[0]!, gripper.initialPadHighY, initial[hand]!);
-        const toGoal = Math.abs(goalPosition(observation)[2] - point[2]);
+        const point = Observation.object1Position;
+        const handZ = Observation.hand + 2;
+        const padToPoint = scaledPadDistance(observation, point, gripper.tcp[0]!, gripper.padHighY, observation[handZ]!);
+        const padAtResetToPoint = scaledPadDistance(observation, point, gripper.initialTcp[0]!, gripper.initialPadHighY, initial[handZ]!);
+        const toGoal = Math.abs(observation[Observation.goal + 2]! - observation[point + 2]!);
         const opening = observation[Observation.gripperOpening]!;
         const near = tolerance(padToPoint, 0, 0.01, padAtResetToPoint, "long_tail");
         const pressed = tolerance(toGoal, 0, 0.005, LOCK_TRAVEL, "long_tail");
@@ -72,10 +72,14 @@ export const doorLockTask: ManipulationTask = {
 };
 
 /**
- * ‖(point − pad) · NEAR_SCALE‖ for the +y pad. The reference reads its left pad body's centre of
+ * ‖(observed point − pad) · NEAR_SCALE‖ for the +y pad (the point read in place from the observation). The reference reads its left pad body's centre of
  * mass, which sits at the pad's y but at its hand's height (4.5 cm above the TCP): ours is the
  * TCP's x, the pad's y and the hand's (mocap point's) height.
  */
-function scaledPadDistance(point: Vec3, padX: number, padY: number, padZ: number): number {
-  return Math.hypot((point[0] - padX) * NEAR_SCALE[0], (point[1] - padY) * NEAR_SCALE[1], (point[2] - padZ) * NEAR_SCALE[2]);
+function scaledPadDistance(observation: Float32Array, point: number, padX: number, padY: number, padZ: number): number {
+  return Math.hypot(
+    (observation[point]! - padX) * NEAR_SCALE[0],
+    (observation[point + 1]! - padY) * NEAR_SCALE[1],
+    (observation[point + 2]! - padZ) * NEAR_SCALE[2],
+  );
 }

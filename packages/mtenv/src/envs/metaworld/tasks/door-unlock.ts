@@ -42,14 +42,17 @@ export const doorUnlockTask: ManipulationTask = {
       reset: (configuration) => lock.reset(configuration, LOCKED_ANGLE),
       observeObjects: (out, offset) => lock.observeObjects(out, offset),
       evaluate(observation, _initial, gripper) {
-        const point = objectPosition(observation);
-        const goal = goalPosition(observation);
-        const pivot: Vec3 = [goal[0] - GOAL_FROM_PIVOT[0], goal[1] - GOAL_FROM_PIVOT[1], goal[2] - GOAL_FROM_PIVOT[2]];
-        const hand = Observation.hand;
-        const shoulderToPoint = scaledShoulderDistance([observation[hand]!, observation[hand + 1]!, observation[hand + 2]!], point);
-        const startTcp = gripper.initialTcp;
-        const shoulderAtResetToPivot = scaledShoulderDistance([startTcp[0]!, startTcp[1]!, startTcp[2]!], pivot);
-        const toGoal = Math.abs(goal[0] - point[0]);
+        const point = Observation.object1Position;
+        const goal = Observation.goal;
+        const shoulderToPoint = scaledShoulderDistance(observation, Observation.hand, observation[point]!, observation[point + 1]!, observation[point + 2]!);
+        const shoulderAtResetToPivot = scaledShoulderDistance(
+          gripper.initialTcp,
+          0,
+          observation[goal]! - GOAL_FROM_PIVOT[0],
+          observation[goal + 1]! - GOAL_FROM_PIVOT[1],
+          observation[goal + 2]! - GOAL_FROM_PIVOT[2],
+        );
+        const toGoal = Math.abs(observation[goal]! - observation[point]!);
         const ready = tolerance(shoulderToPoint, 0, 0.02, shoulderAtResetToPivot, "long_tail");
         const pushed = tolerance(toGoal, 0, 0.005, LOCK_TRAVEL, "long_tail");
         return {
@@ -73,11 +76,11 @@ export const doorUnlockTask: ManipulationTask = {
     }, -1, 1),
 };
 
-/** ‖(hand + SHOULDER_FROM_HAND − point) · SHOULDER_SCALE‖. */
-function scaledShoulderDistance(hand: Vec3, point: Vec3): number {
+/** ‖(hand + SHOULDER_FROM_HAND − (x, y, z)) · SHOULDER_SCALE‖, the hand read at from[at..at+2]. */
+function scaledShoulderDistance(from: ArrayLike<number>, at: number, x: number, y: number, z: number): number {
   return Math.hypot(
-    (hand[0] + SHOULDER_FROM_HAND[0] - point[0]) * SHOULDER_SCALE[0],
-    (hand[1] + SHOULDER_FROM_HAND[1] - point[1]) * SHOULDER_SCALE[1],
-    (hand[2] + SHOULDER_FROM_HAND[2] - point[2]) * SHOULDER_SCALE[2],
+    (from[at]! + SHOULDER_FROM_HAND[0] - x) * SHOULDER_SCALE[0],
+    (from[at + 1]! + SHOULDER_FROM_HAND[1] - y) * SHOULDER_SCALE[1],
+    (from[at + 2]! + SHOULDER_FROM_HAND[2] - z) * SHOULDER_SCALE[2],
   );
 }

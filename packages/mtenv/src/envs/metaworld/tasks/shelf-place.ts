@@ -1,7 +1,7 @@
-import { BLOCK_HALF_SIZE, BlockScene, blockGraspInfo, blockWorldbody, pickAndCarryExpert, readBlock } from "../block-object.js";
-import { cagingReward } from "../gripper-caging.js";
-import { goalPosition, objectPosition } from "../observation-layout.js";
-import { hamacherProduct, type Vec3 } from "../reward-shaping.js";
+import { BLOCK_HALF_SIZE, BlockScene, blockWorldbody, isPinching, pickAndCarryExpert } from "../block-object.js";
+import { cagingReward, tcpDistance } from "../gripper-caging.js";
+import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
+import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { mocapSlot, placeMocap } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
 import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
@@ -62,6 +62,9 @@ export const shelfPlaceTask: ManipulationTask = {
   bind(simulation) {
     const scene = new BlockScene(simulation);
     const shelfSlot = mocapSlot(simulation, "shelf");
+    // The block now and at reset, refilled each step (no allocation per step).
+    const block: [number, number, number] = [0, 0, 0];
+    const blockStart: [number, number, number] = [0, 0, 0];
     return {
       reset(configuration) {
         scene.reset(configuration);
@@ -70,29 +73,34 @@ export const shelfPlaceTask: ManipulationTask = {
       },
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, initial, gripper) {
-        const readings = readBlock(observation, initial, gripper);
-        const { block, blockStart } = readings;
-        const goal = goalPosition(observation);
+        readPoint(observation, block);
+        readPoint(initial, blockStart);
+        const at = Observation.object1Position;
+        const goal = Observation.goal;
+        const goalX = observation[goal]!;
+        const goalY = observation[goal + 1]!;
+        const toGoal = distance3(observation, at, observation, goal);
+        const opening = observation[Observation.gripperOpening]!;
+        const tcpToBlock = tcpDistance(gripper, block);
+        let inPlace = longTailTolerance(toGoal, TARGET_RADIUS, distance3(initial, at, initial, goal));
         const grasp = cagingReward(gripper, block, blockStart, CAGING);
-        let reward = hamacherProduct(grasp, readings.inPlace);
-        let inPlace = readings.inPlace;
-        const belowBoard = block[2] > 0 && block[2] < 0.24 && Math.abs(block[0] - goal[0]) < 0.15;
+        let reward = hamacherProduct(grasp, inPlace);
+        const belowBoard = block[2] > 0 && block[2] < 0.24 && Math.abs(block[0] - goalX) < 0.15;
         const approachDepth = 3 * TARGET_RADIUS;
-        if (belowBoard && block[1] > goal[1] - approachDepth && block[1] < goal[1]) {
-          const docking = hamacherProduct((block[1] - (goal[1] - approachDepth)) / approachDepth, (0.24 - block[2]) / 0.24);
+        if (belowBoard && block[1] > goalY - approachDepth && block[1] < goalY) {
+          const docking = hamacherProduct((block[1] - (goalY - approachDepth)) / approachDepth, (0.24 - block[2]) / 0.24);
           inPlace = Math.min(Math.max(inPlace - docking, 0), 1);
         }
-        if (belowBoard && block[1] > goal[1]) inPlace = 0;
-        if (readings.tcpToBlock < 0.025 && readings.opening > 0 && block[2] - 0.01 > blockStart[2]) reward += 1 + 5 * inPlace;
-        const { nearObject, graspSuccess } = blockGraspInfo(gripper, block, blockStart, readings.opening);
+        if (belowBoard && block[1] > goalY) inPlace = 0;
+        if (tcpToBlock < 0.025 && opening > 0 && block[2] - 0.01 > blockStart[2]) reward += 1 + 5 * inPlace;
         return {
-          reward: readings.toGoal < TARGET_RADIUS ? 10 : reward,
-          success: readings.toGoal <= SUCCESS_DISTANCE,
-          nearObject,
-          graspSuccess,
+          reward: toGoal < TARGET_RADIUS ? 10 : reward,
+          success: toGoal <= SUCCESS_DISTANCE,
+          nearObject: tcpToBlock <= 0.03 ? 1 : 0,
+          graspSuccess: isPinching(gripper, block) && opening > 0 && block[2] - 0.02 > blockStart[2],
           graspReward: grasp,
           inPlaceReward: inPlace,
-          objectToTarget: readings.toGoal,
+          objectToTarget: toGoal,
         };
       },
     };
@@ -107,6 +115,14 @@ export const shelfPlaceTask: ManipulationTask = {
       return goal;
     }),
 };
+
+/** Copies object 1's position from `observation` into `into`. */
+function readPoint(observation: Float32Array, into: [number, number, number]): void {
+  const at = Observation.object1Position;
+  into[0] = observation[at]!;
+  into[1] = observation[at + 1]!;
+  into[2] = observation[at + 2]!;
+}
 
 /** The reference's caging options for the block. */
 const CAGING = { objectRadius: 0.02, padThreshold: 0.05, xzThreshold: 0.01 } as const;
