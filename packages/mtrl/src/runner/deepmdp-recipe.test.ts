@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assertReproducibleAndResumable } from "../testing/recipe-resume.js";
 
-const totalSteps = 24;
+const totalSteps = 40;
 
 test("agent=deepmdp (probabilistic transitions) trains from the CLI on pixels, byte-identical per seed and after SIGKILL + resume", { timeout: 300_000 }, async () => {
   const runsDir = mkdtempSync(join(tmpdir(), "mtrl-deepmdp-"));
@@ -16,7 +16,7 @@ test("agent=deepmdp (probabilistic transitions) trains from the CLI on pixels, b
         "env=dmc-cartpole-swingup-pixels",
         "experiment=smoke",
         `experiment.totalSteps=${totalSteps}`,
-        "experiment.warmupSteps=8",
+        "experiment.warmupSteps=4",
         `experiment.evalEvery=${totalSteps}`,
         "experiment.checkpointEvery=4",
         "experiment.logEvery=4",
@@ -39,7 +39,8 @@ test("agent=deepmdp (probabilistic transitions) trains from the CLI on pixels, b
       runsDir,
       "deepmdp",
       totalSteps,
-      12,
+      // Killed early (after 4 update steps), so that the 32 steps left cannot finish before the kill lands.
+      8,
     );
     const trained = rows.filter((row) => row["kind"] === "train" && row["train/transition_loss"] !== undefined);
     assert.ok(trained.length > 0 && trained.every((row) => Number.isFinite(row["train/reward_loss"]) && Number.isFinite(row["train/ae_loss"])), "transition, reward and decoder losses are logged");

@@ -7,7 +7,7 @@ import { loadKernels } from "@mtrl/nn";
 import { assertReproducibleAndResumable } from "../testing/recipe-resume.js";
 import { evaluateRun } from "./evaluate.js";
 
-const totalSteps = 24;
+const totalSteps = 40;
 
 test("agent=hipbmdp on a HiP-BMDP family with env.split trains from the CLI, evaluates every split, byte-identical per seed and after SIGKILL + resume", { timeout: 300_000 }, async () => {
   const runsDir = mkdtempSync(join(tmpdir(), "mtrl-hipbmdp-"));
@@ -18,7 +18,7 @@ test("agent=hipbmdp on a HiP-BMDP family with env.split trains from the CLI, eva
         "env=hipbmdp-finger-spin",
         "experiment=smoke",
         `experiment.totalSteps=${totalSteps}`,
-        "experiment.warmupSteps=8",
+        "experiment.warmupSteps=4",
         `experiment.evalEvery=${totalSteps}`,
         "experiment.checkpointEvery=4",
         "experiment.logEvery=4",
@@ -43,7 +43,8 @@ test("agent=hipbmdp on a HiP-BMDP family with env.split trains from the CLI, eva
       runsDir,
       "hipbmdp",
       totalSteps,
-      12,
+      // Killed early (after 4 update steps), so that the 32 steps left cannot finish before the kill lands.
+      8,
     );
     const evaluation = rows.find((row) => row["kind"] === "eval")!;
     const keys = Object.keys(evaluation).filter((key) => key.startsWith("eval/")).sort();
