@@ -134,6 +134,15 @@ describe("browser viewer (headless Chromium)", { timeout: 240_000 }, () => {
     assert.notEqual(await page.textContent("#episode-step"), "0");
   });
 
+  it("opens a run folder picked with the file picker, and refuses a folder that is not one", async () => {
+    await page.setInputFiles("#folder-picker", join(viewerRoot, "web"));
+    await page.waitForFunction(() => (globalThis as unknown as { document: { getElementById(id: string): { hidden: boolean } } }).document.getElementById("message").hidden === false, undefined, { timeout: 30_000 });
+    assert.match((await page.textContent("#message")) ?? "", /^web has no config\.yaml, so it is not a run folder/);
+    await page.setInputFiles("#folder-picker", SHIPPED_POLICY_FOLDER);
+    await page.waitForFunction(() => /^mt10-mtsac-seed1 \(checkpoint at step/.test((globalThis as unknown as { document: { getElementById(id: string): { textContent: string } } }).document.getElementById("run-label").textContent), undefined, { timeout: 30_000 });
+    assert.equal(await page.isVisible("#message"), false);
+  });
+
   it("says clearly what is wrong with a bad run folder", async () => {
     const error = await page.evaluate(() =>
       (globalThis as unknown as { viewer: { loadUrl(u: string): Promise<unknown> } }).viewer.loadUrl("policies/no-such-run/").then(
