@@ -2,7 +2,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { composeConfig } from "../config/compose.js";
 import { checkEnvironment } from "../config/check-environment.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { splitReturnsChart } from "../report/report-data.js";
+import { writeReport } from "../report/write-report.js";
+import { MetricsWriter } from "../run-folder/metrics.js";
+import { createRunDir } from "../run-folder/run-dir.js";
+import { inspectPageInChromium } from "../testing/headless-chromium.js";
 import type { EvalRow } from "../run-folder/metrics.js";
 import { configErrorOf } from "../testing/config-error.js";
 import { TASK_SPLITS, buildHeldOutEnvs, buildTrainingEnvs, heldOutMetrics, taskSplitOf } from "./task-splits.js";
@@ -67,4 +74,26 @@ test("held-out metrics sit under their group, and report.html draws one line per
     ["extrapolation", [10, 20], [1, 2]],
   ]);
   assert.equal(splitReturnsChart([{ kind: "eval", step: 10, "eval/return/task0": 1, "eval/mean_return": 1 }]), null);
+});
+
+test("report.html of a run with env.split draws the per-split chart in Chromium: training tasks, interpolation, extrapolation", async () => {
+  const root = mkdtempSync(join(tmpdir(), "mtrl-split-report-"));
+  try {
+    const paths = createRunDir(join(root, "runs"), "hipbmdp-split-seed1");
+    writeFileSync(paths.config, "env:\n  id: MT-HiPBMDP-Finger-Spin-vary-size-v0\n  kwargs: {}\n  numTasks: 4\n  split: hipbmdp\n");
+    const writer = MetricsWriter.open(paths.metrics);
+    for (let step = 100; step <= 500; step += 100) {
+      writer.writeEval(step, { "eval/return/variant2": step, "eval/mean_return": step, "eval/interpolation/return/variant4": step / 2, "eval/interpolation/mean_return": step / 2, "eval/extrapolation/return/variant1": step / 4, "eval/extrapolation/mean_return": step / 4 });
+    }
+    writer.close();
+    await inspectPageInChromium(writeReport(paths.dir).report, async (page, { problems }) => {
+      const lines = await page.$$eval("#eval-split-return path.series", (paths) => paths.length);
+      const legend = await page.$eval("#eval-split-return", (figure) => figure.textContent ?? "");
+      assert.equal(lines, 3);
+      for (const name of ["training tasks", "interpolation", "extrapolation"]) assert.ok(legend.includes(name), `the legend names ${name}`);
+      assert.deepEqual(problems, []);
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
