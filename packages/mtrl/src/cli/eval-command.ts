@@ -43,6 +43,11 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
       writeLine(io.stdout, `${displayPath(paths.dir)}: checkpoint at step ${result.step}`);
       if (protocol === "metaworld") writeLine(io.stdout, "protocol: metaworld (one episode per fixed configuration, 50 per task, ended at the first success)");
       writeLine(io.stdout, formatEvalTable(summarizeEval({ kind: "eval", step: result.step, ...result.metrics } as EvalRow)));
+      // env.split: each held-out group's mean return (its per-variant values are in --json).
+      for (const [key, value] of Object.entries(result.metrics)) {
+        const group = /^eval\/([^/]+)\/mean_return$/.exec(key)?.[1];
+        if (group !== undefined) writeLine(io.stdout, `${group} (held out) mean return: ${value.toFixed(2)}`);
+      }
     }
   } finally {
     process.removeListener("SIGINT", onInterrupt);
