@@ -1,4 +1,4 @@
-import { isPinching, pickAndCarryExpert } from "../block-object.js";
+import { pickAndCarryExpert } from "../block-object.js";
 import { CoffeeScene, MugReward, coffeeMachineWorldbody } from "../coffee-machine.js";
 import { add } from "../door.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
@@ -20,8 +20,8 @@ const MACHINE_BEHIND_MUG: Vec3 = [0, 0.22, 0];
  * reports scipy's x, y, z, w). The reference's v2 reward (MugReward): Hamacher(grasp,
  * in-place) + (1 + 5 · in-place while the TCP is within 4 cm of the mug and the observed opening
  * is above 0), 10 once ‖(2, 2, 1) ⊙ (mug − goal)‖ < 5 cm. Success: ‖mug − goal‖ ≤ 0.07. Info:
- * near_object = TCP within 3 cm of the mug; grasp_success = the mug pinched (our geometric
- * stand-in for the reference's pad contacts) with the opening above 0. The hand starts at
+ * near_object = TCP within 3 cm of the mug; grasp_success always false, as the reference's (it
+ * asks for pad contacts with the mug's visual mesh, which has no collisions). The hand starts at
  * (0, 0.4, 0.2). Differences: a plain cylinder mug and box machine; the expert grips the mug
  * and slides it on the table (the reference's grips it lower with effort 0.7).
  */
@@ -76,7 +76,8 @@ export function mugTask(variant: MugTaskVariant): ManipulationTask {
             reward: terms.reward,
             success: terms.toGoal <= MUG_SUCCESS_DISTANCE,
             nearObject: terms.tcpToMug <= 0.03 ? 1 : 0,
-            graspSuccess: isPinching(gripper, mug) && opening > 0,
+            // The reference tests contacts with its mug's visual mesh, which never collides: always 0.
+            graspSuccess: false,
             graspReward: terms.grasp,
             inPlaceReward: terms.inPlace,
             objectToTarget: terms.toGoal,

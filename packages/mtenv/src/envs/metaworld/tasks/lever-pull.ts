@@ -72,8 +72,9 @@ export const leverPullTask: ManipulationTask = {
       },
       evaluate(observation, initial, gripper) {
         const ball = objectPosition(observation);
-        const ballAtRest = objectPosition(initial);
         const goal = Observation.goal;
+        // The ball's rest position as the reference computes it (base + (0.12, −0.2, 0.25)), from the goal straight above the hinge.
+        const ballAtRest: Vec3 = [initial[goal]!, initial[goal + 1]! - LEVER_LENGTH, initial[goal + 2]! - LEVER_LENGTH];
         const hand = Observation.hand;
         const shoulderToBall = shoulderDistance(observation, hand, ball);
         const readyToLift = longTailTolerance(shoulderToBall, 0.02, shoulderDistance(gripper.initialTcp, 0, ballAtRest));
