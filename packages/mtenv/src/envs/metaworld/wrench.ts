@@ -1,6 +1,7 @@
 import type { MujocoSimulation } from "../mujoco/simulation.js";
 import { cagingReward, type CagingOptions } from "./gripper-caging.js";
 import { Observation, objectPosition } from "./observation-layout.js";
+import { readPoint, scratchPoint } from "./point-scratch.js";
 import type { Vec3 } from "./reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, observeSite, placeMocap } from "./scene-access.js";
 import { SceneColors, vec } from "./scene.js";
@@ -105,19 +106,29 @@ export function wrenchLevelReward(observation: Float32Array): number {
 }
 
 /**
- * The reference's grasp term of both wrench tasks: the caging reward on the handle point with its
- * x replaced by the hand's while the hand (obs[0:3]) is within 1 cm of it in x (object radius
- * 0.015, pads within 0.02, TCP within 0.01 in x–z); `density` is the task's own choice. Its
- * margins start from the ring's centre at reset (the reference's obj_init_pos), not the handle:
- * the handle observed at reset less HANDLE_FROM_CENTRE in x, as every configuration lays it.
+ * The caging options of the wrench tasks' grasp term: object radius 0.015, pads within 0.02, TCP
+ * within 0.01 in x–z, plus the task's own density (built once per task).
  */
-export function wrenchGraspReward(observation: Float32Array, initial: Float32Array, gripper: GripperReadings, density: Pick<CagingOptions, "highDensity" | "mediumDensityReachRadius">): number {
-  const handle = objectPosition(observation);
+export function wrenchGraspOptions(density: Pick<CagingOptions, "highDensity" | "mediumDensityReachRadius">): CagingOptions {
+  return { objectRadius: 0.015, padThreshold: 0.02, xzThreshold: 0.01, ...density };
+}
+
+const graspTarget = scratchPoint();
+const centreAtStart = scratchPoint();
+
+/**
+ * The reference's grasp term of both wrench tasks: the caging reward (`options` from
+ * wrenchGraspOptions) on the handle point with its x replaced by the hand's while the hand
+ * (obs[0:3]) is within 1 cm of it in x. Its margins start from the ring's centre at reset (the
+ * reference's obj_init_pos), not the handle: the handle observed at reset less HANDLE_FROM_CENTRE
+ * in x, as every configuration lays it.
+ */
+export function wrenchGraspReward(observation: Float32Array, initial: Float32Array, gripper: GripperReadings, options: CagingOptions): number {
+  readPoint(graspTarget, observation, Observation.object1Position);
   const handX = observation[Observation.hand]!;
-  const target: Vec3 = [Math.abs(handle[0] - handX) < HANDLE_REACH_X ? handX : handle[0], handle[1], handle[2]];
-  const handleStart = objectPosition(initial);
-  const centreStart: Vec3 = [handleStart[0] - HANDLE_FROM_CENTRE, handleStart[1], handleStart[2]];
-  return cagingReward(gripper, target, centreStart, { objectRadius: 0.015, padThreshold: 0.02, xzThreshold: 0.01, ...density });
+  if (Math.abs(graspTarget[0] - handX) < HANDLE_REACH_X) graspTarget[0] = handX;
+  readPoint(centreAtStart, initial, Observation.object1Position, -HANDLE_FROM_CENTRE);
+  return cagingReward(gripper, graspTarget, centreAtStart, options);
 }
 
 type WrenchPhase = "approach" | "descend" | "close" | "carry";

@@ -1,7 +1,8 @@
-import { goalPosition } from "../observation-layout.js";
+import { Observation, goalPosition } from "../observation-layout.js";
+import { readPoint, scratchPoint } from "../point-scratch.js";
 import { tolerance, type Vec3 } from "../reward-shaping.js";
 import { drawUntil, planarDistance, uniformIn, type ManipulationTask, type StepEvaluation } from "../task.js";
-import { HANDLE_FROM_CENTRE, WrenchScene, wrenchExpert, wrenchGraspReward, wrenchLevelReward, wrenchWorldbody } from "../wrench.js";
+import { HANDLE_FROM_CENTRE, WrenchScene, wrenchExpert, wrenchGraspOptions, wrenchGraspReward, wrenchLevelReward, wrenchWorldbody } from "../wrench.js";
 
 /** The wrench's ring starts here (the reference's object range is this one point). */
 const WRENCH_START: Vec3 = [0, 0.6, 0.02];
@@ -11,25 +12,32 @@ const GOAL_HIGH: Vec3 = [0.1, 0.85, 0.1];
 /** The ring's centre within this of the peg's axis (and below its top) is around the peg. */
 const ALIGNED_RADIUS = 0.02;
 
+/** The ring is around the peg: its centre within 2 cm of the peg's axis and below the peg's top. */
+export function ringAroundPeg(centre: ArrayLike<number>, pegTop: Vec3): boolean {
+  return Math.hypot(pegTop[0] - centre[0]!, pegTop[1] - centre[1]!) < ALIGNED_RADIUS && pegTop[2] - centre[2]! > 0;
+}
+
 /**
  * The reference's in-place term of assembly, for the ring's centre and the peg's top: 0.1 ·
  * lifted + 0.9 · long-tail tolerance of ‖(Δx, Δy, 3 · (funnel height − centre z))‖ within 2 cm,
  * margin 0.4, where Δ is the peg's top minus the centre, the funnel height is 0 within the
- * threshold (2 cm once around the peg, else 1 cm) of the axis and 0.02 · ln(radius − threshold)
- * + 0.2 beyond it, and lifted = centre above 2 cm or within the threshold of the axis. Also
- * returns whether the ring is around the peg (within 2 cm of its axis, below its top).
+ * threshold (2 cm once ringAroundPeg, else 1 cm) of the axis and 0.02 · ln(radius − threshold)
+ * + 0.2 beyond it, and lifted = centre above 2 cm or within the threshold of the axis.
  */
-export function assemblyInPlace(centre: ArrayLike<number>, pegTop: Vec3): { inPlace: number; aroundPeg: boolean } {
+export function assemblyInPlace(centre: ArrayLike<number>, pegTop: Vec3): number {
   const dx = pegTop[0] - centre[0]!;
   const dy = pegTop[1] - centre[1]!;
   const radius = Math.hypot(dx, dy);
-  const aroundPeg = radius < ALIGNED_RADIUS && pegTop[2] - centre[2]! > 0;
-  const threshold = aroundPeg ? 0.02 : 0.01;
+  const threshold = ringAroundPeg(centre, pegTop) ? 0.02 : 0.01;
   const funnelHeight = radius > threshold ? 0.02 * Math.log(radius - threshold) + 0.2 : 0;
   const lifted = centre[2]! > 0.02 || radius < threshold;
   const scaled = Math.hypot(dx, dy, 3 * (funnelHeight - centre[2]!));
-  return { inPlace: 0.1 * (lifted ? 1 : 0) + 0.9 * tolerance(scaled, 0, 0.02, 0.4, "long_tail"), aroundPeg };
+  return 0.1 * (lifted ? 1 : 0) + 0.9 * tolerance(scaled, 0, 0.02, 0.4, "long_tail");
 }
+
+/** The grasp term's caging options: medium density, reach within 1 cm. */
+const GRASP_OPTIONS = wrenchGraspOptions({ mediumDensityReachRadius: 0.01 });
+const pegTopNow = scratchPoint();
 
 /**
  * assembly: pick the wrench up by its handle and put its ring down over the peg.
@@ -67,8 +75,11 @@ export const assemblyTask: ManipulationTask = {
       reset: (configuration) => scene.reset(configuration.object, [configuration.goal[0], configuration.goal[1], 0]),
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, initial, gripper): StepEvaluation {
-        const grasp = wrenchGraspReward(observation, initial, gripper, { mediumDensityReachRadius: 0.01 });
-        const { inPlace, aroundPeg } = assemblyInPlace(scene.readCentre(), goalPosition(observation));
+        const grasp = wrenchGraspReward(observation, initial, gripper, GRASP_OPTIONS);
+        const centre = scene.readCentre();
+        const pegTop = readPoint(pegTopNow, observation, Observation.goal);
+        const inPlace = assemblyInPlace(centre, pegTop);
+        const aroundPeg = ringAroundPeg(centre, pegTop);
         const level = wrenchLevelReward(observation);
         return {
           reward: aroundPeg ? 10 : (2 * grasp + 6 * inPlace) * level,

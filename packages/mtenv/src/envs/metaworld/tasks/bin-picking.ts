@@ -2,6 +2,7 @@ import { BLOCK_HALF_SIZE, expertTcp, moveTowards } from "../block-object.js";
 import { cagingReward } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { distance3, hamacherProduct, longTailTolerance, tolerance, type Vec3 } from "../reward-shaping.js";
+import { readPoint, scratchPoint } from "../point-scratch.js";
 import { FreeJoint, clearObjectSlot } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
 import type { ExpertPolicy, GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
@@ -86,10 +87,15 @@ export const binPickingTask: ManipulationTask = {
   createExpert: binPickingExpert,
 };
 
+/** The caging options of the grasp term (the reference's arguments). */
+const GRASP_OPTIONS = { objectRadius: 0.015, padThreshold: 0.05, xzThreshold: 0.01, highDensity: true, desiredGripperEffort: 0.7 } as const;
+const cubeNow = scratchPoint();
+const cubeAtStart = scratchPoint();
+
 /** The reference's v2 reward, success and info for one step (see binPickingTask). */
 function evaluateBinPicking(observation: Float32Array, initial: Float32Array, gripper: GripperReadings): StepEvaluation {
-  const cube = objectPosition(observation);
-  const cubeStart = objectPosition(initial);
+  const cube = readPoint(cubeNow, observation, Observation.object1Position);
+  const cubeStart = readPoint(cubeAtStart, initial, Observation.object1Position);
   const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
   const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, distance3(initial, Observation.object1Position, initial, Observation.goal));
   const hand = Observation.hand;
@@ -99,7 +105,7 @@ function evaluateBinPicking(observation: Float32Array, initial: Float32Array, gr
   const goal = Observation.goal;
   const floor = binPickingFloor(Math.hypot(handX - cubeStart[0], handY - cubeStart[1]), Math.hypot(handX - observation[goal]!, handY - observation[goal + 1]!));
   const aboveFloor = handZ >= floor ? 1 : tolerance(Math.max(floor - handZ, 0), 0, 0.01, 0.05, "long_tail");
-  const grasp = cagingReward(gripper, cube, cubeStart, { objectRadius: 0.015, padThreshold: 0.05, xzThreshold: 0.01, highDensity: true, desiredGripperEffort: 0.7 });
+  const grasp = cagingReward(gripper, cube, cubeStart, GRASP_OPTIONS);
   const nearObject = distance3(observation, Observation.object1Position, observation, hand) < 0.04;
   const pinchedWithoutObject = observation[Observation.gripperOpening]! < PINCHED_OPENING;
   const lifted = cube[2] - 0.02 > cubeStart[2];

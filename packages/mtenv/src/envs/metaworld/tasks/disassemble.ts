@@ -1,7 +1,7 @@
 import { Observation, goalPosition } from "../observation-layout.js";
 import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
-import { WrenchScene, wrenchExpert, wrenchGraspReward, wrenchLevelReward, wrenchWorldbody } from "../wrench.js";
+import { WrenchScene, wrenchExpert, wrenchGraspOptions, wrenchGraspReward, wrenchLevelReward, wrenchWorldbody } from "../wrench.js";
 
 /** The wrench's range (its ring's centre, placed 6 mm above its resting height as the reference does). */
 const WRENCH_LOW: Vec3 = [0, 0.6, 0.025];
@@ -13,6 +13,8 @@ const DISCARDED_GOAL_HIGH: Vec3 = [0.1, 0.75, 0.17];
 const LIFT = 0.15;
 /** The peg's top, 8 cm above the wrench's placement height (the reference's pegTop). */
 const PEG_TOP_Z = 0.105;
+/** The grasp term's caging options: high density. */
+const GRASP_OPTIONS = wrenchGraspOptions({ highDensity: true });
 
 /**
  * disassemble: lift the wrench's ring up off the peg it sits on.
@@ -50,7 +52,7 @@ export const disassembleTask: ManipulationTask = {
       reset: (configuration) => scene.reset(configuration.object, configuration.secondObject ?? [configuration.object[0], configuration.object[1], 0]),
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, initial, gripper) {
-        const grasp = wrenchGraspReward(observation, initial, gripper, { highDensity: true });
+        const grasp = wrenchGraspReward(observation, initial, gripper, GRASP_OPTIONS);
         const centre = scene.readCentre();
         const goal = Observation.goal;
         const toRaisedGoal = Math.hypot(observation[goal]! - centre[0]!, observation[goal + 1]! - centre[1]!, observation[goal + 2]! + 0.1 - centre[2]!);

@@ -1,6 +1,7 @@
 import { expertTcp, moveTowards } from "../block-object.js";
 import { cagingReward } from "../gripper-caging.js";
 import { Observation, objectPosition } from "../observation-layout.js";
+import { readPoint, scratchPoint } from "../point-scratch.js";
 import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { FreeJoint, ScalarJoint, observeBodyQuaternion, observeSite } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
@@ -90,16 +91,26 @@ export const hammerTask: ManipulationTask = {
   createExpert: hammerExpert,
 };
 
+/** The caging options of the grasp term (the reference's arguments). */
+const GRASP_OPTIONS = { objectRadius: 0.015, padThreshold: 0.02, xzThreshold: 0.01, highDensity: true } as const;
+const overHandle = scratchPoint();
+const hammerAtStart = scratchPoint();
+
 /** The reference's v2 reward, success and info for one step, given how far the nail is driven (see hammerTask). */
 export function evaluateHammer(observation: Float32Array, initial: Float32Array, gripper: GripperReadings, nailDriven: number): StepEvaluation {
-  const hammer = objectPosition(observation);
+  const at = Observation.object1Position;
   const handX = observation[Observation.hand]!;
-  const overHandle: Vec3 = [Math.abs(hammer[0] - handX) < HANDLE_REACH_X ? handX : hammer[0], hammer[1], hammer[2]];
-  const grasp = cagingReward(gripper, overHandle, objectPosition(initial), { objectRadius: 0.015, padThreshold: 0.02, xzThreshold: 0.01, highDensity: true });
-  const head: Vec3 = [hammer[0] + HEAD_POINT_OFFSET[0], hammer[1] + HEAD_POINT_OFFSET[1], hammer[2] + HEAD_POINT_OFFSET[2]];
+  readPoint(overHandle, observation, at);
+  if (Math.abs(overHandle[0] - handX) < HANDLE_REACH_X) overHandle[0] = handX;
+  const grasp = cagingReward(gripper, overHandle, readPoint(hammerAtStart, initial, at), GRASP_OPTIONS);
   const goal = Observation.goal;
-  const headToGoal = Math.hypot(head[0] - observation[goal]!, head[1] - observation[goal + 1]!, head[2] - observation[goal + 2]!);
-  const inPlace = 0.1 * (head[2] > 0.02 ? 1 : 0) + 0.9 * longTailTolerance(headToGoal, 0.02, 0.2);
+  const headZ = observation[at + 2]! + HEAD_POINT_OFFSET[2];
+  const headToGoal = Math.hypot(
+    observation[at]! + HEAD_POINT_OFFSET[0] - observation[goal]!,
+    observation[at + 1]! + HEAD_POINT_OFFSET[1] - observation[goal + 1]!,
+    headZ - observation[goal + 2]!,
+  );
+  const inPlace = 0.1 * (headZ > 0.02 ? 1 : 0) + 0.9 * longTailTolerance(headToGoal, 0.02, 0.2);
   const level = hammerLevelReward(observation, Observation.object1Quaternion);
   const success = nailDriven > NAIL_DRIVEN;
   const reward = (2 * grasp + 6 * inPlace) * level;

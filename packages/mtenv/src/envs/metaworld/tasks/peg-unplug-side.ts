@@ -1,6 +1,7 @@
 import { expertTcp, moveTowards } from "../block-object.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
 import { Observation, objectPosition } from "../observation-layout.js";
+import { readPoint, scratchPoint } from "../point-scratch.js";
 import { distance3, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, observeSite, placeMocap } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
@@ -74,13 +75,18 @@ export const pegUnplugSideTask: ManipulationTask = {
   createExpert: pegUnplugExpert,
 };
 
+/** The caging options of the grasp term (the reference's arguments). */
+const GRASP_OPTIONS = { objectRadius: 0.025, padThreshold: 0.05, xzThreshold: 0.005, highDensity: true, desiredGripperEffort: 0.8 } as const;
+const endNow = scratchPoint();
+const endAtStart = scratchPoint();
+
 /** The reference's v2 reward, success and info for one step (see pegUnplugSideTask). */
 function evaluatePegUnplug(observation: Float32Array, initial: Float32Array, gripper: GripperReadings): StepEvaluation {
-  const end = objectPosition(observation);
-  const endStart = objectPosition(initial);
+  const end = readPoint(endNow, observation, Observation.object1Position);
+  const endStart = readPoint(endAtStart, initial, Observation.object1Position);
   const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
   const inPlace = longTailTolerance(toGoal, IN_PLACE_BOUND, distance3(initial, Observation.object1Position, initial, Observation.goal));
-  const grasp = cagingReward(gripper, end, endStart, { objectRadius: 0.025, padThreshold: 0.05, xzThreshold: 0.005, highDensity: true, desiredGripperEffort: 0.8 });
+  const grasp = cagingReward(gripper, end, endStart, GRASP_OPTIONS);
   const tcpToEnd = tcpDistance(gripper, end);
   const graspSuccess = observation[Observation.gripperOpening]! > 0.5 && end[0] - endStart[0] > 0.015;
   let reward = 2 * grasp;

@@ -2,6 +2,7 @@ import { pickAndCarryExpert } from "../block-object.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { distance3, hamacherProduct, longTailTolerance, tolerance, type Vec3 } from "../reward-shaping.js";
+import { readPoint, scratchPoint } from "../point-scratch.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
 import { drawUntil, planarDistance, uniformIn, type GripperReadings, type ManipulationTask, type StepEvaluation } from "../task.js";
@@ -89,20 +90,25 @@ export const pickOutOfHoleTask: ManipulationTask = {
     }),
 };
 
+/** The caging options of the grasp term (the reference's arguments). */
+const GRASP_OPTIONS = { objectRadius: 0.015, padThreshold: 0.02, xzThreshold: 0.03, highDensity: true, desiredGripperEffort: 0.1 } as const;
+const puckNow = scratchPoint();
+const puckAtStart = scratchPoint();
+
 /** The reference's v2 reward, success and info for one step (see pickOutOfHoleTask). */
 function evaluatePickOutOfHole(observation: Float32Array, initial: Float32Array, gripper: GripperReadings): StepEvaluation {
-  const puck = objectPosition(observation);
-  const puckStart = objectPosition(initial);
+  readPoint(puckNow, observation, Observation.object1Position);
+  readPoint(puckAtStart, initial, Observation.object1Position);
   const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
   const startToGoal = distance3(initial, Observation.object1Position, initial, Observation.goal);
-  const tcpToPuck = tcpDistance(gripper, puck);
+  const tcpToPuck = tcpDistance(gripper, puckNow);
   const tcp = gripper.tcp;
-  const floor = pickOutOfHoleFloor(Math.hypot(tcp[0]! - puckStart[0], tcp[1]! - puckStart[1]));
+  const floor = pickOutOfHoleFloor(Math.hypot(tcp[0]! - puckAtStart[0], tcp[1]! - puckAtStart[1]));
   const aboveFloor = tcp[2]! >= floor ? 1 : tolerance(Math.max(floor - tcp[2]!, 0), 0, 0.01, 0.02, "long_tail");
-  const grasp = cagingReward(gripper, puck, puckStart, { objectRadius: 0.015, padThreshold: 0.02, xzThreshold: 0.03, highDensity: true, desiredGripperEffort: 0.1 });
+  const grasp = cagingReward(gripper, puckNow, puckAtStart, GRASP_OPTIONS);
   const inPlace = longTailTolerance(toGoal, IN_PLACE_BOUND, startToGoal);
   const opening = observation[Observation.gripperOpening]!;
-  const graspSuccess = tcpToPuck < 0.04 && puck[2] - 0.02 > puckStart[2] && !(opening < 0.33);
+  const graspSuccess = tcpToPuck < 0.04 && puckNow[2] - 0.02 > puckAtStart[2] && !(opening < 0.33);
   let reward = hamacherProduct(grasp, inPlace);
   if (graspSuccess) reward += 1 + 5 * hamacherProduct(inPlace, aboveFloor);
   return {

@@ -1,6 +1,7 @@
 import { expertTcp, isPinching, moveTowards } from "../block-object.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
+import { readPoint, scratchPoint } from "../point-scratch.js";
 import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { STICK_HALF_SIZE, THERMOS_RAIL_ORIGIN, THERMOS_RAIL_TRAVEL, bindStickTask, stickAndThermosWorldbody, thermosPosition, type StickAndThermos } from "../stick-and-thermos.js";
 import { drawUntil, planarDistance, uniformIn, type ExpertPolicy, type GripperReadings, type ManipulationTask, type StepEvaluation } from "../task.js";
@@ -69,25 +70,38 @@ export const stickPullTask: ManipulationTask = {
   createExpert: stickPullExpert,
 };
 
+/** The caging options of the grasp term (the reference's arguments). */
+const GRASP_OPTIONS = { objectRadius: 0.014, padThreshold: 0.05, xzThreshold: 0.01, highDensity: true } as const;
+/** The container point at reset: the rail origin + 5 cm in x. */
+const CONTAINER_START: Vec3 = [THERMOS_RAIL_ORIGIN[0] + CONTAINER_OFFSET_X, THERMOS_RAIL_ORIGIN[1], THERMOS_RAIL_ORIGIN[2]];
+const stickNow = scratchPoint();
+const stickAtStart = scratchPoint();
+const handleNow = scratchPoint();
+const containerNow = scratchPoint();
+const goalNow = scratchPoint();
+
+/** ‖a − b‖ with the z difference scaled by `zScale`. */
+function distance(a: Vec3, b: Vec3, zScale = 1): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1], zScale * (a[2] - b[2]));
+}
+
 /** The reference's v2 reward, success and info for one step (see stickPullTask). */
 function evaluateStickPull(parts: StickAndThermos, observation: Float32Array, initial: Float32Array, gripper: GripperReadings): StepEvaluation {
-  const stick = objectPosition(observation);
-  const stickStart = objectPosition(initial);
-  const handle = thermosPosition(observation);
-  const goal = goalPosition(observation);
-  const container: Vec3 = [handle[0] + CONTAINER_OFFSET_X, handle[1], handle[2]];
-  const containerStart: Vec3 = [THERMOS_RAIL_ORIGIN[0] + CONTAINER_OFFSET_X, THERMOS_RAIL_ORIGIN[1], THERMOS_RAIL_ORIGIN[2]];
-  const distance = (a: Vec3, b: Vec3, zScale = 1): number => Math.hypot(a[0] - b[0], a[1] - b[1], zScale * (a[2] - b[2]));
-  const stickInPlace = longTailTolerance(distance(stick, container, 2), IN_PLACE_RADIUS, distance(stickStart, containerStart, 2));
-  const stickAtGoal = longTailTolerance(distance(stick, goal), IN_PLACE_RADIUS, distance(stickStart, goal));
-  const containerInPlace = longTailTolerance(distance(container, goal), IN_PLACE_RADIUS, distance(THERMOS_RAIL_ORIGIN, goal));
-  const handleToGoal = distance(handle, goal);
-  const tcpToStick = tcpDistance(gripper, stick);
+  readPoint(stickNow, observation, Observation.object1Position);
+  readPoint(stickAtStart, initial, Observation.object1Position);
+  readPoint(handleNow, observation, Observation.object2Position);
+  readPoint(containerNow, observation, Observation.object2Position, CONTAINER_OFFSET_X);
+  readPoint(goalNow, observation, Observation.goal);
+  const stickInPlace = longTailTolerance(distance(stickNow, containerNow, 2), IN_PLACE_RADIUS, distance(stickAtStart, CONTAINER_START, 2));
+  const stickAtGoal = longTailTolerance(distance(stickNow, goalNow), IN_PLACE_RADIUS, distance(stickAtStart, goalNow));
+  const containerInPlace = longTailTolerance(distance(containerNow, goalNow), IN_PLACE_RADIUS, distance(THERMOS_RAIL_ORIGIN, goalNow));
+  const handleToGoal = distance(handleNow, goalNow);
+  const tcpToStick = tcpDistance(gripper, stickNow);
   const opening = observation[Observation.gripperOpening]!;
-  const held = tcpToStick < 0.02 && opening > 0 && stick[2] - 0.01 > stickStart[2];
-  const grasp = held ? 1 : cagingReward(gripper, stick, stickStart, { objectRadius: 0.014, padThreshold: 0.05, xzThreshold: 0.01, highDensity: true });
+  const held = tcpToStick < 0.02 && opening > 0 && stickNow[2] - 0.01 > stickAtStart[2];
+  const grasp = held ? 1 : cagingReward(gripper, stickNow, stickAtStart, GRASP_OPTIONS);
   const graspedInPlace = hamacherProduct(grasp, stickInPlace);
-  const inserted = stickInserted(parts.readStickEnd(), handle);
+  const inserted = stickInserted(parts.readStickEnd(), handleNow);
   let reward = graspedInPlace;
   if (held) {
     reward = 1 + graspedInPlace + 5 * stickInPlace;
@@ -97,7 +111,7 @@ function evaluateStickPull(parts: StickAndThermos, observation: Float32Array, in
     reward,
     success: handleToGoal <= HANDLE_SUCCESS_DISTANCE && inserted,
     nearObject: tcpToStick <= 0.03 ? 1 : 0,
-    graspSuccess: isPinching(gripper, stick) && opening > 0 && stick[2] - 0.02 > THERMOS_RAIL_ORIGIN[2],
+    graspSuccess: isPinching(gripper, stickNow) && opening > 0 && stickNow[2] - 0.02 > THERMOS_RAIL_ORIGIN[2],
     graspReward: grasp,
     inPlaceReward: stickInPlace,
     objectToTarget: handleToGoal,

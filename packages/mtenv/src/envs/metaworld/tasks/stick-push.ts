@@ -1,7 +1,8 @@
 import { expertTcp, isPinching, moveTowards } from "../block-object.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
-import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
-import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
+import { Observation, objectPosition } from "../observation-layout.js";
+import { readPoint, scratchPoint } from "../point-scratch.js";
+import { distance3, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { STICK_HALF_SIZE, THERMOS_POINT_HEIGHT, THERMOS_RAIL_ORIGIN, bindStickTask, stickAndThermosWorldbody, thermosPosition } from "../stick-and-thermos.js";
 import { drawUntil, planarDistance, uniformIn, type ExpertPolicy, type GripperReadings, type ManipulationTask, type StepEvaluation } from "../task.js";
 
@@ -52,27 +53,36 @@ export const stickPushTask: ManipulationTask = {
   createExpert: stickPushExpert,
 };
 
+/** The caging options of the grasp term (the reference's arguments). */
+const GRASP_OPTIONS = { objectRadius: 0.04, padThreshold: 0.05, xzThreshold: 0.01, highDensity: true } as const;
+const stickCentreNow = scratchPoint();
+const stickAtStart = scratchPoint();
+const stickReadPoint = scratchPoint();
+
+/** Distance from `point` to the goal in `observation`. */
+function toGoal(observation: Float32Array, point: Vec3): number {
+  const goal = Observation.goal;
+  return Math.hypot(point[0] - observation[goal]!, point[1] - observation[goal + 1]!, point[2] - observation[goal + 2]!);
+}
+
 /** The reference's v2 reward, success and info for one step (see stickPushTask). */
 export function evaluateStickPush(observation: Float32Array, initial: Float32Array, gripper: GripperReadings): StepEvaluation {
-  const stickCentre = objectPosition(observation);
-  const stickStart = objectPosition(initial);
-  const stick: Vec3 = [stickCentre[0] + STICK_READ_OFFSET_X, stickCentre[1], stickCentre[2]];
-  const thermos = thermosPosition(observation);
-  const goal = goalPosition(observation);
-  const toGoal = (point: Vec3): number => Math.hypot(point[0] - goal[0], point[1] - goal[1], point[2] - goal[2]);
-  const stickInPlace = longTailTolerance(toGoal(stick), TARGET_RADIUS, toGoal(stickStart) - TARGET_RADIUS);
-  const thermosToGoal = toGoal(thermos);
-  const thermosInPlace = longTailTolerance(thermosToGoal, TARGET_RADIUS, toGoal(THERMOS_RAIL_ORIGIN) - TARGET_RADIUS);
-  const tcpToStick = tcpDistance(gripper, stick);
+  readPoint(stickCentreNow, observation, Observation.object1Position);
+  readPoint(stickAtStart, initial, Observation.object1Position);
+  readPoint(stickReadPoint, observation, Observation.object1Position, STICK_READ_OFFSET_X);
+  const stickInPlace = longTailTolerance(toGoal(observation, stickReadPoint), TARGET_RADIUS, toGoal(observation, stickAtStart) - TARGET_RADIUS);
+  const thermosToGoal = distance3(observation, Observation.object2Position, observation, Observation.goal);
+  const thermosInPlace = longTailTolerance(thermosToGoal, TARGET_RADIUS, toGoal(observation, THERMOS_RAIL_ORIGIN) - TARGET_RADIUS);
+  const tcpToStick = tcpDistance(gripper, stickReadPoint);
   const opening = observation[Observation.gripperOpening]!;
-  const lifted = stick[2] - 0.01 > stickStart[2];
-  let grasp = cagingReward(gripper, stick, stickStart, { objectRadius: 0.04, padThreshold: 0.05, xzThreshold: 0.01, highDensity: true });
+  const lifted = stickReadPoint[2] - 0.01 > stickAtStart[2];
+  let grasp = cagingReward(gripper, stickReadPoint, stickAtStart, GRASP_OPTIONS);
   let reward = grasp;
   if (tcpToStick < 0.02 && opening > 0 && lifted) {
     grasp = 1;
     reward = thermosToGoal <= TARGET_RADIUS ? 10 : 2 + 5 * stickInPlace + 3 * thermosInPlace;
   }
-  const graspSuccess = isPinching(gripper, stickCentre) && opening > 0 && lifted;
+  const graspSuccess = isPinching(gripper, stickCentreNow) && opening > 0 && lifted;
   return {
     reward,
     success: graspSuccess && thermosToGoal <= TARGET_RADIUS,

@@ -4,7 +4,7 @@ import { initMujoco } from "../../mujoco/runtime.js";
 import { Observation } from "../observation-layout.js";
 import { TabletopSimulation } from "../tabletop-simulation.js";
 import type { GripperReadings, ManipulationTask, StepEvaluation, TaskConfiguration } from "../task.js";
-import { assemblyInPlace, assemblyTask } from "./assembly.js";
+import { assemblyInPlace, assemblyTask, ringAroundPeg } from "./assembly.js";
 import { binPickingTask } from "./bin-picking.js";
 import { disassembleTask } from "./disassemble.js";
 import { evaluateHammer } from "./hammer.js";
@@ -305,16 +305,14 @@ test("assembly: the in-place funnel and the reward on hand-built states equal th
   // its height 0.02 ln(0.2 − 0.01) + 0.2; lifted → 0.1 + 0.9 · long tail of (‖(0, 0.2, 3 · (height
   // − 0.15))‖ − 0.02) / 0.4.
   const carriedHeight = 0.02 * Math.log(0.19) + 0.2;
-  const carried = assemblyInPlace([0, 0.6, 0.15], pegTop);
-  close(carried.inPlace, 0.1 + 0.9 * longTail((Math.hypot(0.2, 3 * (carriedHeight - 0.15)) - 0.02) / 0.4), "carried in-place");
-  assert.equal(carried.aroundPeg, false);
+  close(assemblyInPlace([0, 0.6, 0.15], pegTop), 0.1 + 0.9 * longTail((Math.hypot(0.2, 3 * (carriedHeight - 0.15)) - 0.02) / 0.4), "carried in-place");
+  assert.equal(ringAroundPeg([0, 0.6, 0.15], pegTop), false);
   // Around the peg, 5 mm off its axis at z 0.05: threshold 2 cm, funnel height 0 →
   // 0.1 + 0.9 · long tail of (‖(0.005, 0, 3 · 0.05)‖ − 0.02) / 0.4.
-  const around = assemblyInPlace([0.005, 0.8, 0.05], pegTop);
-  close(around.inPlace, 0.1 + 0.9 * longTail((Math.hypot(0.005, 0.15) - 0.02) / 0.4), "around in-place");
-  assert.equal(around.aroundPeg, true);
+  close(assemblyInPlace([0.005, 0.8, 0.05], pegTop), 0.1 + 0.9 * longTail((Math.hypot(0.005, 0.15) - 0.02) / 0.4), "around in-place");
+  assert.equal(ringAroundPeg([0.005, 0.8, 0.05], pegTop), true);
   // Above the peg's top on its axis: not around it (not below the top).
-  assert.equal(assemblyInPlace([0, 0.8, 0.12], pegTop).aroundPeg, false);
+  assert.equal(ringAroundPeg([0, 0.8, 0.12], pegTop), false);
 
   // The whole reward with the wrench resting at its start (ring centre (0, 0.6, 0.019), handle at
   // x 0.13): hand point 5 mm −x of the handle, TCP there, pads 1.8 cm either side → caging 1;
