@@ -18,7 +18,7 @@ import { initMujoco } from "../src/envs/index.js";
 import { make } from "../src/registry/registry.js";
 import { taskConfigurations } from "../src/envs/metaworld/configurations.js";
 import { MetaWorldMT1Env } from "../src/envs/metaworld/mt1-env.js";
-import { makeMetaWorldMT10VectorEnv } from "../src/envs/metaworld/benchmark-vector-env.js";
+import { makeMetaWorldMT10VectorEnv, makeMetaWorldMT50VectorEnv } from "../src/envs/metaworld/benchmark-vector-env.js";
 import { TabletopSimulation } from "../src/envs/metaworld/tabletop-simulation.js";
 import { METAWORLD_TASKS, taskByName } from "../src/envs/metaworld/task-catalog.js";
 import type { ManipulationTask } from "../src/envs/metaworld/task.js";
@@ -185,6 +185,7 @@ const randomRates = rows.map((row) => row.randomActions);
 const shares = rows.map((row) => row.ownWorkShareOfMjStep);
 const vectorEnvs: Record<string, unknown> = {
   mt10: await vectorRates((mode) => makeMetaWorldMT10VectorEnv({ seed: 0, mode, autoresetMode: AutoresetMode.SameStep }), MEASURE_SECONDS * 2),
+  mt50: await vectorRates((mode) => makeMetaWorldMT50VectorEnv({ seed: 0, mode, autoresetMode: AutoresetMode.SameStep }), MEASURE_SECONDS * 2),
 };
 
 console.log(
