@@ -14,7 +14,8 @@ import type { GripperReadings } from "./task.js";
  * with a hood, a spout over the mug's place 0.22 m in front (−y) of the base, and a round button
  * 0.3 m up whose front face starts 0.22 m in front of the base and slides 3 cm into the hood (no
  * spring: it stays pressed, as the reference's does). The mug is a free cylinder with a handle on
- * its +x side; the observation reports its centre of mass, as the reference reports its mug's.
+ * its +x side; the observation reports the centre of its base (the body's origin, on the table),
+ * as the reference's does (its mug body's own origin, the geoms hanging in a child body).
  */
 
 /** The mug's place under the spout, and the button face, relative to the machine's base. */
@@ -29,9 +30,8 @@ const MUG_BODY_MASS = 0.1;
 const MUG_HANDLE_MASS = 0.01;
 const MUG_BODY_CENTRE: Vec3 = [0, 0, 0.035];
 const MUG_HANDLE_CENTRE: Vec3 = [0.034, 0, 0.042];
-/** The mug's centre of mass from its two parts: the point the observation reports. */
-const massWeighted = (axis: 0 | 1 | 2): number => (MUG_BODY_MASS * MUG_BODY_CENTRE[axis] + MUG_HANDLE_MASS * MUG_HANDLE_CENTRE[axis]) / (MUG_BODY_MASS + MUG_HANDLE_MASS);
-const MUG_CENTRE_OF_MASS: Vec3 = [massWeighted(0), massWeighted(1), massWeighted(2)];
+/** Where the expert pinches the mug: half way up its side. */
+export const MUG_GRIP_HEIGHT = MUG_BODY_CENTRE[2];
 
 export function coffeeMachineWorldbody(): string {
   return `    <body name="coffee_machine" mocap="true" pos="0 0.9 0">
@@ -49,7 +49,7 @@ export function coffeeMachineWorldbody(): string {
       <freejoint name="mug"/>
       <geom name="mug" type="cylinder" class="freeObject" pos="${vec(...MUG_BODY_CENTRE)}" size="${vec(MUG_RADIUS, MUG_HALF_HEIGHT)}" mass="${MUG_BODY_MASS}" rgba="0.85 0.85 0.85 1"/>
       <geom name="mug_handle" type="cylinder" class="freeObject" euler="1.5708 0 0" pos="${vec(...MUG_HANDLE_CENTRE)}" size="0.02 0.005" mass="${MUG_HANDLE_MASS}" rgba="0.85 0.85 0.85 1"/>
-      <site name="mug_centre_of_mass" pos="${vec(...MUG_CENTRE_OF_MASS)}" size="0.004"/>
+      <site name="mug_base" pos="0 0 0" size="0.004"/>
     </body>`;
 }
 
@@ -64,7 +64,7 @@ export class CoffeeScene {
     this.button = new ArticulatedObject(simulation, { base: "coffee_machine", joint: "coffee_button_travel", handleSite: "coffee_button_face", movingBody: "coffee_button" });
     this.machineSlot = mocapSlot(simulation, "coffee_machine");
     this.mug = new FreeJoint(simulation, "mug");
-    this.mugSite = simulation.id("site", "mug_centre_of_mass");
+    this.mugSite = simulation.id("site", "mug_base");
   }
 
   /** Puts the machine's base at `machine` (button out) and the mug's base at `mug`, upright and at rest. */
@@ -74,7 +74,7 @@ export class CoffeeScene {
     this.mug.place(mug);
   }
 
-  /** Object 1 = the mug's centre of mass and orientation (w, x, y, z); object 2 unused. */
+  /** Object 1 = the centre of the mug's base and its orientation (w, x, y, z); object 2 unused. */
   observeMug(out: Float32Array, offset: number): void {
     observeSite(this.simulation, this.mugSite, out, offset);
     this.mug.observeQuaternion(out, offset + 3);

@@ -86,7 +86,7 @@ test("coffee-button: the reward on hand-built states equals the reference's form
 });
 
 test("coffee-pull and coffee-push: the reward on hand-built states equals the reference's formula worked by hand, 10 near the goal", () => {
-  // The mug's base was placed at (0, 0.72, 0); goal (0, 0.6, 0). Its centre of mass now at
+  // The mug's base was placed at (0, 0.72, 0); goal (0, 0.6, 0). Its observed point now at
   // (0, 0.7, 0.04): in-place = long tail of (‖(0, 2 · 0.1, 0.04)‖ − 0.05) / ‖(0, 2 · 0.12, 0)‖.
   const score = scorer(coffeePullTask, { object: [0, 0.72, 0], goal: [0, 0.6, 0] });
   try {
