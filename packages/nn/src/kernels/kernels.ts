@@ -11,7 +11,7 @@
 export type BackendName = "js" | "wasm" | "native";
 
 /**
- * Geometry of a 2-D convolution window sweep (the same fields as ops/im2col.ts's ConvGeometry):
+ * Geometry of a 2-D convolution window sweep (ops/im2col.ts calls it ConvGeometry):
  * input planes [channels, height, width] read by a kernelHeight × kernelWidth window at
  * outputHeight × outputWidth positions.
  */

@@ -1,20 +1,10 @@
+import type { ConvWindow } from "../kernels/kernels.js";
+
 /**
  * Geometry of a 2-D convolution window sweep: input planes [channels, height, width] are read by
- * a kernelHeight × kernelWidth window at outputHeight × outputWidth positions.
+ * a kernelHeight × kernelWidth window at outputHeight × outputWidth positions (the kernels' ConvWindow).
  */
-export interface ConvGeometry {
-  readonly channels: number;
-  readonly height: number;
-  readonly width: number;
-  readonly kernelHeight: number;
-  readonly kernelWidth: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-  readonly padHeight: number;
-  readonly padWidth: number;
-  readonly outputHeight: number;
-  readonly outputWidth: number;
-}
+export type ConvGeometry = ConvWindow;
 
 /**
  * Unfolds one image into a [channels·kh·kw, outputHeight·outputWidth] matrix whose column p holds
