@@ -108,14 +108,16 @@ async function handle(request: ViewerRequest): Promise<void> {
   if (request.type === "step") {
     const started = performance.now();
     let last;
-    for (let i = 0; i < request.count; i++) {
+    let taken = 0;
+    while (taken < request.count) {
       last = current.step();
+      taken += 1;
       if (last.success) succeededInEpisode = true;
       if (last.terminated || last.truncated) break;
     }
     if (last === undefined) throw new RunFolderError("step needs a count of at least 1.");
     const seconds = (performance.now() - started) / 1000;
-    const fields = { ...last, done: last.terminated || last.truncated, stepsPerSecond: seconds > 0 ? request.count / seconds : 0 };
+    const fields = { ...last, done: last.terminated || last.truncated, stepsPerSecond: seconds > 0 ? taken / seconds : 0 };
     send({ type: "step", id: request.id, report: report(current, fields) });
     return;
   }
