@@ -94,6 +94,23 @@ static void pack_a(int trans, int mc, int kc, const float *a, int lda, float *pa
 
 /* Packs k-range [0, kc) x columns [0, nc) of op(B) into NR-wide panels: panel[p * NR + c]. */
 static void pack_b(int trans, int kc, int nc, const float *b, int ldb, float *packed) {
+  if (!trans) {
+    /* op(B)[p][j + c] = b[p * ldb + j + c]: row by row, so each row of B is read as one
+       contiguous stream (a column panel at a time would touch kc rows, each on its own page, for
+       every 8 columns: with the convolutions' wide unfolded inputs, ldb is ~10^4-10^5 floats and
+       that walk cost TLB misses on every load). The packed block stays in L2 meanwhile. */
+    int full = nc / NR * NR;
+    for (int p = 0; p < kc; p++) {
+      const float *src = b + p * ldb;
+      float *dst = packed + p * NR;
+      for (int j = 0; j < full; j += NR) {
+        wasm_v128_store(dst + j * kc, wasm_v128_load(src + j));
+        wasm_v128_store(dst + j * kc + 4, wasm_v128_load(src + j + 4));
+      }
+      for (int c = 0; c < NR && full < nc; c++) dst[full * kc + c] = full + c < nc ? src[full + c] : 0.0f;
+    }
+    return;
+  }
   for (int j = 0; j < nc; j += NR) {
     int cols = nc - j < NR ? nc - j : NR;
     float *dst = packed + j * kc;
