@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { initMujoco } from "../../mujoco/runtime.js";
 import { Observation } from "../observation-layout.js";
+import type { Vec3 } from "../reward-shaping.js";
 import { TabletopSimulation } from "../tabletop-simulation.js";
 import type { GripperReadings, ManipulationTask, StepEvaluation } from "../task.js";
 import { coffeeButtonTask } from "./coffee-button.js";
@@ -252,5 +253,34 @@ test("lever-pull: 10 · Hamacher(ready-to-lift, in-place) worked by hand, succes
     assert.ok(upright.reward < 1, `upright reward ${upright.reward}`);
   } finally {
     score.close();
+  }
+});
+
+test("object 1 at reset is the reference's observed point, from its model's offsets", () => {
+  // [task, configuration object, goal, expected object 1]: button face = machine + (0, −0.22, 0.3);
+  // mug = its base; handleStart = box + (0, −0.216, 0.15 + 0.022 − 0.001) (handle 1 mm down);
+  // handleRight = box + (0.05, −0.216, 0.15 + 0.014 − 0.1); handleCenter = box + (0.17, 0, 0.15 − 0.1)
+  // turned a quarter turn; leverStart = base + (0.12, −0.2, 0.25).
+  const cases: [ManipulationTask, Vec3, Vec3, Vec3][] = [
+    [coffeeButtonTask, [0.05, 0.85, 0], [0.05, 0.66, 0.3], [0.05, 0.63, 0.3]],
+    [coffeePullTask, [0.02, 0.72, 0], [0, 0.6, 0], [0.02, 0.72, 0]],
+    [coffeePushTask, [0.02, 0.6, 0], [0, 0.72, 0], [0.02, 0.6, 0]],
+    [handlePressTask, [0.05, 0.85, 0], [0.05, 0.634, 0.075], [0.05, 0.634, 0.171]],
+    [handlePressSideTask, [-0.3, 0.7, 0], [-0.084, 0.7, 0.075], [-0.084, 0.7, 0.171]],
+    [handlePullTask, [0.05, 0.85, 0], [0.05, 0.634, 0.172], [0.1, 0.634, 0.064]],
+    [handlePullSideTask, [-0.3, 0.7, 0], [-0.084, 0.7, 0.172], [-0.13, 0.7, 0.05]],
+    [leverPullTask, [0, 0.75, 0], [0.12, 0.75, 0.45], [0.12, 0.55, 0.25]],
+  ];
+  for (const [task, object, goal, expected] of cases) {
+    const simulation = new TabletopSimulation(task);
+    try {
+      const observation = simulation.reset({ object, goal });
+      for (let axis = 0; axis < 3; axis++) {
+        assert.ok(Math.abs(observation[Observation.object1Position + axis]! - expected[axis]!) < 1e-4, `${task.name} axis ${axis}: ${observation[Observation.object1Position + axis]} vs ${expected[axis]}`);
+      }
+      assert.deepEqual(Array.from(observation.subarray(Observation.object2Position, Observation.previousFrame)), new Array(7).fill(0), `${task.name}: object 2 unused`);
+    } finally {
+      simulation.close();
+    }
   }
 });
