@@ -19,8 +19,8 @@ const SHOULDER_SCALE: Vec3 = [4, 1, 4];
  * The return spring (N·m/rad). The reference's lever is held down by its joint limit (0 to 1.57
  * degrees, as its MJCF leaves the compiler in degrees), which the hand overrides by pushing and
  * which snaps the lever back down once let go (from 1.5 rad to 0 in ≈ 15 steps). Our spring stands
- * in for that pull, as strong as our pads can still push against half way along the rod: let go
- * upright, the lever is back under 0.2 rad after ≈ 160 steps (a spring of 5 is too strong for them).
+ * in for that pull, as strong as our pads can still push against near the hinge: let go upright,
+ * the lever is back under 0.2 rad after ≈ 160 steps (a spring of 5 is too strong for them).
  */
 const RETURN_STIFFNESS = 2;
 
@@ -43,8 +43,8 @@ const RETURN_STIFFNESS = 2;
  * obj_to_target = the shoulder distance. The hand starts at (0, 0.4, 0.2).
  * Differences: plain rod and ball; our hand point is 5 cm above the TCP (the reference's 4.5), and
  * only the finger pads touch the lever, so the "shoulder" pose the reward favours (hand 7 cm under
- * the ball) cannot lift it by itself: our expert pushes the rod half way along with the closed
- * pads, nearing that pose only towards the top, where the reference's lifts with its hand body;
+ * the ball) cannot lift it by itself: our expert pushes the rod 8 cm from the hinge with the
+ * closed pads, reaching that pose only towards the top, where the reference's lifts with its hand body;
  * a weak return spring stands in for the reference's overridden joint limit.
  */
 export const leverPullTask: ManipulationTask = {
@@ -131,16 +131,16 @@ function leverWorldbody(): string {
     </body>`;
 }
 
-/** Where along the rod (from the hinge) the expert pushes: half way, which keeps its hand near the reward's "shoulder" pose. */
-const PUSH_RADIUS = 0.1;
+/** Where along the rod (from the hinge) the expert pushes: 8 of its 20 cm, which brings its hand to the reward's "shoulder" pose at the top. */
+const PUSH_RADIUS = 0.08;
 const ROD_RADIUS = 0.012;
 
 /**
- * Scripted lever push: come in under the rod half way along it (below it, so the pads never land
- * on the lever), then keep the closed pads on the rod's trailing side a little ahead of the
- * lever's angle, walking it round to straight up, where they hold it against the return spring.
- * Pushing half way along rather than at the ball keeps the hand lower and nearer the reward's
- * "shoulder" pose (7 cm under the ball, 5.5 cm in front of it) as the lever rises.
+ * Scripted lever push: come in under the rod PUSH_RADIUS from the hinge (below it, so the pads
+ * never land on the lever), then keep the closed pads on the rod's trailing side a little ahead of
+ * the lever's angle, walking it round to a little past straight up, where they hold it against the
+ * return spring. Pushing near the hinge rather than at the ball keeps the hand lower, and brings
+ * it to the reward's "shoulder" pose (7 cm under the ball, 5.5 cm in front of it) at the top.
  */
 function leverPushExpert(): ExpertPolicy {
   let engaged = false;
@@ -161,7 +161,7 @@ function leverPushExpert(): ExpertPolicy {
       }
       // Where the pushed point of the rod should go next, and the pads' centre behind it (against
       // the direction of travel, (sin, cos) in (y, z)); the pads' box reaches 1.2 cm in y, 2.2 cm in z.
-      const ahead = Math.min(angle + 0.35, Math.PI / 2 + 0.03);
+      const ahead = Math.min(angle + 0.35, Math.PI / 2 + 0.12);
       const pointY = hingeY - PUSH_RADIUS * Math.cos(ahead);
       const pointZ = hingeZ + PUSH_RADIUS * Math.sin(ahead);
       const standOff = ROD_RADIUS + 0.012 * Math.abs(Math.sin(ahead)) + 0.022 * Math.abs(Math.cos(ahead));
