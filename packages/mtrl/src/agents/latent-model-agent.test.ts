@@ -1,14 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng } from "@mtrl/mtenv";
 import { JsKernels } from "@mtrl/nn";
 import { composeConfig } from "../config/compose.js";
 import type { MTSACConfig } from "../config/schema.js";
-import type { ReplayBatch } from "../replay/replay-buffer.js";
+import { pixelBatch, pixelDimensions as dimensions } from "../testing/pixel-batch.js";
 import { MTSACAgent } from "./mtsac-agent.js";
-
-const observationShape = [6, 12, 12] as const;
-const dimensions = { observationSize: 6 * 12 * 12, actionSize: 1, numTasks: 2, observationShape };
 
 /** agent=deepmdp or hipbmdp with encoder, decoder, models and networks shrunk to a unit-test size. */
 function latentModelConfig(recipe: "deepmdp" | "hipbmdp", transition: "deterministic" | "probabilistic" = "deterministic", extra: readonly string[] = []): MTSACConfig {
@@ -28,20 +24,6 @@ function latentModelConfig(recipe: "deepmdp" | "hipbmdp", transition: "determini
     ...extra,
   ]);
   return config.agent;
-}
-
-function pixelBatch(size: number): ReplayBatch {
-  const rng = Rng.fromSeed(3, "pixels");
-  const bytes = (count: number): Float32Array => Float32Array.from({ length: count }, () => rng.integers(0, 256));
-  return {
-    size,
-    observations: bytes(size * dimensions.observationSize),
-    actions: rng.fillUniform(new Float32Array(size), -1, 1),
-    rewards: rng.fillUniform(new Float32Array(size), 0, 1),
-    nextObservations: bytes(size * dimensions.observationSize),
-    notDones: new Float32Array(size).fill(1),
-    taskIndices: Int32Array.from({ length: size }, (_, i) => i % 2),
-  };
 }
 
 const weightsOf = (agent: MTSACAgent, prefix: string): number[] =>

@@ -1,34 +1,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ConfigError, Rng } from "@mtrl/mtenv";
+import { ConfigError } from "@mtrl/mtenv";
 import { JsKernels } from "@mtrl/nn";
 import { composeConfig } from "../config/compose.js";
 import type { MTSACConfig } from "../config/schema.js";
-import type { ReplayBatch } from "../replay/replay-buffer.js";
+import { pixelBatch, pixelDimensions as dimensions } from "../testing/pixel-batch.js";
 import { MTSACAgent } from "./mtsac-agent.js";
-
-const observationShape = [6, 12, 12] as const;
-const dimensions = { observationSize: 6 * 12 * 12, actionSize: 1, numTasks: 2, observationShape };
 
 /** agent=sac-pixels (or sac-ae) with its encoder, decoder and networks shrunk to a unit-test size. */
 function pixelConfig(augmentation: "none" | "random-shift", recipe: "sac-pixels" | "sac-ae" = "sac-pixels"): MTSACConfig {
   const shrink = ["agent.encoder.numLayers=2", "agent.encoder.numFilters=4", "agent.actor.trunk.hiddenSizes=[16]", "agent.critic.trunk.hiddenSizes=[16]", `agent.encoder.augmentation.type=${augmentation}`];
   const { config } = composeConfig([`agent=${recipe}`, ...shrink, ...(recipe === "sac-ae" ? ["agent.auxiliary.numLayers=2", "agent.auxiliary.numFilters=4"] : [])]);
   return config.agent;
-}
-
-function pixelBatch(size: number): ReplayBatch {
-  const rng = Rng.fromSeed(3, "pixels");
-  const bytes = (count: number): Float32Array => Float32Array.from({ length: count }, () => rng.integers(0, 256));
-  return {
-    size,
-    observations: bytes(size * dimensions.observationSize),
-    actions: rng.fillUniform(new Float32Array(size), -1, 1),
-    rewards: rng.fillUniform(new Float32Array(size), 0, 1),
-    nextObservations: bytes(size * dimensions.observationSize),
-    notDones: new Float32Array(size).fill(1),
-    taskIndices: Int32Array.from({ length: size }, (_, i) => i % 2),
-  };
 }
 
 /** Critic losses of 4 updates. */
