@@ -1,6 +1,6 @@
-import { AutoresetMode, ConfigError, HIPBMDP_SPLITS, MUJOCO_ENV_IDS, Rng, findTaskDescriber, make, makeMultiTaskVectorEnv } from "@mtrl/mtenv";
+import { ConfigError, HIPBMDP_SPLITS, MUJOCO_ENV_IDS } from "@mtrl/mtenv";
 import type { EnvConfig, ExperimentConfig, TrainConfig } from "../config/schema.js";
-import { buildTaskEnvs, type BuiltTaskEnvs } from "./build-task-envs.js";
+import { buildTaskEnvs, buildTaskEnvsFor, type BuiltTaskEnvs } from "./build-task-envs.js";
 
 /**
  * A named split of an environment's variants (task states): the agent trains on `train` and is
@@ -72,35 +72,8 @@ export function taskSplitOf(config: TrainConfig): TaskSplit | null {
 }
 
 /** The envs of some variants of the configured env, one per variant in order, named `variant<k>`. */
-export async function buildVariantEnvs(env: EnvConfig, experiment: ExperimentConfig, purpose: string, variants: readonly number[]): Promise<BuiltTaskEnvs> {
-  const vector = await makeMultiTaskVectorEnv({
-    id: env.id,
-    kwargs: { ...env.kwargs },
-    taskStates: [...variants],
-    mode: experiment.vectorEnv,
-    seed: Rng.fromSeed(experiment.seed, `tasks/${purpose}`).nextUint32(),
-    autoresetMode: AutoresetMode.Disabled,
-  });
-  const taskStates = vector.call("getTaskState");
-  const probe = make(env.id, { ...env.kwargs });
-  try {
-    const describe = findTaskDescriber(probe);
-    return {
-      vector,
-      taskStates,
-      taskNames: variants.map(variantName),
-      taskDescriptions: taskStates.map((state) => (describe === undefined ? "" : describe(state))),
-      taskObservations: taskStates.map((state) => {
-        probe.setTaskState(state);
-        const space = probe.observationSpace.spaces.taskObs;
-        const flat = new Float32Array(space.flatSize);
-        space.flattenInto(probe.getTaskObs(), flat, 0);
-        return flat;
-      }),
-    };
-  } finally {
-    probe.close();
-  }
+export function buildVariantEnvs(env: EnvConfig, experiment: ExperimentConfig, purpose: string, variants: readonly number[]): Promise<BuiltTaskEnvs> {
+  return buildTaskEnvsFor(env, experiment, purpose, { taskStates: [...variants] }, variants.map(variantName));
 }
 
 /** The envs an agent trains on (or is evaluated on as trained): the split's training variants, or the first env.numTasks tasks. */
