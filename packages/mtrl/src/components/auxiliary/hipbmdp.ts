@@ -1,9 +1,7 @@
 import { z } from "zod";
-import { positiveInt } from "../config-fields.js";
+import { adamBetas, positiveInt } from "../config-fields.js";
 import { defineComponent } from "../component.js";
 import { LatentModelLoss, latentModelFields } from "./latent-model.js";
-
-const beta = z.number().min(0).lt(1);
 
 /**
  * HiP-BMDP (Zhang et al., 2020): DeepMDP whose transition model and reward decoder also read
@@ -25,7 +23,7 @@ export const hipBmdpAuxiliary = defineComponent({
     /** Adam learning rate of θ (reference: 1e-3). */
     thetaLr: z.number().positive().default(1e-3),
     /** Adam (β1, β2) of θ (reference: (0.9, 0.999)). */
-    thetaBetas: z.tuple([beta, beta]).default([0.9, 0.999]),
+    thetaBetas: adamBetas,
     /** α: weight of the contrastive loss in θ's step (reference: 0.01). */
     contrastiveWeight: z.number().min(0).default(0.01),
   }),

@@ -1,15 +1,13 @@
 import { ConfigError, type Rng } from "@mtrl/core";
 import { Adam, add, affine, mean, mseLoss, mul, sum, type Engine, type ParameterStore, type Tensor } from "@mtrl/nn";
 import { z } from "zod";
-import { positiveInt } from "../config-fields.js";
+import { adamBetas, positiveInt } from "../config-fields.js";
 import type { AuxiliaryBatch, AuxiliaryGroup, AuxiliaryLoss, BuildContext, Encoder } from "../component.js";
 import type { TaskContext } from "../task-context.js";
 import { RewardDecoder, rewardLoss } from "./reward-decoder.js";
 import { PixelDecoder, reconstructionTarget } from "./sac-ae.js";
 import { TaskTheta, contrastiveLoss, frobeniusDistance, reversedRows } from "./task-theta.js";
 import { TransitionModel, transitionConfigSchema, transitionLoss } from "./transition-model.js";
-
-const beta = z.number().min(0).lt(1);
 
 /**
  * The options DeepMDP and HiP-BMDP share (defaults: the reference's deepmdp.yaml / hipbmdp.yaml,
@@ -23,7 +21,7 @@ export const latentModelFields = {
   /** Adam learning rate of the transition model and the reward decoder (reference: 1e-3). */
   modelLr: z.number().positive().default(1e-3),
   /** Adam (β1, β2) of the transition model and the reward decoder. */
-  modelBetas: z.tuple([beta, beta]).default([0.9, 0.999]),
+  modelBetas: adamBetas,
   /** L2 weight decay of the transition model and the reward decoder (reference: 1e-7, the decoder's). */
   modelWeightDecay: z.number().min(0).default(1e-7),
   /** Transposed 3×3 convolutions of the pixel decoder (as many as the encoder's layers). */
@@ -39,13 +37,13 @@ export const latentModelFields = {
   /** Adam learning rate of the pixel decoder. */
   lr: z.number().positive().default(1e-3),
   /** Adam (β1, β2) of the pixel decoder. */
-  betas: z.tuple([beta, beta]).default([0.9, 0.999]),
+  betas: adamBetas,
   /** L2 weight decay of the pixel decoder (reference: 1e-7). */
   weightDecay: z.number().min(0).default(1e-7),
   /** Adam learning rate of the encoder's steps on these losses (reference: 1e-3). */
   encoderLr: z.number().positive().default(1e-3),
   /** Adam (β1, β2) of the encoder's steps on these losses. */
-  encoderBetas: z.tuple([beta, beta]).default([0.9, 0.999]),
+  encoderBetas: adamBetas,
 };
 
 /** The shared options, parsed. */

@@ -1,11 +1,9 @@
 import { ConfigError, type Rng } from "@mtrl/core";
 import { Adam, ConvTranspose2d, Linear, add, affine, mean, mseLoss, mul, relu, reshape, sum, type ParameterStore, type Tensor } from "@mtrl/nn";
 import { z } from "zod";
-import { positiveInt } from "../config-fields.js";
+import { adamBetas, positiveInt } from "../config-fields.js";
 import { defineComponent, type AuxiliaryLoss, type Encoder } from "../component.js";
 import type { TaskContext } from "../task-context.js";
-
-const beta = z.number().min(0).lt(1);
 
 /** No auxiliary loss (SAC). */
 export const noAuxiliary = defineComponent({
@@ -44,13 +42,13 @@ export const sacAeAuxiliary = defineComponent({
     /** Adam learning rate of the decoder. */
     lr: z.number().positive().default(1e-3),
     /** Adam (β1, β2) of the decoder. */
-    betas: z.tuple([beta, beta]).default([0.9, 0.999]),
+    betas: adamBetas,
     /** L2 weight decay of the decoder (reference: 1e-7). */
     weightDecay: z.number().min(0).default(1e-7),
     /** Adam learning rate of the encoder's reconstruction steps (reference: 1e-3). */
     encoderLr: z.number().positive().default(1e-3),
     /** Adam (β1, β2) of the encoder's reconstruction steps. */
-    encoderBetas: z.tuple([beta, beta]).default([0.9, 0.999]),
+    encoderBetas: adamBetas,
   }),
   build: (config, context): AuxiliaryLoss => {
     const shared = context.sharedEncoder;

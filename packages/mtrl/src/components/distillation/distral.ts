@@ -1,10 +1,9 @@
 import { Adam, MLP, add, affine, exp, log, mul, relu, slice, sub, sum, tanh, type Engine, type Tensor } from "@mtrl/nn";
 import { ConfigError } from "@mtrl/core";
 import { z } from "zod";
-import { positiveInt } from "../config-fields.js";
+import { adamBetas, positiveInt } from "../config-fields.js";
 import { defineComponent, type DistilledPolicy, type LogStdBounds } from "../component.js";
 
-const beta = z.number().min(0).lt(1);
 const halfLogTwoPi = 0.5 * Math.log(2 * Math.PI);
 /** Inside log(1 − a² + ε), as the squashed Gaussian's own log-probability. */
 const tanhCorrectionEpsilon = 1e-6;
@@ -108,7 +107,7 @@ export const distralDistillation = defineComponent({
     /** Adam learning rate of the shared policy (reference: the actor's, 3e-4). */
     lr: z.number().positive().default(3e-4),
     /** Adam (β1, β2) of the shared policy. */
-    betas: z.tuple([beta, beta]).default([0.9, 0.999]),
+    betas: adamBetas,
   }),
   build: (config, context): DistilledPolicy => {
     if (context.numTasks < 2) {

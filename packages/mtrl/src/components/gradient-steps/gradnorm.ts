@@ -1,11 +1,10 @@
 import { ConfigError } from "@mtrl/core";
 import { Adam, type Tensor } from "@mtrl/nn";
 import { z } from "zod";
+import { adamBetas } from "../config-fields.js";
 import { defineComponent, type BatchLoss, type GradientStep, type OptimizedGroup } from "../component.js";
 import type { TaskContext } from "../task-context.js";
 import { TaskGradients, requireSeveralTasks } from "./task-gradients.js";
-
-const beta = z.number().min(0).lt(1);
 
 /** Keeps a learned weight positive after its Adam step (the weights average 1). */
 const minimumWeight = 1e-3;
@@ -89,7 +88,7 @@ export const gradNormGradientStep = defineComponent({
     /** Adam learning rate of the task weights (reference: 1e-6). */
     lr: z.number().positive().default(1e-6),
     /** Adam (β1, β2) of the task weights. */
-    betas: z.tuple([beta, beta]).default([0.9, 0.999]),
+    betas: adamBetas,
     /** The loss each task's current loss is compared with: the previous update's (reference) or the first one's (paper). */
     lossBaseline: z.enum(["previous", "initial"]).default("previous"),
   }),
