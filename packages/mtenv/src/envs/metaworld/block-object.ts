@@ -3,7 +3,9 @@ import { Observation, objectPosition } from "./observation-layout.js";
 import { tcpDistance } from "./gripper-caging.js";
 import { distance3, longTailTolerance, type Vec3 } from "./reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "./scene-access.js";
-import { SceneColors, TCP_BELOW_MOCAP, vec } from "./scene.js";
+import { SceneColors, vec } from "./scene.js";
+import { expertTcp, moveTowards } from "./expert-motion.js";
+import { GripApproach } from "./grip-approach.js";
 import type { Rng } from "../../core/rng.js";
 import { drawUntil, planarDistance, uniformIn, type BoundTask, type ExpertPolicy, type GripperReadings, type StepEvaluation, type TaskConfiguration } from "./task.js";
 
@@ -135,64 +137,16 @@ export function blockGraspInfo(gripper: GripperReadings, block: Vec3, blockStart
   };
 }
 
-/** Proportional gain of the scripted experts: full speed when 10 cm or more from the target. */
-export const EXPERT_GAIN = 10;
-
-/**
- * Where the experts think the TCP is: obs[0:3] is the hand's mocap point, TCP_BELOW_MOCAP above
- * the TCP (the fingers' compliance moves the true TCP by millimetres, which the gains absorb).
- */
-export function expertTcp(observation: Float32Array): Vec3 {
-  return [observation[Observation.hand]!, observation[Observation.hand + 1]!, observation[Observation.hand + 2]! - TCP_BELOW_MOCAP];
-}
-
-/** Writes a P-controller action moving the TCP towards `target` with gripper action `grip` (≤ 0 open, > 0 close). */
-export function moveTowards(observation: Float32Array, target: Vec3, grip: number, action: Float32Array, gain = EXPERT_GAIN): void {
-  const tcp = expertTcp(observation);
-  for (let axis = 0; axis < 3; axis++) {
-    const error = target[axis]! - tcp[axis]!;
-    action[axis] = Math.max(-1, Math.min(1, error * gain));
-  }
-  action[3] = grip;
-}
-
-type PickPhase = "approach" | "descend" | "close" | "carry";
-
 /**
  * Scripted pick-and-carry: hover above the block, descend with the fingers open, close, then
  * carry it to `carryTarget(observation)`. Re-approaches if the block slips out.
  */
 export function pickAndCarryExpert(carryTarget: (observation: Float32Array) => Vec3): ExpertPolicy {
-  let phase: PickPhase = "approach";
-  let closingSteps = 0;
+  const approach = new GripApproach({ closeWithin: 0.008, closingSteps: 10 });
   return {
     act(observation, action) {
-      const hand = expertTcp(observation);
       const block: Vec3 = [observation[4]!, observation[5]!, observation[6]!];
-      const above: Vec3 = [block[0], block[1], block[2] + 0.08];
-      const horizontalError = Math.hypot(hand[0] - block[0], hand[1] - block[1]);
-      if (phase === "carry" && distance3(hand, 0, block, 0) > 0.04) phase = "approach";
-      if (phase === "approach" && horizontalError < 0.01 && Math.abs(hand[2] - above[2]) < 0.03) phase = "descend";
-      if (phase === "descend" && horizontalError > 0.03) phase = "approach";
-      if (phase === "descend" && Math.abs(hand[2] - block[2]) < 0.008) {
-        phase = "close";
-        closingSteps = 0;
-      }
-      if (phase === "close" && (closingSteps += 1) > 10) phase = "carry";
-      switch (phase) {
-        case "approach":
-          moveTowards(observation, above, -1, action);
-          break;
-        case "descend":
-          moveTowards(observation, block, -1, action);
-          break;
-        case "close":
-          moveTowards(observation, block, 1, action);
-          break;
-        case "carry":
-          moveTowards(observation, carryTarget(observation), 1, action);
-          break;
-      }
+      if (approach.advance(observation, expertTcp(observation), block, action)) moveTowards(observation, carryTarget(observation), 1, action);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { MujocoSimulation } from "../mujoco/simulation.js";
-import { expertTcp, moveTowards } from "./block-object.js";
+import { expertTcp, moveTowards } from "./expert-motion.js";
 import { objectPosition } from "./observation-layout.js";
 import type { Vec3 } from "./reward-shaping.js";
 import { ScalarJoint, clearObjectSlot, mocapSlot, observeBodyQuaternion, observeSite, placeMocap } from "./scene-access.js";

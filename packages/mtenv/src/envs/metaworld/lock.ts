@@ -1,4 +1,4 @@
-import { expertTcp, moveTowards } from "./block-object.js";
+import { expertTcp, moveTowards } from "./expert-motion.js";
 import type { Vec3 } from "./reward-shaping.js";
 import { FINGER_PAD_HALF_SIZE, FINGER_TRAVEL, SceneColors, vec } from "./scene.js";
 import type { ExpertPolicy } from "./task.js";

@@ -1,5 +1,6 @@
 import type { MujocoSimulation } from "../mujoco/simulation.js";
-import { expertTcp, moveTowards } from "./block-object.js";
+import { expertTcp, moveTowards } from "./expert-motion.js";
+import { GripApproach } from "./grip-approach.js";
 import { objectPosition } from "./observation-layout.js";
 import type { Vec3 } from "./reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "./scene-access.js";
@@ -47,50 +48,23 @@ export interface CarryPlan {
   release?(centre: Vec3, goal: Vec3, tcp: Vec3): boolean;
 }
 
-type CarryPhase = "approach" | "descend" | "close" | "carry";
-
 /**
  * Hover above the block with the fingers open, descend round it, close for 10 steps, then follow
  * the plan's carry target; opens when the plan says so. Starts over if the block leaves the grasp
  * before the plan released it.
  */
 export function grabAndCarryExpert(plan: CarryPlan): ExpertPolicy {
-  let phase: CarryPhase = "approach";
-  let closingSteps = 0;
+  const approach = new GripApproach({ closeWithin: 0.008, closingSteps: 10 });
   let released = false;
   return {
     act(observation, action) {
       const tcp = expertTcp(observation);
       const observed = objectPosition(observation);
       const centre: Vec3 = [observed[0], observed[1], observed[2] + plan.observedBelowCentre];
+      if (!approach.advance(observation, tcp, centre, action, !released)) return;
       const goal: Vec3 = [observation[36]!, observation[37]!, observation[38]!];
-      const above: Vec3 = [centre[0], centre[1], centre[2] + 0.08];
-      const planarError = Math.hypot(tcp[0] - centre[0], tcp[1] - centre[1]);
-      const holding = Math.hypot(planarError, tcp[2] - centre[2]) < 0.04;
-      if (phase === "carry" && !holding && !released) phase = "approach";
-      if (phase === "approach" && planarError < 0.01 && Math.abs(tcp[2] - above[2]) < 0.03) phase = "descend";
-      if (phase === "descend" && planarError > 0.03) phase = "approach";
-      if (phase === "descend" && Math.abs(tcp[2] - centre[2]) < 0.008) {
-        phase = "close";
-        closingSteps = 0;
-      }
-      if (phase === "close" && (closingSteps += 1) > 10) phase = "carry";
-      switch (phase) {
-        case "approach":
-          moveTowards(observation, above, -1, action);
-          break;
-        case "descend":
-          moveTowards(observation, centre, -1, action);
-          break;
-        case "close":
-          moveTowards(observation, centre, 1, action);
-          break;
-        case "carry": {
-          released ||= plan.release?.(centre, goal, tcp) ?? false;
-          moveTowards(observation, released ? [tcp[0], tcp[1], tcp[2] + 0.05] : plan.carryTarget(centre, goal), released ? -1 : 1, action);
-          break;
-        }
-      }
+      released ||= plan.release?.(centre, goal, tcp) ?? false;
+      moveTowards(observation, released ? [tcp[0], tcp[1], tcp[2] + 0.05] : plan.carryTarget(centre, goal), released ? -1 : 1, action);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { expertTcp, moveTowards } from "./block-object.js";
+import { expertTcp, moveTowards } from "./expert-motion.js";
 import type { Vec3 } from "./reward-shaping.js";
 import type { ExpertPolicy } from "./task.js";
 

@@ -1,4 +1,4 @@
-import { expertTcp, moveTowards } from "./block-object.js";
+import { expertTcp, moveTowards } from "./expert-motion.js";
 import { initialTcpDistance, tcpDistance } from "./gripper-caging.js";
 import { goalPosition, objectPosition } from "./observation-layout.js";
 import { hamacherProduct, tolerance, type ToleranceSigmoid, type Vec3 } from "./reward-shaping.js";

@@ -6,7 +6,8 @@ import type { Vec3 } from "./reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, observeSite, placeMocap } from "./scene-access.js";
 import { SceneColors, vec } from "./scene.js";
 import type { ExpertPolicy, GripperReadings } from "./task.js";
-import { expertTcp, moveTowards } from "./block-object.js";
+import { expertTcp, moveTowards } from "./expert-motion.js";
+import { GripApproach } from "./grip-approach.js";
 
 /**
  * The wrench ("round nut") and peg of assembly and disassemble: a ring of eight capsules with a
@@ -131,8 +132,6 @@ export function wrenchGraspReward(observation: Float32Array, initial: Float32Arr
   return cagingReward(gripper, graspTarget, centreAtStart, options);
 }
 
-type WrenchPhase = "approach" | "descend" | "close" | "carry";
-
 /** The experts grip the handle this far −x of its observed point (within the 1 cm the grasp term counts as over it). */
 const GRIP_BEHIND_HANDLE = 0.005;
 
@@ -142,38 +141,15 @@ const GRIP_BEHIND_HANDLE = 0.005;
  * observation); re-approaches if the handle slips out of the fingers.
  */
 export function wrenchExpert(carryTarget: (handle: Vec3, observation: Float32Array) => Vec3): ExpertPolicy {
-  let phase: WrenchPhase = "approach";
-  let closingSteps = 0;
+  const approach = new GripApproach({ closeWithin: 0.006, closingSteps: 12 });
   return {
     act(observation, action) {
       const tcp = expertTcp(observation);
       const handle = objectPosition(observation);
       const grip: Vec3 = [handle[0] - GRIP_BEHIND_HANDLE, handle[1], handle[2]];
-      const horizontalError = Math.hypot(tcp[0] - grip[0], tcp[1] - grip[1]);
-      if (phase === "carry" && Math.hypot(horizontalError, tcp[2] - grip[2]) > 0.04) phase = "approach";
-      if (phase === "approach" && horizontalError < 0.01 && Math.abs(tcp[2] - (grip[2] + 0.08)) < 0.03) phase = "descend";
-      if (phase === "descend" && horizontalError > 0.03) phase = "approach";
-      if (phase === "descend" && Math.abs(tcp[2] - grip[2]) < 0.006) {
-        phase = "close";
-        closingSteps = 0;
-      }
-      if (phase === "close" && (closingSteps += 1) > 12) phase = "carry";
-      switch (phase) {
-        case "approach":
-          moveTowards(observation, [grip[0], grip[1], grip[2] + 0.08], -1, action);
-          break;
-        case "descend":
-          moveTowards(observation, grip, -1, action);
-          break;
-        case "close":
-          moveTowards(observation, grip, 1, action);
-          break;
-        case "carry": {
-          const target = carryTarget(handle, observation);
-          moveTowards(observation, [target[0] - GRIP_BEHIND_HANDLE, target[1], target[2]], 1, action);
-          break;
-        }
-      }
+      if (!approach.advance(observation, tcp, grip, action)) return;
+      const target = carryTarget(handle, observation);
+      moveTowards(observation, [target[0] - GRIP_BEHIND_HANDLE, target[1], target[2]], 1, action);
     },
   };
 }

@@ -1,4 +1,5 @@
-import { BLOCK_HALF_SIZE, expertTcp, moveTowards } from "../block-object.js";
+import { BLOCK_HALF_SIZE } from "../block-object.js";
+import { expertTcp, moveTowards } from "../expert-motion.js";
 import { cagingReward } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { distance3, hamacherProduct, longTailTolerance, tolerance, type Vec3 } from "../reward-shaping.js";

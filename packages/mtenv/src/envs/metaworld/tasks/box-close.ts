@@ -1,4 +1,4 @@
-import { expertTcp, moveTowards } from "../block-object.js";
+import { expertTcp, moveTowards } from "../expert-motion.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { distance3, hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "../scene-access.js";

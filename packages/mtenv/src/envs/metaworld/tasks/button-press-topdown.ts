@@ -1,5 +1,5 @@
 import { ArticulatedObject } from "../articulated-object.js";
-import { expertTcp, moveTowards } from "../block-object.js";
+import { expertTcp, moveTowards } from "../expert-motion.js";
 import { initialTcpDistance, tcpDistance } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";

@@ -1,4 +1,4 @@
-import { expertTcp, moveTowards } from "../block-object.js";
+import { expertTcp, moveTowards } from "../expert-motion.js";
 import { objectPosition } from "../observation-layout.js";
 import { hamacherProduct, type Vec3 } from "../reward-shaping.js";
 import { FINGER_PAD_HALF_SIZE } from "../scene.js";

@@ -1,4 +1,4 @@
-import { expertTcp, moveTowards } from "../block-object.js";
+import { expertTcp, moveTowards } from "../expert-motion.js";
 import { CoffeeScene, MUG_GRIP_HEIGHT, MugReward, coffeeMachineWorldbody } from "../coffee-machine.js";
 import { add } from "../door.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";

@@ -1,5 +1,5 @@
 import { ArticulatedObject } from "../articulated-object.js";
-import { expertTcp, moveTowards } from "../block-object.js";
+import { expertTcp, moveTowards } from "../expert-motion.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
 import { DOOR_HIGH, DOOR_LOW, DOOR_NAMES, HANDLE_LOCAL, HOOK_LOCAL, OPEN_ANGLE, add, doorWorldbody, hingeAngle, rotateZ } from "../door.js";

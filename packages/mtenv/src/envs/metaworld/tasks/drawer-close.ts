@@ -1,5 +1,5 @@
 import { ArticulatedObject } from "../articulated-object.js";
-import { expertTcp, moveTowards } from "../block-object.js";
+import { expertTcp, moveTowards } from "../expert-motion.js";
 import { CABINET_HIGH, CABINET_LOW, DRAWER_NAMES, HANDLE_OFFSET, drawerWorldbody } from "../drawer.js";
 import { initialTcpDistance, tcpDistance } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";

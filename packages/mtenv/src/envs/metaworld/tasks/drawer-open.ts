@@ -1,5 +1,5 @@
 import { ArticulatedObject } from "../articulated-object.js";
-import { expertTcp, moveTowards } from "../block-object.js";
+import { expertTcp, moveTowards } from "../expert-motion.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { CABINET_HIGH, CABINET_LOW, DRAWER_NAMES, DRAWER_TRAVEL, HANDLE_OFFSET, HANDLE_STANDOFF, drawerWorldbody } from "../drawer.js";
 import { distance3, longTailTolerance, type Vec3 } from "../reward-shaping.js";

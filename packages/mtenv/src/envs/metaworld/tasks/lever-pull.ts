@@ -1,4 +1,4 @@
-import { expertTcp, moveTowards } from "../block-object.js";
+import { expertTcp, moveTowards } from "../expert-motion.js";
 import { Observation, objectPosition } from "../observation-layout.js";
 import { hamacherProduct, longTailTolerance, tolerance, type Vec3 } from "../reward-shaping.js";
 import { ScalarJoint, clearObjectSlot, mocapSlot, observeBodyQuaternion, observeSite, placeMocap } from "../scene-access.js";

@@ -1,4 +1,4 @@
-import { expertTcp, moveTowards } from "../block-object.js";
+import { expertTcp, moveTowards } from "../expert-motion.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
 import { Observation, objectPosition } from "../observation-layout.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";

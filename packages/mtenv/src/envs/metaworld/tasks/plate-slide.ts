@@ -1,4 +1,4 @@
-import { expertTcp, moveTowards } from "../block-object.js";
+import { expertTcp, moveTowards } from "../expert-motion.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { PLATE_HALF_SIZE, PlateScene, plateWorldbody, type NetFacing } from "../plate.js";
 import { FINGER_PAD_HALF_SIZE } from "../scene.js";

@@ -1,4 +1,5 @@
-import { bindBlockTask, blockWorldbody, expertTcp, moveTowards, sampleBlockAndGoal } from "../block-object.js";
+import { bindBlockTask, blockWorldbody, sampleBlockAndGoal } from "../block-object.js";
+import { expertTcp, moveTowards } from "../expert-motion.js";
 import { goalPosition } from "../observation-layout.js";
 import type { Vec3 } from "../reward-shaping.js";
 import type { ManipulationTask } from "../task.js";

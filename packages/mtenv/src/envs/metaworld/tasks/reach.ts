@@ -1,4 +1,5 @@
-import { BLOCK_HIGH, BLOCK_LOW, bindBlockTask, blockWorldbody, moveTowards, sampleBlockAndGoal } from "../block-object.js";
+import { BLOCK_HIGH, BLOCK_LOW, bindBlockTask, blockWorldbody, sampleBlockAndGoal } from "../block-object.js";
+import { moveTowards } from "../expert-motion.js";
 import { tcpDistance } from "../gripper-caging.js";
 import { goalPosition } from "../observation-layout.js";
 import { longTailTolerance, type Vec3 } from "../reward-shaping.js";

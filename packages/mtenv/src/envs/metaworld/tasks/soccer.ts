@@ -1,4 +1,5 @@
-import { expertTcp, isPinching, moveTowards } from "../block-object.js";
+import { isPinching } from "../block-object.js";
+import { expertTcp, moveTowards } from "../expert-motion.js";
 import { tcpDistance } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { padCagingGrasp, type PadCagingOptions } from "../pad-caging.js";
