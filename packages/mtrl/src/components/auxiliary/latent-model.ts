@@ -5,7 +5,7 @@ import { adamBetas, positiveInt } from "../config-fields.js";
 import type { AuxiliaryBatch, AuxiliaryGroup, AuxiliaryLoss, BuildContext, Encoder } from "../component.js";
 import type { TaskContext } from "../task-context.js";
 import { RewardDecoder, rewardLoss } from "./reward-decoder.js";
-import { PixelDecoder, reconstructionTarget } from "./sac-ae.js";
+import { PixelDecoder, pixelDecoderFields, reconstructionTarget } from "./sac-ae.js";
 import { TaskTheta, contrastiveLoss, frobeniusDistance, reversedRows } from "./task-theta.js";
 import { TransitionModel, transitionConfigSchema, transitionLoss } from "./transition-model.js";
 
@@ -24,26 +24,10 @@ export const latentModelFields = {
   modelBetas: adamBetas,
   /** L2 weight decay of the transition model and the reward decoder (reference: 1e-7, the decoder's). */
   modelWeightDecay: z.number().min(0).default(1e-7),
-  /** Transposed 3×3 convolutions of the pixel decoder (as many as the encoder's layers). */
-  numLayers: positiveInt.default(4),
-  /** Filters of the pixel decoder's hidden layers. */
-  numFilters: positiveInt.default(32),
+  /** The pixel decoder's options, as SAC-AE's; its step (updateEvery) also trains T, while the transition and reward step runs every update. */
+  ...pixelDecoderFields,
   /** λ of the L2 penalty λ · ½‖h‖² on the encoder features in the decoder's loss (reference: 0). */
   latentPenalty: z.number().min(0).default(0),
-  /** Run the decoder step every this many updates (reference: 1); the transition and reward step runs every update. */
-  updateEvery: positiveInt.default(1),
-  /** Bits per colour channel of the reconstruction target (as SAC-AE's). */
-  targetBits: z.number().int().min(1).max(8).default(5),
-  /** Adam learning rate of the pixel decoder. */
-  lr: z.number().positive().default(1e-3),
-  /** Adam (β1, β2) of the pixel decoder. */
-  betas: adamBetas,
-  /** L2 weight decay of the pixel decoder (reference: 1e-7). */
-  weightDecay: z.number().min(0).default(1e-7),
-  /** Adam learning rate of the encoder's steps on these losses (reference: 1e-3). */
-  encoderLr: z.number().positive().default(1e-3),
-  /** Adam (β1, β2) of the encoder's steps on these losses. */
-  encoderBetas: adamBetas,
 };
 
 /** The shared options, parsed. */

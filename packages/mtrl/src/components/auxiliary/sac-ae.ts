@@ -18,6 +18,33 @@ export const noAuxiliary = defineComponent({
 });
 
 /**
+ * The options of the pixel decoder and of the encoder's steps on its loss, SAC-AE's and (with
+ * their own latentPenalty default) DeepMDP's and HiP-BMDP's.
+ */
+export const pixelDecoderFields = {
+  /** Transposed 3×3 convolutions (the last of stride 2), mirroring the encoder's layers. */
+  numLayers: positiveInt.default(4),
+  /** Filters of the decoder's hidden layers. */
+  numFilters: positiveInt.default(32),
+  /** λ of the L2 penalty λ · ½‖h‖² on the encoder features (SAC-AE paper: 1e-6; the reference MTRL's sac_ae.yaml sets 0). */
+  latentPenalty: z.number().min(0).default(1e-6),
+  /** Train encoder and decoder on the reconstruction every this many updates (reference: 1). */
+  updateEvery: positiveInt.default(1),
+  /** Bits per colour channel of the reconstruction target (pixels quantised, dequantised with uniform noise, centred in [−0.5, 0.5]). */
+  targetBits: z.number().int().min(1).max(8).default(5),
+  /** Adam learning rate of the decoder. */
+  lr: z.number().positive().default(1e-3),
+  /** Adam (β1, β2) of the decoder. */
+  betas: adamBetas,
+  /** L2 weight decay of the decoder (reference: 1e-7). */
+  weightDecay: z.number().min(0).default(1e-7),
+  /** Adam learning rate of the encoder's reconstruction steps (reference: 1e-3). */
+  encoderLr: z.number().positive().default(1e-3),
+  /** Adam (β1, β2) of the encoder's reconstruction steps. */
+  encoderBetas: adamBetas,
+};
+
+/**
  * SAC-AE (Yarats et al., 2019): a deconvolution decoder reconstructs the observation from the
  * critic's encoder features, and that reconstruction loss trains encoder and decoder — the encoder
  * with its own Adam, the decoder with a small weight decay — plus λ · ½‖h‖² on the features.
@@ -29,26 +56,7 @@ export const sacAeAuxiliary = defineComponent({
   schema: z.strictObject({
     /** A deconvolution decoder of the critic's pixel features. */
     type: z.literal("sac-ae"),
-    /** Transposed 3×3 convolutions (the last of stride 2), mirroring the encoder's layers. */
-    numLayers: positiveInt.default(4),
-    /** Filters of the decoder's hidden layers. */
-    numFilters: positiveInt.default(32),
-    /** λ of the L2 penalty λ · ½‖h‖² on the encoder features (SAC-AE paper: 1e-6; the reference MTRL's sac_ae.yaml sets 0). */
-    latentPenalty: z.number().min(0).default(1e-6),
-    /** Train encoder and decoder on the reconstruction every this many updates (reference: 1). */
-    updateEvery: positiveInt.default(1),
-    /** Bits per colour channel of the reconstruction target (pixels quantised, dequantised with uniform noise, centred in [−0.5, 0.5]). */
-    targetBits: z.number().int().min(1).max(8).default(5),
-    /** Adam learning rate of the decoder. */
-    lr: z.number().positive().default(1e-3),
-    /** Adam (β1, β2) of the decoder. */
-    betas: adamBetas,
-    /** L2 weight decay of the decoder (reference: 1e-7). */
-    weightDecay: z.number().min(0).default(1e-7),
-    /** Adam learning rate of the encoder's reconstruction steps (reference: 1e-3). */
-    encoderLr: z.number().positive().default(1e-3),
-    /** Adam (β1, β2) of the encoder's reconstruction steps. */
-    encoderBetas: adamBetas,
+    ...pixelDecoderFields,
   }),
   build: (config, context): AuxiliaryLoss => {
     const shared = context.sharedEncoder;
