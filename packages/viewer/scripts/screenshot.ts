@@ -20,10 +20,20 @@ try {
   page.on("pageerror", (error) => console.error(`page error: ${error.stack ?? error.message}`));
   await page.goto(`${url}?task=${task}&seed=${seed}`);
   type Handle = { viewer: { ready: Promise<unknown>; step(): Promise<void> } };
-  await page.evaluate(() => (globalThis as unknown as Handle).viewer.ready);
+  // On its first start after a change, vite's dev server may reload the page once (it found a
+  // dependency to pre-bundle): wait for the reloaded page then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.evaluate(() => (globalThis as unknown as Handle).viewer.ready);
+      break;
+    } catch (error) {
+      if (attempt === 3 || !/Execution context was destroyed|viewer is not defined|Cannot read properties of undefined/.test((error as Error).message)) throw error;
+      await page.waitForLoadState("load");
+    }
+  }
   for (let i = 0; i < steps; i++) await page.evaluate(() => (globalThis as unknown as Handle).viewer.step());
   const path = `${viewerRoot}docs/images/viewer.png`;
-  await page.screenshot({ path });
+  await page.screenshot({ path, timeout: 90_000 });
   console.log(path);
 } finally {
   await browser.close();
