@@ -5,7 +5,7 @@ import { adamBetas, positiveInt } from "../config-fields.js";
 import type { AuxiliaryBatch, AuxiliaryGroup, AuxiliaryLoss, BuildContext, Encoder } from "../component.js";
 import type { TaskContext } from "../task-context.js";
 import { RewardDecoder, rewardLoss } from "./reward-decoder.js";
-import { PixelDecoder, pixelDecoderFields, reconstructionTarget } from "./sac-ae.js";
+import { PixelDecoder, pixelDecoderFields, pixelEncoderOf, reconstructionTarget } from "./sac-ae.js";
 import { TaskTheta, contrastiveLoss, frobeniusDistance, reversedRows } from "./task-theta.js";
 import { TransitionModel, transitionConfigSchema, transitionLoss } from "./transition-model.js";
 
@@ -103,20 +103,13 @@ export class LatentModelLoss implements AuxiliaryLoss {
     readonly thetaConfig: ThetaConfig | null,
     context: BuildContext,
   ) {
-    const shared = context.sharedEncoder;
-    const shape = context.observationShape;
-    if (shared === undefined || shape === undefined || shape.length !== 3) {
-      throw new ConfigError(
-        `auxiliary.type=${name} reconstructs images from its predicted latents: it needs pixel observations [channels, height, width] and the critic's encoder, got ${shape === undefined ? "no image shape" : `shape [${shape.join(", ")}]`}. ` +
-          `Use it with encoder.type=pixel on an env from pixels (e.g. agent=${name} env=dmc-cartpole-swingup-pixels).`,
-      );
-    }
+    const { shared, imageShape } = pixelEncoderOf(context, name, "reconstructs images from its predicted latents");
     if (context.actionSize === undefined) throw new ConfigError(`auxiliary.type=${name} models transitions and needs the action width; the agent did not pass it.`);
     this.engine = context.engine;
     this.encoder = shared.encoder;
     this.encoderParams = shared.params;
     this.actionSize = context.actionSize;
-    const [channels, height, width] = shape as [number, number, number];
+    const [channels, height, width] = imageShape;
     this.imageSize = channels * height * width;
     const featureSize = shared.encoder.outputSize;
     const thetaSize = thetaConfig?.outputSize ?? 0;

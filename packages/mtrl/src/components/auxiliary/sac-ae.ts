@@ -2,7 +2,7 @@ import { ConfigError, type Rng } from "@mtrl/core";
 import { Adam, ConvTranspose2d, Linear, add, affine, mean, mseLoss, mul, relu, reshape, sum, type ParameterStore, type Tensor } from "@mtrl/nn";
 import { z } from "zod";
 import { adamBetas, positiveInt } from "../config-fields.js";
-import { defineComponent, type AuxiliaryLoss, type Encoder } from "../component.js";
+import { defineComponent, type AuxiliaryLoss, type BuildContext, type Encoder } from "../component.js";
 import type { TaskContext } from "../task-context.js";
 
 /** No auxiliary loss (SAC). */
@@ -59,15 +59,8 @@ export const sacAeAuxiliary = defineComponent({
     ...pixelDecoderFields,
   }),
   build: (config, context): AuxiliaryLoss => {
-    const shared = context.sharedEncoder;
-    const shape = context.observationShape;
-    if (shared === undefined || shape === undefined || shape.length !== 3) {
-      throw new ConfigError(
-        `auxiliary.type=sac-ae reconstructs images: it needs pixel observations [channels, height, width] and the critic's encoder, got ${shape === undefined ? "no image shape" : `shape [${shape.join(", ")}]`}. ` +
-          `Use it with encoder.type=pixel on an env from pixels (e.g. agent=sac-ae env=dmc-cartpole-swingup-pixels).`,
-      );
-    }
-    const [channels, height, width] = shape as [number, number, number];
+    const { shared, imageShape } = pixelEncoderOf(context, "sac-ae", "reconstructs images");
+    const [channels, height, width] = imageShape;
     const decoder = new PixelDecoder(context.params, shared.encoder.outputSize, [channels, height, width], config.numLayers, config.numFilters, context.rng);
     const [beta1, beta2] = config.betas as readonly [number, number];
     const [encoderBeta1, encoderBeta2] = config.encoderBetas as readonly [number, number];
@@ -95,6 +88,23 @@ export const sacAeAuxiliary = defineComponent({
     };
   },
 });
+
+/**
+ * The critic's shared encoder and the image shape [channels, height, width] an auxiliary loss
+ * that decodes images needs; without them, a ConfigError saying that auxiliary.type=`type`
+ * `purpose` and how to give it pixels.
+ */
+export function pixelEncoderOf(context: BuildContext, type: string, purpose: string): { shared: NonNullable<BuildContext["sharedEncoder"]>; imageShape: [number, number, number] } {
+  const shared = context.sharedEncoder;
+  const shape = context.observationShape;
+  if (shared === undefined || shape === undefined || shape.length !== 3) {
+    throw new ConfigError(
+      `auxiliary.type=${type} ${purpose}: it needs pixel observations [channels, height, width] and the critic's encoder, got ${shape === undefined ? "no image shape" : `shape [${shape.join(", ")}]`}. ` +
+        `Use it with encoder.type=pixel on an env from pixels (e.g. agent=${type} env=dmc-cartpole-swingup-pixels).`,
+    );
+  }
+  return { shared, imageShape: shape as [number, number, number] };
+}
 
 /**
  * The reference's decoder: linear → ReLU → [filters, m, m] maps (m the encoder's last map size) →
