@@ -1,11 +1,11 @@
 import { ConfigError, type Rng } from "@mtrl/core";
-import { Adam, add, affine, mean, mseLoss, mul, sum, type Engine, type ParameterStore, type Tensor } from "@mtrl/nn";
+import { Adam, add, affine, mseLoss, type Engine, type ParameterStore, type Tensor } from "@mtrl/nn";
 import { z } from "zod";
 import { adamBetas, positiveInt } from "../config-fields.js";
 import type { AuxiliaryBatch, AuxiliaryGroup, AuxiliaryLoss, BuildContext, Encoder } from "../component.js";
 import type { TaskContext } from "../task-context.js";
 import { RewardDecoder, rewardLoss } from "./reward-decoder.js";
-import { PixelDecoder, pixelDecoderFields, pixelEncoderOf, reconstructionTarget } from "./sac-ae.js";
+import { PixelDecoder, meanHalfSquaredNorm, pixelDecoderFields, pixelEncoderOf, reconstructionTarget } from "./sac-ae.js";
 import { TaskTheta, contrastiveLoss, frobeniusDistance, reversedRows } from "./task-theta.js";
 import { TransitionModel, transitionConfigSchema, transitionLoss } from "./transition-model.js";
 
@@ -191,7 +191,7 @@ export class LatentModelLoss implements AuxiliaryLoss {
     const prediction = this.transition.forward(theta === null ? [latent, actions] : [latent, theta, actions]);
     const reconstruction = mseLoss(this.decoder.forward(this.transition.sample(prediction, rng)), target);
     if (this.config.latentPenalty === 0) return reconstruction;
-    return add(reconstruction, affine(mean(affine(sum(mul(latent, latent), 1), 0.5)), this.config.latentPenalty));
+    return add(reconstruction, affine(meanHalfSquaredNorm(latent), this.config.latentPenalty));
   }
 
   /** Step 3 (HiP-BMDP): the contrastive loss, then θ's one step with every gradient of this update. */

@@ -167,8 +167,13 @@ export class PixelDecoder {
 export function autoencoderLoss(encoder: Encoder, decoder: PixelDecoder, observations: Tensor, target: Tensor, context: TaskContext, latentPenalty: number): { loss: Tensor; reconstruction: number; latent: number } {
   const features = encoder.encode(observations, context);
   const reconstructionLoss = mseLoss(decoder.forward(features), target);
-  const latentLoss = mean(affine(sum(mul(features, features), 1), 0.5));
+  const latentLoss = meanHalfSquaredNorm(features);
   return { loss: add(reconstructionLoss, affine(latentLoss, latentPenalty)), reconstruction: reconstructionLoss.item(), latent: latentLoss.item() };
+}
+
+/** The mean over rows of ½‖h‖² of features h [rows, width]: what the latent penalty λ weighs. */
+export function meanHalfSquaredNorm(features: Tensor): Tensor {
+  return mean(affine(sum(mul(features, features), 1), 0.5));
 }
 
 /**
