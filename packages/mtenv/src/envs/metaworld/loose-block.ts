@@ -61,7 +61,7 @@ export function grabAndCarryExpert(plan: CarryPlan): ExpertPolicy {
       const tcp = expertTcp(observation);
       const observed = objectPosition(observation);
       const centre: Vec3 = [observed[0], observed[1], observed[2] + plan.observedBelowCentre];
-      if (!approach.advance(observation, tcp, centre, action, !released)) return;
+      if (!approach.advance(observation, tcp, centre, action, { watchForSlip: !released })) return;
       const goal: Vec3 = [observation[36]!, observation[37]!, observation[38]!];
       released ||= plan.release?.(centre, goal, tcp) ?? false;
       moveTowards(observation, released ? [tcp[0], tcp[1], tcp[2] + 0.05] : plan.carryTarget(centre, goal), released ? -1 : 1, action);

@@ -1,5 +1,6 @@
 import { BLOCK_HALF_SIZE } from "../block-object.js";
 import { expertTcp, moveTowards } from "../expert-motion.js";
+import { GripApproach } from "../grip-approach.js";
 import { cagingReward } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { distance3, hamacherProduct, longTailTolerance, tolerance, type Vec3 } from "../reward-shaping.js";
@@ -151,7 +152,7 @@ function binPickingWorldbody(): string {
   ].join("\n");
 }
 
-type BinPhase = "approach" | "descend" | "close" | "lift" | "carry" | "lower" | "release";
+type CarryPhase = "lift" | "carry" | "lower" | "release";
 
 /** The expert grips the cube this far above the TCP, so that it sits in the fingers as the reference's does. */
 const GRIP_BELOW_CUBE = 0.012;
@@ -164,37 +165,25 @@ const TRAVEL_Z = 0.16;
  * Re-approaches if the cube slips out before the goal bin.
  */
 function binPickingExpert(): ExpertPolicy {
-  let phase: BinPhase = "approach";
-  let closingSteps = 0;
+  const approach = new GripApproach({ closeWithin: 0.006, closingSteps: 12 });
+  let phase: CarryPhase = "lift";
   return {
     act(observation, action) {
       const tcp = expertTcp(observation);
       const cube = objectPosition(observation);
       const goal = goalPosition(observation);
       const grip: Vec3 = [cube[0], cube[1], cube[2] - GRIP_BELOW_CUBE];
-      const horizontalError = Math.hypot(tcp[0] - cube[0], tcp[1] - cube[1]);
-      const holding = phase === "lift" || phase === "carry" || phase === "lower";
-      if (holding && Math.hypot(horizontalError, tcp[2] - grip[2]) > 0.04) phase = "approach";
-      if (phase === "approach" && horizontalError < 0.01 && Math.abs(tcp[2] - (cube[2] + 0.08)) < 0.03) phase = "descend";
-      if (phase === "descend" && horizontalError > 0.03) phase = "approach";
-      if (phase === "descend" && Math.abs(tcp[2] - grip[2]) < 0.006) {
-        phase = "close";
-        closingSteps = 0;
+      // Hovers 8 cm over the cube's centre, not the grip point; once it lets go over the goal bin,
+      // the cube falling away is no slip.
+      const hover: Vec3 = [cube[0], cube[1], cube[2] + 0.08];
+      if (!approach.advance(observation, tcp, grip, action, { hover, watchForSlip: phase !== "release" })) {
+        phase = "lift";
+        return;
       }
-      if (phase === "close" && (closingSteps += 1) > 12) phase = "lift";
       if (phase === "lift" && tcp[2] > TRAVEL_Z - 0.02) phase = "carry";
       if (phase === "carry" && Math.hypot(tcp[0] - goal[0], tcp[1] - goal[1]) < 0.015) phase = "lower";
       if (phase === "lower" && tcp[2] < 0.1) phase = "release";
       switch (phase) {
-        case "approach":
-          moveTowards(observation, [cube[0], cube[1], cube[2] + 0.08], -1, action);
-          break;
-        case "descend":
-          moveTowards(observation, grip, -1, action);
-          break;
-        case "close":
-          moveTowards(observation, grip, 1, action);
-          break;
         case "lift":
           moveTowards(observation, [tcp[0], tcp[1], TRAVEL_Z], 1, action);
           break;

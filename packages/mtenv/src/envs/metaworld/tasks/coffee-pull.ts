@@ -1,4 +1,5 @@
 import { expertTcp, moveTowards } from "../expert-motion.js";
+import { GripApproach } from "../grip-approach.js";
 import { CoffeeScene, MUG_GRIP_HEIGHT, MugReward, coffeeMachineWorldbody } from "../coffee-machine.js";
 import { add } from "../door.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
@@ -95,36 +96,13 @@ export function mugTask(variant: MugTaskVariant): ManipulationTask {
  * the mug slips out of the fingers.
  */
 function mugSlideExpert(): ExpertPolicy {
-  let phase: "approach" | "descend" | "close" | "slide" = "approach";
-  let closingSteps = 0;
+  const approach = new GripApproach({ closeWithin: 0.008, closingSteps: 10 });
   return {
     act(observation, action) {
       const mug = objectPosition(observation);
       const grip: Vec3 = [mug[0], mug[1], mug[2] + MUG_GRIP_HEIGHT];
-      const tcp = expertTcp(observation);
-      const horizontalError = Math.hypot(tcp[0] - grip[0], tcp[1] - grip[1]);
-      if (phase === "slide" && Math.hypot(horizontalError, tcp[2] - grip[2]) > 0.04) phase = "approach";
-      if (phase === "approach" && horizontalError < 0.01 && Math.abs(tcp[2] - grip[2] - 0.08) < 0.03) phase = "descend";
-      if (phase === "descend" && horizontalError > 0.03) phase = "approach";
-      if (phase === "descend" && Math.abs(tcp[2] - grip[2]) < 0.008) {
-        phase = "close";
-        closingSteps = 0;
-      }
-      if (phase === "close" && (closingSteps += 1) > 10) phase = "slide";
-      switch (phase) {
-        case "approach":
-          moveTowards(observation, [grip[0], grip[1], grip[2] + 0.08], -1, action);
-          break;
-        case "descend":
-          moveTowards(observation, grip, -1, action);
-          break;
-        case "close":
-          moveTowards(observation, grip, 1, action);
-          break;
-        case "slide":
-          moveTowards(observation, [observation[Observation.goal]!, observation[Observation.goal + 1]!, grip[2]], 1, action);
-          break;
-      }
+      if (!approach.advance(observation, expertTcp(observation), grip, action)) return;
+      moveTowards(observation, [observation[Observation.goal]!, observation[Observation.goal + 1]!, grip[2]], 1, action);
     },
   };
 }

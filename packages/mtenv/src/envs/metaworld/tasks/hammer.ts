@@ -1,4 +1,5 @@
 import { expertTcp, moveTowards } from "../expert-motion.js";
+import { GripApproach } from "../grip-approach.js";
 import { cagingReward } from "../gripper-caging.js";
 import { Observation, objectPosition } from "../observation-layout.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
@@ -142,7 +143,7 @@ function hammerWorldbody(): string {
     <site name="hammer_goal" pos="${vec(...GOAL)}" size="0.01" rgba="${SceneColors.goal}"/>`;
 }
 
-type HammerPhase = "approach" | "descend" | "close" | "lift" | "line-up" | "strike";
+type SwingPhase = "lift" | "line-up" | "strike";
 
 /** The expert grips the handle this far +x of its centre, close to the balance point with the head. */
 const GRIP_FROM_ORIGIN = 0.06;
@@ -152,8 +153,8 @@ const GRIP_FROM_ORIGIN = 0.06;
  * face up 3 cm in front of the nail's head, then push through in +y until the nail is in.
  */
 function hammerExpert(): ExpertPolicy {
-  let phase: HammerPhase = "approach";
-  let closingSteps = 0;
+  const approach = new GripApproach({ closeWithin: 0.006, closingSteps: 12 });
+  let phase: SwingPhase = "lift";
   return {
     act(observation, action) {
       const tcp = expertTcp(observation);
@@ -162,30 +163,15 @@ function hammerExpert(): ExpertPolicy {
       const nailY = observation[Observation.object2Position + 1]!;
       const nailZ = observation[Observation.object2Position + 2]!;
       const nailX = observation[Observation.object2Position]!;
-      const horizontalError = Math.hypot(tcp[0] - grip[0], tcp[1] - grip[1]);
-      const holding = phase === "lift" || phase === "line-up" || phase === "strike";
-      if (holding && Math.hypot(horizontalError, tcp[2] - grip[2]) > 0.04) phase = "approach";
-      if (phase === "approach" && horizontalError < 0.01 && Math.abs(tcp[2] - (grip[2] + 0.08)) < 0.03) phase = "descend";
-      if (phase === "descend" && horizontalError > 0.03) phase = "approach";
-      if (phase === "descend" && Math.abs(tcp[2] - grip[2]) < 0.006) {
-        phase = "close";
-        closingSteps = 0;
+      if (!approach.advance(observation, tcp, grip, action)) {
+        phase = "lift";
+        return;
       }
-      if (phase === "close" && (closingSteps += 1) > 12) phase = "lift";
       // The TCP where the head's centre is over the nail and its +y face 3 cm short of the nail's head.
       const lineUp: Vec3 = [nailX - (HEAD_OFFSET_X - GRIP_FROM_ORIGIN), nailY - 0.009 - HEAD_HALF_WIDTH - 0.03, nailZ];
       if (phase === "lift" && tcp[2] > nailZ - 0.015) phase = "line-up";
       if (phase === "line-up" && Math.hypot(tcp[0] - lineUp[0], tcp[1] - lineUp[1], tcp[2] - lineUp[2]) < 0.01) phase = "strike";
       switch (phase) {
-        case "approach":
-          moveTowards(observation, [grip[0], grip[1], grip[2] + 0.08], -1, action);
-          break;
-        case "descend":
-          moveTowards(observation, grip, -1, action);
-          break;
-        case "close":
-          moveTowards(observation, grip, 1, action);
-          break;
         case "lift":
           moveTowards(observation, [tcp[0], tcp[1], nailZ], 1, action);
           break;

@@ -1,4 +1,5 @@
 import { expertTcp, moveTowards } from "../expert-motion.js";
+import { GripApproach } from "../grip-approach.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
 import { Observation, objectPosition } from "../observation-layout.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
@@ -126,44 +127,19 @@ ${slab("wall_right", HOLE_HALF, w, axisZ - HOLE_HALF, axisZ + HOLE_HALF)}
     <site name="plug_goal" pos="0 0.7 0.131" size="0.01" rgba="${SceneColors.goal}"/>`;
 }
 
-type UnplugPhase = "approach" | "descend" | "close" | "pull";
-
 /** The expert grips the plug's body 2 cm behind the observed end point (the reference's policy does the same). */
 const GRIP_BEHIND_END = 0.02;
 
 /** Scripted expert: over the plug's body, down, close, then pull straight out along +x towards the goal. */
 function pegUnplugExpert(): ExpertPolicy {
-  let phase: UnplugPhase = "approach";
-  let closingSteps = 0;
+  const approach = new GripApproach({ closeWithin: 0.006, closingSteps: 12 });
   return {
     act(observation, action) {
       const tcp = expertTcp(observation);
       const end = objectPosition(observation);
       const grip: Vec3 = [end[0] - GRIP_BEHIND_END, end[1], end[2]];
-      const horizontalError = Math.hypot(tcp[0] - grip[0], tcp[1] - grip[1]);
-      if (phase === "pull" && Math.hypot(horizontalError, tcp[2] - grip[2]) > 0.04) phase = "approach";
-      if (phase === "approach" && horizontalError < 0.01 && Math.abs(tcp[2] - (grip[2] + 0.08)) < 0.03) phase = "descend";
-      if (phase === "descend" && horizontalError > 0.03) phase = "approach";
-      if (phase === "descend" && Math.abs(tcp[2] - grip[2]) < 0.006) {
-        phase = "close";
-        closingSteps = 0;
-      }
-      if (phase === "close" && (closingSteps += 1) > 12) phase = "pull";
-      const goal = Observation.goal;
-      switch (phase) {
-        case "approach":
-          moveTowards(observation, [grip[0], grip[1], grip[2] + 0.08], -1, action);
-          break;
-        case "descend":
-          moveTowards(observation, grip, -1, action);
-          break;
-        case "close":
-          moveTowards(observation, grip, 1, action);
-          break;
-        case "pull":
-          moveTowards(observation, [observation[goal]! - GRIP_BEHIND_END, grip[1], grip[2]], 1, action);
-          break;
-      }
+      if (!approach.advance(observation, tcp, grip, action)) return;
+      moveTowards(observation, [observation[Observation.goal]! - GRIP_BEHIND_END, grip[1], grip[2]], 1, action);
     },
   };
 }

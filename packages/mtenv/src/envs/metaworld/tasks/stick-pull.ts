@@ -1,5 +1,6 @@
 import { isPinching } from "../block-object.js";
 import { expertTcp, moveTowards } from "../expert-motion.js";
+import { GripApproach } from "../grip-approach.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
@@ -119,7 +120,7 @@ function evaluateStickPull(parts: StickAndThermos, observation: Float32Array, in
   };
 }
 
-type PullPhase = "approach" | "descend" | "close" | "lift" | "align" | "insert" | "pull";
+type PullPhase = "lift" | "align" | "insert" | "pull";
 
 /**
  * How the expert goes through the loop: from −x with the grip behind the stick's centre (the
@@ -145,8 +146,8 @@ const OVER_THERMOS_Z = 0.36;
  * back in x with the −y finger pad against the loop's upright.
  */
 function stickPullExpert(): ExpertPolicy {
-  let phase: PullPhase = "approach";
-  let closingSteps = 0;
+  const gripApproach = new GripApproach({ closeWithin: 0.006, closingSteps: 12 });
+  let phase: PullPhase = "lift";
   let approach: Approach | undefined;
   return {
     act(observation, action) {
@@ -157,16 +158,10 @@ function stickPullExpert(): ExpertPolicy {
       approach ??= goal[0] < THERMOS_RAIL_ORIGIN[0] + THERMOS_RAIL_TRAVEL - PUSH_BACK_MARGIN ? "from-beyond" : "from-behind";
       const beyond = approach === "from-beyond";
       const grip: Vec3 = [stick[0] + GRIP_FROM_CENTRE[approach], stick[1], stick[2]];
-      const horizontalError = Math.hypot(tcp[0] - grip[0], tcp[1] - grip[1]);
-      const holding = phase === "lift" || phase === "align" || phase === "insert" || phase === "pull";
-      if (holding && Math.hypot(horizontalError, tcp[2] - grip[2]) > 0.04) phase = "approach";
-      if (phase === "approach" && horizontalError < 0.01 && Math.abs(tcp[2] - (grip[2] + 0.08)) < 0.03) phase = "descend";
-      if (phase === "descend" && horizontalError > 0.03) phase = "approach";
-      if (phase === "descend" && Math.abs(tcp[2] - grip[2]) < 0.006) {
-        phase = "close";
-        closingSteps = 0;
+      if (!gripApproach.advance(observation, tcp, grip, action)) {
+        phase = "lift";
+        return;
       }
-      if (phase === "close" && (closingSteps += 1) > 12) phase = "lift";
       // From −x: the stick's +x end 5 cm short of the loop. From +x: the stick's −x end clear of the
       // loop, 1.5 cm −y of the handle so that the −y pad lines up with the loop's upright.
       const staging: Vec3 = beyond
@@ -177,15 +172,6 @@ function stickPullExpert(): ExpertPolicy {
       if (phase === "align" && Math.hypot(tcp[0] - staging[0], tcp[1] - staging[1], tcp[2] - staging[2]) < 0.008) phase = "insert";
       if (phase === "insert" && (beyond ? tcp[0] < handle[0] + 0.03 : tcp[0] > handle[0] - 0.045)) phase = "pull";
       switch (phase) {
-        case "approach":
-          moveTowards(observation, [grip[0], grip[1], grip[2] + 0.08], -1, action);
-          break;
-        case "descend":
-          moveTowards(observation, grip, -1, action);
-          break;
-        case "close":
-          moveTowards(observation, grip, 1, action);
-          break;
         case "lift":
           moveTowards(observation, [tcp[0], tcp[1], liftZ], 1, action);
           break;

@@ -1,5 +1,6 @@
 import { isPinching } from "../block-object.js";
 import { expertTcp, moveTowards } from "../expert-motion.js";
+import { GripApproach } from "../grip-approach.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
 import { Observation, objectPosition } from "../observation-layout.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
@@ -95,45 +96,21 @@ export function evaluateStickPush(observation: Float32Array, initial: Float32Arr
   };
 }
 
-type StickPhase = "approach" | "descend" | "close" | "push";
-
 /**
  * Scripted expert: grip the stick 1.5 cm +x of its centre, lift it to the thermos point's height
  * and push its end into the thermos towards the goal.
  */
 function stickPushExpert(): ExpertPolicy {
-  let phase: StickPhase = "approach";
-  let closingSteps = 0;
+  const approach = new GripApproach({ closeWithin: 0.006, closingSteps: 10 });
   return {
     act(observation, action) {
       const tcp = expertTcp(observation);
       const stick = objectPosition(observation);
       const grip: Vec3 = [stick[0] + STICK_READ_OFFSET_X, stick[1], stick[2]];
       const thermos = thermosPosition(observation);
-      const horizontalError = Math.hypot(tcp[0] - grip[0], tcp[1] - grip[1]);
-      if (phase === "push" && Math.hypot(horizontalError, tcp[2] - grip[2]) > 0.04) phase = "approach";
-      if (phase === "approach" && horizontalError < 0.01 && Math.abs(tcp[2] - (grip[2] + 0.08)) < 0.03) phase = "descend";
-      if (phase === "descend" && horizontalError > 0.03) phase = "approach";
-      if (phase === "descend" && Math.abs(tcp[2] - grip[2]) < 0.006) {
-        phase = "close";
-        closingSteps = 0;
-      }
-      if (phase === "close" && (closingSteps += 1) > 10) phase = "push";
-      switch (phase) {
-        case "approach":
-          moveTowards(observation, [grip[0], grip[1], grip[2] + 0.08], -1, action);
-          break;
-        case "descend":
-          moveTowards(observation, grip, -1, action);
-          break;
-        case "close":
-          moveTowards(observation, grip, 1, action);
-          break;
-        case "push":
-          // Lift first, then carry the stick's end against the thermos along its line to the goal.
-          moveTowards(observation, tcp[2] < THERMOS_POINT_HEIGHT - 0.03 ? [tcp[0], tcp[1], THERMOS_POINT_HEIGHT] : [thermos[0] - 0.05, thermos[1], THERMOS_POINT_HEIGHT], 1, action);
-          break;
-      }
+      if (!approach.advance(observation, tcp, grip, action)) return;
+      // Lift first, then carry the stick's end against the thermos along its line to the goal.
+      moveTowards(observation, tcp[2] < THERMOS_POINT_HEIGHT - 0.03 ? [tcp[0], tcp[1], THERMOS_POINT_HEIGHT] : [thermos[0] - 0.05, thermos[1], THERMOS_POINT_HEIGHT], 1, action);
     },
   };
 }
