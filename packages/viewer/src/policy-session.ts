@@ -1,16 +1,18 @@
-import { findTaskNames, findTaskSet, make, type MujocoSimulation, type RegisteredEnv } from "@mtrl/mtenv";
+import { findTaskDescriber, findTaskNames, findTaskSet, make, type MujocoSimulation, type RegisteredEnv } from "@mtrl/mtenv";
 import type { Kernels, NamedArray } from "@mtrl/nn";
 import { MTSACAgent } from "../../mtrl/src/agents/mtsac-agent.js";
+import type { TaskDescriptions } from "../../mtrl/src/components/component.js";
 import { actionScalerFor, type ActionScaler } from "../../mtrl/src/runner/build-task-envs.js";
 import { imageShapeOf } from "../../mtrl/src/runner/replay-layout.js";
 import { RunFolderError, type RunPolicy } from "./run-folder-policy.js";
 
 /**
  * Tensor name prefixes the deterministic policy reads: the actor, the critic's encoder (the actor
- * reads its features) and a trained task encoder. A shipped policy holds only these; a full
- * checkpoint holds them among the critics, targets and optimizer moments.
+ * reads its features), a trained task encoder, and Distral's shared policy (which is the
+ * evaluation policy when it acts). A shipped policy holds only these; a full checkpoint holds them
+ * among the critics, targets and optimizer moments.
  */
-export const POLICY_TENSOR_PREFIXES = ["actor.", "critic.encoder.", "taskEncoder."] as const;
+export const POLICY_TENSOR_PREFIXES = ["actor.", "critic.encoder.", "taskEncoder.", "distilled."] as const;
 
 /** One step of the policy in its env, as the viewer shows it. */
 export interface PolicyStep {
@@ -80,7 +82,7 @@ export class PolicySession {
       const observationSpace = env.observationSpace.spaces.envObs;
       const observationShape = imageShapeOf(observationSpace);
       const dimensions = { observationSize: observationSpace.flatSize, actionSize: scaler.actionSize, numTasks: config.env.numTasks, ...(observationShape === undefined ? {} : { observationShape }) };
-      const agent = new MTSACAgent(config.agent, dimensions, kernels, config.experiment.seed);
+      const agent = new MTSACAgent(config.agent, dimensions, kernels, config.experiment.seed, describeTasks(env, config.env.numTasks));
       loadPolicyTensors(agent, run);
       return new PolicySession(run, env, agent, scaler);
     } catch (error) {
@@ -152,6 +154,32 @@ export class PolicySession {
   close(): void {
     this.env.close();
   }
+}
+
+/**
+ * The tasks as the trainer describes them to the agent (buildTaskEnvs in mtrl): names as in metric
+ * keys, the env's sentence per task, and its flattened task observation — components that read
+ * them (task encoders, cluster routing) are then built as in training. Tasks are the env's task
+ * set in order, as the trainer's one-env-per-task vector env takes them.
+ */
+function describeTasks(env: RegisteredEnv, numTasks: number): TaskDescriptions | undefined {
+  const taskSet = findTaskSet(env);
+  if (taskSet === undefined || taskSet.length < numTasks) return undefined;
+  const states = taskSet.slice(0, numTasks);
+  const names = findTaskNames(env);
+  const usable = names !== undefined && names.length >= numTasks && new Set(names.slice(0, numTasks)).size === numTasks;
+  const describe = findTaskDescriber(env);
+  const space = env.observationSpace.spaces.taskObs;
+  return {
+    names: states.map((_, i) => (usable ? names[i]!.replace(/[^A-Za-z0-9_.-]/g, "_") : `task${i}`)),
+    descriptions: states.map((state) => (describe === undefined ? "" : describe(state))),
+    observations: states.map((state) => {
+      env.setTaskState(state);
+      const flat = new Float32Array(space.flatSize);
+      space.flattenInto(env.getTaskObs(), flat, 0);
+      return flat;
+    }),
+  };
 }
 
 /**

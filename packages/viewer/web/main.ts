@@ -99,6 +99,7 @@ async function resetTo(seed: number): Promise<void> {
   const response = await request({ type: "reset", task: Number(taskSelect.value), seed });
   if (response.type !== "reset") return;
   if (response.geometry !== null && response.report.poses !== null) scene.setGeometry(response.geometry, response.report.poses);
+  else scene.clear();
   show(response.report);
 }
 

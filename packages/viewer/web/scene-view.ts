@@ -40,10 +40,16 @@ export class SceneView {
     this.resize();
   }
 
-  /** Replaces the meshes with the geoms of a (new) model; the camera looks at the middle of the movable geoms. */
-  setGeometry(geometry: SceneGeometry, poses: ScenePoses): void {
+  /** Removes every geom (an env without a MuJoCo model has nothing to draw). */
+  clear(): void {
     for (const mesh of this.meshes) if (mesh !== null) this.scene.remove(mesh);
     this.meshes = [];
+    this.render();
+  }
+
+  /** Replaces the meshes with the geoms of a (new) model. */
+  setGeometry(geometry: SceneGeometry, poses: ScenePoses): void {
+    this.clear();
     for (let g = 0; g < geometry.geomCount; g++) {
       const alpha = geometry.geomRgba[4 * g + 3]!;
       const shape = geometry.geomGroup[g]! < VISIBLE_GROUPS && alpha > 0 ? shapeOf(geometry.geomType[g]!, geometry.geomSize.subarray(3 * g, 3 * g + 3)) : null;
