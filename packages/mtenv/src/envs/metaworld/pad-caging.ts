@@ -2,8 +2,8 @@ import { hamacherProduct, tolerance, type Vec3 } from "./reward-shaping.js";
 import type { GripperReadings } from "./task.js";
 
 /**
- * The grasp term that sweep, sweep-into and soccer define for themselves in the reference (an
- * override of the shared caging reward that ignores the commanded gripper action): in [0, 1],
+ * The grasp term that sweep, sweep-into, soccer and push-back define for themselves in the
+ * reference (an override of the shared caging reward that ignores the commanded gripper action): in [0, 1],
  * half "caging" — each finger pad between `objectRadius` and 5 cm from the object in y (the +y
  * pad above it, the −y pad below), the TCP within `xzMargin` of it in x–z — and half "gripping",
  * the same pads within `gripMargin`, counted only once caging exceeds 0.95.

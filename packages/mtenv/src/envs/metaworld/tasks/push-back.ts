@@ -1,5 +1,6 @@
 import { bindBlockTask, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock, sampleBlockAndGoal } from "../block-object.js";
-import { hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
+import { padCagingGrasp, type PadCagingOptions } from "../pad-caging.js";
+import { hamacherProduct, type Vec3 } from "../reward-shaping.js";
 import type { GripperReadings, ManipulationTask } from "../task.js";
 
 /** The block starts in the back band of the table and the goal in the front band (the reference's ranges). */
@@ -22,7 +23,7 @@ const OBJECT_RADIUS = 0.007;
  * is in (0, 0.55) and the block has come more than 1 cm closer to the goal than at reset; 10 once
  * the block is within 5 cm of the goal. Success: ‖block − goal‖ ≤ 0.07.
  *
- * The grasp term ignores the commanded gripper action: each pad's signed y offset from the block
+ * The grasp term (padCagingGrasp, as sweep's) ignores the commanded gripper action: each pad's signed y offset from the block
  * (the +y pad above it, the −y pad below) scored by long-tail tolerances in [0.007, 0.05] (caging)
  * and in [0.007, 0.01] (gripping), margins |‖block y − that pad's y at reset‖ − 0.05|; the TCP's
  * x–z distance to the block within 1 cm, margin the x–z distance between block and TCP at reset
@@ -60,28 +61,10 @@ function startDistance(initial: Float32Array): number {
   return Math.hypot(initial[4]! - initial[36]!, initial[5]! - initial[37]!, initial[6]! - initial[38]!);
 }
 
+/** push-back's grasp term: the pad caging that sweep, sweep-into and soccer use too, with its puck's radius. */
+const GRASP_OPTIONS: PadCagingOptions = { objectRadius: OBJECT_RADIUS, gripMargin: OBJECT_RADIUS + 0.003, xzMargin: 0.01 };
+
 /** push-back's grasp term, as described on pushBackTask. */
 export function pushBackGrasp(gripper: GripperReadings, block: Vec3, blockStart: Vec3): number {
-  const padThreshold = 0.05;
-  const gripThreshold = OBJECT_RADIUS + 0.003;
-  const xzThreshold = 0.01;
-  const highOffset = gripper.padHighY - block[1];
-  const lowOffset = block[1] - gripper.padLowY;
-  const highMargin = Math.abs(Math.abs(block[1] - gripper.initialPadHighY) - padThreshold);
-  const lowMargin = Math.abs(Math.abs(block[1] - gripper.initialPadLowY) - padThreshold);
-  const cagingY = hamacherProduct(
-    tolerance(lowOffset, OBJECT_RADIUS, padThreshold, lowMargin, "long_tail"),
-    tolerance(highOffset, OBJECT_RADIUS, padThreshold, highMargin, "long_tail"),
-  );
-  const grippingY = hamacherProduct(
-    tolerance(lowOffset, OBJECT_RADIUS, gripThreshold, lowMargin, "long_tail"),
-    tolerance(highOffset, OBJECT_RADIUS, gripThreshold, highMargin, "long_tail"),
-  );
-  const tcp = gripper.tcp;
-  const initialTcp = gripper.initialTcp;
-  const xzMargin = Math.hypot(blockStart[0] - initialTcp[0]!, blockStart[2] - initialTcp[2]!) - xzThreshold;
-  const cagingXZ = tolerance(Math.hypot(tcp[0]! - block[0], tcp[2]! - block[2]), 0, xzThreshold, xzMargin, "long_tail");
-  const caging = hamacherProduct(cagingY, cagingXZ);
-  const gripping = caging > 0.95 ? grippingY : 0;
-  return (caging + gripping) / 2;
+  return padCagingGrasp(gripper, block, blockStart, GRASP_OPTIONS);
 }
