@@ -5,6 +5,7 @@ import { hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
 import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
+import { readPoint, scratchPoint } from "../point-scratch.js";
 
 /** The ball's range (the reference's; it rests at z 0.03, its radius). */
 const BALL_LOW: Vec3 = [-0.1, 0.6, 0.03];
@@ -57,8 +58,8 @@ export const basketballTask: ManipulationTask = {
     const ball = new FreeJoint(simulation, "ball");
     const standSlot = mocapSlot(simulation, "hoop_stand");
     // The ball now and at reset, refilled each step (no allocation per step).
-    const position: [number, number, number] = [0, 0, 0];
-    const start: [number, number, number] = [0, 0, 0];
+    const position = scratchPoint();
+    const start = scratchPoint();
     return {
       reset(configuration) {
         ball.place(configuration.object);
@@ -70,8 +71,8 @@ export const basketballTask: ManipulationTask = {
         clearObjectSlot(out, offset + 7);
       },
       evaluate(observation, initial, gripper) {
-        readPoint(observation, position);
-        readPoint(initial, start);
+        readPoint(position, observation, Observation.object1Position);
+        readPoint(start, initial, Observation.object1Position);
         const toTarget = scaledDistanceToTarget(observation, position);
         const inPlace = tolerance(toTarget, 0, TARGET_RADIUS, scaledDistanceToTarget(observation, start), "long_tail");
         const opening = observation[Observation.gripperOpening]!;
@@ -105,14 +106,6 @@ export const basketballTask: ManipulationTask = {
 
 /** The reference's caging options for the ball. */
 const CAGING = { objectRadius: 0.025, padThreshold: 0.06, xzThreshold: 0.005, highDensity: true } as const;
-
-/** Copies object 1's position from `observation` into `into`. */
-function readPoint(observation: Float32Array, into: [number, number, number]): void {
-  const at = Observation.object1Position;
-  into[0] = observation[at]!;
-  into[1] = observation[at + 1]!;
-  into[2] = observation[at + 2]!;
-}
 
 /** ‖(point − target) · (1, 1, 2)‖, the target being TARGET_HEIGHT above the goal's x and y. */
 function scaledDistanceToTarget(observation: Float32Array, point: Vec3): number {

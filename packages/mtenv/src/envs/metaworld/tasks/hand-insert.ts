@@ -5,6 +5,7 @@ import { Observation } from "../observation-layout.js";
 import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { TABLE_WITH_HOLE_SURFACE, tableWithHoleWorldbody } from "../table-with-hole.js";
 import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
+import { readPoint, scratchPoint } from "../point-scratch.js";
 
 /** The block's range: the reference's obj_init_pos, z 0.05 (2 cm into its raised top; see below). */
 const BLOCK_LOW: Vec3 = [-0.1, 0.6, 0.05];
@@ -51,8 +52,7 @@ export const handInsertTask: ManipulationTask = {
   bind(simulation) {
     const scene = new LooseBlockScene(simulation, 0);
     let referenceStart: Vec3 = BLOCK_LOW;
-    // A scratch point refilled every step (no per-step arrays).
-    const block: [number, number, number] = [0, 0, 0];
+    const block = scratchPoint();
     return {
       reset(configuration) {
         referenceStart = configuration.object;
@@ -60,11 +60,8 @@ export const handInsertTask: ManipulationTask = {
       },
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, _initial, gripper) {
-        const at = Observation.object1Position;
-        block[0] = observation[at]!;
-        block[1] = observation[at + 1]!;
-        block[2] = observation[at + 2]!;
-        const toGoal = distance3(observation, at, observation, Observation.goal);
+        readPoint(block, observation, Observation.object1Position);
+        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
         const startToGoal = distance3(referenceStart, 0, observation, Observation.goal);
         const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, startToGoal);
         const grasp = cagingReward(gripper, block, referenceStart, HAND_INSERT_CAGING);

@@ -5,6 +5,7 @@ import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../rew
 import { mocapSlot, placeMocap } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
 import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
+import { readPoint, scratchPoint } from "../point-scratch.js";
 
 /** The block's range (the reference's; it rests at z 0.02 whatever z is drawn, as in the reference). */
 const BLOCK_LOW: Vec3 = [-0.1, 0.5, 0.019];
@@ -63,8 +64,8 @@ export const shelfPlaceTask: ManipulationTask = {
     const scene = new BlockScene(simulation);
     const shelfSlot = mocapSlot(simulation, "shelf");
     // The block now and at reset, refilled each step (no allocation per step).
-    const block: [number, number, number] = [0, 0, 0];
-    const blockStart: [number, number, number] = [0, 0, 0];
+    const block = scratchPoint();
+    const blockStart = scratchPoint();
     return {
       reset(configuration) {
         scene.reset(configuration);
@@ -73,8 +74,8 @@ export const shelfPlaceTask: ManipulationTask = {
       },
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, initial, gripper) {
-        readPoint(observation, block);
-        readPoint(initial, blockStart);
+        readPoint(block, observation, Observation.object1Position);
+        readPoint(blockStart, initial, Observation.object1Position);
         const at = Observation.object1Position;
         const goal = Observation.goal;
         const goalX = observation[goal]!;
@@ -115,14 +116,6 @@ export const shelfPlaceTask: ManipulationTask = {
       return goal;
     }),
 };
-
-/** Copies object 1's position from `observation` into `into`. */
-function readPoint(observation: Float32Array, into: [number, number, number]): void {
-  const at = Observation.object1Position;
-  into[0] = observation[at]!;
-  into[1] = observation[at + 1]!;
-  into[2] = observation[at + 2]!;
-}
 
 /** The reference's caging options for the block. */
 const CAGING = { objectRadius: 0.02, padThreshold: 0.05, xzThreshold: 0.01 } as const;

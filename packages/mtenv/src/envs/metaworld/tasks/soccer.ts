@@ -7,6 +7,7 @@ import { FINGER_PAD_HALF_SIZE } from "../scene.js";
 import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { BALL_RADIUS, SoccerScene, soccerWorldbody } from "../soccer-ball.js";
 import { drawUntil, planarDistance, uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
+import { readPoint, scratchPoint } from "../point-scratch.js";
 
 /** The ball's range (the reference's obj_init_pos; z 0.03, 4 mm above where it rests). */
 const BALL_LOW: Vec3 = [-0.1, 0.6, 0.03];
@@ -56,9 +57,8 @@ export const soccerTask: ManipulationTask = {
   bind(simulation) {
     const scene = new SoccerScene(simulation);
     let referenceStart: Vec3 = BALL_LOW;
-    // Scratch points refilled every step (no per-step arrays).
-    const ball: [number, number, number] = [0, 0, 0];
-    const goal: [number, number, number] = [0, 0, 0];
+    const ball = scratchPoint();
+    const goal = scratchPoint();
     return {
       reset(configuration) {
         referenceStart = configuration.object;
@@ -66,10 +66,8 @@ export const soccerTask: ManipulationTask = {
       },
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, _initial, gripper) {
-        for (let axis = 0; axis < 3; axis++) {
-          ball[axis] = observation[Observation.object1Position + axis]!;
-          goal[axis] = observation[Observation.goal + axis]!;
-        }
+        readPoint(ball, observation, Observation.object1Position);
+        readPoint(goal, observation, Observation.goal);
         const toGoal = weightedDistance(ball, goal);
         let inPlace = longTailTolerance(toGoal, TARGET_RADIUS, weightedDistance(ball, referenceStart));
         const goalLine = goal[1] - 0.1;

@@ -6,6 +6,7 @@ import { padCagingGrasp, type PadCagingOptions } from "../pad-caging.js";
 import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { HOLE_CENTRE, TABLE_WITH_HOLE_SURFACE, tableWithHoleWorldbody } from "../table-with-hole.js";
 import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
+import { readPoint, scratchPoint } from "../point-scratch.js";
 
 /** The block's xy range; z is where it rests on the raised top (the reference's obj_init_pos). */
 const BLOCK_LOW: Vec3 = [-0.1, 0.6, TABLE_WITH_HOLE_SURFACE + BLOCK_HALF_SIZE];
@@ -45,8 +46,7 @@ export const sweepIntoTask: ManipulationTask = {
   bind(simulation) {
     const scene = new LooseBlockScene(simulation, 0);
     let referenceStart: Vec3 = BLOCK_LOW;
-    // A scratch point refilled every step (no per-step arrays).
-    const block: [number, number, number] = [0, 0, 0];
+    const block = scratchPoint();
     return {
       reset(configuration) {
         referenceStart = configuration.object;
@@ -54,10 +54,7 @@ export const sweepIntoTask: ManipulationTask = {
       },
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, _initial, gripper) {
-        const at = Observation.object1Position;
-        block[0] = observation[at]!;
-        block[1] = observation[at + 1]!;
-        block[2] = observation[at + 2]!;
+        readPoint(block, observation, Observation.object1Position);
         const goalX = observation[Observation.goal]!;
         const goalY = observation[Observation.goal + 1]!;
         const toTarget = Math.hypot(block[0] - goalX, block[1] - goalY);

@@ -5,6 +5,7 @@ import { Observation } from "../observation-layout.js";
 import { padCagingGrasp, type PadCagingOptions } from "../pad-caging.js";
 import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ManipulationTask } from "../task.js";
+import { readPoint, scratchPoint } from "../point-scratch.js";
 
 /** The block's range (the reference's obj_init_pos; z is its body origin's height at reset). */
 const BLOCK_LOW: Vec3 = [-0.1, 0.6, 0.02];
@@ -46,9 +47,8 @@ export const sweepTask: ManipulationTask = {
   bind(simulation) {
     const scene = new LooseBlockScene(simulation, OBSERVED_BELOW_CENTRE);
     let referenceStart: Vec3 = BLOCK_LOW;
-    // Scratch points refilled every step (no per-step arrays).
-    const observed: [number, number, number] = [0, 0, 0];
-    const centre: [number, number, number] = [0, 0, 0];
+    const observed = scratchPoint();
+    const centre = scratchPoint();
     return {
       reset(configuration) {
         referenceStart = configuration.object;
@@ -56,17 +56,12 @@ export const sweepTask: ManipulationTask = {
       },
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, _initial, gripper) {
-        const at = Observation.object1Position;
-        observed[0] = observation[at]!;
-        observed[1] = observation[at + 1]!;
-        observed[2] = observation[at + 2]!;
-        const toGoal = distance3(observation, at, observation, Observation.goal);
+        readPoint(observed, observation, Observation.object1Position);
+        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
         const startToGoal = distance3(referenceStart, 0, observation, Observation.goal);
         const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, startToGoal);
         const grasp = padCagingGrasp(gripper, observed, referenceStart, SWEEP_CAGING);
-        centre[0] = observed[0];
-        centre[1] = observed[1];
-        centre[2] = observed[2] + OBSERVED_BELOW_CENTRE;
+        readPoint(centre, observation, Observation.object1Position, 0, 0, OBSERVED_BELOW_CENTRE);
         return {
           reward: toGoal < TARGET_RADIUS ? 10 : 2 * grasp + 6 * hamacherProduct(grasp, inPlace),
           success: toGoal <= TARGET_RADIUS,
