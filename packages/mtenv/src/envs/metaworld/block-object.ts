@@ -6,8 +6,7 @@ import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "./scene-acces
 import { SceneColors, vec } from "./scene.js";
 import { expertTcp, moveTowards } from "./expert-motion.js";
 import { GripApproach } from "./grip-approach.js";
-import type { Rng } from "../../core/rng.js";
-import { drawUntil, planarDistance, uniformIn, type BoundTask, type ExpertPolicy, type GripperReadings, type StepEvaluation, type TaskConfiguration } from "./task.js";
+import type { BoundTask, ExpertPolicy, GripperReadings, StepEvaluation, TaskConfiguration } from "./task.js";
 
 /**
  * The free block used by reach, push and pick-place (the reference's puck), and the translucent
@@ -29,18 +28,6 @@ export function blockWorldbody(): string {
     <body name="goal_marker" mocap="true" pos="0 0.85 0.1">
       <geom name="goal_marker" type="sphere" class="decor" size="0.018" rgba="${SceneColors.goal}"/>
     </body>`;
-}
-
-/**
- * A block task's configuration: block and goal drawn in their boxes, redrawn until they are at
- * least 15 cm apart in xy (the reference's rejection loop of reach, push, pick-place and their
- * wall variants).
- */
-export function sampleBlockAndGoal(rng: Rng, block: readonly [Vec3, Vec3], goal: readonly [Vec3, Vec3]): TaskConfiguration {
-  return drawUntil(
-    () => ({ object: uniformIn(rng, block[0], block[1]), goal: uniformIn(rng, goal[0], goal[1]) }),
-    (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
-  );
 }
 
 /** A block task bound to a simulation: the block and goal marker placed and observed, scored by `evaluate`. */

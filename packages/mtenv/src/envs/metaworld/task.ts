@@ -122,6 +122,26 @@ export function drawUntil<T>(draw: () => T, separated: (candidate: T) => boolean
   throw new MTError("A task drew 1000 configurations in a row that broke its separation rule; its object and goal ranges cannot satisfy it. Widen the ranges or relax the rule.");
 }
 
+/** The reference's usual rejection rule: object and goal at least 15 cm apart in xy. */
+export const OBJECT_GOAL_SEPARATION = 0.15;
+
+/**
+ * Object and goal drawn uniformly in their boxes (object first), redrawn until they are at least
+ * `minimumSeparation` apart in xy: the rejection loop that most of the reference's tasks share,
+ * so that no configuration starts with the object already at its goal.
+ */
+export function drawObjectAndGoalApart(
+  rng: Rng,
+  objectRange: readonly [Vec3, Vec3],
+  goalRange: readonly [Vec3, Vec3],
+  minimumSeparation = OBJECT_GOAL_SEPARATION,
+): { object: Vec3; goal: Vec3 } {
+  return drawUntil(
+    () => ({ object: uniformIn(rng, objectRange[0], objectRange[1]), goal: uniformIn(rng, goalRange[0], goalRange[1]) }),
+    (candidate) => planarDistance(candidate.object, candidate.goal) >= minimumSeparation,
+  );
+}
+
 /** Horizontal (xy) distance between two points. */
 export function planarDistance(a: Vec3, b: Vec3): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1]);

@@ -3,7 +3,7 @@ import { Observation, goalPosition, objectPosition } from "../observation-layout
 import { distance3, hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
-import { drawUntil, planarDistance, uniformIn, type ExpertPolicy, type ManipulationTask, type StepEvaluation } from "../task.js";
+import { drawObjectAndGoalApart, type ExpertPolicy, type ManipulationTask, type StepEvaluation } from "../task.js";
 
 /** The lid's range (the reference's object range; z is its resting height) and the box's (its goal range). */
 const LID_LOW: Vec3 = [-0.05, 0.5, 0.02];
@@ -53,10 +53,7 @@ export const boxCloseTask: ManipulationTask = {
   successThreshold: SUCCESS_DISTANCE,
   handStart: [0, 0.6, 0.2],
   sampleConfiguration: (rng) =>
-    drawUntil(
-      () => ({ object: uniformIn(rng, LID_LOW, LID_HIGH), goal: uniformIn(rng, BOX_LOW, BOX_HIGH) }),
-      (candidate) => planarDistance(candidate.object, candidate.goal) >= MINIMUM_SEPARATION,
-    ),
+    drawObjectAndGoalApart(rng, [LID_LOW, LID_HIGH], [BOX_LOW, BOX_HIGH], MINIMUM_SEPARATION),
   bind(simulation) {
     const lid = new FreeJoint(simulation, "lid");
     const boxSlot = mocapSlot(simulation, "box");

@@ -4,7 +4,7 @@ import { CoffeeScene, MUG_GRIP_HEIGHT, MugReward, coffeeMachineWorldbody } from 
 import { add } from "../door.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import type { Vec3 } from "../reward-shaping.js";
-import { drawUntil, planarDistance, uniformIn, type ExpertPolicy, type ManipulationTask, type TaskConfiguration } from "../task.js";
+import { drawObjectAndGoalApart, type ExpertPolicy, type ManipulationTask, type TaskConfiguration } from "../task.js";
 import type { Rng } from "../../../core/rng.js";
 
 /** Success: the mug's base within this distance of the goal (both on the table: in effect 7 cm in xy). */
@@ -53,10 +53,7 @@ export function mugTask(variant: MugTaskVariant): ManipulationTask {
     successThreshold: MUG_SUCCESS_DISTANCE,
     handStart: [0, 0.4, 0.2],
     sampleConfiguration(rng: Rng) {
-      return drawUntil(
-        () => ({ object: uniformIn(rng, variant.mugRange[0], variant.mugRange[1]), goal: uniformIn(rng, variant.goalRange[0], variant.goalRange[1]) }),
-        (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
-      );
+      return drawObjectAndGoalApart(rng, variant.mugRange, variant.goalRange);
     },
     bind(simulation) {
       const scene = new CoffeeScene(simulation);

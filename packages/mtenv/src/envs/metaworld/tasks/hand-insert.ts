@@ -4,7 +4,7 @@ import { LooseBlockScene, grabAndCarryExpert } from "../loose-block.js";
 import { Observation } from "../observation-layout.js";
 import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { TABLE_WITH_HOLE_SURFACE, tableWithHoleWorldbody } from "../table-with-hole.js";
-import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
+import { drawObjectAndGoalApart, type ManipulationTask } from "../task.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
 
 /** The block's range: the reference's obj_init_pos, z 0.05 (2 cm into its raised top; see below). */
@@ -45,10 +45,7 @@ export const handInsertTask: ManipulationTask = {
   successThreshold: TARGET_RADIUS,
   handStart: [0, 0.6, 0.2],
   sampleConfiguration: (rng) =>
-    drawUntil(
-      () => ({ object: uniformIn(rng, BLOCK_LOW, BLOCK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) }),
-      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
-    ),
+    drawObjectAndGoalApart(rng, [BLOCK_LOW, BLOCK_HIGH], [GOAL_LOW, GOAL_HIGH]),
   bind(simulation) {
     const scene = new LooseBlockScene(simulation, 0);
     let referenceStart: Vec3 = BLOCK_LOW;

@@ -4,7 +4,7 @@ import { Observation, objectPosition } from "../observation-layout.js";
 import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, observeSite, placeMocap } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
-import { drawUntil, planarDistance, uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
+import { drawObjectAndGoalApart, type ExpertPolicy, type ManipulationTask } from "../task.js";
 
 const SUCCESS_DISTANCE = 0.07;
 /** The peg: a square bar lying along x, resting on the table. */
@@ -45,10 +45,7 @@ export const pegInsertSideTask: ManipulationTask = {
   successThreshold: SUCCESS_DISTANCE,
   handStart: [0, 0.6, 0.2],
   sampleConfiguration(rng) {
-    return drawUntil(
-      () => ({ object: uniformIn(rng, PEG_LOW, PEG_HIGH), goal: uniformIn(rng, HOLE_LOW, HOLE_HIGH) }),
-      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.1,
-    );
+    return drawObjectAndGoalApart(rng, [PEG_LOW, PEG_HIGH], [HOLE_LOW, HOLE_HIGH], 0.1);
   },
   bind(simulation) {
     const peg = new FreeJoint(simulation, "peg");

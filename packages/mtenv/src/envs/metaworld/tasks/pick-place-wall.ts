@@ -1,8 +1,8 @@
-import { BLOCK_TARGET_RADIUS, bindBlockTask, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock, sampleBlockAndGoal } from "../block-object.js";
+import { BLOCK_TARGET_RADIUS, bindBlockTask, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock } from "../block-object.js";
 import { cagingReward } from "../gripper-caging.js";
 import { goalPosition, objectPosition } from "../observation-layout.js";
 import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
-import type { ManipulationTask } from "../task.js";
+import { drawObjectAndGoalApart, type ManipulationTask } from "../task.js";
 import { PAST_WALL_Y, WALL_TASK_BLOCK_RANGE, WALL_TASK_SUCCESS_DISTANCE, overWall, wallWorldbody } from "../wall.js";
 
 const GOAL_LOW: Vec3 = [-0.05, 0.85, 0.05];
@@ -27,7 +27,7 @@ export const pickPlaceWallTask: ManipulationTask = {
   scene: { name: "pick-place-wall", worldbody: `${blockWorldbody()}\n${wallWorldbody()}` },
   successThreshold: WALL_TASK_SUCCESS_DISTANCE,
   handStart: [0, 0.6, 0.2],
-  sampleConfiguration: (rng) => sampleBlockAndGoal(rng, WALL_TASK_BLOCK_RANGE, [GOAL_LOW, GOAL_HIGH]),
+  sampleConfiguration: (rng) => drawObjectAndGoalApart(rng, WALL_TASK_BLOCK_RANGE, [GOAL_LOW, GOAL_HIGH]),
   bind: (simulation) =>
     bindBlockTask(simulation, (observation, initial, gripper) => {
       const readings = readBlock(observation, initial, gripper);

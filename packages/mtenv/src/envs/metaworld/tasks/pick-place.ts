@@ -1,8 +1,8 @@
-import { BLOCK_HIGH, BLOCK_LOW, bindBlockTask, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock, sampleBlockAndGoal } from "../block-object.js";
+import { BLOCK_HIGH, BLOCK_LOW, bindBlockTask, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock } from "../block-object.js";
 import { pickPlaceCagingReward } from "../gripper-caging.js";
 import { goalPosition } from "../observation-layout.js";
 import { hamacherProduct, type Vec3 } from "../reward-shaping.js";
-import type { ManipulationTask } from "../task.js";
+import { drawObjectAndGoalApart, type ManipulationTask } from "../task.js";
 
 const GOAL_LOW: Vec3 = [-0.1, 0.8, 0.05];
 const GOAL_HIGH: Vec3 = [0.1, 0.9, 0.3];
@@ -26,7 +26,7 @@ export const pickPlaceTask: ManipulationTask = {
   scene: { name: "pick-place", worldbody: blockWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   handStart: [0, 0.6, 0.2],
-  sampleConfiguration: (rng) => sampleBlockAndGoal(rng, [BLOCK_LOW, BLOCK_HIGH], [GOAL_LOW, GOAL_HIGH]),
+  sampleConfiguration: (rng) => drawObjectAndGoalApart(rng, [BLOCK_LOW, BLOCK_HIGH], [GOAL_LOW, GOAL_HIGH]),
   bind: (simulation) =>
     bindBlockTask(simulation, (observation, initial, gripper) => {
       const readings = readBlock(observation, initial, gripper);

@@ -1,7 +1,7 @@
-import { bindBlockTask, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock, sampleBlockAndGoal } from "../block-object.js";
+import { bindBlockTask, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock } from "../block-object.js";
 import { padCagingGrasp, type PadCagingOptions } from "../pad-caging.js";
 import { hamacherProduct, type Vec3 } from "../reward-shaping.js";
-import type { GripperReadings, ManipulationTask } from "../task.js";
+import { drawObjectAndGoalApart, type GripperReadings, type ManipulationTask } from "../task.js";
 
 /** The block starts in the back band of the table and the goal in the front band (the reference's ranges). */
 const BLOCK_LOW: Vec3 = [-0.1, 0.8, 0.02];
@@ -40,7 +40,7 @@ export const pushBackTask: ManipulationTask = {
   scene: { name: "push-back", worldbody: blockWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   handStart: [0, 0.6, 0.2],
-  sampleConfiguration: (rng) => sampleBlockAndGoal(rng, [BLOCK_LOW, BLOCK_HIGH], [GOAL_LOW, GOAL_HIGH]),
+  sampleConfiguration: (rng) => drawObjectAndGoalApart(rng, [BLOCK_LOW, BLOCK_HIGH], [GOAL_LOW, GOAL_HIGH]),
   bind: (simulation) =>
     bindBlockTask(simulation, (observation, initial, gripper) => {
       const readings = readBlock(observation, initial, gripper);

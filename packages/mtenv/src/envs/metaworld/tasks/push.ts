@@ -1,7 +1,7 @@
-import { BLOCK_HIGH, BLOCK_LOW, BLOCK_TARGET_RADIUS, bindBlockTask, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock, sampleBlockAndGoal } from "../block-object.js";
+import { BLOCK_HIGH, BLOCK_LOW, BLOCK_TARGET_RADIUS, bindBlockTask, blockEvaluation, blockWorldbody, pickAndCarryExpert, readBlock } from "../block-object.js";
 import { cagingReward } from "../gripper-caging.js";
 import type { Vec3 } from "../reward-shaping.js";
-import type { ManipulationTask } from "../task.js";
+import { drawObjectAndGoalApart, type ManipulationTask } from "../task.js";
 
 /** The goal's xy range; its height is the block's resting height, as in the reference. */
 const GOAL_LOW: Vec3 = [-0.1, 0.8, 0.02];
@@ -24,7 +24,7 @@ export const pushTask: ManipulationTask = {
   scene: { name: "push", worldbody: blockWorldbody() },
   successThreshold: BLOCK_TARGET_RADIUS,
   handStart: [0, 0.6, 0.2],
-  sampleConfiguration: (rng) => sampleBlockAndGoal(rng, [BLOCK_LOW, BLOCK_HIGH], [GOAL_LOW, GOAL_HIGH]),
+  sampleConfiguration: (rng) => drawObjectAndGoalApart(rng, [BLOCK_LOW, BLOCK_HIGH], [GOAL_LOW, GOAL_HIGH]),
   bind: (simulation) =>
     bindBlockTask(simulation, (observation, initial, gripper) => {
       const readings = readBlock(observation, initial, gripper);

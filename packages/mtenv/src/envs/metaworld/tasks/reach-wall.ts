@@ -1,8 +1,8 @@
-import { bindBlockTask, blockWorldbody, sampleBlockAndGoal } from "../block-object.js";
+import { bindBlockTask, blockWorldbody } from "../block-object.js";
 import { expertTcp, moveTowards } from "../expert-motion.js";
 import { goalPosition } from "../observation-layout.js";
 import type { Vec3 } from "../reward-shaping.js";
-import type { ManipulationTask } from "../task.js";
+import { drawObjectAndGoalApart, type ManipulationTask } from "../task.js";
 import { WALL_TASK_BLOCK_RANGE, overWall, wallWorldbody } from "../wall.js";
 import { REACH_TARGET_RADIUS, reachTerms } from "./reach.js";
 
@@ -25,7 +25,7 @@ export const reachWallTask: ManipulationTask = {
   scene: { name: "reach-wall", worldbody: `${blockWorldbody()}\n${wallWorldbody()}` },
   successThreshold: REACH_TARGET_RADIUS,
   handStart: HAND_START,
-  sampleConfiguration: (rng) => sampleBlockAndGoal(rng, WALL_TASK_BLOCK_RANGE, [GOAL_LOW, GOAL_HIGH]),
+  sampleConfiguration: (rng) => drawObjectAndGoalApart(rng, WALL_TASK_BLOCK_RANGE, [GOAL_LOW, GOAL_HIGH]),
   bind: (simulation) =>
     bindBlockTask(simulation, (observation, _initial, gripper) => {
       const { toGoal, inPlace } = reachTerms(observation, gripper, HAND_START);

@@ -1,9 +1,9 @@
-import { BLOCK_HIGH, BLOCK_LOW, bindBlockTask, blockWorldbody, sampleBlockAndGoal } from "../block-object.js";
+import { BLOCK_HIGH, BLOCK_LOW, bindBlockTask, blockWorldbody } from "../block-object.js";
 import { moveTowards } from "../expert-motion.js";
 import { tcpDistance } from "../gripper-caging.js";
 import { goalPosition } from "../observation-layout.js";
 import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
-import type { GripperReadings, ManipulationTask } from "../task.js";
+import { drawObjectAndGoalApart, type GripperReadings, type ManipulationTask } from "../task.js";
 
 const GOAL_LOW: Vec3 = [-0.1, 0.8, 0.05];
 const GOAL_HIGH: Vec3 = [0.1, 0.9, 0.3];
@@ -27,7 +27,7 @@ export const reachTask: ManipulationTask = {
   scene: { name: "reach", worldbody: blockWorldbody() },
   successThreshold: REACH_TARGET_RADIUS,
   handStart: HAND_START,
-  sampleConfiguration: (rng) => sampleBlockAndGoal(rng, [BLOCK_LOW, BLOCK_HIGH], [GOAL_LOW, GOAL_HIGH]),
+  sampleConfiguration: (rng) => drawObjectAndGoalApart(rng, [BLOCK_LOW, BLOCK_HIGH], [GOAL_LOW, GOAL_HIGH]),
   bind: (simulation) =>
     bindBlockTask(simulation, (observation, _initial, gripper) => {
       const { toGoal, inPlace } = reachTerms(observation, gripper, HAND_START);

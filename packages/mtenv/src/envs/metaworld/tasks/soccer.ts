@@ -6,7 +6,7 @@ import { padCagingGrasp, type PadCagingOptions } from "../pad-caging.js";
 import { FINGER_PAD_HALF_SIZE } from "../scene.js";
 import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { BALL_RADIUS, SoccerScene, soccerWorldbody } from "../soccer-ball.js";
-import { drawUntil, planarDistance, uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
+import { drawObjectAndGoalApart, type ExpertPolicy, type ManipulationTask } from "../task.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
 
 /** The ball's range (the reference's obj_init_pos; z 0.03, 4 mm above where it rests). */
@@ -50,10 +50,7 @@ export const soccerTask: ManipulationTask = {
   successThreshold: TARGET_RADIUS,
   handStart: [0, 0.6, 0.2],
   sampleConfiguration: (rng) =>
-    drawUntil(
-      () => ({ object: uniformIn(rng, BALL_LOW, BALL_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH) }),
-      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
-    ),
+    drawObjectAndGoalApart(rng, [BALL_LOW, BALL_HIGH], [GOAL_LOW, GOAL_HIGH]),
   bind(simulation) {
     const scene = new SoccerScene(simulation);
     let referenceStart: Vec3 = BALL_LOW;

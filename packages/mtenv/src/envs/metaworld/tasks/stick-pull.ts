@@ -6,7 +6,7 @@ import { Observation, goalPosition, objectPosition } from "../observation-layout
 import { readPoint, scratchPoint } from "../point-scratch.js";
 import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { STICK_HALF_SIZE, THERMOS_RAIL_ORIGIN, THERMOS_RAIL_TRAVEL, bindStickTask, stickAndThermosWorldbody, thermosPosition, type StickAndThermos } from "../stick-and-thermos.js";
-import { drawUntil, planarDistance, uniformIn, type ExpertPolicy, type GripperReadings, type ManipulationTask, type StepEvaluation } from "../task.js";
+import { drawObjectAndGoalApart, type ExpertPolicy, type GripperReadings, type ManipulationTask, type StepEvaluation } from "../task.js";
 
 const STICK_LOW: Vec3 = [-0.1, 0.55, STICK_HALF_SIZE[2]];
 const STICK_HIGH: Vec3 = [0, 0.65, STICK_HALF_SIZE[2]];
@@ -63,10 +63,7 @@ export const stickPullTask: ManipulationTask = {
   handStart: [0, 0.6, 0.2],
   sampleConfiguration(rng) {
     // The reference redraws while stick and goal are within 10 cm in xy (never, for these ranges).
-    return drawUntil(
-      () => ({ object: uniformIn(rng, STICK_LOW, STICK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH), secondObject: THERMOS_RAIL_ORIGIN }),
-      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.1,
-    );
+    return { ...drawObjectAndGoalApart(rng, [STICK_LOW, STICK_HIGH], [GOAL_LOW, GOAL_HIGH], 0.1), secondObject: THERMOS_RAIL_ORIGIN };
   },
   bind: (simulation) => bindStickTask(simulation, "handle", THERMOS_START_Y, evaluateStickPull),
   createExpert: stickPullExpert,

@@ -6,7 +6,7 @@ import { Observation, objectPosition } from "../observation-layout.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
 import { distance3, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { STICK_HALF_SIZE, THERMOS_POINT_HEIGHT, THERMOS_RAIL_ORIGIN, bindStickTask, stickAndThermosWorldbody, thermosPosition } from "../stick-and-thermos.js";
-import { drawUntil, planarDistance, uniformIn, type ExpertPolicy, type GripperReadings, type ManipulationTask, type StepEvaluation } from "../task.js";
+import { drawObjectAndGoalApart, type ExpertPolicy, type GripperReadings, type ManipulationTask, type StepEvaluation } from "../task.js";
 
 const STICK_LOW: Vec3 = [-0.08, 0.58, STICK_HALF_SIZE[2]];
 const STICK_HIGH: Vec3 = [-0.03, 0.62, STICK_HALF_SIZE[2]];
@@ -46,10 +46,7 @@ export const stickPushTask: ManipulationTask = {
   handStart: [0, 0.6, 0.2],
   sampleConfiguration(rng) {
     // The reference redraws while stick and goal are within 10 cm in xy (never, for these ranges).
-    return drawUntil(
-      () => ({ object: uniformIn(rng, STICK_LOW, STICK_HIGH), goal: uniformIn(rng, GOAL_LOW, GOAL_HIGH), secondObject: THERMOS_RAIL_ORIGIN }),
-      (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.1,
-    );
+    return { ...drawObjectAndGoalApart(rng, [STICK_LOW, STICK_HIGH], [GOAL_LOW, GOAL_HIGH], 0.1), secondObject: THERMOS_RAIL_ORIGIN };
   },
   bind: (simulation) => bindStickTask(simulation, "axis", 0, (_parts, observation, initial, gripper) => evaluateStickPush(observation, initial, gripper)),
   createExpert: stickPushExpert,
