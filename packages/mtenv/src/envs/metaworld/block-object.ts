@@ -1,7 +1,7 @@
 import type { MujocoSimulation } from "../mujoco/simulation.js";
-import { Observation, objectPosition } from "./observation-layout.js";
+import { Observation, objectPosition, objectToGoalDistance } from "./observation-layout.js";
 import { tcpDistance } from "./gripper-caging.js";
-import { distance3, longTailTolerance, type Vec3 } from "./reward-shaping.js";
+import { longTailTolerance, type Vec3 } from "./reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "./scene-access.js";
 import { SceneColors, vec } from "./scene.js";
 import { expertTcp, moveTowards } from "./expert-motion.js";
@@ -86,14 +86,14 @@ export interface BlockReadings {
 
 export function readBlock(observation: Float32Array, initial: Float32Array, gripper: GripperReadings): BlockReadings {
   const block = objectPosition(observation);
-  const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
+  const toGoal = objectToGoalDistance(observation);
   return {
     block,
     blockStart: objectPosition(initial),
     opening: observation[Observation.gripperOpening]!,
     tcpToBlock: tcpDistance(gripper, block),
     toGoal,
-    inPlace: longTailTolerance(toGoal, BLOCK_TARGET_RADIUS, distance3(initial, Observation.object1Position, initial, Observation.goal)),
+    inPlace: longTailTolerance(toGoal, BLOCK_TARGET_RADIUS, objectToGoalDistance(initial)),
   };
 }
 

@@ -1,3 +1,5 @@
+import { distance3 } from "./reward-shaping.js";
+
 /**
  * The 39-dimensional observation of the Meta-World v2 benchmark, as offsets into the vector:
  *
@@ -24,6 +26,14 @@ export const Observation = {
 
 /** Distance between the finger pads that reads as a fully open gripper (opening 1). */
 export const OPENING_SCALE = 0.1;
+
+/**
+ * ‖object 1 − goal‖ within one observation: the distance most tasks' success and in-place terms
+ * read (now, and at reset for the in-place margin).
+ */
+export function objectToGoalDistance(observation: Float32Array): number {
+  return distance3(observation, Observation.object1Position, observation, Observation.goal);
+}
 
 /** Object 1's position in `observation`. */
 export function objectPosition(observation: Float32Array): [number, number, number] {

@@ -1,6 +1,6 @@
 import { ArticulatedObject } from "../articulated-object.js";
-import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
-import { closingEffort, distance3, hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
+import { Observation, goalPosition, objectPosition, objectToGoalDistance } from "../observation-layout.js";
+import { closingEffort, hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
 import { rotaryPushExpert } from "../rotary-push-expert.js";
 import { SceneColors, vec } from "../scene.js";
 import { uniformIn, type ManipulationTask } from "../task.js";
@@ -58,7 +58,7 @@ export const dialTurnTask: ManipulationTask = {
       observeObjects: (out, offset) => dial.observeObjects(out, offset),
       evaluate(observation, initial, gripper) {
         const rim = Observation.object1Position;
-        const toGoal = distance3(observation, rim, observation, Observation.goal);
+        const toGoal = objectToGoalDistance(observation);
         const pushAtResetToGoal = pushPointDistance(initial, rim, observation, Observation.goal);
         const inPlace = tolerance(toGoal, 0, TARGET_RADIUS, Math.abs(pushAtResetToGoal - TARGET_RADIUS), "long_tail");
         const reachRadius = 0.005;

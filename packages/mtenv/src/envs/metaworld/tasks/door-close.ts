@@ -2,8 +2,8 @@ import { ArticulatedObject } from "../articulated-object.js";
 import { expertTcp, moveTowards } from "../expert-motion.js";
 import { DOOR_HIGH, DOOR_LOW, DOOR_NAMES, HANDLE_LOCAL, OPEN_ANGLE, add, doorWorldbody, hingeAngle, rotateZ } from "../door.js";
 import { tcpDistance } from "../gripper-caging.js";
-import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
-import { distance3, tolerance, type Vec3 } from "../reward-shaping.js";
+import { goalPosition, objectPosition, objectToGoalDistance } from "../observation-layout.js";
+import { tolerance, type Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
 
 /** The reward's in-place radius, where it jumps to 10... */
@@ -46,7 +46,7 @@ export const doorCloseTask: ManipulationTask = {
       evaluate(observation, _initial, gripper) {
         const handle = objectPosition(observation);
         const goal = goalPosition(observation);
-        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
+        const toGoal = objectToGoalDistance(observation);
         const hinge: Vec3 = [goal[0] - HANDLE_LOCAL[0], goal[1] - HANDLE_LOCAL[1], goal[2] - HANDLE_LOCAL[2]];
         const inPlace = tolerance(toGoal, 0, TARGET_RADIUS, Math.hypot(hinge[0] - goal[0], hinge[1] - goal[1], hinge[2] - goal[2]), "gaussian");
         const handMargin = Math.hypot(HAND_START[0] - handle[0], HAND_START[1] - handle[1], HAND_START[2] - handle[2]) + 0.1;

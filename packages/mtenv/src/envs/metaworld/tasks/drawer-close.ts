@@ -2,8 +2,8 @@ import { ArticulatedObject } from "../articulated-object.js";
 import { expertTcp, moveTowards } from "../expert-motion.js";
 import { CABINET_HIGH, CABINET_LOW, DRAWER_NAMES, HANDLE_OFFSET, drawerWorldbody } from "../drawer.js";
 import { initialTcpDistance, tcpDistance } from "../gripper-caging.js";
-import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
-import { closingEffort, distance3, hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
+import { goalPosition, objectPosition, objectToGoalDistance } from "../observation-layout.js";
+import { closingEffort, hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
 
 /** The in-place radius of the reward... */
@@ -46,8 +46,8 @@ export const drawerCloseTask: ManipulationTask = {
       observeObjects: (out, offset) => drawer.observeObjects(out, offset),
       evaluate(observation, initial, gripper) {
         const point = objectPosition(observation);
-        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-        const startToGoal = distance3(initial, Observation.object1Position, initial, Observation.goal);
+        const toGoal = objectToGoalDistance(observation);
+        const startToGoal = objectToGoalDistance(initial);
         const inPlace = tolerance(toGoal, 0, TARGET_RADIUS, Math.abs(startToGoal - TARGET_RADIUS), "long_tail");
         const reachRadius = 0.005;
         const tcpToPoint = tcpDistance(gripper, point);

@@ -1,6 +1,6 @@
 import { ArticulatedObject } from "../articulated-object.js";
 import { expertTcp, moveTowards } from "../expert-motion.js";
-import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
+import { Observation, goalPosition, objectPosition, objectToGoalDistance } from "../observation-layout.js";
 import { CABINET_HIGH, CABINET_LOW, DRAWER_NAMES, DRAWER_TRAVEL, HANDLE_OFFSET, HANDLE_STANDOFF, drawerWorldbody } from "../drawer.js";
 import { distance3, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
@@ -35,7 +35,7 @@ export const drawerOpenTask: ManipulationTask = {
       observeObjects: (out, offset) => drawer.observeObjects(out, offset),
       evaluate(observation, initial, gripper) {
         const handle = objectPosition(observation);
-        const handleError = distance3(observation, Observation.object1Position, observation, Observation.goal);
+        const handleError = objectToGoalDistance(observation);
         const opening = longTailTolerance(handleError, 0.02, DRAWER_TRAVEL);
         const handleStart = objectPosition(initial);
         const scaledGap = (from: ArrayLike<number>, to: Vec3): number => Math.hypot(3 * (to[0] - from[0]!), 3 * (to[1] - from[1]!), to[2] - from[2]!);

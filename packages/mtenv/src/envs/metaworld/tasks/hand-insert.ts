@@ -1,7 +1,7 @@
 import { BLOCK_HALF_SIZE, blockWorldbody, isPinching } from "../block-object.js";
 import { cagingReward, tcpDistance, type CagingOptions } from "../gripper-caging.js";
 import { LooseBlockScene, grabAndCarryExpert } from "../loose-block.js";
-import { Observation } from "../observation-layout.js";
+import { Observation, objectToGoalDistance } from "../observation-layout.js";
 import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { TABLE_WITH_HOLE_SURFACE, tableWithHoleWorldbody } from "../table-with-hole.js";
 import { drawObjectAndGoalApart, type ManipulationTask } from "../task.js";
@@ -58,7 +58,7 @@ export const handInsertTask: ManipulationTask = {
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, _initial, gripper) {
         readPoint(block, observation, Observation.object1Position);
-        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
+        const toGoal = objectToGoalDistance(observation);
         const startToGoal = distance3(referenceStart, 0, observation, Observation.goal);
         const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, startToGoal);
         const grasp = cagingReward(gripper, block, referenceStart, HAND_INSERT_CAGING);

@@ -1,9 +1,9 @@
 import { expertTcp, moveTowards } from "../expert-motion.js";
 import { GripApproach } from "../grip-approach.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
-import { Observation, objectPosition } from "../observation-layout.js";
+import { Observation, objectPosition, objectToGoalDistance } from "../observation-layout.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
-import { distance3, longTailTolerance, type Vec3 } from "../reward-shaping.js";
+import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, observeSite, placeMocap } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
 import { uniformIn, type ExpertPolicy, type GripperReadings, type ManipulationTask, type StepEvaluation } from "../task.js";
@@ -85,8 +85,8 @@ const endAtStart = scratchPoint();
 function evaluatePegUnplug(observation: Float32Array, initial: Float32Array, gripper: GripperReadings): StepEvaluation {
   const end = readPoint(endNow, observation, Observation.object1Position);
   const endStart = readPoint(endAtStart, initial, Observation.object1Position);
-  const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-  const inPlace = longTailTolerance(toGoal, IN_PLACE_BOUND, distance3(initial, Observation.object1Position, initial, Observation.goal));
+  const toGoal = objectToGoalDistance(observation);
+  const inPlace = longTailTolerance(toGoal, IN_PLACE_BOUND, objectToGoalDistance(initial));
   const grasp = cagingReward(gripper, end, endStart, GRASP_OPTIONS);
   const tcpToEnd = tcpDistance(gripper, end);
   const graspSuccess = observation[Observation.gripperOpening]! > 0.5 && end[0] - endStart[0] > 0.015;

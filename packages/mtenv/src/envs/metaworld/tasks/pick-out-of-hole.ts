@@ -1,7 +1,7 @@
 import { pickAndCarryExpert } from "../block-object.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
-import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
-import { distance3, hamacherProduct, longTailTolerance, tolerance, type Vec3 } from "../reward-shaping.js";
+import { Observation, goalPosition, objectPosition, objectToGoalDistance } from "../observation-layout.js";
+import { hamacherProduct, longTailTolerance, tolerance, type Vec3 } from "../reward-shaping.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
@@ -99,8 +99,8 @@ const puckAtStart = scratchPoint();
 function evaluatePickOutOfHole(observation: Float32Array, initial: Float32Array, gripper: GripperReadings): StepEvaluation {
   readPoint(puckNow, observation, Observation.object1Position);
   readPoint(puckAtStart, initial, Observation.object1Position);
-  const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
-  const startToGoal = distance3(initial, Observation.object1Position, initial, Observation.goal);
+  const toGoal = objectToGoalDistance(observation);
+  const startToGoal = objectToGoalDistance(initial);
   const tcpToPuck = tcpDistance(gripper, puckNow);
   const tcp = gripper.tcp;
   const floor = pickOutOfHoleFloor(Math.hypot(tcp[0]! - puckAtStart[0], tcp[1]! - puckAtStart[1]));

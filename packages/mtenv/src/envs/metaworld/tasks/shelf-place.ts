@@ -1,7 +1,7 @@
 import { BLOCK_HALF_SIZE, BlockScene, blockWorldbody, isPinching, pickAndCarryExpert } from "../block-object.js";
 import { cagingReward, tcpDistance } from "../gripper-caging.js";
-import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
-import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
+import { Observation, goalPosition, objectPosition, objectToGoalDistance } from "../observation-layout.js";
+import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { mocapSlot, placeMocap } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
 import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
@@ -76,14 +76,13 @@ export const shelfPlaceTask: ManipulationTask = {
       evaluate(observation, initial, gripper) {
         readPoint(block, observation, Observation.object1Position);
         readPoint(blockStart, initial, Observation.object1Position);
-        const at = Observation.object1Position;
         const goal = Observation.goal;
         const goalX = observation[goal]!;
         const goalY = observation[goal + 1]!;
-        const toGoal = distance3(observation, at, observation, goal);
+        const toGoal = objectToGoalDistance(observation);
         const opening = observation[Observation.gripperOpening]!;
         const tcpToBlock = tcpDistance(gripper, block);
-        let inPlace = longTailTolerance(toGoal, TARGET_RADIUS, distance3(initial, at, initial, goal));
+        let inPlace = longTailTolerance(toGoal, TARGET_RADIUS, objectToGoalDistance(initial));
         const grasp = cagingReward(gripper, block, blockStart, CAGING);
         let reward = hamacherProduct(grasp, inPlace);
         const belowBoard = block[2] > 0 && block[2] < 0.24 && Math.abs(block[0] - goalX) < 0.15;

@@ -1,7 +1,7 @@
 import { BLOCK_HALF_SIZE, blockWorldbody, isPinching } from "../block-object.js";
 import { tcpDistance } from "../gripper-caging.js";
 import { LooseBlockScene, grabAndCarryExpert } from "../loose-block.js";
-import { Observation } from "../observation-layout.js";
+import { Observation, objectToGoalDistance } from "../observation-layout.js";
 import { padCagingGrasp, type PadCagingOptions } from "../pad-caging.js";
 import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ManipulationTask } from "../task.js";
@@ -57,7 +57,7 @@ export const sweepTask: ManipulationTask = {
       observeObjects: (out, offset) => scene.observeObjects(out, offset),
       evaluate(observation, _initial, gripper) {
         readPoint(observed, observation, Observation.object1Position);
-        const toGoal = distance3(observation, Observation.object1Position, observation, Observation.goal);
+        const toGoal = objectToGoalDistance(observation);
         const startToGoal = distance3(referenceStart, 0, observation, Observation.goal);
         const inPlace = longTailTolerance(toGoal, TARGET_RADIUS, startToGoal);
         const grasp = padCagingGrasp(gripper, observed, referenceStart, SWEEP_CAGING);
