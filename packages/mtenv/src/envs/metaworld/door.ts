@@ -27,16 +27,6 @@ export function hingeAngle(observation: Float32Array): number {
   return 2 * Math.atan2(z, w);
 }
 
-export function rotateZ(v: Vec3, angle: number): Vec3 {
-  const c = Math.cos(angle);
-  const s = Math.sin(angle);
-  return [c * v[0] - s * v[1], s * v[0] + c * v[1], v[2]];
-}
-
-export function add(a: Vec3, b: Vec3): Vec3 {
-  return [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
-}
-
 export function doorWorldbody(): string {
   const leafCentre = -DOOR_WIDTH / 2;
   return `    <body name="door_frame" mocap="true" pos="0.05 0.9 0.1">

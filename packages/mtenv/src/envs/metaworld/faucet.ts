@@ -4,6 +4,7 @@ import { tolerance, type Vec3 } from "./reward-shaping.js";
 import { rotaryPushExpert } from "./rotary-push-expert.js";
 import { SceneColors, vec } from "./scene.js";
 import { uniformIn, type ManipulationTask } from "./task.js";
+import { add } from "./vector.js";
 
 /**
  * The faucet of faucet-open and faucet-close: a column standing on the table (scenery) whose
@@ -62,7 +63,7 @@ export function faucetTask(variant: FaucetVariant): ManipulationTask {
     handStart: [0, 0.4, 0.2],
     sampleConfiguration(rng) {
       const base = uniformIn(rng, variant.baseRange[0], variant.baseRange[1]);
-      return { object: base, goal: [base[0] + goalFromBase[0], base[1] + goalFromBase[1], base[2] + goalFromBase[2]] };
+      return { object: base, goal: add(base, goalFromBase) };
     },
     bind(simulation) {
       const faucet = new ArticulatedObject(simulation, { base: "faucet_base", joint: "faucet_lever", handleSite: siteName, movingBody: "faucet_base" }, [0, 0, -OBSERVED_BELOW]);

@@ -5,6 +5,7 @@ import type { Vec3 } from "./reward-shaping.js";
 import { ScalarJoint, clearObjectSlot, mocapSlot, observeBodyQuaternion, observeSite, placeMocap } from "./scene-access.js";
 import { SceneColors, vec } from "./scene.js";
 import type { ExpertPolicy, TaskConfiguration } from "./task.js";
+import { add } from "./vector.js";
 
 /**
  * The handle box of handle-press(-side) and handle-pull(-side): a column on the table with an arm
@@ -48,7 +49,7 @@ export function facingOffset(facing: HandleBoxFacing, local: Vec3): Vec3 {
 /** The goal above the bar's axis at `height`, for a box at `base`. */
 export function handleGoal(facing: HandleBoxFacing, base: Vec3, height: number): Vec3 {
   const offset = facingOffset(facing, [0, -BAR_OFFSET, height]);
-  return [base[0] + offset[0], base[1] + offset[1], base[2] + offset[2]];
+  return add(base, offset);
 }
 
 export function handleBoxWorldbody(facing: HandleBoxFacing): string {

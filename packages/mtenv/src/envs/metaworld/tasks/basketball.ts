@@ -6,6 +6,7 @@ import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "../scene-acce
 import { SceneColors, vec } from "../scene.js";
 import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
+import { add } from "../vector.js";
 
 /** The ball's range (the reference's; it rests at z 0.03, its radius). */
 const BALL_LOW: Vec3 = [-0.1, 0.6, 0.03];
@@ -52,7 +53,7 @@ export const basketballTask: ManipulationTask = {
       () => ({ ball: uniformIn(rng, BALL_LOW, BALL_HIGH), stand: uniformIn(rng, STAND_LOW, STAND_HIGH) }),
       (candidate) => planarDistance(candidate.ball, candidate.stand) >= MINIMUM_SEPARATION,
     );
-    return { object: ball, goal: [stand[0] + HOOP_FROM_STAND[0], stand[1] + HOOP_FROM_STAND[1], stand[2] + HOOP_FROM_STAND[2]] };
+    return { object: ball, goal: add(stand, HOOP_FROM_STAND) };
   },
   bind(simulation) {
     const ball = new FreeJoint(simulation, "ball");

@@ -1,7 +1,7 @@
 import { BUTTON_FACE, BUTTON_TRAVEL, CoffeeScene, MUG_UNDER_SPOUT, coffeeMachineWorldbody } from "../coffee-machine.js";
 import { initialTcpDistance, tcpDistance } from "../gripper-caging.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
-import { add } from "../door.js";
+import { add } from "../vector.js";
 import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ManipulationTask } from "../task.js";
 import { sideButtonExpert } from "./button-press.js";

@@ -1,7 +1,7 @@
 import { expertTcp, moveTowards } from "../expert-motion.js";
 import { GripApproach } from "../grip-approach.js";
 import { CoffeeScene, MUG_GRIP_HEIGHT, MugReward, coffeeMachineWorldbody } from "../coffee-machine.js";
-import { add } from "../door.js";
+import { add } from "../vector.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import type { Vec3 } from "../reward-shaping.js";
 import { drawObjectAndGoalApart, type ExpertPolicy, type ManipulationTask, type TaskConfiguration } from "../task.js";

@@ -1,4 +1,4 @@
-import { add } from "../door.js";
+import { add } from "../vector.js";
 import type { Vec3 } from "../reward-shaping.js";
 import type { ManipulationTask } from "../task.js";
 import { mugTask } from "./coffee-pull.js";

@@ -4,6 +4,7 @@ import { closingEffort, hamacherProduct, tolerance, type Vec3 } from "../reward-
 import { rotaryPushExpert } from "../rotary-push-expert.js";
 import { SceneColors, vec } from "../scene.js";
 import { uniformIn, type ManipulationTask } from "../task.js";
+import { add } from "../vector.js";
 
 /** Dial base range: the reference's object range (the dial stands on the table). */
 const DIAL_LOW: Vec3 = [-0.1, 0.7, 0];
@@ -48,7 +49,7 @@ export const dialTurnTask: ManipulationTask = {
   handStart: [0, 0.6, 0.2],
   sampleConfiguration(rng) {
     const base = uniformIn(rng, DIAL_LOW, DIAL_HIGH);
-    return { object: base, goal: [base[0] + GOAL_FROM_BASE[0], base[1] + GOAL_FROM_BASE[1], base[2] + GOAL_FROM_BASE[2]] };
+    return { object: base, goal: add(base, GOAL_FROM_BASE) };
   },
   bind(simulation) {
     // The reference observes its fixed base's orientation: ours is the mocap base's (identity).

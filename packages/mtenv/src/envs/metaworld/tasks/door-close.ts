@@ -1,10 +1,11 @@
 import { ArticulatedObject } from "../articulated-object.js";
 import { expertTcp, moveTowards } from "../expert-motion.js";
-import { DOOR_HIGH, DOOR_LOW, DOOR_NAMES, HANDLE_LOCAL, OPEN_ANGLE, add, doorWorldbody, hingeAngle, rotateZ } from "../door.js";
+import { DOOR_HIGH, DOOR_LOW, DOOR_NAMES, HANDLE_LOCAL, OPEN_ANGLE, doorWorldbody, hingeAngle } from "../door.js";
 import { tcpDistance } from "../gripper-caging.js";
 import { goalPosition, objectPosition, objectToGoalDistance } from "../observation-layout.js";
 import { tolerance, type Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
+import { add, rotateZ } from "../vector.js";
 
 /** The reward's in-place radius, where it jumps to 10... */
 const TARGET_RADIUS = 0.05;

@@ -2,9 +2,10 @@ import { ArticulatedObject } from "../articulated-object.js";
 import { expertTcp, moveTowards } from "../expert-motion.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
-import { DOOR_HIGH, DOOR_LOW, DOOR_NAMES, HANDLE_LOCAL, HOOK_LOCAL, OPEN_ANGLE, add, doorWorldbody, hingeAngle, rotateZ } from "../door.js";
+import { DOOR_HIGH, DOOR_LOW, DOOR_NAMES, HANDLE_LOCAL, HOOK_LOCAL, OPEN_ANGLE, doorWorldbody, hingeAngle } from "../door.js";
 import { TCP_BELOW_MOCAP } from "../scene.js";
 import { uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
+import { add, rotateZ } from "../vector.js";
 
 /** Success: the handle within this distance of the goal in x (the reference's test). */
 const SUCCESS_DISTANCE = 0.08;

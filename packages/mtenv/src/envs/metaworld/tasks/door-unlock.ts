@@ -3,6 +3,7 @@ import { LOCKED_ANGLE, LOCK_FROM_BASE, LOCK_NAMES, LOCK_TRAVEL, SAFE_HIGH, SAFE_
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { tolerance, type Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ManipulationTask } from "../task.js";
+import { add } from "../vector.js";
 
 /** The goal relative to the lever's pivot (the reference's (0.1, −0.04, 0)). */
 const GOAL_FROM_PIVOT: Vec3 = [0.1, -0.04, 0];
@@ -33,8 +34,8 @@ export const doorUnlockTask: ManipulationTask = {
   handStart: [0, 0.6, 0.2],
   sampleConfiguration(rng) {
     const base = uniformIn(rng, SAFE_LOW, SAFE_HIGH);
-    const pivot: Vec3 = [base[0] + LOCK_FROM_BASE[0], base[1] + LOCK_FROM_BASE[1], base[2] + LOCK_FROM_BASE[2]];
-    return { object: base, goal: [pivot[0] + GOAL_FROM_PIVOT[0], pivot[1] + GOAL_FROM_PIVOT[1], pivot[2] + GOAL_FROM_PIVOT[2]] };
+    const pivot: Vec3 = add(base, LOCK_FROM_BASE);
+    return { object: base, goal: add(pivot, GOAL_FROM_PIVOT) };
   },
   bind(simulation) {
     const lock = new ArticulatedObject(simulation, { ...LOCK_NAMES, handleSite: "lock_tip_unlock" });

@@ -5,6 +5,7 @@ import { initialTcpDistance, tcpDistance } from "../gripper-caging.js";
 import { goalPosition, objectPosition, objectToGoalDistance } from "../observation-layout.js";
 import { closingEffort, hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
+import { add } from "../vector.js";
 
 /** The in-place radius of the reward... */
 const TARGET_RADIUS = 0.04;
@@ -36,7 +37,7 @@ export const drawerCloseTask: ManipulationTask = {
   handStart: [0, 0.6, 0.2],
   sampleConfiguration(rng) {
     const cabinet = uniformIn(rng, CABINET_LOW, CABINET_HIGH);
-    const goal: Vec3 = [cabinet[0] + HANDLE_OFFSET[0], cabinet[1] + HANDLE_OFFSET[1], cabinet[2] + HANDLE_OFFSET[2]];
+    const goal: Vec3 = add(cabinet, HANDLE_OFFSET);
     return { object: cabinet, goal };
   },
   bind(simulation) {

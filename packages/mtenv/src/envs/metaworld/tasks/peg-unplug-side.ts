@@ -7,6 +7,7 @@ import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { FreeJoint, clearObjectSlot, mocapSlot, observeSite, placeMocap } from "../scene-access.js";
 import { SceneColors, vec } from "../scene.js";
 import { uniformIn, type ExpertPolicy, type GripperReadings, type ManipulationTask, type StepEvaluation } from "../task.js";
+import { add } from "../vector.js";
 
 /** The socket wall's range (its foot on the table; the reference's box range). */
 const WALL_LOW: Vec3 = [-0.25, 0.6, 0];
@@ -52,7 +53,7 @@ export const pegUnplugSideTask: ManipulationTask = {
   handStart: [0, 0.6, 0.2],
   sampleConfiguration(rng) {
     const wall = uniformIn(rng, WALL_LOW, WALL_HIGH);
-    const plug: Vec3 = [wall[0] + PLUG_FROM_WALL[0], wall[1] + PLUG_FROM_WALL[1], wall[2] + PLUG_FROM_WALL[2]];
+    const plug: Vec3 = add(wall, PLUG_FROM_WALL);
     return { object: wall, goal: [plug[0] + PULL_DISTANCE, plug[1], plug[2]], secondObject: plug };
   },
   bind(simulation) {
@@ -63,7 +64,7 @@ export const pegUnplugSideTask: ManipulationTask = {
       reset(configuration) {
         placeMocap(simulation, wallSlot, configuration.object);
         const wall = configuration.object;
-        plug.place([wall[0] + PLUG_FROM_WALL[0], wall[1] + PLUG_FROM_WALL[1], wall[2] + PLUG_FROM_WALL[2]]);
+        plug.place(add(wall, PLUG_FROM_WALL));
       },
       observeObjects(out, offset) {
         observeSite(simulation, endSite, out, offset);
