@@ -6,6 +6,7 @@ import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../rew
 import { TABLE_WITH_HOLE_SURFACE, tableWithHoleWorldbody } from "../table-with-hole.js";
 import { drawObjectAndGoalApart, type ManipulationTask } from "../task.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
+import { bindFromReferenceStart } from "../reference-start.js";
 
 /** The block's range: the reference's obj_init_pos, z 0.05 (2 cm into its raised top; see below). */
 const BLOCK_LOW: Vec3 = [-0.1, 0.6, 0.05];
@@ -47,16 +48,12 @@ export const handInsertTask: ManipulationTask = {
   sampleConfiguration: (rng) =>
     drawObjectAndGoalApart(rng, [BLOCK_LOW, BLOCK_HIGH], [GOAL_LOW, GOAL_HIGH]),
   bind(simulation) {
-    const scene = new LooseBlockScene(simulation, 0);
-    let referenceStart: Vec3 = BLOCK_LOW;
     const block = scratchPoint();
-    return {
-      reset(configuration) {
-        referenceStart = configuration.object;
-        scene.reset([configuration.object[0], configuration.object[1], RESTING_HEIGHT], configuration.goal);
-      },
-      observeObjects: (out, offset) => scene.observeObjects(out, offset),
-      evaluate(observation, _initial, gripper) {
+    return bindFromReferenceStart({
+      scene: new LooseBlockScene(simulation, 0),
+      // The block rests on the raised top, above the reference's start (2 cm into it).
+      placeAt: (configured) => [configured[0], configured[1], RESTING_HEIGHT],
+      evaluate(observation, gripper, referenceStart) {
         readPoint(block, observation, Observation.object1Position);
         const toGoal = objectToGoalDistance(observation);
         const startToGoal = distance3(referenceStart, 0, observation, Observation.goal);
@@ -76,7 +73,7 @@ export const handInsertTask: ManipulationTask = {
           objectToTarget: toGoal,
         };
       },
-    };
+    });
   },
   // Grip the block, carry it above the goal, then lower it into the hole still holding it.
   createExpert: () =>

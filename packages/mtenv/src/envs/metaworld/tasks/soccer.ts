@@ -8,6 +8,7 @@ import { longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { BALL_RADIUS, SoccerScene, soccerWorldbody } from "../soccer-ball.js";
 import { drawObjectAndGoalApart, type ExpertPolicy, type ManipulationTask } from "../task.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
+import { bindFromReferenceStart } from "../reference-start.js";
 
 /** The ball's range (the reference's obj_init_pos; z 0.03, 4 mm above where it rests). */
 const BALL_LOW: Vec3 = [-0.1, 0.6, 0.03];
@@ -52,17 +53,11 @@ export const soccerTask: ManipulationTask = {
   sampleConfiguration: (rng) =>
     drawObjectAndGoalApart(rng, [BALL_LOW, BALL_HIGH], [GOAL_LOW, GOAL_HIGH]),
   bind(simulation) {
-    const scene = new SoccerScene(simulation);
-    let referenceStart: Vec3 = BALL_LOW;
     const ball = scratchPoint();
     const goal = scratchPoint();
-    return {
-      reset(configuration) {
-        referenceStart = configuration.object;
-        scene.reset(configuration.object, configuration.goal);
-      },
-      observeObjects: (out, offset) => scene.observeObjects(out, offset),
-      evaluate(observation, _initial, gripper) {
+    return bindFromReferenceStart({
+      scene: new SoccerScene(simulation),
+      evaluate(observation, gripper, referenceStart) {
         readPoint(ball, observation, Observation.object1Position);
         readPoint(goal, observation, Observation.goal);
         const toGoal = weightedDistance(ball, goal);
@@ -84,7 +79,7 @@ export const soccerTask: ManipulationTask = {
           objectToTarget: plainToGoal,
         };
       },
-    };
+    });
   },
   createExpert: soccerExpert,
 };

@@ -7,6 +7,7 @@ import { hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping
 import { HOLE_CENTRE, TABLE_WITH_HOLE_SURFACE, tableWithHoleWorldbody } from "../table-with-hole.js";
 import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
+import { bindFromReferenceStart } from "../reference-start.js";
 
 /** The block's xy range; z is where it rests on the raised top (the reference's obj_init_pos). */
 const BLOCK_LOW: Vec3 = [-0.1, 0.6, TABLE_WITH_HOLE_SURFACE + BLOCK_HALF_SIZE];
@@ -44,16 +45,10 @@ export const sweepIntoTask: ManipulationTask = {
       (candidate) => planarDistance(candidate.object, candidate.goal) >= 0.15,
     ),
   bind(simulation) {
-    const scene = new LooseBlockScene(simulation, 0);
-    let referenceStart: Vec3 = BLOCK_LOW;
     const block = scratchPoint();
-    return {
-      reset(configuration) {
-        referenceStart = configuration.object;
-        scene.reset(configuration.object, configuration.goal);
-      },
-      observeObjects: (out, offset) => scene.observeObjects(out, offset),
-      evaluate(observation, _initial, gripper) {
+    return bindFromReferenceStart({
+      scene: new LooseBlockScene(simulation, 0),
+      evaluate(observation, gripper, referenceStart) {
         readPoint(block, observation, Observation.object1Position);
         const goalX = observation[Observation.goal]!;
         const goalY = observation[Observation.goal + 1]!;
@@ -71,7 +66,7 @@ export const sweepIntoTask: ManipulationTask = {
           objectToTarget: toTarget,
         };
       },
-    };
+    });
   },
   // Grip the block, carry it above the hole and let go.
   createExpert: () =>

@@ -6,6 +6,7 @@ import { padCagingGrasp, type PadCagingOptions } from "../pad-caging.js";
 import { distance3, hamacherProduct, longTailTolerance, type Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ManipulationTask } from "../task.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
+import { bindFromReferenceStart } from "../reference-start.js";
 
 /** The block's range (the reference's obj_init_pos; z is its body origin's height at reset). */
 const BLOCK_LOW: Vec3 = [-0.1, 0.6, 0.02];
@@ -45,17 +46,12 @@ export const sweepTask: ManipulationTask = {
     return { object, goal: [GOAL_X, object[1], GOAL_Z] };
   },
   bind(simulation) {
-    const scene = new LooseBlockScene(simulation, OBSERVED_BELOW_CENTRE);
-    let referenceStart: Vec3 = BLOCK_LOW;
     const observed = scratchPoint();
     const centre = scratchPoint();
-    return {
-      reset(configuration) {
-        referenceStart = configuration.object;
-        scene.reset([configuration.object[0], configuration.object[1], BLOCK_HALF_SIZE], configuration.goal);
-      },
-      observeObjects: (out, offset) => scene.observeObjects(out, offset),
-      evaluate(observation, _initial, gripper) {
+    return bindFromReferenceStart({
+      scene: new LooseBlockScene(simulation, OBSERVED_BELOW_CENTRE),
+      placeAt: (configured) => [configured[0], configured[1], BLOCK_HALF_SIZE],
+      evaluate(observation, gripper, referenceStart) {
         readPoint(observed, observation, Observation.object1Position);
         const toGoal = objectToGoalDistance(observation);
         const startToGoal = distance3(referenceStart, 0, observation, Observation.goal);
@@ -72,7 +68,7 @@ export const sweepTask: ManipulationTask = {
           objectToTarget: toGoal,
         };
       },
-    };
+    });
   },
   // Grip the block and slide it, lifted 1 cm, until its bottom face is at the goal.
   createExpert: () =>
