@@ -1,7 +1,9 @@
 import { expertTcp, moveTowards } from "./expert-motion.js";
 import type { Vec3 } from "./reward-shaping.js";
 import { FINGER_PAD_HALF_SIZE, FINGER_TRAVEL, SceneColors, vec } from "./scene.js";
-import type { ExpertPolicy } from "./task.js";
+import type { Rng } from "../../core/rng.js";
+import { uniformIn, type ExpertPolicy, type TaskConfiguration } from "./task.js";
+import { add } from "./vector.js";
 
 /**
  * The safe of door-lock and door-unlock: a cabinet whose door is shut and fixed (the reference's
@@ -34,6 +36,15 @@ export const LOCK_SITE_LOCAL: Vec3 = [0.09, -0.04, 0.01];
 export const UNLOCK_SITE_LOCAL: Vec3 = [0.09, -0.04, -0.01];
 
 export const LOCK_NAMES = { base: "safe", joint: "lock_lever", movingBody: "safe" } as const;
+
+/**
+ * A configuration of door-lock or door-unlock: the safe drawn in its range, the goal at
+ * `goalFromPivot` from the lever's pivot.
+ */
+export function sampleSafeConfiguration(rng: Rng, goalFromPivot: Vec3): TaskConfiguration {
+  const base = uniformIn(rng, SAFE_LOW, SAFE_HIGH);
+  return { object: base, goal: add(add(base, LOCK_FROM_BASE), goalFromPivot) };
+}
 
 /** The lever's angle from an observed site `site` (world) given the pivot and the site's lever-frame offset. */
 export function leverAngle(site: Vec3, pivot: Vec3, siteLocal: Vec3): number {

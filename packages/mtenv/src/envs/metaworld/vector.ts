@@ -11,6 +11,11 @@ export function add(a: Vec3, b: Vec3): Vec3 {
   return [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 }
 
+/** a − b, componentwise. */
+export function subtract(a: Vec3, b: Vec3): Vec3 {
+  return [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+}
+
 /** `v` turned by `angle` (rad) about the z axis. */
 export function rotateZ(v: Vec3, angle: number): Vec3 {
   const c = Math.cos(angle);

@@ -6,7 +6,7 @@ import { FreeJoint, clearObjectSlot, mocapSlot, placeMocap } from "../scene-acce
 import { SceneColors, vec } from "../scene.js";
 import { drawUntil, planarDistance, uniformIn, type ManipulationTask } from "../task.js";
 import { readPoint, scratchPoint } from "../point-scratch.js";
-import { add } from "../vector.js";
+import { add, subtract } from "../vector.js";
 
 /** The ball's range (the reference's; it rests at z 0.03, its radius). */
 const BALL_LOW: Vec3 = [-0.1, 0.6, 0.03];
@@ -65,7 +65,7 @@ export const basketballTask: ManipulationTask = {
       reset(configuration) {
         ball.place(configuration.object);
         const goal = configuration.goal;
-        placeMocap(simulation, standSlot, [goal[0] - HOOP_FROM_STAND[0], goal[1] - HOOP_FROM_STAND[1], goal[2] - HOOP_FROM_STAND[2]]);
+        placeMocap(simulation, standSlot, subtract(goal, HOOP_FROM_STAND));
       },
       observeObjects(out, offset) {
         ball.observe(out, offset);

@@ -5,7 +5,7 @@ import { tcpDistance } from "../gripper-caging.js";
 import { goalPosition, objectPosition, objectToGoalDistance } from "../observation-layout.js";
 import { tolerance, type Vec3 } from "../reward-shaping.js";
 import { uniformIn, type ExpertPolicy, type ManipulationTask } from "../task.js";
-import { add, rotateZ } from "../vector.js";
+import { add, rotateZ, subtract } from "../vector.js";
 
 /** The reward's in-place radius, where it jumps to 10... */
 const TARGET_RADIUS = 0.05;
@@ -48,7 +48,7 @@ export const doorCloseTask: ManipulationTask = {
         const handle = objectPosition(observation);
         const goal = goalPosition(observation);
         const toGoal = objectToGoalDistance(observation);
-        const hinge: Vec3 = [goal[0] - HANDLE_LOCAL[0], goal[1] - HANDLE_LOCAL[1], goal[2] - HANDLE_LOCAL[2]];
+        const hinge = subtract(goal, HANDLE_LOCAL);
         const inPlace = tolerance(toGoal, 0, TARGET_RADIUS, Math.hypot(hinge[0] - goal[0], hinge[1] - goal[1], hinge[2] - goal[2]), "gaussian");
         const handMargin = Math.hypot(HAND_START[0] - handle[0], HAND_START[1] - handle[1], HAND_START[2] - handle[2]) + 0.1;
         const handInPlace = tolerance(tcpDistance(gripper, goal), 0, 0.25 * TARGET_RADIUS, handMargin, "gaussian");

@@ -1,9 +1,9 @@
 import { ArticulatedObject } from "../articulated-object.js";
-import { LOCK_FROM_BASE, LOCK_NAMES, LOCK_SITE_LOCAL, LOCK_TRAVEL, SAFE_HIGH, SAFE_LOW, leverAngle, leverPushExpert, safeWorldbody } from "../lock.js";
+import { LOCK_NAMES, LOCK_SITE_LOCAL, LOCK_TRAVEL, leverAngle, leverPushExpert, safeWorldbody, sampleSafeConfiguration } from "../lock.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { hamacherProduct, tolerance, type Vec3 } from "../reward-shaping.js";
-import { uniformIn, type ManipulationTask } from "../task.js";
-import { add } from "../vector.js";
+import type { ManipulationTask } from "../task.js";
+import { subtract } from "../vector.js";
 
 /** The goal relative to the lever's pivot (the reference's (0, −0.04, −0.1)). */
 const GOAL_FROM_PIVOT: Vec3 = [0, -0.04, -0.1];
@@ -32,11 +32,7 @@ export const doorLockTask: ManipulationTask = {
   scene: { name: "door-lock", worldbody: safeWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   handStart: [0, 0.6, 0.2],
-  sampleConfiguration(rng) {
-    const base = uniformIn(rng, SAFE_LOW, SAFE_HIGH);
-    const pivot: Vec3 = add(base, LOCK_FROM_BASE);
-    return { object: base, goal: add(pivot, GOAL_FROM_PIVOT) };
-  },
+  sampleConfiguration: (rng) => sampleSafeConfiguration(rng, GOAL_FROM_PIVOT),
   bind(simulation) {
     const lock = new ArticulatedObject(simulation, { ...LOCK_NAMES, handleSite: "lock_tip_lock" });
     return {
@@ -66,8 +62,7 @@ export const doorLockTask: ManipulationTask = {
   // The open gripper's +y pad on top of the lever, pushing it down round its pivot.
   createExpert: () =>
     leverPushExpert((observation) => {
-      const goal = goalPosition(observation);
-      const pivot: Vec3 = [goal[0] - GOAL_FROM_PIVOT[0], goal[1] - GOAL_FROM_PIVOT[1], goal[2] - GOAL_FROM_PIVOT[2]];
+      const pivot = subtract(goalPosition(observation), GOAL_FROM_PIVOT);
       return { pivot, angle: leverAngle(objectPosition(observation), pivot, LOCK_SITE_LOCAL) };
     }, 1, -1),
 };

@@ -1,9 +1,9 @@
 import { ArticulatedObject } from "../articulated-object.js";
-import { LOCKED_ANGLE, LOCK_FROM_BASE, LOCK_NAMES, LOCK_TRAVEL, SAFE_HIGH, SAFE_LOW, UNLOCK_SITE_LOCAL, leverAngle, leverPushExpert, safeWorldbody } from "../lock.js";
+import { LOCKED_ANGLE, LOCK_NAMES, LOCK_TRAVEL, UNLOCK_SITE_LOCAL, leverAngle, leverPushExpert, safeWorldbody, sampleSafeConfiguration } from "../lock.js";
 import { Observation, goalPosition, objectPosition } from "../observation-layout.js";
 import { tolerance, type Vec3 } from "../reward-shaping.js";
-import { uniformIn, type ManipulationTask } from "../task.js";
-import { add } from "../vector.js";
+import type { ManipulationTask } from "../task.js";
+import { subtract } from "../vector.js";
 
 /** The goal relative to the lever's pivot (the reference's (0.1, −0.04, 0)). */
 const GOAL_FROM_PIVOT: Vec3 = [0.1, -0.04, 0];
@@ -32,11 +32,7 @@ export const doorUnlockTask: ManipulationTask = {
   scene: { name: "door-unlock", worldbody: safeWorldbody() },
   successThreshold: SUCCESS_DISTANCE,
   handStart: [0, 0.6, 0.2],
-  sampleConfiguration(rng) {
-    const base = uniformIn(rng, SAFE_LOW, SAFE_HIGH);
-    const pivot: Vec3 = add(base, LOCK_FROM_BASE);
-    return { object: base, goal: add(pivot, GOAL_FROM_PIVOT) };
-  },
+  sampleConfiguration: (rng) => sampleSafeConfiguration(rng, GOAL_FROM_PIVOT),
   bind(simulation) {
     const lock = new ArticulatedObject(simulation, { ...LOCK_NAMES, handleSite: "lock_tip_unlock" });
     return {
@@ -71,8 +67,7 @@ export const doorUnlockTask: ManipulationTask = {
   // Closed fingers against the hanging lever's −x side, pushing it up round its pivot.
   createExpert: () =>
     leverPushExpert((observation) => {
-      const goal = goalPosition(observation);
-      const pivot: Vec3 = [goal[0] - GOAL_FROM_PIVOT[0], goal[1] - GOAL_FROM_PIVOT[1], goal[2] - GOAL_FROM_PIVOT[2]];
+      const pivot = subtract(goalPosition(observation), GOAL_FROM_PIVOT);
       return { pivot, angle: leverAngle(objectPosition(observation), pivot, UNLOCK_SITE_LOCAL) };
     }, -1, 1),
 };
