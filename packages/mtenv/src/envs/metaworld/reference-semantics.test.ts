@@ -10,6 +10,7 @@ import { TabletopSimulation } from "./tabletop-simulation.js";
 import { METAWORLD_TASKS, taskByName } from "./task-catalog.js";
 import type { GripperReadings, StepEvaluation } from "./task.js";
 import { pushBackGrasp } from "./tasks/push-back.js";
+import { gripperReadings } from "./testing/hand-worked-rewards.js";
 
 await initMujoco();
 
@@ -45,19 +46,6 @@ test("the tolerance sigmoids and the Hamacher product give the values of their f
   assert.equal(hamacherProduct(1, 0.3), 0.3);
 });
 
-/** Gripper readings for a hand-built state. */
-function readings(overrides: Partial<GripperReadings>): GripperReadings {
-  return {
-    tcp: Float64Array.of(0, 0.6, 0.15),
-    padHighY: 0.65,
-    padLowY: 0.55,
-    initialTcp: Float64Array.of(0, 0.6, 0.15),
-    initialPadHighY: 0.65,
-    initialPadLowY: 0.55,
-    gripperAction: 0,
-    ...overrides,
-  };
-}
 
 test("the caging reward on hand-built states equals the reference's formula worked by hand", () => {
   const options = { objectRadius: 0.015, padThreshold: 0.05, xzThreshold: 0.005, highDensity: true };
@@ -66,10 +54,10 @@ test("the caging reward on hand-built states equals the reference's formula work
   const block = [0, 0.7, 0.02] as const;
   const start = [0, 0.7, 0.02] as const;
   const caged = { tcp: Float64Array.of(0, 0.7, 0.02), padHighY: 0.73, padLowY: 0.67 };
-  assert.equal(cagingReward(readings({ ...caged, gripperAction: 1 }), block, start, options), 1);
-  assert.equal(cagingReward(readings({ ...caged, gripperAction: -1 }), block, start, options), 0.5);
+  assert.equal(cagingReward(gripperReadings({ ...caged, gripperAction: 1 }), block, start, options), 1);
+  assert.equal(cagingReward(gripperReadings({ ...caged, gripperAction: -1 }), block, start, options), 0.5);
   // Half-closed (a = 0.5): (Hamacher(1, 0.5) + 1) / 2 = 0.75.
-  assert.equal(cagingReward(readings({ ...caged, gripperAction: 0.5 }), block, start, options), 0.75);
+  assert.equal(cagingReward(gripperReadings({ ...caged, gripperAction: 0.5 }), block, start, options), 0.75);
 });
 
 test("push-back's own grasp term on a hand-built state equals the reference's formula worked by hand", () => {
@@ -80,7 +68,7 @@ test("push-back's own grasp term on a hand-built state equals the reference's fo
   // whatever the commanded gripper action.
   const block = [0, 0.8, 0.02] as const;
   for (const gripperAction of [-1, 1]) {
-    const grasp = pushBackGrasp(readings({ tcp: Float64Array.of(0, 0.8, 0.02), padHighY: 0.83, padLowY: 0.77, gripperAction }), block, block);
+    const grasp = pushBackGrasp(gripperReadings({ tcp: Float64Array.of(0, 0.8, 0.02), padHighY: 0.83, padLowY: 0.77, gripperAction }), block, block);
     assert.ok(Math.abs(grasp - (1 + 1 / 1.45) / 2) < 1e-12, `grasp ${grasp}`);
   }
 });
@@ -96,7 +84,7 @@ test("button-press and button-press-wall rewards on a hand-built state equal the
   observation.set([0, 0.8, 0.115], Observation.goal);
   observation[Observation.gripperOpening] = 0.5;
   try {
-    const result = task.bind(simulation.simulation).evaluate(observation, observation, readings({ tcp: Float64Array.of(0, 0.67, 0.115), initialTcp: Float64Array.of(0, 0.4, 0.15), gripperAction: -1 }));
+    const result = task.bind(simulation.simulation).evaluate(observation, observation, gripperReadings({ tcp: Float64Array.of(0, 0.67, 0.115), initialTcp: Float64Array.of(0, 0.4, 0.15), gripperAction: -1 }));
     assert.ok(Math.abs(result.reward - (1 + 8 / 9.1225)) < 1e-5, `button-press reward ${result.reward}`);
     assert.equal(result.success, false);
     assert.equal(result.nearObject, 1);
@@ -110,11 +98,11 @@ test("button-press and button-press-wall rewards on a hand-built state equal the
   const wallSimulation = new TabletopSimulation(wallTask);
   try {
     const bound = wallTask.bind(wallSimulation.simulation);
-    const close = bound.evaluate(observation, observation, readings({ tcp: Float64Array.of(0, 0.67, 0.115), initialTcp: Float64Array.of(0, 0.4, 0.15) }));
+    const close = bound.evaluate(observation, observation, gripperReadings({ tcp: Float64Array.of(0, 0.67, 0.115), initialTcp: Float64Array.of(0, 0.4, 0.15) }));
     assert.ok(Math.abs(close.reward - (5 + 4 / 9.1225 ** 2)) < 1e-5, `button-press-wall reward ${close.reward}`);
     const scaled = (0.09 / Math.hypot(0.3, 0.035)) * 3;
     const near = 1 / (1 + scaled * scaled);
-    const far = bound.evaluate(observation, observation, readings({ tcp: Float64Array.of(0, 0.6, 0.115), initialTcp: Float64Array.of(0, 0.4, 0.15) }));
+    const far = bound.evaluate(observation, observation, gripperReadings({ tcp: Float64Array.of(0, 0.6, 0.115), initialTcp: Float64Array.of(0, 0.4, 0.15) }));
     assert.ok(Math.abs(far.reward - 2 * ((0.25 * near) / (0.25 + near - 0.25 * near))) < 1e-5, `button-press-wall far reward ${far.reward}`);
   } finally {
     wallSimulation.close();
@@ -137,7 +125,7 @@ test("reach, drawer-close and door-open rewards on hand-built states equal the f
   // reach: goal (0, 0.8, 0.2); hand start (0, 0.6, 0.2) so the margin is 0.2; TCP 0.15 from the goal
   // → long tail of (0.15 − 0.05) / 0.2 = 0.5 → 1 / (1 + 1.5²) = 1 / 3.25; reward 10 / 3.25.
   observation.set([0, 0.8, 0.2], Observation.goal);
-  const reach = run("reach", readings({ tcp: Float64Array.of(0, 0.65, 0.2) }));
+  const reach = run("reach", gripperReadings({ tcp: Float64Array.of(0, 0.65, 0.2) }));
   assert.ok(Math.abs(reach.reward - 10 / 3.25) < 1e-5, `reach reward ${reach.reward}`);
   assert.equal(reach.success, false);
   // drawer-close: observed point 0.1 from the goal at reset and 0.07 now → in-place = long tail of
@@ -150,8 +138,8 @@ test("reach, drawer-close and door-open rewards on hand-built states equal the f
   observation.set([0, 0.53, 0.13], Observation.object1Position);
   observation.set([0, 0.6, 0.13], Observation.goal);
   const onPoint = { tcp: Float64Array.of(0, 0.53, 0.13), initialTcp: Float64Array.of(0, 0.5, 0.2) };
-  assert.equal(run("drawer-close", readings({ ...onPoint, gripperAction: -1 })).reward, 0);
-  assert.ok(Math.abs(run("drawer-close", readings({ ...onPoint, gripperAction: 1 })).reward - 10 / 3.25) < 1e-5);
+  assert.equal(run("drawer-close", gripperReadings({ ...onPoint, gripperAction: -1 })).reward, 0);
+  assert.ok(Math.abs(run("drawer-close", gripperReadings({ ...onPoint, gripperAction: 1 })).reward - 10 / 3.25) < 1e-5);
   // door-open, door shut (identity quaternion): opened = 0.8 · long tail of (2π/3 − 0.5) / (π/3);
   // hand far away and high, so ready is tiny; with a[3] = −1 grab = 0 and the reward is 8 · opened.
   observation.fill(0);
@@ -160,7 +148,7 @@ test("reach, drawer-close and door-open rewards on hand-built states equal the f
   observation.set([0.3, 0.9, 0.1], Observation.goal);
   observation.set([0.4, 0.4, 0.45], Observation.hand);
   const scaled = ((2 * Math.PI) / 3 - 0.5) / (Math.PI / 3) * 3;
-  const door = run("door-open", readings({ gripperAction: -1 }));
+  const door = run("door-open", gripperReadings({ gripperAction: -1 }));
   assert.ok(Math.abs(door.reward - 8 * 0.8 / (1 + scaled * scaled)) < 1e-5, `door reward ${door.reward}`);
 });
 

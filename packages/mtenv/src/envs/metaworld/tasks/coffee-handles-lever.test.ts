@@ -13,6 +13,7 @@ import { handlePressTask } from "./handle-press.js";
 import { handlePullSideTask } from "./handle-pull-side.js";
 import { handlePullTask } from "./handle-pull.js";
 import { leverPullTask } from "./lever-pull.js";
+import { close, hamacher, longTailAt } from "../testing/hand-worked-rewards.js";
 
 await initMujoco();
 
@@ -21,11 +22,6 @@ await initMujoco();
  * reference's formulas worked by hand (the expected values are arithmetic written out here, not
  * calls to the reward helpers).
  */
-
-/** long_tail tolerance outside its bounds at `distance` margins: 1 / (1 + (3 d)²) (√(1/0.1 − 1) = 3). */
-const longTailAt = (margins: number): number => 1 / (1 + (3 * margins) ** 2);
-const hamacher = (a: number, b: number): number => (a * b) / (a + b - a * b);
-const close = (actual: number, expected: number, what: string): void => assert.ok(Math.abs(actual - expected) < 1e-5, `${what}: ${actual}, expected ${expected}`);
 
 function readings(overrides: Partial<GripperReadings>): GripperReadings {
   return {

@@ -12,6 +12,7 @@ import { doorLockTask } from "./door-lock.js";
 import { doorUnlockTask } from "./door-unlock.js";
 import { faucetOpenTask } from "./faucet-open.js";
 import { shelfPlaceTask } from "./shelf-place.js";
+import { close, hamacher, longTailAt } from "../testing/hand-worked-rewards.js";
 
 await initMujoco();
 
@@ -22,11 +23,8 @@ await initMujoco();
  * the code under test.
  */
 
-/** dm_control's long-tail tolerance at `d` margins outside its bounds: 1 / (1 + (d·√(1/0.1 − 1))²) = 1 / (1 + 9d²). */
-const longTailAt = (margins: number): number => 1 / (1 + 9 * margins * margins);
 /** The Gaussian tolerance at `d` margins: exp(−½ (d · √(2 ln 10))²) = 10^(−d²). */
 const gaussianAt = (margins: number): number => 10 ** -(margins * margins);
-const hamacher = (a: number, b: number): number => (a * b) / (a + b - a * b);
 
 /** Gripper readings for a hand-built state (pads 5.6 cm either side of the TCP, as when open). */
 function readings(overrides: Partial<GripperReadings>): GripperReadings {
@@ -63,8 +61,6 @@ function withTask(task: ManipulationTask, body: (evaluate: (observation: Float32
     simulation.close();
   }
 }
-
-const close = (actual: number, expected: number, what: string): void => assert.ok(Math.abs(actual - expected) < 1e-5, `${what}: ${actual}, expected ${expected}`);
 
 test("dial-turn: reward terms on hand-built states equal the reference's formulas, with no success override", () => {
   withTask(dialTurnTask, (evaluate) => {

@@ -11,6 +11,7 @@ import { sweepTask } from "./sweep.js";
 import { sweepIntoTask } from "./sweep-into.js";
 import { soccerTask } from "./soccer.js";
 import { handInsertTask } from "./hand-insert.js";
+import { close, gripperReadings, hamacher, longTailAt } from "../testing/hand-worked-rewards.js";
 
 await initMujoco();
 
@@ -20,23 +21,7 @@ await initMujoco();
  * numbers below are written as arithmetic from those formulas, not computed by the code under test.
  */
 
-/** 1 / (1 + (3d)²): the long-tail tolerance at d margins outside its bounds. */
-const longTail = (d: number): number => 1 / (1 + 9 * d * d);
-const hamacher = (a: number, b: number): number => (a * b) / (a + b - a * b);
 
-/** Gripper readings for a hand-built state (pads 5 cm either side of the TCP unless given). */
-function readings(overrides: Partial<GripperReadings>): GripperReadings {
-  return {
-    tcp: Float64Array.of(0, 0.6, 0.15),
-    padHighY: 0.65,
-    padLowY: 0.55,
-    initialTcp: Float64Array.of(0, 0.6, 0.15),
-    initialPadHighY: 0.65,
-    initialPadLowY: 0.55,
-    gripperAction: 0,
-    ...overrides,
-  };
-}
 
 /** An observation with object 1 at `object` and the goal at `goal` (the rest 0). */
 function observationOf(object: readonly number[], goal: readonly number[]): Float32Array {
@@ -61,17 +46,16 @@ function evaluate(task: ManipulationTask, observation: Float32Array, initial: Fl
   }
 }
 
-const close = (actual: number, expected: number, what: string): void => assert.ok(Math.abs(actual - expected) < 1e-5, `${what}: ${actual} vs ${expected}`);
 
 test("plate-slide: 8 · Hamacher(near, in-place) with full margins, 10 within 5 cm of the goal", () => {
   // Plate at (0, 0.75, 0.015), goal (0, 0.9, 0); TCP 7 cm behind the plate, TCP at reset (0, 0.6, 0.15).
   // near: ‖TCP − plate‖ = 0.07, margin ‖(0, 0.6, 0) − (0, 0.6, 0.15)‖ = 0.15 → d = 0.02 / 0.15.
   // in-place: ‖plate − goal‖ = √(0.15² + 0.015²), margin ‖(0, 0.6, 0) − goal‖ = 0.3.
   const observation = observationOf([0, 0.75, 0.015], [0, 0.9, 0]);
-  const result = evaluate(plateSlideTask, observation, observation, readings({ tcp: Float64Array.of(0, 0.68, 0.015) }));
-  const near = longTail(0.02 / 0.15);
+  const result = evaluate(plateSlideTask, observation, observation, gripperReadings({ tcp: Float64Array.of(0, 0.68, 0.015) }));
+  const near = longTailAt(0.02 / 0.15);
   const toGoal = Math.hypot(0.15, 0.015);
-  const inPlace = longTail((toGoal - 0.05) / 0.3);
+  const inPlace = longTailAt((toGoal - 0.05) / 0.3);
   close(result.graspReward, near, "near");
   close(result.inPlaceReward, inPlace, "in-place");
   close(result.reward, 8 * hamacher(near, inPlace), "reward");
@@ -79,7 +63,7 @@ test("plate-slide: 8 · Hamacher(near, in-place) with full margins, 10 within 5 
   assert.equal(result.success, false);
   assert.equal(result.graspSuccess, false);
   // Plate 2 cm short of the goal in y: ‖(0, −0.02, 0.015)‖ = 0.025 < 0.05 → the reward is 10, success.
-  const arrived = evaluate(plateSlideTask, observationOf([0, 0.88, 0.015], [0, 0.9, 0]), observation, readings({ tcp: Float64Array.of(0, 0.81, 0.015) }));
+  const arrived = evaluate(plateSlideTask, observationOf([0, 0.88, 0.015], [0, 0.9, 0]), observation, gripperReadings({ tcp: Float64Array.of(0, 0.81, 0.015) }));
   assert.equal(arrived.reward, 10);
   assert.equal(arrived.success, true);
 });
@@ -88,14 +72,14 @@ test("plate-slide-back: 2 + 7 · in-place with the TCP low beside the plate, 1.5
   // Goal (0.05, 0.6, 0.015), plate 10 cm behind it; the reference's obj_init_pos is (0, 0.85, 0).
   // in-place margin ‖(0, 0.85, 0) − (0.05, 0.6, 0.015)‖ − 0.05 = √(0.05² + 0.25² + 0.015²) − 0.05.
   const observation = observationOf([0.05, 0.7, 0.015], [0.05, 0.6, 0.015]);
-  const inPlace = longTail((0.1 - 0.05) / (Math.hypot(0.05, 0.25, 0.015) - 0.05));
+  const inPlace = longTailAt((0.1 - 0.05) / (Math.hypot(0.05, 0.25, 0.015) - 0.05));
   // TCP 6 cm behind the plate at z 0.02 (≤ 0.03, within 7 cm): 2 + 7 · in-place.
-  const low = evaluate(plateSlideBackTask, observation, observation, readings({ tcp: Float64Array.of(0.05, 0.76, 0.02) }));
+  const low = evaluate(plateSlideBackTask, observation, observation, gripperReadings({ tcp: Float64Array.of(0.05, 0.76, 0.02) }));
   close(low.reward, 2 + 7 * inPlace, "low reward");
   // TCP at z 0.1 instead: 1.5 · near, ‖TCP − plate‖ = √(0.06² + 0.085²), margin ‖(0, 0.85, 0) −
   // (0, 0.6, 0.15)‖ − 0.05 = √(0.25² + 0.15²) − 0.05.
-  const high = evaluate(plateSlideBackTask, observation, observation, readings({ tcp: Float64Array.of(0.05, 0.76, 0.1) }));
-  close(high.reward, 1.5 * longTail((Math.hypot(0.06, 0.085) - 0.05) / (Math.hypot(0.25, 0.15) - 0.05)), "high reward");
+  const high = evaluate(plateSlideBackTask, observation, observation, gripperReadings({ tcp: Float64Array.of(0.05, 0.76, 0.1) }));
+  close(high.reward, 1.5 * longTailAt((Math.hypot(0.06, 0.085) - 0.05) / (Math.hypot(0.25, 0.15) - 0.05)), "high reward");
   close(high.inPlaceReward, inPlace, "in-place");
   assert.equal(high.success, false);
 });
@@ -106,10 +90,10 @@ test("plate-slide-side: success within 7 cm even where the 10 (within 5 cm) is o
   // 1.5 · near, near = long tail of (‖TCP − plate‖ − 0.05) / (‖(0, 0.6, 0) − (0, 0.6, 0.15)‖ − 0.05).
   const observation = observationOf([-0.28, 0.6, 0.015], [-0.28, 0.54, 0]);
   const initial = observationOf([0, 0.6, 0.015], [-0.28, 0.54, 0]);
-  const result = evaluate(plateSlideSideTask, observation, initial, readings({ tcp: Float64Array.of(-0.2, 0.6, 0.1) }));
+  const result = evaluate(plateSlideSideTask, observation, initial, gripperReadings({ tcp: Float64Array.of(-0.2, 0.6, 0.1) }));
   assert.equal(result.success, true);
   close(result.objectToTarget, Math.hypot(0.06, 0.015), "obj_to_target");
-  close(result.reward, 1.5 * longTail((Math.hypot(0.08, 0.085) - 0.05) / (0.15 - 0.05)), "reward");
+  close(result.reward, 1.5 * longTailAt((Math.hypot(0.08, 0.085) - 0.05) / (0.15 - 0.05)), "reward");
 });
 
 test("sweep: 2 · grasp + 6 · Hamacher(grasp, in-place) with sweep's own pad caging, 10 within 5 cm", () => {
@@ -120,11 +104,11 @@ test("sweep: 2 · grasp + 6 · Hamacher(grasp, in-place) with sweep's own pad ca
   // 0.05, each 1 / (1 + (3 · 0.2)²) = 1 / 1.36; grasp = (1 + Hamacher(1/1.36, 1/1.36)) / 2.
   const configuration: TaskConfiguration = { object: [0, 0.65, 0.02], goal: [0.5, 0.65, 0.01] };
   const observation = observationOf([0.3, 0.65, 0], [0.5, 0.65, 0.01]);
-  const gripper = readings({ tcp: Float64Array.of(0.3, 0.65, 0), padHighY: 0.69, padLowY: 0.61 });
+  const gripper = gripperReadings({ tcp: Float64Array.of(0.3, 0.65, 0), padHighY: 0.69, padLowY: 0.61 });
   const result = evaluate(sweepTask, observation, observation, gripper, configuration);
   const grasp = (1 + hamacher(1 / 1.36, 1 / 1.36)) / 2;
   // in-place: ‖(−0.2, 0, −0.01)‖ against margin ‖(0, 0.65, 0.02) − (0.5, 0.65, 0.01)‖.
-  const inPlace = longTail((Math.hypot(0.2, 0.01) - 0.05) / Math.hypot(0.5, 0.01));
+  const inPlace = longTailAt((Math.hypot(0.2, 0.01) - 0.05) / Math.hypot(0.5, 0.01));
   close(result.graspReward, grasp, "grasp");
   close(result.inPlaceReward, inPlace, "in-place");
   close(result.reward, 2 * grasp + 6 * hamacher(grasp, inPlace), "reward");
@@ -143,21 +127,21 @@ test("sweep-into: planar distances to the hole, sweep's pad caging with its own 
   // ‖(0, 0.65 − 0.84, 0.07 − 0.07)‖ = 0.19.
   const configuration: TaskConfiguration = { object: [0, 0.65, 0.07], goal: [0, 0.84, 0.02] };
   const observation = observationOf([0, 0.74, 0.07], [0, 0.84, 0.02]);
-  const inPlace = longTail((0.1 - 0.05) / 0.19);
+  const inPlace = longTailAt((0.1 - 0.05) / 0.19);
   // TCP at its reset place (0, 0.6, 0.15), pads at y 0.65 and 0.55. +y pad: offset 0.65 − 0.74 =
   // −0.09, 0.11 under the band [0.02, 0.05], margin ||0.74 − 0.65| − 0.05| = 0.04 → d = 2.75;
   // −y pad: offset 0.19, 0.14 over it, margin ||0.74 − 0.55| − 0.05| = 0.14 → d = 1 → 0.1. x–z:
   // ‖(0, 0.15 − 0.07)‖ = 0.08 against the 1 cm bound, margin 0.08 − 0.01 → d = 1 → 0.1. Caging
   // is far below 0.95, so grasp = caging / 2.
-  const caging = hamacher(hamacher(0.1, longTail(2.75)), 0.1);
+  const caging = hamacher(hamacher(0.1, longTailAt(2.75)), 0.1);
   const grasp = caging / 2;
-  const result = evaluate(sweepIntoTask, observation, observation, readings({}), configuration);
+  const result = evaluate(sweepIntoTask, observation, observation, gripperReadings({}), configuration);
   close(result.inPlaceReward, inPlace, "in-place");
   close(result.graspReward, grasp, "grasp");
   close(result.reward, 2 * grasp + 6 * hamacher(grasp, inPlace), "reward");
   close(result.objectToTarget, 0.1, "obj_to_target");
   // In the hole, 3 cm off its centre: planar 0.03 < 0.05 → 10 and success.
-  const inHole = evaluate(sweepIntoTask, observationOf([0.03, 0.84, 0.02], [0, 0.84, 0.02]), observation, readings({}), configuration);
+  const inHole = evaluate(sweepIntoTask, observationOf([0.03, 0.84, 0.02], [0, 0.84, 0.02]), observation, gripperReadings({}), configuration);
   assert.equal(inHole.reward, 10);
   assert.equal(inHole.success, true);
   close(inHole.objectToTarget, 0.03, "obj_to_target in the hole");
@@ -168,12 +152,12 @@ test("soccer: x-weighted distances, in-place margin from the ball's own displace
   // Weighted ‖(3 · 0.02, −0.11, 0.026)‖ against the margin weighted ‖(3 · 0.02, 0.09, −0.004)‖.
   const configuration: TaskConfiguration = { object: [0, 0.65, 0.03], goal: [0, 0.85, 0] };
   const observation = observationOf([0.02, 0.74, 0.026], [0, 0.85, 0]);
-  const inPlace = longTail((Math.hypot(0.06, 0.11, 0.026) - 0.07) / Math.hypot(0.06, 0.09, 0.004));
+  const inPlace = longTailAt((Math.hypot(0.06, 0.11, 0.026) - 0.07) / Math.hypot(0.06, 0.09, 0.004));
   // Grasp (TCP at its reset place (0, 0.6, 0.15), pads at 0.65 and 0.55): +y pad offset −0.09, 0.103
   // under the band [0.013, 0.05], margin ||0.74 − 0.65| − 0.05| = 0.04; −y pad offset 0.19, 0.14
   // over it, margin 0.14 → 0.1; x–z ‖(0.02, 0.124)‖ against 5 mm, margin ‖(0, 0.03 − 0.15)‖ − 0.005.
-  const caging = hamacher(hamacher(0.1, longTail(0.103 / 0.04)), longTail((Math.hypot(0.02, 0.124) - 0.005) / 0.115));
-  const result = evaluate(soccerTask, observation, observation, readings({}), configuration);
+  const caging = hamacher(hamacher(0.1, longTailAt(0.103 / 0.04)), longTailAt((Math.hypot(0.02, 0.124) - 0.005) / 0.115));
+  const result = evaluate(soccerTask, observation, observation, gripperReadings({}), configuration);
   close(result.inPlaceReward, inPlace, "in-place");
   close(result.graspReward, caging / 2, "grasp");
   close(result.reward, 3 * (caging / 2) + 6.5 * inPlace, "reward");
@@ -181,16 +165,16 @@ test("soccer: x-weighted distances, in-place margin from the ball's own displace
   // Ball past the line 10 cm in front of the goal and 15 cm to its side: in-place loses
   // 2 · (0.8 − 0.75) / (1 − 0.75) = 0.4, more than the long tail of
   // (‖(0.45, −0.05, 0.026)‖ − 0.07) / ‖(0.45, 0.15, −0.004)‖ leaves, so it is cut to 0.
-  const offSide = evaluate(soccerTask, observationOf([0.15, 0.8, 0.026], [0, 0.85, 0]), observation, readings({}), configuration);
-  assert.ok(longTail((Math.hypot(0.45, 0.05, 0.026) - 0.07) / Math.hypot(0.45, 0.15, 0.004)) < 0.4);
+  const offSide = evaluate(soccerTask, observationOf([0.15, 0.8, 0.026], [0, 0.85, 0]), observation, gripperReadings({}), configuration);
+  assert.ok(longTailAt((Math.hypot(0.45, 0.05, 0.026) - 0.07) / Math.hypot(0.45, 0.15, 0.004)) < 0.4);
   assert.equal(offSide.inPlaceReward, 0);
   // In the goal 1 cm off centre: weighted ‖(0.03, 0, 0.026)‖ ≈ 0.04 < 0.07 → 10 and success.
-  const scored = evaluate(soccerTask, observationOf([0.01, 0.85, 0.026], [0, 0.85, 0]), observation, readings({}), configuration);
+  const scored = evaluate(soccerTask, observationOf([0.01, 0.85, 0.026], [0, 0.85, 0]), observation, gripperReadings({}), configuration);
   assert.equal(scored.reward, 10);
   assert.equal(scored.success, true);
   // 5 cm off in x: weighted ‖(0.15, 0, 0.026)‖ ≈ 0.152, no 10; but success tests the plain
   // ‖(0.05, 0, 0.026)‖ ≈ 0.056 ≤ 0.07, as the reference's does.
-  const wide = evaluate(soccerTask, observationOf([0.05, 0.85, 0.026], [0, 0.85, 0]), observation, readings({}), configuration);
+  const wide = evaluate(soccerTask, observationOf([0.05, 0.85, 0.026], [0, 0.85, 0]), observation, gripperReadings({}), configuration);
   assert.ok(wide.reward < 10);
   assert.equal(wide.success, true);
   close(wide.objectToTarget, Math.hypot(0.05, 0.026), "obj_to_target");
@@ -202,24 +186,24 @@ test("hand-insert: Hamacher(grasp, in-place) + 1 + 7 · in-place with the TCP on
   const configuration: TaskConfiguration = { object: [0, 0.65, 0.05], goal: [0, 0.84, -0.02] };
   const observation = observationOf([0, 0.84, 0.1], [0, 0.84, -0.02]);
   observation[Observation.gripperOpening] = 0.5;
-  const inPlace = longTail((0.12 - 0.05) / Math.hypot(0.19, 0.07));
+  const inPlace = longTailAt((0.12 - 0.05) / Math.hypot(0.19, 0.07));
   // Pads 3 cm either side (inside [0.015, 0.05]) and the TCP on the block: caging 1; commanded shut
   // (a = 1) the gripping term is 1, so grasp = (1 + 1) / 2 = 1; the TCP is within 2 cm with the
   // fingers open a little, so reward = Hamacher(1, in-place) + 1 + 7 · in-place = 1 + 8 · in-place.
   const held = { tcp: Float64Array.of(0, 0.84, 0.1), padHighY: 0.87, padLowY: 0.81 };
-  const shut = evaluate(handInsertTask, observation, observation, readings({ ...held, gripperAction: 1 }), configuration);
+  const shut = evaluate(handInsertTask, observation, observation, gripperReadings({ ...held, gripperAction: 1 }), configuration);
   close(shut.graspReward, 1, "grasp, shut");
   close(shut.reward, 1 + 8 * inPlace, "reward, shut");
   // Commanded open (a = −1): gripping 0, grasp = (Hamacher(1, 0) + 1) / 2 = 0.5.
-  const open = evaluate(handInsertTask, observation, observation, readings({ ...held, gripperAction: -1 }), configuration);
+  const open = evaluate(handInsertTask, observation, observation, gripperReadings({ ...held, gripperAction: -1 }), configuration);
   close(open.graspReward, 0.5, "grasp, open");
   close(open.reward, hamacher(0.5, inPlace) + 1 + 7 * inPlace, "reward, open");
   // Resting in the hole (centre 2 cm above the plane, 4 cm above the goal), 1 cm off in x:
   // ‖(0.01, 0, 0.04)‖ ≈ 0.041 < 0.05 → 10 and success; 3.5 cm off: ‖(0.035, 0, 0.04)‖ ≈ 0.053, neither.
-  const inHole = evaluate(handInsertTask, observationOf([0.01, 0.84, 0.02], [0, 0.84, -0.02]), observation, readings({}), configuration);
+  const inHole = evaluate(handInsertTask, observationOf([0.01, 0.84, 0.02], [0, 0.84, -0.02]), observation, gripperReadings({}), configuration);
   assert.equal(inHole.reward, 10);
   assert.equal(inHole.success, true);
-  const offCentre = evaluate(handInsertTask, observationOf([0.035, 0.84, 0.02], [0, 0.84, -0.02]), observation, readings({}), configuration);
+  const offCentre = evaluate(handInsertTask, observationOf([0.035, 0.84, 0.02], [0, 0.84, -0.02]), observation, gripperReadings({}), configuration);
   assert.ok(offCentre.reward < 10);
   assert.equal(offCentre.success, false);
 });

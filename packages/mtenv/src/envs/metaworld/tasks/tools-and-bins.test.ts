@@ -12,6 +12,7 @@ import { pegUnplugSideTask } from "./peg-unplug-side.js";
 import { pickOutOfHoleTask } from "./pick-out-of-hole.js";
 import { stickPullTask } from "./stick-pull.js";
 import { stickPushTask } from "./stick-push.js";
+import { close, gripperReadings, hamacher, longTailAt } from "../testing/hand-worked-rewards.js";
 
 /**
  * The rewards of the tool and bin tasks (pick-out-of-hole, bin-picking, the sticks, hammer,
@@ -22,10 +23,6 @@ import { stickPushTask } from "./stick-push.js";
 
 await initMujoco();
 
-/** The Hamacher product, written out for the expected values. */
-const hamacher = (a: number, b: number): number => (a * b) / (a + b - a * b);
-/** dm_control's long-tail sigmoid at `distance` margins outside the bounds: 1 / (1 + (3d)²) (√(1/0.1 − 1) = 3). */
-const longTail = (distance: number): number => 1 / (1 + (3 * distance) ** 2);
 
 /** A hand-built state: the observation, the observation at reset, and the gripper readings. */
 interface HandBuiltState {
@@ -50,16 +47,7 @@ function state(parts: { object: number[]; objectStart: number[]; goal: number[];
   return {
     observation,
     initial,
-    gripper: {
-      tcp: Float64Array.of(0, 0.6, 0.15),
-      padHighY: 0.65,
-      padLowY: 0.55,
-      initialTcp: Float64Array.of(0, 0.6, 0.15),
-      initialPadHighY: 0.65,
-      initialPadLowY: 0.55,
-      gripperAction: 0,
-      ...parts.gripper,
-    },
+    gripper: gripperReadings(parts.gripper),
   };
 }
 
@@ -90,9 +78,6 @@ function evaluateStatesPlaced(task: ManipulationTask, configuration: TaskConfigu
   }
 }
 
-const close = (actual: number, expected: number, what: string): void => {
-  assert.ok(Math.abs(actual - expected) < 1e-5, `${what}: ${actual}, expected ${expected}`);
-};
 
 test("pick-out-of-hole: the reward on hand-built states equals the reference's formula worked by hand", () => {
   // Puck started at (0, 0.75, 0.02), goal (0, 0.55, 0.2): in-place margin √(0.2² + 0.18²).
@@ -114,7 +99,7 @@ test("pick-out-of-hole: the reward on hand-built states equals the reference's f
   const nearGoal = state({ object: [0, 0.55, 0.14], objectStart: start, goal, opening: 0.4, gripper: { tcp: Float64Array.of(0, 0.55, 0.14), padHighY: 0.568, padLowY: 0.532, gripperAction: 1 } });
   const [heldResult, lowResult, atGoalResult, nearGoalResult] = evaluateStates(pickOutOfHoleTask, [held, low, atGoal, nearGoal]);
 
-  const heldInPlace = longTail((0.1 - 0.02) / margin);
+  const heldInPlace = longTailAt((0.1 - 0.02) / margin);
   close(heldResult!.graspReward, 0.75, "held grasp");
   close(heldResult!.inPlaceReward, heldInPlace, "held in-place");
   close(heldResult!.reward, hamacher(0.75, heldInPlace) + 1 + 5 * heldInPlace, "held reward");
@@ -122,9 +107,9 @@ test("pick-out-of-hole: the reward on hand-built states equals the reference's f
   assert.equal(heldResult!.nearObject, 1);
   assert.equal(heldResult!.success, false);
 
-  const lowInPlace = longTail((Math.hypot(0.05, 0.15) - 0.02) / margin);
+  const lowInPlace = longTailAt((Math.hypot(0.05, 0.15) - 0.02) / margin);
   const depth = 0.015 * Math.log(0.15 - 0.03) + 0.15 - 0.05;
-  const aboveFloor = longTail((depth - 0.01) / 0.02);
+  const aboveFloor = longTailAt((depth - 0.01) / 0.02);
   close(lowResult!.graspReward, 0.5, "low grasp");
   close(lowResult!.reward, hamacher(0.5, lowInPlace) + 1 + 5 * hamacher(lowInPlace, aboveFloor), "low reward");
 
@@ -157,15 +142,15 @@ test("bin-picking: the reward on hand-built states equals the reference's formul
   const inBin = state({ object: [0.12, 0.7, 0.049], objectStart: start, goal, hand: [0.12, 0.7, 0.2], gripper: {} });
   const [heldResult, lowResult, pinchedResult, inBinResult] = evaluateStates(binPickingTask, [held, low, pinched, inBin]);
 
-  const heldInPlace = longTail((Math.hypot(0.12, 0.15) - 0.05) / margin);
+  const heldInPlace = longTailAt((Math.hypot(0.12, 0.15) - 0.05) / margin);
   close(heldResult!.graspReward, 0.75, "held grasp");
   close(heldResult!.inPlaceReward, heldInPlace, "held in-place");
   close(heldResult!.reward, hamacher(0.75, heldInPlace) + 1 + 5 * heldInPlace, "held reward");
   assert.equal(heldResult!.nearObject, 1);
   assert.equal(heldResult!.graspSuccess, true);
 
-  const lowInPlace = longTail((Math.hypot(0.12, 0.085) - 0.05) / margin);
-  const aboveFloor = longTail((0.02 * Math.log(0.07) + 0.2 - 0.12 - 0.01) / 0.05);
+  const lowInPlace = longTailAt((Math.hypot(0.12, 0.085) - 0.05) / margin);
+  const aboveFloor = longTailAt((0.02 * Math.log(0.07) + 0.2 - 0.12 - 0.01) / 0.05);
   close(lowResult!.graspReward, 1, "low grasp");
   close(lowResult!.reward, hamacher(1, lowInPlace) + 1 + 5 * hamacher(aboveFloor, lowInPlace), "low reward");
 
@@ -196,8 +181,8 @@ test("stick-push: the reward on hand-built states equals the reference's formula
   const resting = state({ object: start, objectStart: start, goal, object2: [0.2, 0.6, 0.132], gripper: { padHighY: 0.645, padLowY: 0.555, gripperAction: 1 } });
   const [liftedResult, doneResult, restingResult] = evaluateStates(stickPushTask, [lifted, done, resting]);
 
-  const stickInPlace = longTail((Math.hypot(0.285, 0.082) - 0.12) / stickMargin);
-  const thermosInPlace = longTail((0.15 - 0.12) / thermosMargin);
+  const stickInPlace = longTailAt((Math.hypot(0.285, 0.082) - 0.12) / stickMargin);
+  const thermosInPlace = longTailAt((0.15 - 0.12) / thermosMargin);
   close(liftedResult!.reward, 2 + 5 * stickInPlace + 3 * thermosInPlace, "lifted reward");
   close(liftedResult!.inPlaceReward, stickInPlace, "lifted stick-in-place");
   assert.equal(liftedResult!.graspReward, 1);
@@ -206,7 +191,7 @@ test("stick-push: the reward on hand-built states equals the reference's formula
   assert.equal(doneResult!.reward, 10);
   assert.equal(doneResult!.success, true);
 
-  const cagingXZ = longTail((Math.hypot(0.035, 0.13) - 0.01) / (Math.hypot(0.05, 0.13) - 0.01));
+  const cagingXZ = longTailAt((Math.hypot(0.035, 0.13) - 0.01) / (Math.hypot(0.05, 0.13) - 0.01));
   close(restingResult!.reward, cagingXZ / 2, "resting reward");
   assert.equal(restingResult!.success, false);
 });
@@ -222,7 +207,7 @@ test("hammer: the reward on hand-built states equals the reference's formula wor
   const level = state({ object: [0.08, 0.64, 0.11], objectStart: start, goal, hand: [0.14, 0.64, 0.16], gripper: holding });
   // The same tipped 0.2 rad about y: level term 1 − ‖(cos 0.1 − 1, 0, sin 0.1, 0)‖ / 0.4 = 1 − 2 sin(0.05) / 0.4.
   const tipped = state({ object: [0.08, 0.64, 0.11], objectStart: start, goal, hand: [0.14, 0.64, 0.16], quaternion: [Math.cos(0.1), 0, Math.sin(0.1), 0], gripper: holding });
-  const inPlace = 0.1 + 0.9 * longTail((0.04 - 0.02) / 0.2);
+  const inPlace = 0.1 + 0.9 * longTailAt((0.04 - 0.02) / 0.2);
   const levelResult = evaluateHammer(level.observation, level.initial, level.gripper, 0.05);
   close(levelResult.graspReward, 1, "grasp");
   close(levelResult.inPlaceReward, inPlace, "in-place");
@@ -253,7 +238,7 @@ test("peg-unplug-side: the reward on hand-built states equals the reference's fo
   const at = (x: number, opening: number): HandBuiltState =>
     state({ object: [x, 0.7, 0.131], objectStart: start, goal, opening, gripper: { tcp: Float64Array.of(x, 0.7, 0.131), padHighY: 0.74, padLowY: 0.66, gripperAction: 0.4 } });
   const [pulled, pinched, nearGoal, atGoal] = evaluateStates(pegUnplugSideTask, [at(-0.126, 0.76), at(-0.126, 0.4), at(-0.106, 0.76), at(-0.086, 0.76)]);
-  const inPlace = longTail((0.08 - 0.05) / 0.11);
+  const inPlace = longTailAt((0.08 - 0.05) / 0.11);
   close(pulled!.graspReward, 0.75, "grasp");
   close(pulled!.reward, 1 + 2 * 0.75 + 5 * inPlace, "pulled reward");
   assert.equal(pulled!.graspSuccess, true);
@@ -263,7 +248,7 @@ test("peg-unplug-side: the reward on hand-built states equals the reference's fo
   assert.equal(pinched!.graspSuccess, false);
   // 6 cm from the goal: a success (≤ 7 cm) whose reward is not overridden (only within 5 cm).
   assert.equal(nearGoal!.success, true);
-  close(nearGoal!.reward, 1 + 2 * 0.75 + 5 * longTail((0.06 - 0.05) / 0.11), "near-goal reward");
+  close(nearGoal!.reward, 1 + 2 * 0.75 + 5 * longTailAt((0.06 - 0.05) / 0.11), "near-goal reward");
   // 4 cm: 10.
   assert.equal(atGoal!.reward, 10);
   assert.equal(atGoal!.success, true);
@@ -287,12 +272,12 @@ test("disassemble: the reward on hand-built states equals the reference's formul
   // The handle point 18 cm up (above the goal's 17.5 cm): a success, reward 10.
   const lifted = state({ object: [0.18, 0.7, 0.18], objectStart: handle, goal, hand: [0.175, 0.7, 0.23], quaternion: flat, gripper: {} });
   const [grippingResult, behindResult, liftedResult] = evaluateStatesPlaced(disassembleTask, configuration, [gripping, behind, lifted]);
-  const inPlace = 0.1 + 0.9 * longTail((0.25 - 0.02) / 0.2);
+  const inPlace = 0.1 + 0.9 * longTailAt((0.25 - 0.02) / 0.2);
   close(grippingResult!.graspReward, 1, "grasp");
   close(grippingResult!.inPlaceReward, inPlace, "in-place");
   close(grippingResult!.reward, 2 + 6 * inPlace, "gripping reward");
   assert.equal(grippingResult!.success, false);
-  const cagingXZ = longTail((0.03 - 0.01) / (Math.hypot(0.05, 0.125) - 0.01));
+  const cagingXZ = longTailAt((0.03 - 0.01) / (Math.hypot(0.05, 0.125) - 0.01));
   close(behindResult!.graspReward, cagingXZ / 2, "behind grasp");
   close(behindResult!.reward, 2 * (cagingXZ / 2) + 6 * inPlace, "behind reward");
   assert.equal(liftedResult!.success, true);
@@ -305,11 +290,11 @@ test("assembly: the in-place funnel and the reward on hand-built states equal th
   // its height 0.02 ln(0.2 − 0.01) + 0.2; lifted → 0.1 + 0.9 · long tail of (‖(0, 0.2, 3 · (height
   // − 0.15))‖ − 0.02) / 0.4.
   const carriedHeight = 0.02 * Math.log(0.19) + 0.2;
-  close(assemblyInPlace([0, 0.6, 0.15], pegTop), 0.1 + 0.9 * longTail((Math.hypot(0.2, 3 * (carriedHeight - 0.15)) - 0.02) / 0.4), "carried in-place");
+  close(assemblyInPlace([0, 0.6, 0.15], pegTop), 0.1 + 0.9 * longTailAt((Math.hypot(0.2, 3 * (carriedHeight - 0.15)) - 0.02) / 0.4), "carried in-place");
   assert.equal(ringAroundPeg([0, 0.6, 0.15], pegTop), false);
   // Around the peg, 5 mm off its axis at z 0.05: threshold 2 cm, funnel height 0 →
   // 0.1 + 0.9 · long tail of (‖(0.005, 0, 3 · 0.05)‖ − 0.02) / 0.4.
-  close(assemblyInPlace([0.005, 0.8, 0.05], pegTop), 0.1 + 0.9 * longTail((Math.hypot(0.005, 0.15) - 0.02) / 0.4), "around in-place");
+  close(assemblyInPlace([0.005, 0.8, 0.05], pegTop), 0.1 + 0.9 * longTailAt((Math.hypot(0.005, 0.15) - 0.02) / 0.4), "around in-place");
   assert.equal(ringAroundPeg([0.005, 0.8, 0.05], pegTop), true);
   // Above the peg's top on its axis: not around it (not below the top).
   assert.equal(ringAroundPeg([0, 0.8, 0.12], pegTop), false);
@@ -323,7 +308,7 @@ test("assembly: the in-place funnel and the reward on hand-built states equal th
   const flat = [0.707, 0, 0, 0.707];
   const resting = state({ object: handle, objectStart: handle, goal: [...pegTop], hand: [0.125, 0.6, 0.069], quaternion: flat, gripper: { tcp: Float64Array.of(0.125, 0.6, 0.019), padHighY: 0.618, padLowY: 0.582, gripperAction: 0.5 } });
   const [restingResult] = evaluateStatesPlaced(assemblyTask, { object: [0, 0.6, 0.019], goal: pegTop }, [resting]);
-  const restingInPlace = 0.9 * longTail((Math.hypot(0.2, 3 * (carriedHeight - 0.019)) - 0.02) / 0.4);
+  const restingInPlace = 0.9 * longTailAt((Math.hypot(0.2, 3 * (carriedHeight - 0.019)) - 0.02) / 0.4);
   close(restingResult!.graspReward, 0.75, "grasp");
   close(restingResult!.reward, 2 * 0.75 + 6 * restingInPlace, "resting reward");
   assert.equal(restingResult!.success, false);
@@ -347,9 +332,9 @@ test("stick-pull: the reward on hand-built states equals the reference's formula
   // 0.132): grasp 1, Hamacher(1, s) = s, reward 1 + s + 5 + 2 · stick-at-goal + container-in-place.
   const through = [0.17, 0.6, 0.132];
   const [throughResult] = evaluateStatesPlaced(stickPullTask, placeStick(through), [heldAt(through, [0.2, 0.6, 0.132])]);
-  const stickInPlace = longTail((0.08 - 0.05) / Math.hypot(0.3, 0.04));
-  const stickAtGoal = longTail((Math.hypot(0.23, 0.1, 0.112) - 0.05) / Math.hypot(0.45, 0.1));
-  const containerInPlace = longTail((Math.hypot(0.15, 0.1, 0.112) - 0.05) / Math.hypot(0.2, 0.1, 0.02));
+  const stickInPlace = longTailAt((0.08 - 0.05) / Math.hypot(0.3, 0.04));
+  const stickAtGoal = longTailAt((Math.hypot(0.23, 0.1, 0.112) - 0.05) / Math.hypot(0.45, 0.1));
+  const containerInPlace = longTailAt((Math.hypot(0.15, 0.1, 0.112) - 0.05) / Math.hypot(0.2, 0.1, 0.02));
   close(throughResult!.graspReward, 1, "held grasp");
   close(throughResult!.inPlaceReward, stickInPlace, "stick-in-place");
   close(throughResult!.reward, 1 + stickInPlace + 5 + 2 * stickAtGoal + containerInPlace, "inserted reward");
@@ -357,7 +342,7 @@ test("stick-pull: the reward on hand-built states equals the reference's formula
   // Held but its end (0.15) short of the loop: 1 + s + 5 · s for s at 0.15 from the container.
   const short = [0.1, 0.6, 0.132];
   const [shortResult] = evaluateStatesPlaced(stickPullTask, placeStick(short), [heldAt(short, [0.2, 0.6, 0.132])]);
-  const shortInPlace = longTail((0.15 - 0.05) / Math.hypot(0.3, 0.04));
+  const shortInPlace = longTailAt((0.15 - 0.05) / Math.hypot(0.3, 0.04));
   close(shortResult!.reward, 1 + shortInPlace + 5 * shortInPlace, "not-inserted reward");
   // Inserted with the handle 1 cm off the goal in x and y (11.2 cm above it): within 12 cm, so a
   // success and 10.
