@@ -14,6 +14,8 @@ typedef struct {
   const float *input, *bias;
   float *output;
   int count, channels, positions, beta;
+  /* Grids: the plane and the window (grid_to_images, images_to_grid). */
+  int grid_h, grid_w, height, width;
 } conv_task;
 
 /* [begin, end) of part `part` of `parts` over `length` images or channels, as even as can be. */
@@ -56,6 +58,21 @@ static void images_to_channels_part(const void *arguments, int part, int parts) 
   conv_images_to_channels_range(t->input, t->count, t->channels, t->positions, begin, end, t->output);
 }
 
+static void grid_to_images_part(const void *arguments, int part, int parts) {
+  const conv_task *t = arguments;
+  int begin, end;
+  conv_part_range(t->count, part, parts, &begin, &end);
+  conv_grid_to_images_range(t->input, t->bias, t->count, t->channels, t->grid_h, t->grid_w, t->height, t->width, t->beta, begin, end,
+                            t->output);
+}
+
+static void images_to_grid_part(const void *arguments, int part, int parts) {
+  const conv_task *t = arguments;
+  int begin, end;
+  conv_part_range(t->count, part, parts, &begin, &end);
+  conv_images_to_grid_range(t->input, t->count, t->channels, t->height, t->width, t->grid_h, t->grid_w, begin, end, t->output);
+}
+
 static void sum_channels_part(const void *arguments, int part, int parts) {
   const conv_task *t = arguments;
   int begin, end;
@@ -95,6 +112,19 @@ void nn_channels_to_images(const float *source, const float *bias, int count, in
 void nn_images_to_channels(const float *images, int count, int channels, int positions, float *out) {
   conv_task t = {.input = images, .output = out, .count = count, .channels = channels, .positions = positions};
   pool_run(images_to_channels_part, &t, conv_parts((long)count * channels * positions, count));
+}
+
+void nn_grid_to_images(const float *source, const float *bias, int count, int channels, int grid_h, int grid_w, int height, int width,
+                       int beta, float *out) {
+  conv_task t = {.input = source, .bias = bias, .output = out, .count = count, .channels = channels, .beta = beta,
+                 .grid_h = grid_h, .grid_w = grid_w, .height = height, .width = width};
+  pool_run(grid_to_images_part, &t, conv_parts((long)count * channels * grid_h * grid_w, count));
+}
+
+void nn_images_to_grid(const float *images, int count, int channels, int height, int width, int grid_h, int grid_w, float *out) {
+  conv_task t = {.input = images, .output = out, .count = count, .channels = channels,
+                 .grid_h = grid_h, .grid_w = grid_w, .height = height, .width = width};
+  pool_run(images_to_grid_part, &t, conv_parts((long)count * channels * grid_h * grid_w, count));
 }
 
 void nn_sum_channels(const float *images, int count, int channels, int positions, int beta, float *out) {

@@ -95,34 +95,67 @@ static void conv_col2im_range(const conv_window *g, const float *columns, int co
   }
 }
 
-/* out[n, c, p] = (beta ? out : 0) + source[c, n·positions + p] (+ bias[c]) for images [first, last). */
-static void conv_channels_to_images_range(const float *source, const float *bias, int count, int channels, int positions,
-                                          int beta, int first, int last, float *out) {
+/*
+ * Grids: channel-major [channels, count·grid_h·grid_w] whose image n fills the top-left
+ * height × width window of its grid_h × grid_w plane. A stride-1, unpadded convolution on a grid is
+ * a sum of GEMMs on shifted views of it (ops/conv.ts), so nothing is unfolded.
+ */
+
+/* out[n, c, y, x] = (beta ? out : 0) + source[c, n·plane + y·grid_w + x] (+ bias[c]) for y < height,
+   x < width, images [first, last): each image read from the top-left window of its grid plane. */
+static void conv_grid_to_images_range(const float *source, const float *bias, int count, int channels, int grid_h, int grid_w,
+                                      int height, int width, int beta, int first, int last, float *out) {
+  long plane = (long)grid_h * grid_w;
   for (int n = first; n < last; n++) {
     for (int c = 0; c < channels; c++) {
-      const float *from = source + ((long)c * count + n) * positions;
-      float *to = out + ((long)n * channels + c) * positions;
-      if (bias != 0) {
-        float add = bias[c];
-        if (beta) for (int p = 0; p < positions; p++) to[p] += from[p] + add;
-        else for (int p = 0; p < positions; p++) to[p] = from[p] + add;
-      } else {
-        if (beta) for (int p = 0; p < positions; p++) to[p] += from[p];
-        else for (int p = 0; p < positions; p++) to[p] = from[p];
+      const float *from = source + ((long)c * count + n) * plane;
+      float *to = out + ((long)n * channels + c) * height * width;
+      for (int y = 0; y < height; y++, from += grid_w, to += width) {
+        if (bias != 0) {
+          float add = bias[c];
+          if (beta) for (int x = 0; x < width; x++) to[x] += from[x] + add;
+          else for (int x = 0; x < width; x++) to[x] = from[x] + add;
+        } else {
+          if (beta) for (int x = 0; x < width; x++) to[x] += from[x];
+          else for (int x = 0; x < width; x++) to[x] = from[x];
+        }
       }
     }
   }
 }
 
-/* out[c, n·positions + p] = images[n, c, p] for images [first, last). */
-static void conv_images_to_channels_range(const float *images, int count, int channels, int positions, int first, int last, float *out) {
+/* out[c, n·plane + y·grid_w + x] = images[n, c, y, x] inside the height × width window, 0 in the
+   rest of the plane, for images [first, last). */
+static void conv_images_to_grid_range(const float *images, int count, int channels, int height, int width, int grid_h, int grid_w,
+                                      int first, int last, float *out) {
+  long plane = (long)grid_h * grid_w;
   for (int n = first; n < last; n++) {
     for (int c = 0; c < channels; c++) {
-      const float *from = images + ((long)n * channels + c) * positions;
-      float *to = out + ((long)c * count + n) * positions;
-      for (int p = 0; p < positions; p++) to[p] = from[p];
+      const float *from = images + ((long)n * channels + c) * height * width;
+      float *to = out + ((long)c * count + n) * plane;
+      for (int y = 0; y < grid_h; y++, to += grid_w) {
+        int copied = 0;
+        if (y < height) {
+          for (int x = 0; x < width; x++) to[x] = from[x];
+          from += width;
+          copied = width;
+        }
+        for (int x = copied; x < grid_w; x++) to[x] = 0.0f;
+      }
     }
   }
+}
+
+/* out[n, c, p] = (beta ? out : 0) + source[c, n·positions + p] (+ bias[c]) for images [first, last):
+   a grid whose planes are one row of `positions`, all of it the window. */
+static void conv_channels_to_images_range(const float *source, const float *bias, int count, int channels, int positions,
+                                          int beta, int first, int last, float *out) {
+  conv_grid_to_images_range(source, bias, count, channels, 1, positions, 1, positions, beta, first, last, out);
+}
+
+/* out[c, n·positions + p] = images[n, c, p] for images [first, last). */
+static void conv_images_to_channels_range(const float *images, int count, int channels, int positions, int first, int last, float *out) {
+  conv_images_to_grid_range(images, count, channels, 1, positions, 1, positions, first, last, out);
 }
 
 /* out[c] = (beta ? out[c] : 0) + Σ_n Σ_p images[n, c, p] for channels [first, last): float64 in the

@@ -50,6 +50,9 @@ void nn_im2col_batch(const int32_t *window, const float *images, int count, floa
 void nn_col2im_batch(const int32_t *window, const float *columns, int count, float *images);
 void nn_channels_to_images(const float *source, const float *bias, int count, int channels, int positions, int beta, float *out);
 void nn_images_to_channels(const float *images, int count, int channels, int positions, float *out);
+void nn_grid_to_images(const float *source, const float *bias, int count, int channels, int grid_h, int grid_w, int height, int width,
+                       int beta, float *out);
+void nn_images_to_grid(const float *images, int count, int channels, int height, int width, int grid_h, int grid_w, float *out);
 void nn_sum_channels(const float *images, int count, int channels, int positions, int beta, float *out);
 void nn_add_channel_bias(float *images, const float *bias, int count, int channels, int positions);
 

@@ -470,6 +470,38 @@ static napi_value channels_to_images(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* gridToImages(source, bias | null, count, channels, gridHeight, gridWidth, height, width, beta, out) */
+static napi_value grid_to_images(napi_env env, napi_callback_info info) {
+  ARGS(10);
+  FLOATS(0, source);
+  OPTIONAL_FLOATS(1, bias);
+  INT(2, count);
+  INT(3, channels);
+  INT(4, grid_h);
+  INT(5, grid_w);
+  INT(6, height);
+  INT(7, width);
+  INT(8, beta);
+  FLOATS(9, out);
+  nn_grid_to_images(source, bias, count, channels, grid_h, grid_w, height, width, beta, out);
+  return NULL;
+}
+
+/* imagesToGrid(images, count, channels, height, width, gridHeight, gridWidth, out) */
+static napi_value images_to_grid(napi_env env, napi_callback_info info) {
+  ARGS(8);
+  FLOATS(0, images);
+  INT(1, count);
+  INT(2, channels);
+  INT(3, height);
+  INT(4, width);
+  INT(5, grid_h);
+  INT(6, grid_w);
+  FLOATS(7, out);
+  nn_images_to_grid(images, count, channels, height, width, grid_h, grid_w, out);
+  return NULL;
+}
+
 /* imagesToChannels(images, count, channels, positions, out) */
 static napi_value images_to_channels(napi_env env, napi_callback_info info) {
   ARGS(5);
@@ -531,6 +563,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"col2imBatch", NULL, col2im_batch, NULL, NULL, NULL, napi_default, NULL},
       {"channelsToImages", NULL, channels_to_images, NULL, NULL, NULL, napi_default, NULL},
       {"imagesToChannels", NULL, images_to_channels, NULL, NULL, NULL, napi_default, NULL},
+      {"gridToImages", NULL, grid_to_images, NULL, NULL, NULL, napi_default, NULL},
+      {"imagesToGrid", NULL, images_to_grid, NULL, NULL, NULL, napi_default, NULL},
       {"sumChannels", NULL, sum_channels, NULL, NULL, NULL, napi_default, NULL},
       {"addChannelBias", NULL, add_channel_bias, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -1,4 +1,4 @@
-export type { BackendName, Kernels } from "./kernels/kernels.js";
+export type { BackendName, ConvolutionPath, Kernels } from "./kernels/kernels.js";
 export { JsKernels } from "./kernels/js-kernels.js";
 export { Arena, type ArenaStats } from "./tensor/arena.js";
 export { Tensor, shapeSize, sameShape, formatShape } from "./tensor/tensor.js";

@@ -39,6 +39,18 @@ void images_to_channels(const float *images, int count, int channels, int positi
   conv_images_to_channels_range(images, count, channels, positions, first, last, out);
 }
 
+EXPORT(grid_to_images)
+void grid_to_images(const float *source, const float *bias, int count, int channels, int grid_h, int grid_w, int height, int width,
+                    int beta, int first, int last, float *out) {
+  conv_grid_to_images_range(source, bias, count, channels, grid_h, grid_w, height, width, beta, first, last, out);
+}
+
+EXPORT(images_to_grid)
+void images_to_grid(const float *images, int count, int channels, int height, int width, int grid_h, int grid_w, int first, int last,
+                    float *out) {
+  conv_images_to_grid_range(images, count, channels, height, width, grid_h, grid_w, first, last, out);
+}
+
 EXPORT(sum_channels)
 void sum_channels(const float *images, int count, int channels, int positions, int beta, int first, int last, float *out) {
   conv_sum_channels_range(images, count, channels, positions, beta, first, last, out);

@@ -1,6 +1,7 @@
 /**
  * The convolution layout kernels (im2colBatch, col2imBatch, channelsToImages, imagesToChannels,
- * sumChannels, addChannelBias) and the conv ops built on them, on every backend against the js
+ * gridToImages, imagesToGrid, sumChannels, addChannelBias) and the conv ops built on them (the
+ * im2col path and the grid path of stride-1 unpadded layers), on every backend against the js
  * reference, and on one against two threads.
  */
 import assert from "node:assert/strict";
@@ -9,7 +10,7 @@ import { Rng } from "@mtrl/core/rng";
 import { Engine } from "../autodiff/engine.js";
 import { conv2d, convTranspose2d } from "../ops/conv.js";
 import { KernelArgumentError } from "./kernel-errors.js";
-import type { ConvWindow, Kernels } from "./kernels.js";
+import type { ConvolutionPath, ConvWindow, Kernels } from "./kernels.js";
 import { NativeKernels } from "./native-kernels.js";
 import { WasmKernels } from "./wasm-kernels.js";
 import { assertSameBits, copyInto, filled, reference, testedBackends } from "../testing/backend-fixtures.js";
@@ -35,6 +36,15 @@ const windows: Array<[ConvWindow, number]> = [
   [window(9, 84, 84, [3, 3], [2, 2], [0, 0]), 6],
 ];
 
+/** Shapes of the channel-major kernels' inputs (count, channels, positions) and their number. */
+const channelShapes = 3;
+/** Grid shapes (count, channels, gridHeight, gridWidth, height, width): window smaller, equal, and the encoder's 39×39 in 41×41. */
+const gridShapes: ReadonlyArray<readonly [number, number, number, number, number, number]> = [
+  [3, 2, 6, 5, 4, 3],
+  [2, 3, 4, 4, 4, 4],
+  [7, 32, 41, 41, 39, 39],
+];
+
 function same(actual: Float32Array, expected: Float32Array, label: string): void {
   assert.equal(actual.length, expected.length, label);
   for (let i = 0; i < expected.length; i++) {
@@ -58,7 +68,7 @@ function layoutOutputs(kernels: Kernels, seed: number): Float32Array[] {
     kernels.col2imBatch(dColumns, geometry, count, gradient);
     outputs.push(columns, gradient);
   }
-  for (const [count, channels, positions] of [[3, 5, 7], [7, 32, 1521], [2, 3, 84 * 84]] as const) {
+  for (const [count, channels, positions] of [[3, 5, 7], [7, 32, 1521], [2, 3, 84 * 84]] as const) { // channelShapes of them
     const size = count * channels * positions;
     const source = filled(kernels, size, rng);
     const bias = filled(kernels, channels, rng);
@@ -76,6 +86,19 @@ function layoutOutputs(kernels: Kernels, seed: number): Float32Array[] {
     kernels.addChannelBias(biased, bias, count, channels, positions);
     outputs.push(overwritten, added, channelMajor, sums, accumulated, biased);
   }
+  for (const [count, channels, gridHeight, gridWidth, height, width] of gridShapes) {
+    const gridSize = channels * count * gridHeight * gridWidth;
+    const imageSize = count * channels * height * width;
+    const source = filled(kernels, gridSize, rng);
+    const bias = filled(kernels, channels, rng);
+    const overwritten = kernels.allocate(imageSize).fill(Number.NaN);
+    kernels.gridToImages(source, bias, count, channels, gridHeight, gridWidth, height, width, 0, overwritten);
+    const added = filled(kernels, imageSize, rng);
+    kernels.gridToImages(source, null, count, channels, gridHeight, gridWidth, height, width, 1, added);
+    const grid = kernels.allocate(gridSize).fill(Number.NaN); // the window's values and zeros everywhere else
+    kernels.imagesToGrid(added, count, channels, height, width, gridHeight, gridWidth, grid);
+    outputs.push(overwritten, added, grid);
+  }
   return outputs;
 }
 
@@ -83,7 +106,9 @@ const layoutNames = (i: number): string => {
   const windowOutputs = windows.length * 2;
   if (i < windowOutputs) return `${i % 2 === 0 ? "im2colBatch" : "col2imBatch"} at window ${Math.floor(i / 2)}`;
   const j = i - windowOutputs;
-  return `${["channelsToImages (bias)", "channelsToImages (beta 1)", "imagesToChannels", "sumChannels", "sumChannels (beta 1)", "addChannelBias"][j % 6]} at shape ${Math.floor(j / 6)}`;
+  if (j < channelShapes * 6) return `${["channelsToImages (bias)", "channelsToImages (beta 1)", "imagesToChannels", "sumChannels", "sumChannels (beta 1)", "addChannelBias"][j % 6]} at shape ${Math.floor(j / 6)}`;
+  const k = j - channelShapes * 6;
+  return `${["gridToImages (bias)", "gridToImages (beta 1)", "imagesToGrid"][k % 3]} at grid shape ${Math.floor(k / 3)}`;
 };
 
 describe("convolution layout kernels match the js reference bit for bit", () => {
@@ -107,12 +132,18 @@ describe("convolution layout kernels match the js reference bit for bit", () => 
       assert.throws(() => kernels.sumChannels(images, 1.5, 3, 4, 0, short), /count must be a non-negative integer/, label);
       assert.throws(() => kernels.channelsToImages(images, null, 2, 3, 4, 0.5, images), /beta must be 0/, label);
       assert.throws(() => kernels.imagesToChannels(images, 2, 3, 100, images), /images must hold/, label);
+      assert.throws(() => kernels.gridToImages(images, null, 2, 3, 4, 4, 5, 4, 0, images), /window must fit the 4×4 grid plane/, label);
+      assert.throws(() => kernels.imagesToGrid(images, 2, 3, 7, 6, 8, 8, short), /grid must hold/, label);
+      assert.throws(() => kernels.gridToImages(images, null, 2, 3, 7, 6, 7, 6, 2, images), /beta must be 0/, label);
     }
   });
 });
 
-/** conv2d (stride 2, 9 channels) then convTranspose2d, forward and every gradient, on `kernels`. */
-function convOutputs(kernels: Kernels, chunkFloats?: number): Float32Array[] {
+/**
+ * conv2d (stride 2, 9 channels; im2col path), conv2d (stride 1; grid path), convTranspose2d
+ * (stride 1; grid path), convTranspose2d (stride 2; im2col path), forward and every gradient, on `kernels`.
+ */
+function convOutputs(kernels: Kernels, chunkFloats?: number, path?: ConvolutionPath): Float32Array[] {
   const rng = Rng.fromSeed(21, "conv-op-inputs");
   const engine = new Engine(kernels);
   engine.beginStep();
@@ -120,25 +151,41 @@ function convOutputs(kernels: Kernels, chunkFloats?: number): Float32Array[] {
   const x = engine.input([6, 9, 24, 22], values(6 * 9 * 24 * 22), true);
   const weight = engine.input([8, 9, 3, 3], values(8 * 81), true);
   const bias = engine.input([8], values(8), true);
-  const options = chunkFloats === undefined ? {} : { chunkFloats };
+  const options = { ...(chunkFloats === undefined ? {} : { chunkFloats }), ...(path === undefined ? {} : { path }) };
   const hidden = conv2d(x, weight, bias, { stride: 2, ...options });
+  const gridWeight = engine.input([6, 8, 3, 2], values(6 * 8 * 6), true);
+  const gridBias = engine.input([6], values(6), true);
+  const inner = conv2d(hidden, gridWeight, gridBias, options);
+  const gridDeconvWeight = engine.input([6, 8, 3, 2], values(6 * 8 * 6), true);
+  const gridDeconvBias = engine.input([8], values(8), true);
+  const widened = convTranspose2d(inner, gridDeconvWeight, gridDeconvBias, options);
   const deconvWeight = engine.input([8, 3, 3, 3], values(8 * 27), true);
   const deconvBias = engine.input([3], values(3), true);
-  const out = convTranspose2d(hidden, deconvWeight, deconvBias, { stride: 2, outputPadding: 1, ...options });
+  const out = convTranspose2d(widened, deconvWeight, deconvBias, { stride: 2, outputPadding: 1, ...options });
   const seed = values(out.size);
   const forward = Float32Array.from(out.data);
-  engine.backward(out, [x, weight, bias, deconvWeight, deconvBias], { seed });
-  return [forward, ...[x, weight, bias, deconvWeight, deconvBias].map((tensor) => Float32Array.from(tensor.grad!))];
+  const tensors = [x, weight, bias, gridWeight, gridBias, gridDeconvWeight, gridDeconvBias, deconvWeight, deconvBias];
+  engine.backward(out, tensors, { seed });
+  return [forward, ...tensors.map((tensor) => Float32Array.from(tensor.grad!))];
 }
 
-const convNames = ["output", "x grad", "weight grad", "bias grad", "deconv weight grad", "deconv bias grad"];
+const convNames = [
+  "output", "x grad", "weight grad", "bias grad", "grid weight grad", "grid bias grad", "grid deconv weight grad", "grid deconv bias grad",
+  "deconv weight grad", "deconv bias grad",
+];
 
 describe("conv2d and convTranspose2d on every backend", () => {
-  test("forward and gradients agree with the js backend within float32 rounding, in one chunk and in chunks of 2 images", () => {
-    for (const chunkFloats of [undefined, 2 * 81 * 11 * 11]) {
-      const expected = convOutputs(reference, chunkFloats);
-      for (const { label, kernels } of backends) {
-        const actual = convOutputs(kernels, chunkFloats);
+  test("forward and gradients agree with the js backend within float32 rounding, in one chunk, in chunks of 2 images (first layer) and of 1 image", () => {
+    // 3000 floats: one image per chunk on every layer (the grid layers take (in + out) · 11 · 10 per image).
+    // The js reference unfolds; every backend is checked on its own default path and on the grid path.
+    for (const chunkFloats of [undefined, 2 * 81 * 11 * 11, 3000]) {
+      const expected = convOutputs(reference, chunkFloats, "im2col");
+      const runs = backends.flatMap(({ label, kernels }) => [
+        { label, kernels, path: undefined },
+        { label: `${label} (grid path)`, kernels, path: "grid" as const },
+      ]);
+      for (const { label, kernels, path } of runs) {
+        const actual = convOutputs(kernels, chunkFloats, path);
         actual.forEach((values, i) => {
           const want = expected[i]!;
           let scale = 0;
@@ -153,10 +200,11 @@ describe("conv2d and convTranspose2d on every backend", () => {
     }
   });
 
-  test("chunking changes no forward value (each output is one GEMM dot product either way)", () => {
-    const whole = convOutputs(reference);
-    const chunked = convOutputs(reference, 81 * 11 * 11);
-    same(chunked[0]!, whole[0]!, "output");
+  test("chunking changes no forward value (each output is the same GEMM dot products either way)", () => {
+    for (const path of ["im2col", "grid"] as const) {
+      const whole = convOutputs(reference, undefined, path);
+      for (const chunkFloats of [81 * 11 * 11, 3000]) same(convOutputs(reference, chunkFloats, path)[0]!, whole[0]!, `${path} output (chunkFloats ${chunkFloats})`);
+    }
   });
 
   test("each backend gives the same bits run to run, and on one thread as on two", { timeout: 120_000 }, async (t) => {
@@ -164,6 +212,7 @@ describe("conv2d and convTranspose2d on every backend", () => {
     const wasmTwo = backends.find((backend) => backend.label === "wasm-2-threads")!.kernels as WasmKernels;
     assertSameBits(convOutputs(wasmOne), convOutputs(wasmOne), (i) => `wasm ${convNames[i]} run to run`);
     assertSameBits(convOutputs(wasmOne), convOutputs(wasmTwo), (i) => `wasm ${convNames[i]}`);
+    assertSameBits(convOutputs(wasmOne, undefined, "grid"), convOutputs(wasmTwo, undefined, "grid"), (i) => `wasm grid path ${convNames[i]}`);
     assertSameBits(layoutOutputs(wasmOne, 9), layoutOutputs(wasmTwo, 9), (i) => `wasm ${layoutNames(i)}`);
     const native = backends.find((backend) => backend.label === "native")?.kernels as NativeKernels | undefined;
     if (native === undefined) {

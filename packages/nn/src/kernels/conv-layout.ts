@@ -52,6 +52,42 @@ export function imagesToChannelsReference(images: Float32Array, count: number, c
   }
 }
 
+export function gridToImagesReference(
+  source: Float32Array, bias: Float32Array | null, count: number, channels: number, gridHeight: number, gridWidth: number,
+  height: number, width: number, beta: number, out: Float32Array,
+): void {
+  const plane = gridHeight * gridWidth;
+  for (let n = 0; n < count; n++) {
+    for (let c = 0; c < channels; c++) {
+      const add = bias === null ? 0 : bias[c]!;
+      for (let y = 0; y < height; y++) {
+        const from = (c * count + n) * plane + y * gridWidth;
+        const to = ((n * channels + c) * height + y) * width;
+        for (let x = 0; x < width; x++) {
+          const value = bias === null ? source[from + x]! : Math.fround(source[from + x]! + add);
+          out[to + x] = beta === 0 ? value : out[to + x]! + value;
+        }
+      }
+    }
+  }
+}
+
+export function imagesToGridReference(
+  images: Float32Array, count: number, channels: number, height: number, width: number, gridHeight: number, gridWidth: number, out: Float32Array,
+): void {
+  const plane = gridHeight * gridWidth;
+  for (let n = 0; n < count; n++) {
+    for (let c = 0; c < channels; c++) {
+      const base = (c * count + n) * plane;
+      out.fill(0, base, base + plane);
+      for (let y = 0; y < height; y++) {
+        const from = ((n * channels + c) * height + y) * width;
+        out.set(images.subarray(from, from + width), base + y * gridWidth);
+      }
+    }
+  }
+}
+
 export function sumChannelsReference(images: Float32Array, count: number, channels: number, positions: number, beta: number, out: Float32Array): void {
   for (let c = 0; c < channels; c++) {
     let total = 0; // float64, as the compiled kernels
@@ -116,6 +152,25 @@ export function checkChannelArguments(
   for (const [name, view] of Object.entries(perChannel)) {
     if (view !== null) checkHolds(kernel, name, view, `[${channels}]`, channels);
   }
+}
+
+/**
+ * count, channels and the sizes are integers, the height × width window fits the gridHeight ×
+ * gridWidth plane, images hold [count, channels, height, width] and grid [channels, count·plane].
+ */
+export function checkGridArguments(
+  kernel: string, count: number, channels: number, gridHeight: number, gridWidth: number, height: number, width: number,
+  images: Float32Array, grid: Float32Array, bias: Float32Array | null = null,
+): void {
+  for (const [name, value] of [["count", count], ["channels", channels], ["gridHeight", gridHeight], ["gridWidth", gridWidth], ["height", height], ["width", width]] as const) {
+    checkCount(kernel, name, value);
+  }
+  if (height > gridHeight || width > gridWidth) {
+    throw new KernelArgumentError(`${kernel}: the ${height}×${width} window must fit the ${gridHeight}×${gridWidth} grid plane. Pass the larger sizes as the grid's.`);
+  }
+  checkHolds(kernel, "images", images, `[${count}, ${channels}, ${height}, ${width}]`, count * channels * height * width);
+  checkHolds(kernel, "grid", grid, `[${channels}, ${count}·${gridHeight * gridWidth}]`, channels * count * gridHeight * gridWidth);
+  if (bias !== null) checkHolds(kernel, "bias", bias, `[${channels}]`, channels);
 }
 
 /** beta of the layout kernels that only overwrite or add. */

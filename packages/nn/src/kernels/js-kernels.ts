@@ -2,10 +2,10 @@ import {
   checkFilmBackwardArguments, checkFilmForwardArguments, checkMixRowsArguments, checkMixRowsWeightGradArguments,
 } from "./kernel-arguments.js";
 import {
-  addChannelBiasReference, channelsToImagesReference, col2imBatchReference, im2colBatchReference, imagesToChannelsReference,
-  sumChannelsReference,
+  addChannelBiasReference, channelsToImagesReference, col2imBatchReference, gridToImagesReference, im2colBatchReference,
+  imagesToChannelsReference, imagesToGridReference, sumChannelsReference,
 } from "./conv-layout.js";
-import type { BackendName, ConvWindow, Kernels } from "./kernels.js";
+import type { BackendName, ConvolutionPath, ConvWindow, Kernels } from "./kernels.js";
 
 /**
  * The readable reference backend: plain TypeScript loops over Float32Arrays. Every other backend
@@ -17,6 +17,8 @@ import type { BackendName, ConvWindow, Kernels } from "./kernels.js";
  */
 export class JsKernels implements Kernels {
   readonly name: BackendName = "js";
+  /** The reference keeps the plain unfolding; tests run the grid path on it by option. */
+  readonly convolutionPath: ConvolutionPath = "im2col";
 
   allocate(length: number): Float32Array {
     return new Float32Array(length);
@@ -38,6 +40,17 @@ export class JsKernels implements Kernels {
 
   imagesToChannels(images: Float32Array, count: number, channels: number, positions: number, out: Float32Array): void {
     imagesToChannelsReference(images, count, channels, positions, out);
+  }
+
+  gridToImages(
+    source: Float32Array, bias: Float32Array | null, count: number, channels: number, gridHeight: number, gridWidth: number,
+    height: number, width: number, beta: number, out: Float32Array,
+  ): void {
+    gridToImagesReference(source, bias, count, channels, gridHeight, gridWidth, height, width, beta, out);
+  }
+
+  imagesToGrid(images: Float32Array, count: number, channels: number, height: number, width: number, gridHeight: number, gridWidth: number, out: Float32Array): void {
+    imagesToGridReference(images, count, channels, height, width, gridHeight, gridWidth, out);
   }
 
   sumChannels(images: Float32Array, count: number, channels: number, positions: number, beta: number, out: Float32Array): void {

@@ -29,8 +29,19 @@ export interface ConvWindow {
   readonly outputWidth: number;
 }
 
+/** How conv2d / convTranspose2d compute stride-1 unpadded layers (ops/conv.ts, ops/conv-grid.ts). */
+export type ConvolutionPath = "grid" | "im2col";
+
 export interface Kernels {
   readonly name: BackendName;
+
+  /**
+   * The path this backend's stride-1 unpadded convolutions take by default: "grid" (kh·kw GEMMs
+   * on shifted views, nothing unfolded) where its GEMM keeps its speed at an inner dimension of
+   * the channel count, "im2col" (one GEMM on unfolded columns) where it does not. Chosen by
+   * measurement (packages/nn/README.md, Convolutions).
+   */
+  readonly convolutionPath: ConvolutionPath;
 
   /** `length` zeroed floats that this backend can address without copying. Never detached later. */
   allocate(length: number): Float32Array;
@@ -178,6 +189,24 @@ export interface Kernels {
   channelsToImages(
     source: Float32Array, bias: Float32Array | null, count: number, channels: number, positions: number, beta: number, out: Float32Array,
   ): void;
+
+  /**
+   * From a grid — channel-major [channels, count·gridHeight·gridWidth] whose image n fills the
+   * top-left height × width window of its gridHeight × gridWidth plane — to images
+   * [count, channels, height, width]: out[n, c, y, x] = (beta ? out[n, c, y, x] : 0)
+   * + source[c, n·gridHeight·gridWidth + y·gridWidth + x] + (bias ? bias[c] : 0). beta is 0 or 1.
+   * A stride-1 unpadded convolution computed on the input's grid leaves its output here.
+   */
+  gridToImages(
+    source: Float32Array, bias: Float32Array | null, count: number, channels: number, gridHeight: number, gridWidth: number,
+    height: number, width: number, beta: number, out: Float32Array,
+  ): void;
+
+  /**
+   * The adjoint of `gridToImages` without bias: images [count, channels, height, width] into the
+   * top-left windows of grid out [channels, count·gridHeight·gridWidth], zeros in the rest of each plane.
+   */
+  imagesToGrid(images: Float32Array, count: number, channels: number, height: number, width: number, gridHeight: number, gridWidth: number, out: Float32Array): void;
 
   /** From images [count, channels, positions] to channel-major out [channels, count·positions]. */
   imagesToChannels(images: Float32Array, count: number, channels: number, positions: number, out: Float32Array): void;

@@ -79,6 +79,8 @@ export const workerOperations = [
   { name: "channels_to_images", arity: 9, floatMask: 0 },
   { name: "images_to_channels", arity: 7, floatMask: 0 },
   { name: "sum_channels", arity: 8, floatMask: 0 },
+  { name: "grid_to_images", arity: 12, floatMask: 0 },
+  { name: "images_to_grid", arity: 10, floatMask: 0 },
   { name: "add_channel_bias", arity: 6, floatMask: 0 },
 ] as const;
 

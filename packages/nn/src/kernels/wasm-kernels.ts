@@ -4,8 +4,8 @@ import {
   checkMixRowsWeightGradArguments, checkRowsCols, matrixSpan,
 } from "./kernel-arguments.js";
 import { JsKernels } from "./js-kernels.js";
-import { checkBetaZeroOrOne, checkChannelArguments, checkWindowArguments, windowFields } from "./conv-layout.js";
-import type { BackendName, ConvWindow } from "./kernels.js";
+import { checkBetaZeroOrOne, checkChannelArguments, checkGridArguments, checkWindowArguments, windowFields } from "./conv-layout.js";
+import type { BackendName, ConvolutionPath, ConvWindow } from "./kernels.js";
 import { WasmArena } from "./wasm-arena.js";
 import { GemmWorkerThread, type GemmCall, type GemmThreadOptions, type WorkerOperation } from "./wasm-gemm-threads.js";
 
@@ -52,6 +52,11 @@ interface WasmExports {
   col2im_batch(...args: number[]): void;
   channels_to_images(source: number, bias: number, count: number, channels: number, positions: number, beta: number, first: number, last: number, out: number): void;
   images_to_channels(images: number, count: number, channels: number, positions: number, first: number, last: number, out: number): void;
+  grid_to_images(
+    source: number, bias: number, count: number, channels: number, gridHeight: number, gridWidth: number, height: number, width: number,
+    beta: number, first: number, last: number, out: number,
+  ): void;
+  images_to_grid(images: number, count: number, channels: number, height: number, width: number, gridHeight: number, gridWidth: number, first: number, last: number, out: number): void;
   sum_channels(images: number, count: number, channels: number, positions: number, beta: number, first: number, last: number, out: number): void;
   add_channel_bias(images: number, bias: number, channels: number, positions: number, first: number, last: number): void;
   simd_peak(iterations: number, scale: number, shift: number): number;
@@ -130,6 +135,8 @@ function taskCut(rowIndex: Int32Array, rows: number, gammaRows: number): number 
  * arrays.
  */
 export class WasmKernels extends JsKernels {
+  /** The SIMD128 GEMM loses more at K = 32 than the unfolding costs (a conv stack ~10% slower on the grid). */
+  override readonly convolutionPath: ConvolutionPath = "im2col";
   override readonly name: BackendName = "wasm";
   /** Number of arguments that had to be copied in or out because they were not in the arena. */
   foreignCopies = 0;
@@ -518,6 +525,31 @@ export class WasmKernels extends JsKernels {
     const pi = this.address(images, size, "in");
     const po = this.address(out, size, "out");
     this.onTwoThreads("images_to_channels", count, channels * positions, 1, (start, part) => [pi, count, channels, positions, start, start + part, po]);
+    this.finishCall();
+  }
+
+  override gridToImages(
+    source: Float32Array, bias: Float32Array | null, count: number, channels: number, gridHeight: number, gridWidth: number,
+    height: number, width: number, beta: number, out: Float32Array,
+  ): void {
+    checkGridArguments("gridToImages", count, channels, gridHeight, gridWidth, height, width, out, source, bias);
+    checkBetaZeroOrOne("gridToImages", beta);
+    const ps = this.address(source, channels * count * gridHeight * gridWidth, "in");
+    const pb = bias === null ? 0 : this.address(bias, channels, "in");
+    const po = this.address(out, count * channels * height * width, beta === 0 ? "out" : "inout");
+    this.onTwoThreads("grid_to_images", count, channels * height * width, 1, (start, part) => [
+      ps, pb, count, channels, gridHeight, gridWidth, height, width, beta, start, start + part, po,
+    ]);
+    this.finishCall();
+  }
+
+  override imagesToGrid(images: Float32Array, count: number, channels: number, height: number, width: number, gridHeight: number, gridWidth: number, out: Float32Array): void {
+    checkGridArguments("imagesToGrid", count, channels, gridHeight, gridWidth, height, width, images, out);
+    const pi = this.address(images, count * channels * height * width, "in");
+    const po = this.address(out, channels * count * gridHeight * gridWidth, "out");
+    this.onTwoThreads("images_to_grid", count, channels * gridHeight * gridWidth, 1, (start, part) => [
+      pi, count, channels, height, width, gridHeight, gridWidth, start, start + part, po,
+    ]);
     this.finishCall();
   }
 

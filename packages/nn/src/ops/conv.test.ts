@@ -1,4 +1,8 @@
+import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { Engine } from "../autodiff/engine.js";
+import { ShapeError } from "../errors.js";
+import { JsKernels } from "../kernels/js-kernels.js";
 import { assertGradients } from "../testing/gradcheck.js";
 import { conv2d, convTranspose2d } from "./conv.js";
 
@@ -42,14 +46,17 @@ function referenceConvTranspose(x: Float64Array, w: Float64Array, b: Float64Arra
   return out;
 }
 
-describe("conv2d (im2col + GEMM)", () => {
-  for (const [stride, pad] of [[1, 0], [2, 1]] as const) {
-    it(`matches a direct float64 convolution and its finite differences (stride ${stride}, padding ${pad})`, () => {
+// Stride 1 without padding may take either path (grid or im2col); the others always unfold.
+const layers = [[1, 0, "grid"], [1, 0, "im2col"], [2, 1, "im2col"]] as const;
+
+describe("conv2d", () => {
+  for (const [stride, pad, path] of layers) {
+    it(`matches a direct float64 convolution and its finite differences (stride ${stride}, padding ${pad}, ${path} path)`, () => {
       const xShape = [2, 3, 5, 4];
       const wShape = [2, 3, 3, 2];
       assertGradients({
         inputs: [{ shape: xShape }, { shape: wShape }, { shape: [2] }],
-        forward: (_e, [x, w, b]) => conv2d(x!, w!, b!, { stride, padding: pad }),
+        forward: (_e, [x, w, b]) => conv2d(x!, w!, b!, { stride, padding: pad, path }),
         reference: ([x, w, b]) => referenceConv(x!, w!, b!, xShape, wShape, stride, pad),
       });
     });
@@ -57,15 +64,25 @@ describe("conv2d (im2col + GEMM)", () => {
 });
 
 describe("convTranspose2d", () => {
-  for (const [stride, pad, extra] of [[1, 0, 0], [2, 1, 1]] as const) {
-    it(`matches a direct float64 transposed convolution and its finite differences (stride ${stride}, padding ${pad}, outputPadding ${extra})`, () => {
+  for (const [stride, pad, extra, path] of [[1, 0, 0, "grid"], [1, 0, 0, "im2col"], [2, 1, 1, "im2col"]] as const) {
+    it(`matches a direct float64 transposed convolution and its finite differences (stride ${stride}, padding ${pad}, outputPadding ${extra}, ${path} path)`, () => {
       const xShape = [2, 3, 3, 4];
       const wShape = [3, 2, 3, 3];
       assertGradients({
         inputs: [{ shape: xShape }, { shape: wShape }, { shape: [2] }],
-        forward: (_e, [x, w, b]) => convTranspose2d(x!, w!, b!, { stride, padding: pad, outputPadding: extra }),
+        forward: (_e, [x, w, b]) => convTranspose2d(x!, w!, b!, { stride, padding: pad, outputPadding: extra, path }),
         reference: ([x, w, b]) => referenceConvTranspose(x!, w!, b!, xShape, wShape, stride, pad, extra),
       });
     });
   }
+});
+
+describe("conv path option", () => {
+  it("rejects a path that is neither grid nor im2col, saying which are", () => {
+    const engine = new Engine(new JsKernels());
+    engine.beginStep();
+    const x = engine.input([1, 1, 4, 4]);
+    const w = engine.input([1, 1, 3, 3]);
+    assert.throws(() => conv2d(x, w, null, { path: "winograd" as never }), (e: unknown) => e instanceof ShapeError && /path must be "grid" or "im2col".*"winograd"/.test(e.message));
+  });
 });

@@ -1,6 +1,8 @@
 import type { TapeNode } from "../autodiff/tape-node.js";
 import { ShapeError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
+import type { ConvolutionPath, Kernels } from "../kernels/kernels.js";
+import { conv2dBackwardOnGrid, conv2dOnGrid, convTranspose2dBackwardOnGrid, convTranspose2dOnGrid, gridFits } from "./conv-grid.js";
 import type { ConvGeometry } from "./im2col.js";
 
 /** Stride and zero padding per side, one number for both axes or [height, width]. */
@@ -13,6 +15,12 @@ export interface Conv2dOptions {
    * its last bits depend on this (never on threads).
    */
   readonly chunkFloats?: number;
+  /**
+   * How a stride-1 unpadded layer is computed: "grid" (kh·kw GEMMs on shifted views, nothing
+   * unfolded), "im2col", or the backend's measured choice (Kernels.convolutionPath, the default).
+   * Other layers always unfold. Results agree within float32 rounding.
+   */
+  readonly path?: ConvolutionPath;
 }
 
 export interface ConvTranspose2dOptions extends Conv2dOptions {
@@ -47,6 +55,8 @@ interface ConvRecord {
   readonly geometry: ConvGeometry;
   /** Images per chunk, as the forward used. */
   readonly chunk: number;
+  /** Whether the forward took the grid path (the backward takes the same). */
+  readonly grid?: boolean;
 }
 
 /**
@@ -79,6 +89,13 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const imageSize = channels * height * width;
   const out = engine.empty([batch, outChannels, outputHeight, outputWidth]);
   const kernels = engine.kernels;
+  if (onGrid(geometry, kernels, options.path)) {
+    const chunk = chunkImages((channels + outChannels) * height * width, batch, options.chunkFloats);
+    conv2dOnGrid(engine, x.data, weight.data, bias === null ? null : bias.data, geometry, outChannels, batch, chunk, out.data);
+    const node = engine.record(conv2dBackward, out, x, weight, bias);
+    if (node !== null) node.config = { geometry, chunk, grid: true } satisfies ConvRecord;
+    return out;
+  }
   const chunk = chunkImages(patch * positions, batch, options.chunkFloats);
   const mark = engine.arena.mark();
   const columns = engine.arena.allocateTransient(patch * chunk * positions);
@@ -116,6 +133,12 @@ function conv2dBackward(node: TapeNode): void {
   const wantX = engine.needsGrad(x);
   if (!wantWeight && !wantX) return;
   const betaWeight = wantWeight ? engine.claimGrad(weight) : 0;
+  if ((node.config as ConvRecord).grid === true) {
+    const betaX = wantX ? engine.claimGrad(x) : 0;
+    conv2dBackwardOnGrid(engine, x.data, weight.data, dOut, geometry, outChannels, batch, chunk,
+      wantX ? { beta: betaX, grad: x.grad! } : null, wantWeight ? { beta: betaWeight, grad: weight.grad! } : null);
+    return;
+  }
   if (wantX && engine.claimGrad(x) === 0) x.grad!.fill(0);
   const mark = engine.arena.mark();
   const columns = engine.arena.allocateTransient(patch * chunk * positions);
@@ -169,6 +192,13 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   const outPlane = outChannels * outHeight * outWidth;
   const kernels = engine.kernels;
   const out = engine.empty([batch, outChannels, outHeight, outWidth]);
+  if (extraHeight === 0 && extraWidth === 0 && onGrid(geometry, kernels, options.path)) {
+    const chunk = chunkImages((inChannels + outChannels) * outHeight * outWidth, batch, options.chunkFloats);
+    convTranspose2dOnGrid(engine, x.data, weight.data, bias === null ? null : bias.data, geometry, inChannels, batch, chunk, out.data);
+    const node = engine.record(convTranspose2dBackward, out, x, weight, bias);
+    if (node !== null) node.config = { geometry, chunk, grid: true } satisfies ConvRecord;
+    return out;
+  }
   out.data.fill(0);
   const chunk = chunkImages(patch * positions, batch, options.chunkFloats);
   const mark = engine.arena.mark();
@@ -207,6 +237,11 @@ function convTranspose2dBackward(node: TapeNode): void {
   if (!wantX && !wantWeight) return;
   const betaX = wantX ? engine.claimGrad(x) : 0;
   const betaWeight = wantWeight ? engine.claimGrad(weight) : 0;
+  if ((node.config as ConvRecord).grid === true) {
+    convTranspose2dBackwardOnGrid(engine, x.data, weight.data, dOut, geometry, inChannels, batch, chunk,
+      wantX ? { beta: betaX, grad: x.grad! } : null, wantWeight ? { beta: betaWeight, grad: weight.grad! } : null);
+    return;
+  }
   const mark = engine.arena.mark();
   const columns = engine.arena.allocateTransient(patch * chunk * positions);
   const channelMajor = engine.arena.allocateTransient(inChannels * chunk * positions);
@@ -225,6 +260,14 @@ function convTranspose2dBackward(node: TapeNode): void {
     }
   }
   engine.arena.release(mark);
+}
+
+/** Whether this layer takes the grid path (see Conv2dOptions.path). */
+function onGrid(geometry: ConvGeometry, kernels: Kernels, path: ConvolutionPath | undefined): boolean {
+  if (path !== undefined && path !== "grid" && path !== "im2col") {
+    throw new ShapeError(`conv: path must be "grid" or "im2col" (or left out for the backend's choice), got ${JSON.stringify(path)}.`);
+  }
+  return (path ?? kernels.convolutionPath) === "grid" && gridFits(geometry);
 }
 
 function checkBias(op: string, bias: Tensor | null, channels: number): void {
