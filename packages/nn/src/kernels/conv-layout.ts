@@ -89,12 +89,15 @@ export function imagesToGridReference(
 }
 
 export function sumChannelsReference(images: Float32Array, count: number, channels: number, positions: number, beta: number, out: Float32Array): void {
+  // float64 in eight lanes (position p into lane p mod 8), added pairwise: the compiled kernels' order.
+  const lane = new Float64Array(8);
   for (let c = 0; c < channels; c++) {
-    let total = 0; // float64, as the compiled kernels
+    lane.fill(0);
     for (let n = 0; n < count; n++) {
       const base = (n * channels + c) * positions;
-      for (let p = 0; p < positions; p++) total += images[base + p]!;
+      for (let p = 0; p < positions; p++) lane[p & 7]! += images[base + p]!;
     }
+    const total = ((lane[0]! + lane[1]!) + (lane[2]! + lane[3]!)) + ((lane[4]! + lane[5]!) + (lane[6]! + lane[7]!));
     out[c] = beta === 0 ? total : out[c]! + total;
   }
 }

@@ -213,8 +213,9 @@ export interface Kernels {
 
   /**
    * Per-channel sums of images [count, channels, positions] (a convolution's bias gradient):
-   * out[c] = beta·out[c] + Σ_n Σ_p images[n, c, p], summed in float64 in the order n, p and rounded
-   * once, so every backend gives the same bits. beta is 0 or 1.
+   * out[c] = beta·out[c] + Σ_n Σ_p images[n, c, p], summed in float64 — position p of each image
+   * (images in order) into lane p mod 8, the eight lanes added pairwise — and rounded once, so
+   * every backend gives the same bits. beta is 0 or 1.
    */
   sumChannels(images: Float32Array, count: number, channels: number, positions: number, beta: number, out: Float32Array): void;
 
