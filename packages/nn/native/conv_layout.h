@@ -164,17 +164,33 @@ static void conv_images_to_channels_range(const float *images, int count, int ch
    of one (a float64 add waits ~4 cycles for the previous one), and still one fixed order, the js
    reference's, on every backend and thread count. */
 static void conv_sum_channels_range(const float *images, int count, int channels, int positions, int beta, int first, int last, float *out) {
+  /* Eight scalars, not an array: in the WebAssembly module the worker thread shares the main
+     thread's stack region, so these kernels must keep everything in locals (registers). */
   for (int c = first; c < last; c++) {
-    double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    double l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
     for (int n = 0; n < count; n++) {
       const float *plane = images + ((long)n * channels + c) * positions;
       int p = 0;
       for (; p + 8 <= positions; p += 8) {
-        for (int l = 0; l < 8; l++) lane[l] += (double)plane[p + l];
+        l0 += (double)plane[p];
+        l1 += (double)plane[p + 1];
+        l2 += (double)plane[p + 2];
+        l3 += (double)plane[p + 3];
+        l4 += (double)plane[p + 4];
+        l5 += (double)plane[p + 5];
+        l6 += (double)plane[p + 6];
+        l7 += (double)plane[p + 7];
       }
-      for (int l = 0; p < positions; p++, l++) lane[l] += (double)plane[p];
+      int left = positions - p;
+      if (left > 0) l0 += (double)plane[p];
+      if (left > 1) l1 += (double)plane[p + 1];
+      if (left > 2) l2 += (double)plane[p + 2];
+      if (left > 3) l3 += (double)plane[p + 3];
+      if (left > 4) l4 += (double)plane[p + 4];
+      if (left > 5) l5 += (double)plane[p + 5];
+      if (left > 6) l6 += (double)plane[p + 6];
     }
-    double total = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    double total = ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7));
     out[c] = beta ? (float)((double)out[c] + total) : (float)total;
   }
 }

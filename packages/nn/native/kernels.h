@@ -53,6 +53,12 @@ void nn_images_to_channels(const float *images, int count, int channels, int pos
 void nn_grid_to_images(const float *source, const float *bias, int count, int channels, int grid_h, int grid_w, int height, int width,
                        int beta, float *out);
 void nn_images_to_grid(const float *images, int count, int channels, int height, int width, int grid_h, int grid_w, float *out);
+/* Stride-1 convolution with zero padding, computed directly (conv_direct.c): window as im2col's
+   (stride fields ignored, must be 1), weight [out_channels, channels, kh, kw], out_channels a
+   multiple of 4, bias or NULL, beta 0 or 1. Needs nn_conv_stride1_available(). */
+int nn_conv_stride1_available(void);
+void nn_conv_stride1(const int32_t *window, const float *input, const float *weight, const float *bias, int count, int out_channels,
+                     int beta, float *out);
 void nn_sum_channels(const float *images, int count, int channels, int positions, int beta, float *out);
 void nn_add_channel_bias(float *images, const float *bias, int count, int channels, int positions);
 

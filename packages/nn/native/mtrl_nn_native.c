@@ -502,6 +502,30 @@ static napi_value images_to_grid(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* convStride1Available() → whether this CPU runs convStride1 (AVX2 and FMA) */
+static napi_value conv_stride1_available(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+  CHECK(env, napi_get_boolean(env, nn_conv_stride1_available() != 0, &result));
+  return result;
+}
+
+/* convStride1(window Int32Array(11), input, weight, bias | null, count, outChannels, beta, out) */
+static napi_value conv_stride1(napi_env env, napi_callback_info info) {
+  ARGS(8);
+  OPTIONAL_INTS(0, window);
+  if (!window_given) THROW(env, "mtrl_nn_native: convStride1 needs the window as an Int32Array");
+  FLOATS(1, input);
+  FLOATS(2, weight);
+  OPTIONAL_FLOATS(3, bias);
+  INT(4, count);
+  INT(5, out_channels);
+  INT(6, beta);
+  FLOATS(7, out);
+  nn_conv_stride1(window, input, weight, bias, count, out_channels, beta, out);
+  return NULL;
+}
+
 /* imagesToChannels(images, count, channels, positions, out) */
 static napi_value images_to_channels(napi_env env, napi_callback_info info) {
   ARGS(5);
@@ -564,6 +588,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"channelsToImages", NULL, channels_to_images, NULL, NULL, NULL, napi_default, NULL},
       {"imagesToChannels", NULL, images_to_channels, NULL, NULL, NULL, napi_default, NULL},
       {"gridToImages", NULL, grid_to_images, NULL, NULL, NULL, napi_default, NULL},
+      {"convStride1Available", NULL, conv_stride1_available, NULL, NULL, NULL, napi_default, NULL},
+      {"convStride1", NULL, conv_stride1, NULL, NULL, NULL, napi_default, NULL},
       {"imagesToGrid", NULL, images_to_grid, NULL, NULL, NULL, napi_default, NULL},
       {"sumChannels", NULL, sum_channels, NULL, NULL, NULL, napi_default, NULL},
       {"addChannelBias", NULL, add_channel_bias, NULL, NULL, NULL, napi_default, NULL},

@@ -153,10 +153,11 @@ function convOutputs(kernels: Kernels, chunkFloats?: number, path?: ConvolutionP
   const bias = engine.input([8], values(8), true);
   const options = { ...(chunkFloats === undefined ? {} : { chunkFloats }), ...(path === undefined ? {} : { path }) };
   const hidden = conv2d(x, weight, bias, { stride: 2, ...options });
-  const gridWeight = engine.input([6, 8, 3, 2], values(6 * 8 * 6), true);
-  const gridBias = engine.input([6], values(6), true);
+  // 4 and 8 channels: the native direct kernel's blocks of 4 output channels, on every stride-1 step.
+  const gridWeight = engine.input([4, 8, 3, 2], values(4 * 8 * 6), true);
+  const gridBias = engine.input([4], values(4), true);
   const inner = conv2d(hidden, gridWeight, gridBias, options);
-  const gridDeconvWeight = engine.input([6, 8, 3, 2], values(6 * 8 * 6), true);
+  const gridDeconvWeight = engine.input([4, 8, 3, 2], values(4 * 8 * 6), true);
   const gridDeconvBias = engine.input([8], values(8), true);
   const widened = convTranspose2d(inner, gridDeconvWeight, gridDeconvBias, options);
   const deconvWeight = engine.input([8, 3, 3, 3], values(8 * 27), true);
@@ -174,6 +175,58 @@ const convNames = [
   "deconv weight grad", "deconv bias grad",
 ];
 
+/** convStride1 on windows with and without padding, square and oblong kernels, 4·k and other channel counts. */
+function stride1Outputs(kernels: Kernels): Float32Array[] {
+  const rng = Rng.fromSeed(33, "conv-stride1-inputs");
+  const outputs: Float32Array[] = [];
+  const cases: Array<[ConvWindow, number, number]> = [
+    [window(3, 7, 6, [3, 3], [1, 1], [0, 0]), 8, 3],
+    [window(8, 9, 8, [3, 2], [1, 1], [2, 1]), 4, 2],
+    [window(5, 6, 6, [2, 2], [1, 1], [1, 1]), 6, 2],
+    [window(32, 13, 12, [3, 3], [1, 1], [2, 2]), 32, 5],
+  ];
+  for (const [geometry, outChannels, count] of cases) {
+    const input = filled(kernels, count * geometry.channels * geometry.height * geometry.width, rng);
+    const weight = filled(kernels, outChannels * geometry.channels * geometry.kernelHeight * geometry.kernelWidth, rng);
+    const bias = filled(kernels, outChannels, rng);
+    const size = count * outChannels * geometry.outputHeight * geometry.outputWidth;
+    const overwritten = kernels.allocate(size).fill(Number.NaN);
+    kernels.convStride1(input, geometry, count, weight, bias, outChannels, 0, overwritten);
+    const added = filled(kernels, size, rng);
+    kernels.convStride1(input, geometry, count, weight, null, outChannels, 1, added);
+    outputs.push(overwritten, added);
+  }
+  return outputs;
+}
+
+describe("convStride1 (the direct path's kernel)", () => {
+  test("agrees with the js reference within float32 rounding, padded or not, with bias or beta 1", () => {
+    const expected = stride1Outputs(reference);
+    for (const { label, kernels } of backends) {
+      stride1Outputs(kernels).forEach((values, i) => {
+        const want = expected[i]!;
+        for (let j = 0; j < want.length; j++) {
+          if (!(Math.abs(values[j]! - want[j]!) <= 1e-5 * (Math.abs(want[j]!) + 8))) assert.fail(`${label} case ${i >> 1} [${j}] = ${values[j]}, js ${want[j]}`);
+        }
+      });
+    }
+  });
+
+  test("rejects strides other than 1, a window whose output size is wrong, short arrays and beta other than 0/1", () => {
+    const geometry = window(3, 7, 6, [3, 3], [1, 1], [0, 0]);
+    for (const { label, kernels } of backends) {
+      const input = kernels.allocate(2 * 3 * 7 * 6);
+      const weight = kernels.allocate(4 * 27);
+      const out = kernels.allocate(2 * 4 * 5 * 4);
+      kernels.convStride1(input, geometry, 2, weight, null, 4, 0, out);
+      assert.throws(() => kernels.convStride1(input, window(3, 7, 6, [3, 3], [2, 2], [0, 0]), 2, weight, null, 4, 0, out), /stride 1 only, got stride 2×2/, label);
+      assert.throws(() => kernels.convStride1(input, { ...geometry, outputHeight: 6 }, 2, weight, null, 4, 0, out), /gives 5×4, but the window says 6×4/, label);
+      assert.throws(() => kernels.convStride1(input, geometry, 2, weight, null, 8, 0, out), /weight must hold \[8, 3, 3, 3\]/, label);
+      assert.throws(() => kernels.convStride1(input, geometry, 2, weight, null, 4, 2, out), /beta must be 0/, label);
+    }
+  });
+});
+
 describe("conv2d and convTranspose2d on every backend", () => {
   test("forward and gradients agree with the js backend within float32 rounding, in one chunk, in chunks of 2 images (first layer) and of 1 image", () => {
     // 3000 floats: one image per chunk on every layer (the grid layers take (in + out) · 11 · 10 per image).
@@ -183,6 +236,7 @@ describe("conv2d and convTranspose2d on every backend", () => {
       const runs = backends.flatMap(({ label, kernels }) => [
         { label, kernels, path: undefined },
         { label: `${label} (grid path)`, kernels, path: "grid" as const },
+        { label: `${label} (direct path)`, kernels, path: "direct" as const },
       ]);
       for (const { label, kernels, path } of runs) {
         const actual = convOutputs(kernels, chunkFloats, path);
@@ -201,7 +255,7 @@ describe("conv2d and convTranspose2d on every backend", () => {
   });
 
   test("chunking changes no forward value (each output is the same GEMM dot products either way)", () => {
-    for (const path of ["im2col", "grid"] as const) {
+    for (const path of ["im2col", "grid", "direct"] as const) {
       const whole = convOutputs(reference, undefined, path);
       for (const chunkFloats of [81 * 11 * 11, 3000]) same(convOutputs(reference, chunkFloats, path)[0]!, whole[0]!, `${path} output (chunkFloats ${chunkFloats})`);
     }
@@ -223,6 +277,7 @@ describe("conv2d and convTranspose2d on every backend", () => {
     try {
       const one = NativeKernels.load({ blasThreads: 1 });
       const oneConv = convOutputs(one);
+      assertSameBits(stride1Outputs(one), stride1Outputs(NativeKernels.load({ blasThreads: 2 })), (i) => `native convStride1 case ${i >> 1}`);
       const oneLayout = layoutOutputs(one, 9);
       assertSameBits(oneConv, convOutputs(one), (i) => `native ${convNames[i]} run to run`);
       const two = NativeKernels.load({ blasThreads: 2 });

@@ -5,6 +5,7 @@ import {
   addChannelBiasReference, channelsToImagesReference, col2imBatchReference, gridToImagesReference, im2colBatchReference,
   imagesToChannelsReference, imagesToGridReference, sumChannelsReference,
 } from "./conv-layout.js";
+import { checkConvStride1Arguments, convStride1Reference } from "./conv-stride1.js";
 import type { BackendName, ConvolutionPath, ConvWindow, Kernels } from "./kernels.js";
 
 /**
@@ -40,6 +41,15 @@ export class JsKernels implements Kernels {
 
   imagesToChannels(images: Float32Array, count: number, channels: number, positions: number, out: Float32Array): void {
     imagesToChannelsReference(images, count, channels, positions, out);
+  }
+
+  convStride1(
+    input: Float32Array, window: ConvWindow, count: number, weight: Float32Array, bias: Float32Array | null, outChannels: number,
+    beta: number, out: Float32Array,
+  ): void {
+    // Checked here too: wasm runs this reference (it never takes the direct path by default).
+    checkConvStride1Arguments(window, count, input, weight, bias, outChannels, beta, out);
+    convStride1Reference(input, window, count, weight, bias, outChannels, beta, out);
   }
 
   gridToImages(

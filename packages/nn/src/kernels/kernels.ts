@@ -30,16 +30,17 @@ export interface ConvWindow {
 }
 
 /** How conv2d / convTranspose2d compute stride-1 unpadded layers (ops/conv.ts, ops/conv-grid.ts). */
-export type ConvolutionPath = "grid" | "im2col";
+export type ConvolutionPath = "direct" | "grid" | "im2col";
 
 export interface Kernels {
   readonly name: BackendName;
 
   /**
-   * The path this backend's stride-1 unpadded convolutions take by default: "grid" (kh·kw GEMMs
-   * on shifted views, nothing unfolded) where its GEMM keeps its speed at an inner dimension of
-   * the channel count, "im2col" (one GEMM on unfolded columns) where it does not. Chosen by
-   * measurement (packages/nn/README.md, Convolutions).
+   * The path this backend's stride-1 unpadded convolutions take by default: "direct" (convStride1
+   * for the output and the input gradient, grid GEMMs for the weight gradient) where it has a
+   * compiled direct kernel, "grid" (kh·kw GEMMs on shifted views, nothing unfolded) where its GEMM
+   * keeps its speed at an inner dimension of the channel count, "im2col" (one GEMM on unfolded
+   * columns) where it does not. Chosen by measurement (packages/nn/README.md, Convolutions).
    */
   readonly convolutionPath: ConvolutionPath;
 
@@ -207,6 +208,19 @@ export interface Kernels {
    * top-left windows of grid out [channels, count·gridHeight·gridWidth], zeros in the rest of each plane.
    */
   imagesToGrid(images: Float32Array, count: number, channels: number, height: number, width: number, gridHeight: number, gridWidth: number, out: Float32Array): void;
+
+  /**
+   * A stride-1 convolution with zero padding, computed whole: for input [count, channels, height,
+   * width] (the window's sizes; its strides must be 1), weight [outChannels, channels, kh, kw] and
+   * out [count, outChannels, outputHeight, outputWidth], out[n, o, y, x] = (beta ? out : 0)
+   * + (bias ? bias[o] : 0) + Σ_c Σ_ki Σ_kj weight[o, c, ki, kj] · input[n, c, y + ki − padHeight,
+   * x + kj − padWidth] (zero outside the image). beta is 0 or 1. Backends agree within float32
+   * rounding; each gives the same bits on any thread count.
+   */
+  convStride1(
+    input: Float32Array, window: ConvWindow, count: number, weight: Float32Array, bias: Float32Array | null, outChannels: number,
+    beta: number, out: Float32Array,
+  ): void;
 
   /** From images [count, channels, positions] to channel-major out [channels, count·positions]. */
   imagesToChannels(images: Float32Array, count: number, channels: number, positions: number, out: Float32Array): void;

@@ -6,6 +6,7 @@ import {
   checkMixRowsWeightGradArguments, checkRowsCols,
 } from "./kernel-arguments.js";
 import { checkBetaZeroOrOne, checkChannelArguments, checkGridArguments, checkWindowArguments, windowFields } from "./conv-layout.js";
+import { checkConvStride1Arguments } from "./conv-stride1.js";
 import { NativeBackendUnavailableError } from "./kernel-errors.js";
 import { JsKernels } from "./js-kernels.js";
 import type { BackendName, ConvolutionPath, ConvWindow } from "./kernels.js";
@@ -69,6 +70,8 @@ interface NativeAddon {
     height: number, width: number, beta: number, out: Float32Array,
   ): void;
   imagesToGrid(images: Float32Array, count: number, channels: number, height: number, width: number, gridHeight: number, gridWidth: number, out: Float32Array): void;
+  convStride1Available(): boolean;
+  convStride1(window: Int32Array, input: Float32Array, weight: Float32Array, bias: Float32Array | null, count: number, outChannels: number, beta: number, out: Float32Array): void;
   sumChannels(images: Float32Array, count: number, channels: number, positions: number, beta: number, out: Float32Array): void;
   addChannelBias(images: Float32Array, bias: Float32Array, count: number, channels: number, positions: number): void;
 }
@@ -77,7 +80,7 @@ interface NativeAddon {
 const newerAddonFunctions = [
   "mixRows", "mixRowsWeightGrad", "filmForward", "filmBackward", "pauseWorkersForTest",
   "im2colBatch", "col2imBatch", "channelsToImages", "imagesToChannels", "sumChannels", "addChannelBias",
-  "gridToImages", "imagesToGrid",
+  "gridToImages", "imagesToGrid", "convStride1Available", "convStride1",
 ] as const;
 
 /** Activation codes (ops/activation.ts) that the addon computes; the others run in the js reference. */
@@ -102,11 +105,18 @@ export interface NativeKernelsOptions {
  */
 export class NativeKernels extends JsKernels {
   override readonly name: BackendName = "native";
-  /** OpenBLAS runs the grid's K = 32 GEMMs at ~70 GFLOP/s, so skipping the unfolding wins (~14% of a conv stack). */
-  override readonly convolutionPath: ConvolutionPath = "grid";
+  /**
+   * "direct" where the CPU has AVX2 and FMA (conv_direct.c), else "grid": OpenBLAS runs the
+   * grid's K = 32 GEMMs at ~70 GFLOP/s, which beats unfolding, and the direct kernel beats both.
+   */
+  override readonly convolutionPath: ConvolutionPath;
+  /** Whether this CPU runs the compiled convStride1 (AVX2 and FMA). */
+  readonly hasDirectConvolution: boolean;
 
   private constructor(private readonly addon: NativeAddon, readonly blasLibrary: string) {
     super();
+    this.hasDirectConvolution = addon.convStride1Available();
+    this.convolutionPath = this.hasDirectConvolution ? "direct" : "grid";
   }
 
   /** Loads the addon and a BLAS; throws NativeBackendUnavailableError saying why not. */
@@ -301,6 +311,19 @@ export class NativeKernels extends JsKernels {
   override imagesToChannels(images: Float32Array, count: number, channels: number, positions: number, out: Float32Array): void {
     checkChannelArguments("imagesToChannels", count, channels, positions, { images, out });
     this.addon.imagesToChannels(images, count, channels, positions, out);
+  }
+
+  override convStride1(
+    input: Float32Array, window: ConvWindow, count: number, weight: Float32Array, bias: Float32Array | null, outChannels: number,
+    beta: number, out: Float32Array,
+  ): void {
+    // The compiled kernel works in blocks of 4 output channels; anything else takes the reference.
+    if (!this.hasDirectConvolution || outChannels % 4 !== 0) {
+      super.convStride1(input, window, count, weight, bias, outChannels, beta, out);
+      return;
+    }
+    checkConvStride1Arguments(window, count, input, weight, bias, outChannels, beta, out);
+    this.addon.convStride1(Int32Array.from(windowFields(window)), input, weight, bias, count, outChannels, beta, out);
   }
 
   override gridToImages(

@@ -46,8 +46,8 @@ function referenceConvTranspose(x: Float64Array, w: Float64Array, b: Float64Arra
   return out;
 }
 
-// Stride 1 without padding may take either path (grid or im2col); the others always unfold.
-const layers = [[1, 0, "grid"], [1, 0, "im2col"], [2, 1, "im2col"]] as const;
+// Stride 1 without padding may take any path (direct, grid or im2col); the others always unfold.
+const layers = [[1, 0, "direct"], [1, 0, "grid"], [1, 0, "im2col"], [2, 1, "im2col"]] as const;
 
 describe("conv2d", () => {
   for (const [stride, pad, path] of layers) {
@@ -64,7 +64,7 @@ describe("conv2d", () => {
 });
 
 describe("convTranspose2d", () => {
-  for (const [stride, pad, extra, path] of [[1, 0, 0, "grid"], [1, 0, 0, "im2col"], [2, 1, 1, "im2col"]] as const) {
+  for (const [stride, pad, extra, path] of [[1, 0, 0, "direct"], [1, 0, 0, "grid"], [1, 0, 0, "im2col"], [2, 1, 1, "im2col"]] as const) {
     it(`matches a direct float64 transposed convolution and its finite differences (stride ${stride}, padding ${pad}, outputPadding ${extra}, ${path} path)`, () => {
       const xShape = [2, 3, 3, 4];
       const wShape = [3, 2, 3, 3];
@@ -83,6 +83,6 @@ describe("conv path option", () => {
     engine.beginStep();
     const x = engine.input([1, 1, 4, 4]);
     const w = engine.input([1, 1, 3, 3]);
-    assert.throws(() => conv2d(x, w, null, { path: "winograd" as never }), (e: unknown) => e instanceof ShapeError && /path must be "grid" or "im2col".*"winograd"/.test(e.message));
+    assert.throws(() => conv2d(x, w, null, { path: "winograd" as never }), (e: unknown) => e instanceof ShapeError && /path must be "direct", "grid" or "im2col".*"winograd"/.test(e.message));
   });
 });

@@ -2,6 +2,7 @@ import type { TapeNode } from "../autodiff/tape-node.js";
 import { ShapeError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { ConvolutionPath, Kernels } from "../kernels/kernels.js";
+import { conv2dBackwardDirect, conv2dDirect, convTranspose2dBackwardDirect, convTranspose2dDirect } from "./conv-direct.js";
 import { conv2dBackwardOnGrid, conv2dOnGrid, convTranspose2dBackwardOnGrid, convTranspose2dOnGrid, gridFits } from "./conv-grid.js";
 import type { ConvGeometry } from "./im2col.js";
 
@@ -16,9 +17,10 @@ export interface Conv2dOptions {
    */
   readonly chunkFloats?: number;
   /**
-   * How a stride-1 unpadded layer is computed: "grid" (kh·kw GEMMs on shifted views, nothing
-   * unfolded), "im2col", or the backend's measured choice (Kernels.convolutionPath, the default).
-   * Other layers always unfold. Results agree within float32 rounding.
+   * How a stride-1 unpadded layer is computed: "direct" (Kernels.convStride1), "grid" (kh·kw GEMMs
+   * on shifted views, nothing unfolded), "im2col", or the backend's measured choice
+   * (Kernels.convolutionPath, the default). Other layers always unfold. Results agree within
+   * float32 rounding.
    */
   readonly path?: ConvolutionPath;
 }
@@ -55,8 +57,8 @@ interface ConvRecord {
   readonly geometry: ConvGeometry;
   /** Images per chunk, as the forward used. */
   readonly chunk: number;
-  /** Whether the forward took the grid path (the backward takes the same). */
-  readonly grid?: boolean;
+  /** The path the forward took (the backward takes the same). */
+  readonly path: ConvolutionPath;
 }
 
 /**
@@ -89,11 +91,14 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const imageSize = channels * height * width;
   const out = engine.empty([batch, outChannels, outputHeight, outputWidth]);
   const kernels = engine.kernels;
-  if (onGrid(geometry, kernels, options.path)) {
+  const path = pathOf(geometry, kernels, options.path);
+  if (path !== "im2col") {
     const chunk = chunkImages((channels + outChannels) * height * width, batch, options.chunkFloats);
-    conv2dOnGrid(engine, x.data, weight.data, bias === null ? null : bias.data, geometry, outChannels, batch, chunk, out.data);
+    const biasData = bias === null ? null : bias.data;
+    if (path === "direct") conv2dDirect(engine, x.data, weight.data, biasData, geometry, outChannels, batch, out.data);
+    else conv2dOnGrid(engine, x.data, weight.data, biasData, geometry, outChannels, batch, chunk, out.data);
     const node = engine.record(conv2dBackward, out, x, weight, bias);
-    if (node !== null) node.config = { geometry, chunk, grid: true } satisfies ConvRecord;
+    if (node !== null) node.config = { geometry, chunk, path } satisfies ConvRecord;
     return out;
   }
   const chunk = chunkImages(patch * positions, batch, options.chunkFloats);
@@ -110,7 +115,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   }
   engine.arena.release(mark);
   const node = engine.record(conv2dBackward, out, x, weight, bias);
-  if (node !== null) node.config = { geometry, chunk } satisfies ConvRecord;
+  if (node !== null) node.config = { geometry, chunk, path } satisfies ConvRecord;
   return out;
 }
 
@@ -133,10 +138,12 @@ function conv2dBackward(node: TapeNode): void {
   const wantX = engine.needsGrad(x);
   if (!wantWeight && !wantX) return;
   const betaWeight = wantWeight ? engine.claimGrad(weight) : 0;
-  if ((node.config as ConvRecord).grid === true) {
-    const betaX = wantX ? engine.claimGrad(x) : 0;
-    conv2dBackwardOnGrid(engine, x.data, weight.data, dOut, geometry, outChannels, batch, chunk,
-      wantX ? { beta: betaX, grad: x.grad! } : null, wantWeight ? { beta: betaWeight, grad: weight.grad! } : null);
+  const path = (node.config as ConvRecord).path;
+  if (path !== "im2col") {
+    const dx = wantX ? { beta: engine.claimGrad(x), grad: x.grad! } : null;
+    const dw = wantWeight ? { beta: betaWeight, grad: weight.grad! } : null;
+    if (path === "direct") conv2dBackwardDirect(engine, x.data, weight.data, dOut, geometry, outChannels, batch, chunk, dx, dw);
+    else conv2dBackwardOnGrid(engine, x.data, weight.data, dOut, geometry, outChannels, batch, chunk, dx, dw);
     return;
   }
   if (wantX && engine.claimGrad(x) === 0) x.grad!.fill(0);
@@ -192,11 +199,14 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   const outPlane = outChannels * outHeight * outWidth;
   const kernels = engine.kernels;
   const out = engine.empty([batch, outChannels, outHeight, outWidth]);
-  if (extraHeight === 0 && extraWidth === 0 && onGrid(geometry, kernels, options.path)) {
+  const path = extraHeight === 0 && extraWidth === 0 ? pathOf(geometry, kernels, options.path) : "im2col";
+  if (path !== "im2col") {
     const chunk = chunkImages((inChannels + outChannels) * outHeight * outWidth, batch, options.chunkFloats);
-    convTranspose2dOnGrid(engine, x.data, weight.data, bias === null ? null : bias.data, geometry, inChannels, batch, chunk, out.data);
+    const biasData = bias === null ? null : bias.data;
+    if (path === "direct") convTranspose2dDirect(engine, x.data, weight.data, biasData, geometry, inChannels, batch, out.data);
+    else convTranspose2dOnGrid(engine, x.data, weight.data, biasData, geometry, inChannels, batch, chunk, out.data);
     const node = engine.record(convTranspose2dBackward, out, x, weight, bias);
-    if (node !== null) node.config = { geometry, chunk, grid: true } satisfies ConvRecord;
+    if (node !== null) node.config = { geometry, chunk, path } satisfies ConvRecord;
     return out;
   }
   out.data.fill(0);
@@ -214,7 +224,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   engine.arena.release(mark);
   if (bias !== null) kernels.addChannelBias(out.data, bias.data, batch, outChannels, outHeight * outWidth);
   const node = engine.record(convTranspose2dBackward, out, x, weight, bias);
-  if (node !== null) node.config = { geometry, chunk } satisfies ConvRecord;
+  if (node !== null) node.config = { geometry, chunk, path } satisfies ConvRecord;
   return out;
 }
 
@@ -237,9 +247,12 @@ function convTranspose2dBackward(node: TapeNode): void {
   if (!wantX && !wantWeight) return;
   const betaX = wantX ? engine.claimGrad(x) : 0;
   const betaWeight = wantWeight ? engine.claimGrad(weight) : 0;
-  if ((node.config as ConvRecord).grid === true) {
-    convTranspose2dBackwardOnGrid(engine, x.data, weight.data, dOut, geometry, inChannels, batch, chunk,
-      wantX ? { beta: betaX, grad: x.grad! } : null, wantWeight ? { beta: betaWeight, grad: weight.grad! } : null);
+  const path = (node.config as ConvRecord).path;
+  if (path !== "im2col") {
+    const dx = wantX ? { beta: betaX, grad: x.grad! } : null;
+    const dw = wantWeight ? { beta: betaWeight, grad: weight.grad! } : null;
+    if (path === "direct") convTranspose2dBackwardDirect(engine, x.data, weight.data, dOut, geometry, inChannels, batch, chunk, dx, dw);
+    else convTranspose2dBackwardOnGrid(engine, x.data, weight.data, dOut, geometry, inChannels, batch, chunk, dx, dw);
     return;
   }
   const mark = engine.arena.mark();
@@ -262,12 +275,12 @@ function convTranspose2dBackward(node: TapeNode): void {
   engine.arena.release(mark);
 }
 
-/** Whether this layer takes the grid path (see Conv2dOptions.path). */
-function onGrid(geometry: ConvGeometry, kernels: Kernels, path: ConvolutionPath | undefined): boolean {
-  if (path !== undefined && path !== "grid" && path !== "im2col") {
-    throw new ShapeError(`conv: path must be "grid" or "im2col" (or left out for the backend's choice), got ${JSON.stringify(path)}.`);
+/** The path this layer takes (see Conv2dOptions.path): layers other than stride 1 unpadded always unfold. */
+function pathOf(geometry: ConvGeometry, kernels: Kernels, path: ConvolutionPath | undefined): ConvolutionPath {
+  if (path !== undefined && path !== "direct" && path !== "grid" && path !== "im2col") {
+    throw new ShapeError(`conv: path must be "direct", "grid" or "im2col" (or left out for the backend's choice), got ${JSON.stringify(path)}.`);
   }
-  return (path ?? kernels.convolutionPath) === "grid" && gridFits(geometry);
+  return gridFits(geometry) ? path ?? kernels.convolutionPath : "im2col";
 }
 
 function checkBias(op: string, bias: Tensor | null, channels: number): void {
