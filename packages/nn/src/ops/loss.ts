@@ -33,9 +33,11 @@ export function mseLoss(prediction: Tensor, target: Tensor, options: MseLossOpti
     throw new ConfigError(`mseLoss: reduction must be "mean" or "none", got ${JSON.stringify(reduction)}.`);
   }
   const out = engine.empty([]);
+  const predicted = prediction.data;
+  const wanted = target.data;
   let total = 0;
-  for (let i = 0; i < prediction.size; i++) {
-    const diff = prediction.data[i]! - target.data[i]!;
+  for (let i = 0; i < predicted.length; i++) {
+    const diff = predicted[i]! - wanted[i]!;
     total += diff * diff;
   }
   out.data[0] = total / prediction.size;
@@ -48,14 +50,17 @@ function mseBackward(node: TapeNode): void {
   const target = node.b!;
   const engine = prediction.engine;
   const factor = (2 * node.out.grad![0]!) / prediction.size;
+  // Arrays hoisted out of the loops: these run over whole decoded images (8M values per batch).
+  const predicted = prediction.data;
+  const wanted = target.data;
   for (const [side, sign] of [[prediction, 1], [target, -1]] as const) {
     if (!engine.needsGrad(side)) continue;
     const beta = engine.claimGrad(side);
     const grad = side.grad!;
-    for (let i = 0; i < prediction.size; i++) {
-      const d = sign * factor * (prediction.data[i]! - target.data[i]!);
-      grad[i] = beta === 0 ? d : grad[i]! + d;
-    }
+    const scale = sign * factor;
+    const size = prediction.size;
+    if (beta === 0) for (let i = 0; i < size; i++) grad[i] = scale * (predicted[i]! - wanted[i]!);
+    else for (let i = 0; i < size; i++) grad[i] = grad[i]! + scale * (predicted[i]! - wanted[i]!);
   }
 }
 
