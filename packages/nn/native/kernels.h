@@ -59,6 +59,8 @@ void nn_images_to_grid(const float *images, int count, int channels, int height,
 int nn_conv_stride1_available(void);
 void nn_conv_stride1(const int32_t *window, const float *input, const float *weight, const float *bias, int count, int out_channels,
                      int beta, float *out);
+void nn_conv_stride1_weight_grad(const float *small, const float *big, int count, int small_channels, int big_channels, int small_h,
+                                 int small_w, int kernel_h, int kernel_w, int beta, float *out);
 void nn_sum_channels(const float *images, int count, int channels, int positions, int beta, float *out);
 void nn_add_channel_bias(float *images, const float *bias, int count, int channels, int positions);
 

@@ -526,6 +526,24 @@ static napi_value conv_stride1(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* convStride1WeightGrad(small, big, count, smallChannels, bigChannels, smallHeight, smallWidth, kernelHeight, kernelWidth, beta, out) */
+static napi_value conv_stride1_weight_grad(napi_env env, napi_callback_info info) {
+  ARGS(11);
+  FLOATS(0, small);
+  FLOATS(1, big);
+  INT(2, count);
+  INT(3, small_channels);
+  INT(4, big_channels);
+  INT(5, small_h);
+  INT(6, small_w);
+  INT(7, kernel_h);
+  INT(8, kernel_w);
+  INT(9, beta);
+  FLOATS(10, out);
+  nn_conv_stride1_weight_grad(small, big, count, small_channels, big_channels, small_h, small_w, kernel_h, kernel_w, beta, out);
+  return NULL;
+}
+
 /* imagesToChannels(images, count, channels, positions, out) */
 static napi_value images_to_channels(napi_env env, napi_callback_info info) {
   ARGS(5);
@@ -590,6 +608,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"gridToImages", NULL, grid_to_images, NULL, NULL, NULL, napi_default, NULL},
       {"convStride1Available", NULL, conv_stride1_available, NULL, NULL, NULL, napi_default, NULL},
       {"convStride1", NULL, conv_stride1, NULL, NULL, NULL, napi_default, NULL},
+      {"convStride1WeightGrad", NULL, conv_stride1_weight_grad, NULL, NULL, NULL, napi_default, NULL},
       {"imagesToGrid", NULL, images_to_grid, NULL, NULL, NULL, napi_default, NULL},
       {"sumChannels", NULL, sum_channels, NULL, NULL, NULL, napi_default, NULL},
       {"addChannelBias", NULL, add_channel_bias, NULL, NULL, NULL, napi_default, NULL},

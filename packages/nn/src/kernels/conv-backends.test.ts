@@ -196,23 +196,37 @@ function stride1Outputs(kernels: Kernels): Float32Array[] {
     kernels.convStride1(input, geometry, count, weight, null, outChannels, 1, added);
     outputs.push(overwritten, added);
   }
+  // Weight gradients: blocks of 4 rows and not, kernels of 3, 2 and 5 columns (groups of 3 and a rest), widths off the vector size.
+  const weightCases: Array<[number, number, number, number, number, number, number]> = [
+    [3, 4, 3, 5, 6, 3, 3], [2, 8, 5, 7, 9, 3, 2], [2, 3, 2, 4, 4, 2, 2], [4, 32, 32, 13, 11, 3, 3], [1, 4, 2, 6, 10, 2, 5],
+  ];
+  for (const [count, smallChannels, bigChannels, height, width, kernelHeight, kernelWidth] of weightCases) {
+    const small = filled(kernels, count * smallChannels * height * width, rng);
+    const big = filled(kernels, count * bigChannels * (height + kernelHeight - 1) * (width + kernelWidth - 1), rng);
+    const size = smallChannels * bigChannels * kernelHeight * kernelWidth;
+    const overwritten = kernels.allocate(size).fill(Number.NaN);
+    kernels.convStride1WeightGrad(small, big, count, smallChannels, bigChannels, height, width, kernelHeight, kernelWidth, 0, overwritten);
+    const added = filled(kernels, size, rng);
+    kernels.convStride1WeightGrad(small, big, count, smallChannels, bigChannels, height, width, kernelHeight, kernelWidth, 1, added);
+    outputs.push(overwritten, added);
+  }
   return outputs;
 }
 
-describe("convStride1 (the direct path's kernel)", () => {
-  test("agrees with the js reference within float32 rounding, padded or not, with bias or beta 1", () => {
+describe("convStride1 and convStride1WeightGrad (the direct path's kernels)", () => {
+  test("agree with the js reference within float32 rounding, padded or not, with bias or beta 1", () => {
     const expected = stride1Outputs(reference);
     for (const { label, kernels } of backends) {
       stride1Outputs(kernels).forEach((values, i) => {
         const want = expected[i]!;
         for (let j = 0; j < want.length; j++) {
-          if (!(Math.abs(values[j]! - want[j]!) <= 1e-5 * (Math.abs(want[j]!) + 8))) assert.fail(`${label} case ${i >> 1} [${j}] = ${values[j]}, js ${want[j]}`);
+          if (!(Math.abs(values[j]! - want[j]!) <= 1e-5 * (Math.abs(want[j]!) + 16))) assert.fail(`${label} output ${i} [${j}] = ${values[j]}, js ${want[j]}`);
         }
       });
     }
   });
 
-  test("rejects strides other than 1, a window whose output size is wrong, short arrays and beta other than 0/1", () => {
+  test("reject strides other than 1, a window whose output size is wrong, short arrays and beta other than 0/1", () => {
     const geometry = window(3, 7, 6, [3, 3], [1, 1], [0, 0]);
     for (const { label, kernels } of backends) {
       const input = kernels.allocate(2 * 3 * 7 * 6);
@@ -223,6 +237,8 @@ describe("convStride1 (the direct path's kernel)", () => {
       assert.throws(() => kernels.convStride1(input, { ...geometry, outputHeight: 6 }, 2, weight, null, 4, 0, out), /gives 5×4, but the window says 6×4/, label);
       assert.throws(() => kernels.convStride1(input, geometry, 2, weight, null, 8, 0, out), /weight must hold \[8, 3, 3, 3\]/, label);
       assert.throws(() => kernels.convStride1(input, geometry, 2, weight, null, 4, 2, out), /beta must be 0/, label);
+      assert.throws(() => kernels.convStride1WeightGrad(out, input, 2, 4, 3, 5, 4, 3, 3, 0, kernels.allocate(10)), /out must hold \[4, 3, 3, 3\]/, label);
+      assert.throws(() => kernels.convStride1WeightGrad(kernels.allocate(2 * 4 * 6 * 4), input, 2, 4, 3, 6, 4, 3, 3, 0, weight), /big must hold/, label);
     }
   });
 });
@@ -277,7 +293,7 @@ describe("conv2d and convTranspose2d on every backend", () => {
     try {
       const one = NativeKernels.load({ blasThreads: 1 });
       const oneConv = convOutputs(one);
-      assertSameBits(stride1Outputs(one), stride1Outputs(NativeKernels.load({ blasThreads: 2 })), (i) => `native convStride1 case ${i >> 1}`);
+      assertSameBits(stride1Outputs(one), stride1Outputs(NativeKernels.load({ blasThreads: 2 })), (i) => `native direct kernels output ${i}`);
       const oneLayout = layoutOutputs(one, 9);
       assertSameBits(oneConv, convOutputs(one), (i) => `native ${convNames[i]} run to run`);
       const two = NativeKernels.load({ blasThreads: 2 });

@@ -2,8 +2,8 @@ import { KernelArgumentError } from "./kernel-errors.js";
 import type { ConvWindow } from "./kernels.js";
 
 /**
- * The js reference of Kernels.convStride1 (a stride-1 convolution with zero padding, written
- * whole) and the argument check the native backend runs before handing pointers to C.
+ * The js references of Kernels.convStride1 (a stride-1 convolution with zero padding, written
+ * whole) and Kernels.convStride1WeightGrad, and the argument checks run before either.
  */
 
 export function convStride1Reference(
@@ -65,4 +65,55 @@ export function checkConvStride1Arguments(
   holds("weight", weight, `[${outChannels}, ${channels}, ${kernelHeight}, ${kernelWidth}]`, outChannels * channels * kernelHeight * kernelWidth);
   if (bias !== null) holds("bias", bias, `[${outChannels}]`, outChannels);
   holds("out", out, `[${count}, ${outChannels}, ${outputHeight}, ${outputWidth}]`, count * outChannels * outputHeight * outputWidth);
+}
+
+/**
+ * The js reference of Kernels.convStride1WeightGrad: out[a, b, ki, kj] = (beta ? out : 0) +
+ * Σ_n Σ_y Σ_x small[n, a, y, x] · big[n, b, y + ki, x + kj].
+ */
+export function convStride1WeightGradReference(
+  small: Float32Array, big: Float32Array, count: number, smallChannels: number, bigChannels: number, smallHeight: number, smallWidth: number,
+  kernelHeight: number, kernelWidth: number, beta: number, out: Float32Array,
+): void {
+  const bigHeight = smallHeight + kernelHeight - 1;
+  const bigWidth = smallWidth + kernelWidth - 1;
+  const taps = kernelHeight * kernelWidth;
+  for (let a = 0; a < smallChannels; a++) {
+    for (let b = 0; b < bigChannels; b++) {
+      for (let ki = 0; ki < kernelHeight; ki++) {
+        for (let kj = 0; kj < kernelWidth; kj++) {
+          let total = 0;
+          for (let n = 0; n < count; n++) {
+            const smallBase = (n * smallChannels + a) * smallHeight * smallWidth;
+            const bigBase = (n * bigChannels + b) * bigHeight * bigWidth;
+            for (let y = 0; y < smallHeight; y++) {
+              for (let x = 0; x < smallWidth; x++) total += small[smallBase + y * smallWidth + x]! * big[bigBase + (y + ki) * bigWidth + x + kj]!;
+            }
+          }
+          const at = (a * bigChannels + b) * taps + ki * kernelWidth + kj;
+          out[at] = beta === 0 ? total : out[at]! + total;
+        }
+      }
+    }
+  }
+}
+
+/** Integer sizes, beta 0 or 1, and arrays that hold what the sizes need. */
+export function checkConvStride1WeightGradArguments(
+  small: Float32Array, big: Float32Array, count: number, smallChannels: number, bigChannels: number, smallHeight: number, smallWidth: number,
+  kernelHeight: number, kernelWidth: number, beta: number, out: Float32Array,
+): void {
+  const sizes = { count, smallChannels, bigChannels, smallHeight, smallWidth, kernelHeight, kernelWidth };
+  for (const [name, value] of Object.entries(sizes)) {
+    if (!Number.isInteger(value) || value < 0 || value > 65535) throw new KernelArgumentError(`convStride1WeightGrad: ${name} must be an integer in [0, 65535], got ${value}.`);
+  }
+  if (beta !== 0 && beta !== 1) throw new KernelArgumentError(`convStride1WeightGrad: beta must be 0 (overwrite) or 1 (add), got ${beta}.`);
+  const bigHeight = smallHeight + kernelHeight - 1;
+  const bigWidth = smallWidth + kernelWidth - 1;
+  const holds = (name: string, view: Float32Array, shape: string, needed: number): void => {
+    if (view.length < needed) throw new KernelArgumentError(`convStride1WeightGrad: ${name} must hold ${shape} = ${needed} floats, but holds ${view.length}.`);
+  };
+  holds("small", small, `[${count}, ${smallChannels}, ${smallHeight}, ${smallWidth}]`, count * smallChannels * smallHeight * smallWidth);
+  holds("big", big, `[${count}, ${bigChannels}, ${bigHeight}, ${bigWidth}]`, count * bigChannels * bigHeight * bigWidth);
+  holds("out", out, `[${smallChannels}, ${bigChannels}, ${kernelHeight}, ${kernelWidth}]`, smallChannels * bigChannels * kernelHeight * kernelWidth);
 }

@@ -5,7 +5,9 @@ import {
   addChannelBiasReference, channelsToImagesReference, col2imBatchReference, gridToImagesReference, im2colBatchReference,
   imagesToChannelsReference, imagesToGridReference, sumChannelsReference,
 } from "./conv-layout.js";
-import { checkConvStride1Arguments, convStride1Reference } from "./conv-stride1.js";
+import {
+  checkConvStride1Arguments, checkConvStride1WeightGradArguments, convStride1Reference, convStride1WeightGradReference,
+} from "./conv-stride1.js";
 import type { BackendName, ConvolutionPath, ConvWindow, Kernels } from "./kernels.js";
 
 /**
@@ -50,6 +52,14 @@ export class JsKernels implements Kernels {
     // Checked here too: wasm runs this reference (it never takes the direct path by default).
     checkConvStride1Arguments(window, count, input, weight, bias, outChannels, beta, out);
     convStride1Reference(input, window, count, weight, bias, outChannels, beta, out);
+  }
+
+  convStride1WeightGrad(
+    small: Float32Array, big: Float32Array, count: number, smallChannels: number, bigChannels: number, smallHeight: number, smallWidth: number,
+    kernelHeight: number, kernelWidth: number, beta: number, out: Float32Array,
+  ): void {
+    checkConvStride1WeightGradArguments(small, big, count, smallChannels, bigChannels, smallHeight, smallWidth, kernelHeight, kernelWidth, beta, out);
+    convStride1WeightGradReference(small, big, count, smallChannels, bigChannels, smallHeight, smallWidth, kernelHeight, kernelWidth, beta, out);
   }
 
   gridToImages(

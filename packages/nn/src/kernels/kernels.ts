@@ -222,6 +222,18 @@ export interface Kernels {
     beta: number, out: Float32Array,
   ): void;
 
+  /**
+   * The weight gradient of a stride-1 unpadded layer: out[a, b, ki, kj] = (beta ? out : 0)
+   * + Σ_n Σ_y Σ_x small[n, a, y, x] · big[n, b, y + ki, x + kj], for small [count, smallChannels,
+   * smallHeight, smallWidth], big [count, bigChannels, smallHeight + kh − 1, smallWidth + kw − 1]
+   * and out [smallChannels, bigChannels, kh, kw]. For conv2d, small is the output gradient and big
+   * the input; for convTranspose2d, small is the input and big the output gradient. beta is 0 or 1.
+   */
+  convStride1WeightGrad(
+    small: Float32Array, big: Float32Array, count: number, smallChannels: number, bigChannels: number, smallHeight: number, smallWidth: number,
+    kernelHeight: number, kernelWidth: number, beta: number, out: Float32Array,
+  ): void;
+
   /** From images [count, channels, positions] to channel-major out [channels, count·positions]. */
   imagesToChannels(images: Float32Array, count: number, channels: number, positions: number, out: Float32Array): void;
 

@@ -6,7 +6,7 @@ import {
   checkMixRowsWeightGradArguments, checkRowsCols,
 } from "./kernel-arguments.js";
 import { checkBetaZeroOrOne, checkChannelArguments, checkGridArguments, checkWindowArguments, windowFields } from "./conv-layout.js";
-import { checkConvStride1Arguments } from "./conv-stride1.js";
+import { checkConvStride1Arguments, checkConvStride1WeightGradArguments } from "./conv-stride1.js";
 import { NativeBackendUnavailableError } from "./kernel-errors.js";
 import { JsKernels } from "./js-kernels.js";
 import type { BackendName, ConvolutionPath, ConvWindow } from "./kernels.js";
@@ -71,6 +71,10 @@ interface NativeAddon {
   ): void;
   imagesToGrid(images: Float32Array, count: number, channels: number, height: number, width: number, gridHeight: number, gridWidth: number, out: Float32Array): void;
   convStride1Available(): boolean;
+  convStride1WeightGrad(
+    small: Float32Array, big: Float32Array, count: number, smallChannels: number, bigChannels: number, smallHeight: number, smallWidth: number,
+    kernelHeight: number, kernelWidth: number, beta: number, out: Float32Array,
+  ): void;
   convStride1(window: Int32Array, input: Float32Array, weight: Float32Array, bias: Float32Array | null, count: number, outChannels: number, beta: number, out: Float32Array): void;
   sumChannels(images: Float32Array, count: number, channels: number, positions: number, beta: number, out: Float32Array): void;
   addChannelBias(images: Float32Array, bias: Float32Array, count: number, channels: number, positions: number): void;
@@ -80,7 +84,7 @@ interface NativeAddon {
 const newerAddonFunctions = [
   "mixRows", "mixRowsWeightGrad", "filmForward", "filmBackward", "pauseWorkersForTest",
   "im2colBatch", "col2imBatch", "channelsToImages", "imagesToChannels", "sumChannels", "addChannelBias",
-  "gridToImages", "imagesToGrid", "convStride1Available", "convStride1",
+  "gridToImages", "imagesToGrid", "convStride1Available", "convStride1", "convStride1WeightGrad",
 ] as const;
 
 /** Activation codes (ops/activation.ts) that the addon computes; the others run in the js reference. */
@@ -324,6 +328,19 @@ export class NativeKernels extends JsKernels {
     }
     checkConvStride1Arguments(window, count, input, weight, bias, outChannels, beta, out);
     this.addon.convStride1(Int32Array.from(windowFields(window)), input, weight, bias, count, outChannels, beta, out);
+  }
+
+  override convStride1WeightGrad(
+    small: Float32Array, big: Float32Array, count: number, smallChannels: number, bigChannels: number, smallHeight: number, smallWidth: number,
+    kernelHeight: number, kernelWidth: number, beta: number, out: Float32Array,
+  ): void {
+    // Blocks of 4 rows of small; anything else takes the reference (which checks its arguments).
+    if (!this.hasDirectConvolution || smallChannels % 4 !== 0) {
+      super.convStride1WeightGrad(small, big, count, smallChannels, bigChannels, smallHeight, smallWidth, kernelHeight, kernelWidth, beta, out);
+      return;
+    }
+    checkConvStride1WeightGradArguments(small, big, count, smallChannels, bigChannels, smallHeight, smallWidth, kernelHeight, kernelWidth, beta, out);
+    this.addon.convStride1WeightGrad(small, big, count, smallChannels, bigChannels, smallHeight, smallWidth, kernelHeight, kernelWidth, beta, out);
   }
 
   override gridToImages(

@@ -1,13 +1,13 @@
 import type { Engine } from "../autodiff/engine.js";
 import type { ConvWindow } from "../kernels/kernels.js";
-import { conv2dBackwardOnGrid, convTranspose2dBackwardOnGrid, type GradTarget } from "./conv-grid.js";
+import type { GradTarget } from "./conv-grid.js";
 import type { ConvGeometry } from "./im2col.js";
 
 /**
- * Stride-1 unpadded layers through Kernels.convStride1 (the "direct" path): the output and the
- * input gradient are direct convolutions — the input gradient of a convolution is one of the
- * output gradient, padded by kh − 1, with the weights flipped and transposed — and the weight
- * gradient stays the grid path's kh·kw GEMMs (a reduction over every position, which BLAS does well).
+ * Stride-1 unpadded layers through Kernels.convStride1 and convStride1WeightGrad (the "direct"
+ * path): the output and the input gradient are direct convolutions — the input gradient of a
+ * convolution is one of the output gradient, padded by kh − 1, with the weights flipped and
+ * transposed — and the weight gradient is a direct sum over positions.
  */
 
 /** out[b, a, kh−1−ki, kw−1−kj] = weight[a, b, ki, kj] for weight [rows, cols, kh, kw]. */
@@ -35,10 +35,10 @@ export function conv2dDirect(engine: Engine, x: Float32Array, weight: Float32Arr
   engine.kernels.convStride1(x, geometry, batch, weight, bias, outChannels, 0, out);
 }
 
-/** conv2d backward (bias excluded). `chunk`: images per chunk of the weight gradient's grid GEMMs. */
+/** conv2d backward (bias excluded). */
 export function conv2dBackwardDirect(
   engine: Engine, x: Float32Array, weight: Float32Array, dOut: Float32Array, geometry: ConvGeometry,
-  outChannels: number, batch: number, chunk: number, dx: GradTarget | null, dw: GradTarget | null,
+  outChannels: number, batch: number, dx: GradTarget | null, dw: GradTarget | null,
 ): void {
   const { channels, kernelHeight, kernelWidth, outputHeight, outputWidth } = geometry;
   if (dx !== null) {
@@ -49,7 +49,9 @@ export function conv2dBackwardDirect(
     engine.kernels.convStride1(dOut, fullWindow(outChannels, outputHeight, outputWidth, geometry), batch, flipped, null, channels, dx.beta, dx.grad);
     engine.arena.release(mark);
   }
-  if (dw !== null) conv2dBackwardOnGrid(engine, x, weight, dOut, geometry, outChannels, batch, chunk, null, dw);
+  if (dw !== null) {
+    engine.kernels.convStride1WeightGrad(dOut, x, batch, outChannels, channels, outputHeight, outputWidth, kernelHeight, kernelWidth, dw.beta, dw.grad);
+  }
 }
 
 /**
@@ -70,8 +72,11 @@ export function convTranspose2dDirect(engine: Engine, x: Float32Array, weight: F
 /** convTranspose2d backward (bias excluded): the input gradient is conv2d of dOut with the weights as they are. */
 export function convTranspose2dBackwardDirect(
   engine: Engine, x: Float32Array, weight: Float32Array, dOut: Float32Array, geometry: ConvGeometry,
-  inChannels: number, batch: number, chunk: number, dx: GradTarget | null, dw: GradTarget | null,
+  inChannels: number, batch: number, dx: GradTarget | null, dw: GradTarget | null,
 ): void {
   if (dx !== null) engine.kernels.convStride1(dOut, geometry, batch, weight, null, inChannels, dx.beta, dx.grad);
-  if (dw !== null) convTranspose2dBackwardOnGrid(engine, x, weight, dOut, geometry, inChannels, batch, chunk, null, dw);
+  if (dw !== null) {
+    const { channels: outChannels, kernelHeight, kernelWidth, outputHeight: inHeight, outputWidth: inWidth } = geometry;
+    engine.kernels.convStride1WeightGrad(x, dOut, batch, inChannels, outChannels, inHeight, inWidth, kernelHeight, kernelWidth, dw.beta, dw.grad);
+  }
 }

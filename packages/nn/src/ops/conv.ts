@@ -142,7 +142,7 @@ function conv2dBackward(node: TapeNode): void {
   if (path !== "im2col") {
     const dx = wantX ? { beta: engine.claimGrad(x), grad: x.grad! } : null;
     const dw = wantWeight ? { beta: betaWeight, grad: weight.grad! } : null;
-    if (path === "direct") conv2dBackwardDirect(engine, x.data, weight.data, dOut, geometry, outChannels, batch, chunk, dx, dw);
+    if (path === "direct") conv2dBackwardDirect(engine, x.data, weight.data, dOut, geometry, outChannels, batch, dx, dw);
     else conv2dBackwardOnGrid(engine, x.data, weight.data, dOut, geometry, outChannels, batch, chunk, dx, dw);
     return;
   }
@@ -251,7 +251,7 @@ function convTranspose2dBackward(node: TapeNode): void {
   if (path !== "im2col") {
     const dx = wantX ? { beta: betaX, grad: x.grad! } : null;
     const dw = wantWeight ? { beta: betaWeight, grad: weight.grad! } : null;
-    if (path === "direct") convTranspose2dBackwardDirect(engine, x.data, weight.data, dOut, geometry, inChannels, batch, chunk, dx, dw);
+    if (path === "direct") convTranspose2dBackwardDirect(engine, x.data, weight.data, dOut, geometry, inChannels, batch, dx, dw);
     else convTranspose2dBackwardOnGrid(engine, x.data, weight.data, dOut, geometry, inChannels, batch, chunk, dx, dw);
     return;
   }
