@@ -12,9 +12,11 @@
  *   npm run learn:pixels -- experiment.totalSteps=300 experiment.warmupSteps=100 experiment.evalEvery=300 experiment.evalEpisodes=1
  */
 import { composeConfig } from "../src/config/compose.js";
-import { writeTrainConfig } from "../src/config/config-file.js";
+import { readTrainConfig, writeTrainConfig } from "../src/config/config-file.js";
+import type { TrainConfig } from "../src/config/schema.js";
+import { readMetrics } from "../src/run-folder/metrics.js";
 import { writeReport } from "../src/report/write-report.js";
-import { createRunDir } from "../src/run-folder/run-dir.js";
+import { createRunDir, runPaths, type RunPaths } from "../src/run-folder/run-dir.js";
 import { TrainingProgress } from "../src/cli/training-progress.js";
 import { train } from "../src/runner/train.js";
 
@@ -25,29 +27,52 @@ const ENVIRONMENT_STEPS = 100_000;
 const ACTION_REPEAT = 8;
 
 const agentSteps = ENVIRONMENT_STEPS / ACTION_REPEAT;
-const composed = composeConfig([
-  "env=dmc-cartpole-swingup-pixels",
-  `env.kwargs.frameSkip=${ACTION_REPEAT}`,
-  "agent=sac-ae",
-  "experiment=learn-pendulum",
-  `experiment.totalSteps=${agentSteps}`,
-  // The SAC-AE paper's 1000 random steps before learning; an evaluation every 10k environment steps.
-  "experiment.warmupSteps=1000",
-  `experiment.evalEvery=${agentSteps / 10}`,
-  "experiment.evalEpisodes=10",
-  `experiment.checkpointEvery=${agentSteps / 10}`,
-  "experiment.logEvery=125",
-  ...process.argv.slice(2),
-]);
-const { config } = composed;
+const argv = process.argv.slice(2);
+const resumeAt = argv.indexOf("--resume");
+const resumeFrom = resumeAt >= 0 ? argv[resumeAt + 1] : undefined;
+if (resumeAt >= 0 && (resumeFrom === undefined || argv.length !== 2)) {
+  console.error(`learn:pixels: --resume takes one run folder and no overrides (the run keeps its saved config.yaml), got: ${argv.join(" ")}. Use: npm run learn:pixels -- --resume <run folder>`);
+  process.exit(2);
+}
+let config: TrainConfig;
+let paths: RunPaths;
+if (resumeFrom !== undefined) {
+  paths = runPaths(resumeFrom);
+  config = readTrainConfig(paths.config);
+} else {
+  const composed = composeConfig([
+    "env=dmc-cartpole-swingup-pixels",
+    `env.kwargs.frameSkip=${ACTION_REPEAT}`,
+    "agent=sac-ae",
+    "experiment=learn-pendulum",
+    `experiment.totalSteps=${agentSteps}`,
+    // The SAC-AE paper's 1000 random steps before learning; an evaluation every 10k environment steps.
+    "experiment.warmupSteps=1000",
+    `experiment.evalEvery=${agentSteps / 10}`,
+    "experiment.evalEpisodes=10",
+    `experiment.checkpointEvery=${agentSteps / 10}`,
+    "experiment.logEvery=125",
+    ...argv,
+  ]);
+  config = composed.config;
+  paths = createRunDir(config.experiment.runsDir, `learn-pixels-seed${config.experiment.seed}`);
+  writeTrainConfig(paths.config, config, composed);
+}
 const repeat = Number(config.env.kwargs["frameSkip"] ?? ACTION_REPEAT);
-const paths = createRunDir(config.experiment.runsDir, `learn-pixels-seed${config.experiment.seed}`);
-writeTrainConfig(paths.config, config, composed);
 const progress = new TrainingProgress({ stream: process.stderr });
-const result = await train(config, { runDir: paths.dir, resume: false, onProgress: (event) => progress.handle(event) });
+const result = await train(config, { runDir: paths.dir, resume: resumeFrom !== undefined, onProgress: (event) => progress.handle(event) });
 progress.stop();
 writeReport(paths.dir);
-const evalReturn = result.finalEval === null ? null : Math.round(result.finalEval.meanReturn * 10) / 10;
+const environmentSteps = result.steps * repeat * config.env.numTasks;
+// Every evaluation of the run (resumed parts included): environment steps and mean return.
+const evalCurve = readMetrics(paths.metrics).filter((row) => row.kind === "eval").map((row) => ({
+  environmentSteps: row.step * repeat * config.env.numTasks,
+  evalReturn: Math.round(Number(row["eval/mean_return"]) * 10) / 10,
+}));
+// A run resumed after its last step evaluates nothing new: its result is the evaluation at that step.
+const lastEval = evalCurve.at(-1);
+const evalReturn = result.finalEval !== null ? Math.round(result.finalEval.meanReturn * 10) / 10
+  : lastEval !== undefined && lastEval.environmentSteps === environmentSteps ? lastEval.evalReturn : null;
 const passed = evalReturn !== null && evalReturn >= RETURN_BAR;
 console.log(
   JSON.stringify({
@@ -57,10 +82,13 @@ console.log(
     seed: config.experiment.seed,
     actionRepeat: repeat,
     agentSteps: result.steps,
-    environmentSteps: result.steps * repeat * config.env.numTasks,
+    environmentSteps,
     evalReturn,
     evalEpisodes: config.experiment.evalEpisodes,
+    evalCurve,
+    // This invocation's wall time (a resumed run's earlier parts are not in it).
     wallSeconds: Math.round(result.seconds * 10) / 10,
+    resumed: resumeFrom !== undefined,
     backend: result.backend,
     bar: RETURN_BAR,
     passed,
