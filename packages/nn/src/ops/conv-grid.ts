@@ -50,6 +50,27 @@ function joinTaps(tapGrads: Float32Array, rows: number, cols: number, taps: numb
   }
 }
 
+/**
+ * A backward pass's scratch (inside the caller's arena mark): the output gradient's grid
+ * (gradChannels rows), and where wanted the tap weights split from weight [rows, cols, taps], the
+ * input gradient's grid and the input's grid (inputChannels rows), and the tap gradients.
+ */
+function backwardScratch(
+  engine: Engine, weight: Float32Array, rows: number, cols: number, taps: number, gradChannels: number, inputChannels: number,
+  gridFloats: number, dx: GradTarget | null, dw: GradTarget | null,
+): { gradGrid: Float32Array; tapWeights: Float32Array | null; inputGrad: Float32Array | null; input: Float32Array | null; tapGrads: Float32Array | null } {
+  const arena = engine.arena;
+  const tapWeights = dx === null ? null : arena.allocateTransient(taps * rows * cols);
+  if (tapWeights !== null) splitTaps(weight, rows, cols, taps, tapWeights);
+  return {
+    gradGrid: arena.allocateTransient(gradChannels * gridFloats),
+    tapWeights,
+    inputGrad: dx === null ? null : arena.allocateTransient(inputChannels * gridFloats),
+    input: dw === null ? null : arena.allocateTransient(inputChannels * gridFloats),
+    tapGrads: dw === null ? null : arena.allocateTransient(taps * rows * cols),
+  };
+}
+
 /** The grid's sizes for a chunk of `count` images. */
 function gridOf(geometry: ConvGeometry, count: number): { plane: number; total: number; valid: number } {
   const plane = geometry.height * geometry.width;
@@ -104,12 +125,7 @@ export function conv2dBackwardOnGrid(
   const plane = height * width;
   const outPlane = outputHeight * outputWidth;
   const mark = engine.arena.mark();
-  const gradGrid = engine.arena.allocateTransient(outChannels * chunk * plane);
-  const tapWeights = dx === null ? null : engine.arena.allocateTransient(taps * outChannels * channels);
-  if (tapWeights !== null) splitTaps(weight, outChannels, channels, taps, tapWeights);
-  const inputGrad = dx === null ? null : engine.arena.allocateTransient(channels * chunk * plane);
-  const input = dw === null ? null : engine.arena.allocateTransient(channels * chunk * plane);
-  const tapGrads = dw === null ? null : engine.arena.allocateTransient(taps * outChannels * channels);
+  const { gradGrid, tapWeights, inputGrad, input, tapGrads } = backwardScratch(engine, weight, outChannels, channels, taps, outChannels, channels, chunk * plane, dx, dw);
   for (let first = 0; first < batch; first += chunk) {
     const count = Math.min(chunk, batch - first);
     const { total, valid } = gridOf(geometry, count);
@@ -182,12 +198,7 @@ export function convTranspose2dBackwardOnGrid(
   const plane = height * width;
   const inPlane = inHeight * inWidth;
   const mark = engine.arena.mark();
-  const gradGrid = engine.arena.allocateTransient(outChannels * chunk * plane);
-  const tapWeights = dx === null ? null : engine.arena.allocateTransient(taps * inChannels * outChannels);
-  if (tapWeights !== null) splitTaps(weight, inChannels, outChannels, taps, tapWeights);
-  const inputGrad = dx === null ? null : engine.arena.allocateTransient(inChannels * chunk * plane);
-  const input = dw === null ? null : engine.arena.allocateTransient(inChannels * chunk * plane);
-  const tapGrads = dw === null ? null : engine.arena.allocateTransient(taps * inChannels * outChannels);
+  const { gradGrid, tapWeights, inputGrad, input, tapGrads } = backwardScratch(engine, weight, inChannels, outChannels, taps, outChannels, inChannels, chunk * plane, dx, dw);
   for (let first = 0; first < batch; first += chunk) {
     const count = Math.min(chunk, batch - first);
     const { total, valid } = gridOf(geometry, count);
