@@ -243,6 +243,26 @@ static void relu_part(const void *arguments, int part, int parts) {
   }
 }
 
+typedef struct {
+  const float *x;
+  double factor, offset;
+  size_t length;
+  float *out;
+} affine_task;
+
+/* out = (float)(x·factor + offset) in double, the js reference's arithmetic (no FMA: -ffp-contract=off). */
+static void affine_part(const void *arguments, int part, int parts) {
+  const affine_task *t = arguments;
+  size_t i, end;
+  part_range(t->length, part, parts, &i, &end);
+  for (; i < end; i++) t->out[i] = (float)((double)t->x[i] * t->factor + t->offset);
+}
+
+void nn_affine(const float *x, size_t length, double factor, double offset, float *out) {
+  affine_task task = {x, factor, offset, length, out};
+  pool_run(affine_part, &task, parts_for(length));
+}
+
 void nn_relu_forward(const float *x, size_t length, float *out) {
   relu_task task = {x, x, length, out};
   pool_run(relu_part, &task, parts_for(length));

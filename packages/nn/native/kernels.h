@@ -17,6 +17,7 @@ void nn_gemm(const blas_library *blas, bool split, bool trans_a, bool trans_b, i
 void nn_add_bias_rows(const float *x, const float *bias, int rows, int cols, float *out);
 void nn_add_bias_relu(const float *x, const float *bias, int rows, int cols, float *out);
 void nn_relu_forward(const float *x, size_t length, float *out);
+void nn_affine(const float *x, size_t length, double factor, double offset, float *out);
 void nn_relu_backward(const float *y, const float *grad_out, size_t length, float *grad_in);
 void nn_sum_rows(const float *x, int rows, int cols, float beta, float *out);
 void nn_relu_backward_sum_rows(const float *y, const float *grad_out, int rows, int cols, float *grad_in,

@@ -290,6 +290,17 @@ static napi_value relu_forward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* affine(x, factor, offset, out): out = float32(x·factor + offset), computed in float64. */
+static napi_value affine(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  FLOATS(0, x);
+  NUMBER(1, factor);
+  NUMBER(2, offset);
+  FLOATS(3, out);
+  nn_affine(x, x_length, factor, offset, out);
+  return NULL;
+}
+
 /* reluBackward(y, gradOut, gradIn) */
 static napi_value relu_backward(napi_env env, napi_callback_info info) {
   ARGS(3);
@@ -593,6 +604,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"addBiasRelu", NULL, add_bias_relu, NULL, NULL, NULL, napi_default, NULL},
       {"reluBackwardSumRows", NULL, relu_backward_sum_rows, NULL, NULL, NULL, napi_default, NULL},
       {"reluForward", NULL, relu_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"affine", NULL, affine, NULL, NULL, NULL, napi_default, NULL},
       {"reluBackward", NULL, relu_backward, NULL, NULL, NULL, napi_default, NULL},
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_default, NULL},
       {"adamUpdate", NULL, adam_update, NULL, NULL, NULL, napi_default, NULL},

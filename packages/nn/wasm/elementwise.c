@@ -51,6 +51,12 @@ void relu_forward(const float *x, int length, float *out) {
   for (; i < length; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
+/* out = (float)(x·factor + offset) in double, the js reference's arithmetic. */
+EXPORT(affine)
+void affine(const float *x, int length, double factor, double offset, float *out) {
+  for (int i = 0; i < length; i++) out[i] = (float)((double)x[i] * factor + offset);
+}
+
 /* grad_in = y > 0 ? grad_out : 0 */
 EXPORT(relu_backward)
 void relu_backward(const float *y, const float *grad_out, int length, float *grad_in) {

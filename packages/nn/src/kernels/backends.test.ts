@@ -58,6 +58,14 @@ function checkGemm(kernels: Kernels, label: string, spec: GemmCase, rng: Rng): v
 const oddSizes = [1, 3, 4, 8, 17, 33, 129];
 const flagPairs: Array<[boolean, boolean]> = [[false, false], [false, true], [true, false], [true, true]];
 
+/** Element by element with Object.is (so -0 and NaN count), failing at the first difference. */
+function assertSameBitsArray(actual: Float32Array, expected: Float32Array, label: string): void {
+  assert.equal(actual.length, expected.length, label);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) assert.fail(`${label}: element ${i} is ${actual[i]}, the reference ${expected[i]}`);
+  }
+}
+
 describe("gemm matches the js reference", () => {
   test("all transpose flags on odd sizes 1, 3, 17, 129 with beta = 0 over NaN", () => {
     const rng = Rng.fromSeed(1, "gemm-odd");
@@ -253,6 +261,26 @@ describe("elementwise kernels match the js reference", () => {
         const grad = copyInto(kernels, gradOut);
         kernels.reluBackward(y, grad, grad);
         assert.deepEqual(grad, expectedGrad, `${label} reluBackward`);
+      }
+    }
+  });
+
+  test("affine gives the reference's bits (float64 arithmetic, one rounding), also in place, on pixel values and on wide ranges", () => {
+    for (const { label, kernels } of backends) {
+      for (const length of [...lengths, 100_003]) {
+        const x = filled(reference, length, rng);
+        for (let i = 0; i < length; i += 3) x[i] = (i * 37) % 256; // pixel values, as the pixel encoder scales them
+        if (length > 1) x[1] = -0;
+        for (const [factor, offset] of [[1 / 255, 0], [-3.7, 0.1], [1e-30, 1e30]] as const) {
+          const expected = new Float32Array(length);
+          reference.affine(x, factor, offset, expected);
+          const out = kernels.allocate(length).fill(Number.NaN);
+          kernels.affine(copyInto(kernels, x), factor, offset, out);
+          assertSameBitsArray(out, expected, `${label} affine(${factor}, ${offset}) length ${length}`);
+          const inPlace = copyInto(kernels, x);
+          kernels.affine(inPlace, factor, offset, inPlace);
+          assertSameBitsArray(inPlace, expected, `${label} affine in place`);
+        }
       }
     }
   });

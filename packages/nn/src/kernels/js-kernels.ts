@@ -153,6 +153,10 @@ export class JsKernels implements Kernels {
     }
   }
 
+  affine(x: Float32Array, factor: number, offset: number, out: Float32Array): void {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! * factor + offset;
+  }
+
   reluBackward(y: Float32Array, gradOut: Float32Array, gradIn: Float32Array): void {
     for (let i = 0; i < y.length; i++) gradIn[i] = y[i]! > 0 ? gradOut[i]! : 0;
   }

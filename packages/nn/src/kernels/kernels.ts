@@ -73,6 +73,12 @@ export interface Kernels {
   /** out = max(x, 0) elementwise (out may alias x). */
   reluForward(x: Float32Array, out: Float32Array): void;
 
+  /**
+   * out[i] = x[i]·factor + offset, computed in float64 and rounded once to float32 (the js
+   * reference's arithmetic), so every backend gives the same bits. In place (out = x) is allowed.
+   */
+  affine(x: Float32Array, factor: number, offset: number, out: Float32Array): void;
+
   /** gradIn[i] = y[i] > 0 ? gradOut[i] : 0, where y is the relu output (gradIn may alias gradOut). */
   reluBackward(y: Float32Array, gradOut: Float32Array, gradIn: Float32Array): void;
 

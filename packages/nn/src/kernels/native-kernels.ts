@@ -33,6 +33,7 @@ interface NativeAddon {
   addBiasRows(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void;
   addBiasRelu(x: Float32Array, bias: Float32Array, rows: number, cols: number, out: Float32Array): void;
   reluForward(x: Float32Array, out: Float32Array): void;
+  affine(x: Float32Array, factor: number, offset: number, out: Float32Array): void;
   reluBackwardSumRows(
     y: Float32Array, gradOut: Float32Array, rows: number, cols: number, gradIn: Float32Array, beta: number, biasGrad: Float32Array,
   ): void;
@@ -84,7 +85,7 @@ interface NativeAddon {
 const newerAddonFunctions = [
   "mixRows", "mixRowsWeightGrad", "filmForward", "filmBackward", "pauseWorkersForTest",
   "im2colBatch", "col2imBatch", "channelsToImages", "imagesToChannels", "sumChannels", "addChannelBias",
-  "gridToImages", "imagesToGrid", "convStride1Available", "convStride1", "convStride1WeightGrad",
+  "gridToImages", "imagesToGrid", "convStride1Available", "convStride1", "convStride1WeightGrad", "affine",
 ] as const;
 
 /** Activation codes (ops/activation.ts) that the addon computes; the others run in the js reference. */
@@ -200,6 +201,11 @@ export class NativeKernels extends JsKernels {
     checkLength("addBiasRelu", "bias", bias, cols);
     checkLength("addBiasRelu", "out", out, rows * cols);
     this.addon.addBiasRelu(x, bias, rows, cols, out);
+  }
+
+  override affine(x: Float32Array, factor: number, offset: number, out: Float32Array): void {
+    checkLength("affine", "out", out, x.length);
+    this.addon.affine(x, factor, offset, out);
   }
 
   override reluForward(x: Float32Array, out: Float32Array): void {

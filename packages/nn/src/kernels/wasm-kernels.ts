@@ -22,6 +22,7 @@ interface WasmExports {
   add_bias_rows(x: number, bias: number, rows: number, cols: number, out: number): void;
   add_bias_relu(x: number, bias: number, rows: number, cols: number, out: number): void;
   relu_forward(x: number, length: number, out: number): void;
+  affine(x: number, length: number, factor: number, offset: number, out: number): void;
   relu_backward_sum_rows(y: number, gradOut: number, rows: number, cols: number, gradIn: number, beta: number, biasGrad: number): void;
   relu_backward(y: number, gradOut: number, length: number, gradIn: number): void;
   sum_rows(x: number, rows: number, cols: number, beta: number, out: number): void;
@@ -284,6 +285,14 @@ export class WasmKernels extends JsKernels {
     const pbias = this.address(bias, cols, "in");
     const pout = this.address(out, rows * cols, "out");
     this.onTwoThreads("add_bias_relu", rows, cols, tileRows, (start, count) => [px + 4 * start * cols, pbias, count, cols, pout + 4 * start * cols]);
+    this.finishCall();
+  }
+
+  override affine(x: Float32Array, factor: number, offset: number, out: Float32Array): void {
+    checkLength("affine", "out", out, x.length);
+    const px = this.address(x, x.length, "in");
+    const pout = this.address(out, x.length, x === out ? "inout" : "out");
+    this.exports.affine(px, x.length, factor, offset, pout);
     this.finishCall();
   }
 

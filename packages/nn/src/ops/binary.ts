@@ -158,7 +158,7 @@ export function affine(x: Tensor, factor: number, offset = 0): Tensor {
   const engine = x.engine;
   engine.check(x);
   const out = engine.empty(x.shape);
-  for (let i = 0; i < x.size; i++) out.data[i] = x.data[i]! * factor + offset;
+  engine.kernels.affine(x.data, factor, offset, out.data);
   const node = engine.record(affineBackward, out, x);
   if (node !== null) node.n0 = factor;
   return out;
