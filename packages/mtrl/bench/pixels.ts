@@ -39,7 +39,7 @@ const frameSize = 3 * 84 * 84;
 const python = "/usr/bin/python3";
 const peerScript = fileURLToPath(new URL("./pixels_peer.py", import.meta.url));
 /** Recipes pixels_peer.py has a PyTorch twin of. */
-const peerRecipes = new Set(["sac-pixels", "sac-ae"]);
+const peerRecipes = new Set(["sac-pixels", "sac-ae", "deepmdp", "hipbmdp"]);
 
 function option(argv: readonly string[], flag: string, fallback: string): string {
   const at = argv.indexOf(flag);
