@@ -17,6 +17,7 @@ import type { TrainConfig } from "../src/config/schema.js";
 import { readMetrics } from "../src/run-folder/metrics.js";
 import { writeReport } from "../src/report/write-report.js";
 import { createRunDir, runPaths, type RunPaths } from "../src/run-folder/run-dir.js";
+import { handleInterrupts } from "../src/cli/interrupt.js";
 import { TrainingProgress } from "../src/cli/training-progress.js";
 import { train } from "../src/runner/train.js";
 
@@ -60,7 +61,17 @@ if (resumeFrom !== undefined) {
 }
 const repeat = Number(config.env.kwargs["frameSkip"] ?? ACTION_REPEAT);
 const progress = new TrainingProgress({ stream: process.stderr });
-const result = await train(config, { runDir: paths.dir, resume: resumeFrom !== undefined, onProgress: (event) => progress.handle(event) });
+// Ctrl-C (or SIGTERM) saves a checkpoint at the end of the step and stops; --resume continues from it.
+const controller = new AbortController();
+const stopHandlers = handleInterrupts({
+  target: process,
+  controller,
+  onFirst: () => console.error(`learn:pixels: stopping after this step with a checkpoint; continue with: npm run learn:pixels -- --resume ${paths.dir}`),
+  onForceExit: () => process.exit(130),
+});
+process.once("SIGTERM", () => controller.abort());
+const result = await train(config, { runDir: paths.dir, resume: resumeFrom !== undefined, signal: controller.signal, onProgress: (event) => progress.handle(event) });
+stopHandlers();
 progress.stop();
 writeReport(paths.dir);
 const environmentSteps = result.steps * repeat * config.env.numTasks;
