@@ -16,7 +16,9 @@
 #include <sys/mman.h>
 
 #include "blas_loader.h"
+#include "conv_bindings.h"
 #include "kernels.h"
+#include "napi_args.h"
 #include "thread_pool.h"
 
 static blas_library blas;
@@ -31,98 +33,6 @@ static int configure_threads(int threads) {
   if (gemm_split) blas.set_num_threads(1);
   return pool_configure(threads);
 }
-
-/* Throws a JS Error and makes the calling function return NULL. */
-#define THROW(env, message)                     \
-  do {                                          \
-    napi_throw_error((env), NULL, (message));   \
-    return NULL;                                \
-  } while (0)
-
-#define CHECK(env, call)                                          \
-  do {                                                            \
-    if ((call) != napi_ok) THROW((env), "mtrl_nn_native: " #call " failed"); \
-  } while (0)
-
-static bool get_floats(napi_env env, napi_value value, float **data, size_t *length) {
-  bool is_typed_array = false;
-  if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok || !is_typed_array) return false;
-  napi_typedarray_type type;
-  void *raw = NULL;
-  if (napi_get_typedarray_info(env, value, &type, length, &raw, NULL, NULL) != napi_ok) return false;
-  if (type != napi_float32_array) return false;
-  *data = (float *)raw;
-  return true;
-}
-
-/* A Float32Array, or NULL for JS null (a gradient that is not wanted). */
-static bool get_optional_floats(napi_env env, napi_value value, float **data) {
-  napi_valuetype kind;
-  if (napi_typeof(env, value, &kind) != napi_ok) return false;
-  size_t length = 0;
-  if (kind == napi_null) {
-    *data = NULL;
-    return true;
-  }
-  return get_floats(env, value, data, &length);
-}
-
-/* An Int32Array (given = true), or NULL for JS null (given = false). An empty array's data may be
-   NULL too, so `given` is what tells them apart. */
-static bool get_optional_ints(napi_env env, napi_value value, int32_t **data, bool *given) {
-  napi_valuetype kind;
-  if (napi_typeof(env, value, &kind) != napi_ok) return false;
-  *given = kind != napi_null;
-  if (!*given) {
-    *data = NULL;
-    return true;
-  }
-  bool is_typed_array = false;
-  if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok || !is_typed_array) return false;
-  napi_typedarray_type type;
-  size_t length = 0;
-  void *raw = NULL;
-  if (napi_get_typedarray_info(env, value, &type, &length, &raw, NULL, NULL) != napi_ok) return false;
-  if (type != napi_int32_array) return false;
-  *data = (int32_t *)raw;
-  return true;
-}
-
-#define ARGS(count)                                                         \
-  size_t argc = (count);                                                    \
-  napi_value argv[(count)];                                                 \
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));         \
-  if (argc < (count)) THROW(env, "mtrl_nn_native: expected " #count " arguments")
-
-#define FLOATS(index, name)                                                 \
-  float *name = NULL;                                                       \
-  size_t name##_length = 0;                                                 \
-  if (!get_floats(env, argv[(index)], &name, &name##_length))              \
-    THROW(env, "mtrl_nn_native: argument " #index " (" #name ") must be a Float32Array"); \
-  (void)name##_length
-
-#define OPTIONAL_FLOATS(index, name)                                        \
-  float *name = NULL;                                                       \
-  if (!get_optional_floats(env, argv[(index)], &name))                      \
-    THROW(env, "mtrl_nn_native: argument " #index " (" #name ") must be a Float32Array or null")
-
-#define OPTIONAL_INTS(index, name)                                          \
-  int32_t *name = NULL;                                                     \
-  bool name##_given = false;                                                \
-  if (!get_optional_ints(env, argv[(index)], &name, &name##_given))         \
-    THROW(env, "mtrl_nn_native: argument " #index " (" #name ") must be an Int32Array or null")
-
-#define INT(index, name)  \
-  int32_t name = 0;       \
-  CHECK(env, napi_get_value_int32(env, argv[(index)], &name))
-
-#define NUMBER(index, name) \
-  double name = 0;          \
-  CHECK(env, napi_get_value_double(env, argv[(index)], &name))
-
-#define BOOL(index, name) \
-  bool name = false;      \
-  CHECK(env, napi_get_value_bool(env, argv[(index)], &name))
 
 /* loadBlas(names: string[]): string — the library that was loaded; throws if none works. */
 static napi_value load_blas(napi_env env, napi_callback_info info) {
@@ -443,155 +353,6 @@ static napi_value film_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* im2colBatch(window: Int32Array(11), images, count, columns) */
-static napi_value im2col_batch(napi_env env, napi_callback_info info) {
-  ARGS(4);
-  OPTIONAL_INTS(0, window);
-  FLOATS(1, images);
-  INT(2, count);
-  FLOATS(3, columns);
-  if (!window_given) THROW(env, "mtrl_nn_native: im2colBatch needs the window as an Int32Array");
-  nn_im2col_batch(window, images, count, columns);
-  return NULL;
-}
-
-/* col2imBatch(window: Int32Array(11), columns, count, images) */
-static napi_value col2im_batch(napi_env env, napi_callback_info info) {
-  ARGS(4);
-  OPTIONAL_INTS(0, window);
-  FLOATS(1, columns);
-  INT(2, count);
-  FLOATS(3, images);
-  if (!window_given) THROW(env, "mtrl_nn_native: col2imBatch needs the window as an Int32Array");
-  nn_col2im_batch(window, columns, count, images);
-  return NULL;
-}
-
-/* channelsToImages(source, bias | null, count, channels, positions, beta, out) */
-static napi_value channels_to_images(napi_env env, napi_callback_info info) {
-  ARGS(7);
-  FLOATS(0, source);
-  OPTIONAL_FLOATS(1, bias);
-  INT(2, count);
-  INT(3, channels);
-  INT(4, positions);
-  INT(5, beta);
-  FLOATS(6, out);
-  nn_channels_to_images(source, bias, count, channels, positions, beta, out);
-  return NULL;
-}
-
-/* gridToImages(source, bias | null, count, channels, gridHeight, gridWidth, height, width, beta, out) */
-static napi_value grid_to_images(napi_env env, napi_callback_info info) {
-  ARGS(10);
-  FLOATS(0, source);
-  OPTIONAL_FLOATS(1, bias);
-  INT(2, count);
-  INT(3, channels);
-  INT(4, grid_h);
-  INT(5, grid_w);
-  INT(6, height);
-  INT(7, width);
-  INT(8, beta);
-  FLOATS(9, out);
-  nn_grid_to_images(source, bias, count, channels, grid_h, grid_w, height, width, beta, out);
-  return NULL;
-}
-
-/* imagesToGrid(images, count, channels, height, width, gridHeight, gridWidth, out) */
-static napi_value images_to_grid(napi_env env, napi_callback_info info) {
-  ARGS(8);
-  FLOATS(0, images);
-  INT(1, count);
-  INT(2, channels);
-  INT(3, height);
-  INT(4, width);
-  INT(5, grid_h);
-  INT(6, grid_w);
-  FLOATS(7, out);
-  nn_images_to_grid(images, count, channels, height, width, grid_h, grid_w, out);
-  return NULL;
-}
-
-/* convStride1Available() → whether this CPU runs convStride1 (AVX2 and FMA) */
-static napi_value conv_stride1_available(napi_env env, napi_callback_info info) {
-  (void)info;
-  napi_value result;
-  CHECK(env, napi_get_boolean(env, nn_conv_stride1_available() != 0, &result));
-  return result;
-}
-
-/* convStride1(window Int32Array(11), input, weight, bias | null, count, outChannels, beta, out) */
-static napi_value conv_stride1(napi_env env, napi_callback_info info) {
-  ARGS(8);
-  OPTIONAL_INTS(0, window);
-  if (!window_given) THROW(env, "mtrl_nn_native: convStride1 needs the window as an Int32Array");
-  FLOATS(1, input);
-  FLOATS(2, weight);
-  OPTIONAL_FLOATS(3, bias);
-  INT(4, count);
-  INT(5, out_channels);
-  INT(6, beta);
-  FLOATS(7, out);
-  nn_conv_stride1(window, input, weight, bias, count, out_channels, beta, out);
-  return NULL;
-}
-
-/* convStride1WeightGrad(small, big, count, smallChannels, bigChannels, smallHeight, smallWidth, kernelHeight, kernelWidth, beta, out) */
-static napi_value conv_stride1_weight_grad(napi_env env, napi_callback_info info) {
-  ARGS(11);
-  FLOATS(0, small);
-  FLOATS(1, big);
-  INT(2, count);
-  INT(3, small_channels);
-  INT(4, big_channels);
-  INT(5, small_h);
-  INT(6, small_w);
-  INT(7, kernel_h);
-  INT(8, kernel_w);
-  INT(9, beta);
-  FLOATS(10, out);
-  nn_conv_stride1_weight_grad(small, big, count, small_channels, big_channels, small_h, small_w, kernel_h, kernel_w, beta, out);
-  return NULL;
-}
-
-/* imagesToChannels(images, count, channels, positions, out) */
-static napi_value images_to_channels(napi_env env, napi_callback_info info) {
-  ARGS(5);
-  FLOATS(0, images);
-  INT(1, count);
-  INT(2, channels);
-  INT(3, positions);
-  FLOATS(4, out);
-  nn_images_to_channels(images, count, channels, positions, out);
-  return NULL;
-}
-
-/* sumChannels(images, count, channels, positions, beta, out) */
-static napi_value sum_channels(napi_env env, napi_callback_info info) {
-  ARGS(6);
-  FLOATS(0, images);
-  INT(1, count);
-  INT(2, channels);
-  INT(3, positions);
-  INT(4, beta);
-  FLOATS(5, out);
-  nn_sum_channels(images, count, channels, positions, beta, out);
-  return NULL;
-}
-
-/* addChannelBias(images, bias, count, channels, positions) */
-static napi_value add_channel_bias(napi_env env, napi_callback_info info) {
-  ARGS(5);
-  FLOATS(0, images);
-  FLOATS(1, bias);
-  INT(2, count);
-  INT(3, channels);
-  INT(4, positions);
-  nn_add_channel_bias(images, bias, count, channels, positions);
-  return NULL;
-}
-
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"loadBlas", NULL, load_blas, NULL, NULL, NULL, napi_default, NULL},
@@ -613,20 +374,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"mixRowsWeightGrad", NULL, mix_rows_weight_grad, NULL, NULL, NULL, napi_default, NULL},
       {"filmForward", NULL, film_forward, NULL, NULL, NULL, napi_default, NULL},
       {"filmBackward", NULL, film_backward, NULL, NULL, NULL, napi_default, NULL},
-      {"im2colBatch", NULL, im2col_batch, NULL, NULL, NULL, napi_default, NULL},
-      {"col2imBatch", NULL, col2im_batch, NULL, NULL, NULL, napi_default, NULL},
-      {"channelsToImages", NULL, channels_to_images, NULL, NULL, NULL, napi_default, NULL},
-      {"imagesToChannels", NULL, images_to_channels, NULL, NULL, NULL, napi_default, NULL},
-      {"gridToImages", NULL, grid_to_images, NULL, NULL, NULL, napi_default, NULL},
-      {"convStride1Available", NULL, conv_stride1_available, NULL, NULL, NULL, napi_default, NULL},
-      {"convStride1", NULL, conv_stride1, NULL, NULL, NULL, napi_default, NULL},
-      {"convStride1WeightGrad", NULL, conv_stride1_weight_grad, NULL, NULL, NULL, napi_default, NULL},
-      {"imagesToGrid", NULL, images_to_grid, NULL, NULL, NULL, napi_default, NULL},
-      {"sumChannels", NULL, sum_channels, NULL, NULL, NULL, napi_default, NULL},
-      {"addChannelBias", NULL, add_channel_bias, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties) != napi_ok)
     return NULL;
+  if (nn_define_conv_bindings(env, exports) != napi_ok) return NULL;
   return exports;
 }
 
