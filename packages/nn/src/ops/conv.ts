@@ -63,10 +63,11 @@ interface ConvRecord {
 
 /**
  * 2-D convolution (cross-correlation, as torch.nn.functional.conv2d): x [N, C, H, W],
- * weight [O, C, kh, kw], bias [O] or null → [N, O, Ho, Wo]. A chunk of images is unfolded by
- * im2colBatch into one [C·kh·kw, chunk·Ho·Wo] matrix and multiplied by the weight in one GEMM
- * (M = O, N = every output position of the chunk), whose channel-major result is laid out as
- * images with the bias added.
+ * weight [O, C, kh, kw], bias [O] or null → [N, O, Ho, Wo]. A stride-1 unpadded layer takes the
+ * backend's path (Conv2dOptions.path: direct kernels, or GEMMs on a shifted grid); otherwise a chunk
+ * of images is unfolded by im2colBatch into one [C·kh·kw, chunk·Ho·Wo] matrix and multiplied by
+ * the weight in one GEMM (M = O, N = every output position of the chunk), whose channel-major
+ * result is laid out as images with the bias added.
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions = {}): Tensor {
   const engine = x.engine;
@@ -170,8 +171,9 @@ function conv2dBackward(node: TapeNode): void {
 /**
  * Transposed convolution (torch.nn.functional.conv_transpose2d, groups = 1, dilation = 1):
  * x [N, Cin, H, W], weight [Cin, Cout, kh, kw], bias [Cout] or null →
- * [N, Cout, (H−1)·s − 2p + kh + outputPadding, …]. The adjoint of conv2d: per chunk of images one
- * GEMM from the channel-major input into columns, then col2imBatch.
+ * [N, Cout, (H−1)·s − 2p + kh + outputPadding, …]. The adjoint of conv2d: stride 1 without
+ * padding takes the backend's path as conv2d does; otherwise per chunk of images one GEMM from the
+ * channel-major input into columns, then col2imBatch.
  */
 export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvTranspose2dOptions = {}): Tensor {
   const engine = x.engine;
