@@ -27,6 +27,15 @@ export class JsKernels implements Kernels {
     return new Float32Array(length);
   }
 
+  allocateGrowable(length: number): Float32Array {
+    return this.allocate(length);
+  }
+
+  /** Never: a reserved ArrayBuffer would count in full towards V8's external memory and GC pressure. */
+  growInPlace(_block: Float32Array, _length: number): Float32Array | null {
+    return null;
+  }
+
   im2colBatch(images: Float32Array, window: ConvWindow, count: number, columns: Float32Array): void {
     im2colBatchReference(images, window, count, columns);
   }

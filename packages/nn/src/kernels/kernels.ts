@@ -48,6 +48,20 @@ export interface Kernels {
   allocate(length: number): Float32Array;
 
   /**
+   * Like `allocate`, for a block that `growInPlace` may lengthen later: the arena's step-scoped
+   * region, which thus stays one block whatever the order of a step's requests.
+   */
+  allocateGrowable(length: number): Float32Array;
+
+  /**
+   * `block` (from `allocateGrowable`) lengthened to `length` floats at the same address, the new
+   * floats zero and the old view still valid; null when this backend cannot (the arena then
+   * continues in a new block). Native: a longer view of a reserved range; wasm: while the block is
+   * the last thing allocated; js: never.
+   */
+  growInPlace(block: Float32Array, length: number): Float32Array | null;
+
+  /**
    * C = alpha * op(A) · op(B) + beta * C, with op(X) = X or Xᵀ. op(A) is m×k, op(B) is k×n, C is m×n.
    * When beta = 0, C's previous contents are ignored (may be NaN).
    */

@@ -26,6 +26,7 @@ interface NativeAddon {
   setThreads(threads: number): boolean;
   pauseWorkersForTest(paused: boolean): void;
   allocate(floats: number): Float32Array;
+  reserve(floats: number): Float32Array | null;
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number,
@@ -85,8 +86,15 @@ interface NativeAddon {
 const newerAddonFunctions = [
   "mixRows", "mixRowsWeightGrad", "filmForward", "filmBackward", "pauseWorkersForTest",
   "im2colBatch", "col2imBatch", "channelsToImages", "imagesToChannels", "sumChannels", "addChannelBias",
-  "gridToImages", "imagesToGrid", "convStride1Available", "convStride1", "convStride1WeightGrad", "affine",
+  "gridToImages", "imagesToGrid", "convStride1Available", "convStride1", "convStride1WeightGrad", "affine", "reserve",
 ] as const;
+
+/**
+ * Floats of address space behind each growable block: 2^30 (4 GiB, the largest external
+ * ArrayBuffer Node makes). Only what a step writes becomes memory; a step that outgrows it
+ * continues in ordinary blocks.
+ */
+const growableReserveFloats = 2 ** 30;
 
 /** Activation codes (ops/activation.ts) that the addon computes; the others run in the js reference. */
 const filmIdentity = 0;
@@ -172,6 +180,20 @@ export class NativeKernels extends JsKernels {
   /** Zeroed memory aligned to 2 MiB (huge pages where allowed) for large blocks: see the addon. */
   override allocate(length: number): Float32Array {
     return this.addon.allocate(length);
+  }
+
+  /**
+   * A view of `length` floats at the start of a reserved range of `growableReserveFloats` (address
+   * space, no memory until written: see the addon's reserve), so growInPlace is a longer view.
+   */
+  override allocateGrowable(length: number): Float32Array {
+    const region = length <= growableReserveFloats ? this.addon.reserve(growableReserveFloats) : null;
+    return region === null ? this.addon.allocate(length) : region.subarray(0, length);
+  }
+
+  override growInPlace(block: Float32Array, length: number): Float32Array | null {
+    if (block.byteOffset + length * 4 > block.buffer.byteLength) return null;
+    return new Float32Array(block.buffer, block.byteOffset, length);
   }
 
   override gemm(

@@ -62,6 +62,21 @@ export class WasmArena {
     return new Float32Array(buffer, start, length);
   }
 
+  /**
+   * `block` lengthened to `length` floats when it is the last allocation (its end is the top):
+   * the memory after it has never been handed out, so it is zero. Otherwise null.
+   */
+  growInPlace(block: Float32Array, length: number): Float32Array | null {
+    if (!this.owns(block) || !Number.isInteger(length) || length < block.length) return null;
+    if (alignUp(block.byteOffset + block.byteLength, alignmentBytes) !== this.top) return null;
+    const end = block.byteOffset + length * 4;
+    this.ensureBytes(end);
+    this.top = alignUp(end, alignmentBytes);
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    return new Float32Array(buffer, block.byteOffset, length);
+  }
+
   /** Whether `view` lies in this memory, i.e. compiled code can address it by `byteOffset`. */
   owns(view: Float32Array): boolean {
     return this.buffers.has(view.buffer);

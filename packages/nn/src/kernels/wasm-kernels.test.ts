@@ -42,6 +42,22 @@ describe("WASM arena", () => {
     assert.equal(kernels.foreignCopies, copiesBefore);
   });
 
+  test("growInPlace lengthens only the last allocation, in place, with zeros after the old end", () => {
+    const kernels = single;
+    const block = kernels.allocateGrowable(100);
+    block.fill(5);
+    const grown = kernels.growInPlace(block, 5 * 2 ** 20);
+    assert.ok(grown !== null, "the last allocation grows");
+    assert.equal(grown.byteOffset, block.byteOffset);
+    assert.ok(grown.subarray(0, 100).every((value) => value === 5) && block.every((value) => value === 5));
+    assert.ok(grown.subarray(100).every((value) => value === 0), "the new floats are zero");
+    const after = kernels.allocate(10);
+    assert.ok(after.byteOffset >= grown.byteOffset + grown.byteLength, "later allocations start past the grown block");
+    assert.equal(kernels.growInPlace(grown, 6 * 2 ** 20), null, "no longer the last allocation");
+    assert.equal(kernels.growInPlace(after, 5), null, "shorter than the block");
+    assert.equal(kernels.growInPlace(new Float32Array(10), 20), null, "not in this memory");
+  });
+
   test("allocate returns zeroed, 64-byte aligned, non-overlapping views", () => {
     const first = single.allocate(3);
     const second = single.allocate(5);

@@ -140,6 +140,10 @@ export class WasmKernels extends JsKernels {
     return this.arena.allocate(length);
   }
 
+  override growInPlace(block: Float32Array, length: number): Float32Array | null {
+    return this.arena.growInPlace(block, length);
+  }
+
   override gemm(
     transA: boolean, transB: boolean,
     m: number, n: number, k: number,

@@ -19,14 +19,6 @@ export interface ArenaStats {
   readonly transientViewsCreated: number;
 }
 
-/** One step-scoped allocation remembered from earlier steps, so its view can be handed out again. */
-interface Slot {
-  block: number;
-  offset: number;
-  length: number;
-  view: Float32Array;
-}
-
 /**
  * All tensor memory, taken from `kernels.allocate` in large blocks and handed out by bumping an
  * offset. Two regions:
@@ -34,10 +26,15 @@ interface Slot {
  * - transient (step-scoped): activations and intermediate gradients. `reset()` at the start of a
  *   training step rewinds it, `mark()`/`release()` rewind part of it within a step.
  *
+ * The transient region is one block that grows in place (`kernels.allocateGrowable` /
+ * `growInPlace`: native and wasm), so its size is the step's real peak whatever the order of the
+ * requests; on the js backend, and past a wasm block that is no longer the last allocation, it
+ * continues in further blocks, and a request that does not fit a block's tail skips it.
+ *
  * A training step makes the same allocations in the same order every time, so after the first
- * step every transient request fits in blocks that already exist. The arena also remembers the
- * view it returned for the k-th request of a step and returns the very same Float32Array when the
- * k-th request of a later step lands at the same place: no new typed-array objects either.
+ * step every transient request fits in the memory that already exists. The arena also remembers the
+ * view it returned for each place and length and returns the very same Float32Array when a later
+ * request lands there: no new typed-array objects either.
  */
 export class Arena {
   private readonly persistentBlocks: Float32Array[] = [];
@@ -45,8 +42,12 @@ export class Arena {
   private readonly transientBlocks: Float32Array[] = [];
   private transientBlock = 0;
   private transientOffset = 0;
-  private readonly slots: Slot[] = [];
-  private slotCursor = 0;
+  /**
+   * Views handed out before, by place (block · 2^32 + offset) and then length. Keyed by place and
+   * not by request number: an agent's update is several steps (critic, actor, decoder) whose k-th
+   * requests differ, and a per-request cache would make new views at every phase.
+   */
+  private readonly views = new Map<number, Map<number, Float32Array>>();
   private kernelAllocations = 0;
   private transientHighWater = 0;
   private transientViewsCreated = 0;
@@ -78,11 +79,16 @@ export class Arena {
     while (true) {
       const block = this.transientBlocks[this.transientBlock];
       if (block === undefined) {
-        this.transientBlocks.push(this.newBlock(Math.max(size, this.blockFloats)));
+        const first = this.transientBlocks.length === 0;
+        this.transientBlocks.push(first ? this.newGrowableBlock(Math.max(size, this.blockFloats)) : this.newBlock(Math.max(size, this.blockFloats)));
         this.transientOffset = 0;
         continue;
       }
       if (this.transientOffset + size <= block.length) break;
+      // The last block grows where the backend can: a chain of blocks wastes the tail of every
+      // block that the next request skips, and a later phase of the step (the decoder after the
+      // critic) skips blocks sized for an earlier one.
+      if (this.transientBlock === this.transientBlocks.length - 1 && this.grow(this.transientOffset + size)) break;
       this.transientBlock++;
       this.transientOffset = 0;
     }
@@ -90,14 +96,18 @@ export class Arena {
     const offset = this.transientOffset;
     this.transientOffset += size;
     this.trackHighWater();
-    const cursor = this.slotCursor++;
-    const slot = this.slots[cursor];
-    if (slot !== undefined && slot.block === blockIndex && slot.offset === offset && slot.length === length) {
-      return slot.view;
+    const place = blockIndex * 4294967296 + offset;
+    let atPlace = this.views.get(place);
+    if (atPlace === undefined) {
+      atPlace = new Map();
+      this.views.set(place, atPlace);
     }
+    const known = atPlace.get(length);
+    if (known !== undefined) return known;
+    // A view made before the block grew still addresses the same memory, so it stays valid.
     const view = this.transientBlocks[blockIndex]!.subarray(offset, offset + length);
     this.transientViewsCreated++;
-    this.slots[cursor] = { block: blockIndex, offset, length, view };
+    atPlace.set(length, view);
     return view;
   }
 
@@ -105,7 +115,6 @@ export class Arena {
   reset(): void {
     this.transientBlock = 0;
     this.transientOffset = 0;
-    this.slotCursor = 0;
     this.generation++;
   }
 
@@ -134,6 +143,21 @@ export class Arena {
   private newBlock(length: number): Float32Array {
     this.kernelAllocations++;
     return this.kernels.allocate(length);
+  }
+
+  private newGrowableBlock(length: number): Float32Array {
+    this.kernelAllocations++;
+    return this.kernels.allocateGrowable(length);
+  }
+
+  /** Lengthens the last step-scoped block to `length` floats in place; false if the backend cannot. */
+  private grow(length: number): boolean {
+    const last = this.transientBlocks.length - 1;
+    const grown = this.kernels.growInPlace(this.transientBlocks[last]!, length);
+    if (grown === null) return false;
+    this.kernelAllocations++;
+    this.transientBlocks[last] = grown;
+    return true;
   }
 
   private trackHighWater(): void {
