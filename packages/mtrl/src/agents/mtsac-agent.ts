@@ -208,7 +208,8 @@ export class MTSACAgent implements MultiTaskAgent {
     const encoding = context.taskEncoding;
     const alphas = this.rowAlphas(batch.taskIndices);
     const recorded = this.recordedFor(rows);
-    const target = engine.noGrad(() => {
+    // Only the target values outlive this pass: its two encoder passes' activations are freed.
+    const target = engine.noGradResult(() => {
       const nextObservations = this.observationInput(batch.nextObservations, rows);
       const nextFeatures = this.critic.encoder.encode(nextObservations, context);
       const nextParams = this.actor.forward(nextFeatures, encoding, context);
@@ -261,7 +262,7 @@ export class MTSACAgent implements MultiTaskAgent {
     const actionSize = this.dimensions.actionSize;
     const recorded = this.recordedFor(rows);
     // The actor reads the critic's features and the task encoding detached: only its own loss moves it.
-    const features = engine.noGrad(() => this.critic.encoder.encode(this.observationInput(batch.observations, rows), context));
+    const features = engine.noGradResult(() => this.critic.encoder.encode(this.observationInput(batch.observations, rows), context));
     const noise = this.noise(rows);
     const alphas = this.rowAlphas(batch.taskIndices);
     const distilled = this.distilled;

@@ -1,7 +1,7 @@
 export type { Activation } from "./activation.js";
 export { matmul, type MatmulOptions } from "./matmul.js";
 export { linear } from "./linear.js";
-export { relu, tanh, sigmoid, elu, exp, log, softplus, clamp } from "./unary.js";
+export { relu, reluInPlace, tanh, sigmoid, elu, exp, log, softplus, clamp } from "./unary.js";
 export { add, sub, mul, div, minimum, maximum, affine, scale, addBias } from "./binary.js";
 export { sum, mean, type ReduceOptions } from "./reduce.js";
 export { reshape, detach, concat, slice } from "./shape-ops.js";

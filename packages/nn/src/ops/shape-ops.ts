@@ -19,10 +19,11 @@ function reshapeBackward(node: TapeNode): void {
   const x = node.a!;
   const engine = x.engine;
   if (!engine.needsGrad(x)) return;
-  const beta = engine.claimGrad(x);
+  const beta = engine.claimGradInPlace(x, node.out);
   const g = node.out.grad!;
-  if (beta === 0) x.grad!.set(g);
-  else for (let i = 0; i < g.length; i++) x.grad![i]! += g[i]!;
+  if (beta === 0) {
+    if (x.grad !== g) x.grad!.set(g);
+  } else for (let i = 0; i < g.length; i++) x.grad![i]! += g[i]!;
 }
 
 /** The values of `x` as a tensor that records nothing: gradients stop here (torch's detach). */

@@ -1,5 +1,5 @@
 import type { TapeNode } from "../autodiff/tape-node.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import { ShapeError } from "../errors.js";
 
 type Forward = (x: number) => number;
@@ -47,11 +47,26 @@ export function relu(x: Tensor): Tensor {
   return out;
 }
 
+/**
+ * max(x, 0) written over x itself, as torch's ReLU(inplace=True): one activation-sized buffer less
+ * per layer. Only for an `x` nothing else reads afterwards, e.g. a convolution's output (its
+ * backward needs its input and weights, not its output); the result shares x's memory.
+ */
+export function reluInPlace(x: Tensor): Tensor {
+  const engine = x.engine;
+  engine.check(x);
+  if (x.persistent) throw new ShapeError(`reluInPlace: ${x.describe()} is persistent (a parameter or constant); overwriting it would change the model. Use relu(x).`);
+  engine.kernels.reluForward(x.data, x.data);
+  const out = new Tensor(engine, x.shape, x.data, false, false, x.generation);
+  engine.record(reluBackward, out, x);
+  return out;
+}
+
 function reluBackward(node: TapeNode): void {
   const x = node.a!;
   const engine = x.engine;
   if (!engine.needsGrad(x)) return;
-  const beta = engine.claimGrad(x);
+  const beta = engine.claimGradInPlace(x, node.out);
   const output = node.out.data;
   const gradOut = node.out.grad!;
   const gradIn = x.grad!;

@@ -19,6 +19,8 @@ export class Tensor {
   gradPass = 0;
   /** Bookkeeping of `Engine.backward`: the pass in which this tensor was found to need a gradient. */
   wrtPass = 0;
+  /** Bookkeeping of `Engine.backward`: the pass that was asked for this tensor's gradient. */
+  targetPass = 0;
 
   constructor(
     readonly engine: Engine,

@@ -152,7 +152,7 @@ export class LatentModelLoss implements AuxiliaryLoss {
     const engine = this.engine;
     engine.beginStep();
     const observations = this.rowsOf(batch.observations, rows, this.imageSize);
-    const nextLatent = engine.noGrad(() => this.encoder.encode(this.rowsOf(batch.nextObservations, rows, this.imageSize), context));
+    const nextLatent = engine.noGradResult(() => this.encoder.encode(this.rowsOf(batch.nextObservations, rows, this.imageSize), context));
     const { transition, reward } = this.transitionAndRewardLosses(this.encoder.encode(observations, context), this.rowsOf(batch.actions, rows, this.actionSize), nextLatent, this.rowsOf(batch.rewards, rows, 1), this.thetaRows(batch.taskIndices, rows), rng);
     const loss = add(transition, reward);
     engine.backward(loss, this.wrt(this.trained.transition, this.trained.reward));

@@ -1,5 +1,5 @@
 import { ConfigError, type Rng } from "@mtrl/core";
-import { Adam, ConvTranspose2d, Linear, add, affine, mean, mseLoss, mul, relu, reshape, sum, type ParameterStore, type Tensor } from "@mtrl/nn";
+import { Adam, ConvTranspose2d, Linear, add, affine, mean, mseLoss, mul, relu, reluInPlace, reshape, sum, type ParameterStore, type Tensor } from "@mtrl/nn";
 import { z } from "zod";
 import { adamBetas, positiveInt } from "../config-fields.js";
 import { defineComponent, type AuxiliaryLoss, type BuildContext, type Encoder } from "../component.js";
@@ -153,7 +153,7 @@ export class PixelDecoder {
     let maps = reshape(relu(this.linear.forward(features)), [rows, this.numFilters, this.mapHeight, this.mapWidth]);
     this.deconvs.forEach((deconv, layer) => {
       maps = deconv.forward(maps);
-      if (layer < this.deconvs.length - 1) maps = relu(maps);
+      if (layer < this.deconvs.length - 1) maps = reluInPlace(maps);
     });
     const [channels, height, width] = this.imageShape;
     return reshape(maps, [rows, channels * height * width]);

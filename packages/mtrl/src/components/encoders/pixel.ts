@@ -1,5 +1,5 @@
 import { ConfigError } from "@mtrl/core";
-import { Conv2d, LayerNorm, Linear, relu, reshape, scale, tanh, type Tensor } from "@mtrl/nn";
+import { Conv2d, LayerNorm, Linear, reluInPlace, reshape, scale, tanh, type Tensor } from "@mtrl/nn";
 import { z } from "zod";
 import { positiveInt } from "../config-fields.js";
 import { defineComponent } from "../component.js";
@@ -72,7 +72,8 @@ export const pixelEncoder = defineComponent({
       encode: (observations: Tensor) => {
         const rows = observations.dim(0);
         let hidden = scale(reshape(observations, [rows, channels, height, width]), 1 / 255);
-        for (const conv of convs) hidden = relu(conv.forward(hidden));
+        // In place: a convolution's backward never reads its output (one buffer less per layer).
+        for (const conv of convs) hidden = reluInPlace(conv.forward(hidden));
         return tanh(norm.forward(linear.forward(reshape(hidden, [rows, flatSize]))));
       },
       ...(augmentation.type === "random-shift"
