@@ -99,17 +99,17 @@ export class MTSACAgent implements MultiTaskAgent {
       ...(dimensions.observationShape === undefined ? {} : { observationShape: dimensions.observationShape }),
     });
 
-    const taskEncoderParams = new ParameterStore(engine, "taskEncoder");
+    const taskEncoderParams = networkStore(engine, config, "taskEncoder");
     this.taskEncoder = components.build("taskEncoder", config.taskEncoder, contextFor(taskEncoderParams, ["taskEncoder"], numTasks));
     taskEncodingSize = this.taskEncoder.outputSize;
     const sizes = { observationSize, taskEncodingSize, actionSize };
-    this.critic = new Critic(new ParameterStore(engine, "critic"), config, sizes, contextFor);
-    this.criticTarget = new Critic(new ParameterStore(engine, "criticTarget"), config, sizes, contextFor);
+    this.critic = new Critic(networkStore(engine, config, "critic"), config, sizes, contextFor);
+    this.criticTarget = new Critic(networkStore(engine, config, "criticTarget"), config, sizes, contextFor);
     this.criticTarget.params.setRequiresGrad(false);
-    this.actor = new Actor(new ParameterStore(engine, "actor"), config, { featureSize: this.critic.encoder.outputSize, taskEncodingSize, actionSize }, contextFor);
+    this.actor = new Actor(networkStore(engine, config, "actor"), config, { featureSize: this.critic.encoder.outputSize, taskEncodingSize, actionSize }, contextFor);
 
     const perTask = config.alpha.type === "per-task";
-    const alphaParams = new ParameterStore(engine, "alpha");
+    const alphaParams = networkStore(engine, config, "alpha");
     const initialLogAlpha = Math.log(config.alpha.initTemperature);
     this.logAlpha = alphaParams.create("logAlpha", [perTask ? numTasks : 1, 1], (values) => values.fill(initialLogAlpha));
     this.alphaIndexOfTask = Int32Array.from({ length: numTasks }, (_, task) => (perTask ? task : 0));
@@ -120,11 +120,11 @@ export class MTSACAgent implements MultiTaskAgent {
     this.alphaOptimizer = new Adam(alphaParams, adamOptions(config.alpha));
     const taskEncoderOptimizer = this.taskEncoder.trainable && taskEncoderParams.size > 0 ? new Adam(taskEncoderParams, adamOptions(config.taskEncoder as { lr: number; betas: readonly number[] })) : null;
     // One gradient step per update, each with its own state (GradNorm's weights, PCGrad's order stream).
-    const criticGradientParams = new ParameterStore(engine, "criticGradient");
-    const actorGradientParams = new ParameterStore(engine, "actorGradient");
+    const criticGradientParams = networkStore(engine, config, "criticGradient");
+    const actorGradientParams = networkStore(engine, config, "actorGradient");
     this.criticGradientStep = components.build("gradient", config.gradient, contextFor(criticGradientParams, ["gradient", "critic"], 0));
     this.actorGradientStep = components.build("gradient", config.gradient, contextFor(actorGradientParams, ["gradient", "actor"], 0));
-    const distilledParams = new ParameterStore(engine, "distilled");
+    const distilledParams = networkStore(engine, config, "distilled");
     this.distilled = components.build("distillation", config.distillation, contextFor(distilledParams, ["distilled"], observationSize, 2 * actionSize));
     const groups: TableGroup[] = [
       { name: "actor", params: this.actor.params, optimizer: actorOptimizer },
@@ -137,7 +137,7 @@ export class MTSACAgent implements MultiTaskAgent {
     ];
     if (taskEncoderOptimizer !== null) groups.push({ name: "taskEncoder", params: taskEncoderParams, optimizer: taskEncoderOptimizer });
     if (this.distilled !== null) groups.push({ name: "distilled", params: distilledParams, optimizer: this.distilled.optimizer });
-    const auxiliaryContext = contextFor(new ParameterStore(engine, "auxiliary"), ["auxiliary"], observationSize);
+    const auxiliaryContext = contextFor(networkStore(engine, config, "auxiliary"), ["auxiliary"], observationSize);
     this.auxiliary = components.build("auxiliary", config.auxiliary, { ...auxiliaryContext, sharedEncoder: { encoder: this.critic.encoder, params: this.critic.params.child("encoder") }, actionSize });
     if (this.auxiliary !== null) groups.push(...this.auxiliary.groups);
     const target = (name: string, tau: number) => ({ target: this.criticTarget.params.child(name), source: this.critic.params.child(name), tau });
@@ -444,4 +444,9 @@ function meanOf(values: Float32Array, map: (value: number) => number = (value) =
   let total = 0;
   for (let i = 0; i < values.length; i++) total += map(values[i]!);
   return values.length === 0 ? 0 : total / values.length;
+}
+
+/** A root parameter store of the agent, its layers initialised by the agent's `initScheme`. */
+function networkStore(engine: Engine, config: MTSACConfig, name: string): ParameterStore {
+  return new ParameterStore(engine, name).withInitScheme(config.initScheme);
 }

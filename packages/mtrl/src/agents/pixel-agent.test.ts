@@ -70,3 +70,20 @@ test("SAC-AE: every update also trains encoder and decoder on the reconstruction
   resumed.setState(state);
   for (let update = 1; update < 3; update++) assert.deepEqual(resumed.update(batch, update), agent.update(batch, update));
 });
+
+test("agent.initScheme=orthogonal starts every layer as the reference's weight_init: delta-orthogonal convs, orthogonal linears, zero biases", () => {
+  const config = { ...pixelConfig("none", "sac-ae"), initScheme: "orthogonal" as const };
+  const agent = new MTSACAgent(config, dimensions, new JsKernels(), 5);
+  const tensors = [...agent.getState().tensors].filter(([name]) => !/moment|\.m$|\.v$/i.test(name)).map(([name, array]) => [name, array.data] as const);
+  const named = (suffix: string) => tensors.filter(([name]) => name.endsWith(suffix));
+  const convWeights = named("conv0.weight").concat(named("conv1.weight"), tensors.filter(([name]) => /deconv\d+\.weight$/.test(name)));
+  assert.ok(convWeights.length >= 4, `conv weights found: ${convWeights.map(([name]) => name).join(", ")}`);
+  for (const [name, values] of convWeights) {
+    // 3×3 kernels: only the centre tap (index 4 of 9) of each [dim0, dim1] pair is non-zero.
+    values.forEach((value, i) => assert.ok(i % 9 === 4 || value === 0, `${name}[${i}] = ${value} off the centre tap`));
+  }
+  const biases = tensors.filter(([name]) => name.endsWith(".bias") && !name.includes("norm"));
+  assert.ok(biases.length > 5 && biases.every(([, values]) => values.every((value) => value === 0)), "biases start at zero");
+  const uniform = new MTSACAgent(pixelConfig("none", "sac-ae"), dimensions, new JsKernels(), 5);
+  assert.ok([...uniform.getState().tensors].some(([name, array]) => name.endsWith("conv0.weight") && array.data.some((value, i) => i % 9 !== 4 && value !== 0)), "the default keeps torch's uniform init");
+});

@@ -100,6 +100,9 @@ export class TrainingProgress {
         this.evalText = `eval return ${formatNumber(event.meanReturn, 1)} success ${formatNumber(event.meanSuccess, 2)}`;
         this.advance(event.step);
         break;
+      case "burst":
+        this.showBurst(event.done, event.total);
+        break;
       case "checkpoint":
         // Not shown: the bar has no field for it, and the plain lines carry the bar's fields only.
         break;
@@ -186,6 +189,21 @@ export class TrainingProgress {
       this.lastLineTime = time;
       this.lastLineStep = step;
       this.print(this.statusLine());
+    }
+  }
+
+  /** One long step of updates after warm-up: shown as it goes, so the run does not look stuck. */
+  private showBurst(done: number, total: number): void {
+    const text = `updates after warm-up ${done}/${total}`;
+    if (this.bar !== null) {
+      this.bar.update(this.step, { ...this.payload(), evalText: text });
+      return;
+    }
+    if (this.interactive) return;
+    const time = this.now();
+    if (done === total || time - this.lastLineTime >= this.intervalMs) {
+      this.lastLineTime = time;
+      this.print(text);
     }
   }
 

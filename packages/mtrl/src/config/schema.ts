@@ -149,6 +149,11 @@ export const mtsacConfigSchema = z.strictObject({
   discount: z.number().min(0).max(1),
   /** Transitions per gradient update. */
   batchSize: positiveInt,
+  /**
+   * How layers start: "uniform" (torch's defaults) or "orthogonal" (the SAC-AE / MTRL reference's
+   * weight_init: orthogonal linears, delta-orthogonal convolutions with ReLU gain, zero biases).
+   */
+  initScheme: z.enum(["uniform", "orthogonal"]).default("uniform"),
   /** The tanh-Gaussian policy. */
   actor: actorConfigSchema,
   /** The twin Q critics. */
@@ -182,6 +187,12 @@ export const experimentConfigSchema = z.strictObject({
   warmupSteps: nonNegativeInt,
   /** Gradient updates per step once warm-up is over. */
   updatesPerStep: positiveInt,
+  /**
+   * The first step after warm-up makes `warmupSteps` updates instead of `updatesPerStep`, all
+   * with that step's update index (so the actor, target and decoder cadences fire on each), as
+   * the SAC-AE and MTRL references do (`num_updates = init_steps if step == init_steps else 1`).
+   */
+  warmupBurst: z.boolean().default(false),
   /** Evaluate (deterministic policy, every task) every this many steps. */
   evalEvery: positiveInt,
   /** Episodes per task in each evaluation. */

@@ -4,6 +4,8 @@ export type ProgressEvent =
   | { readonly kind: "start"; readonly step: number; readonly totalSteps: number }
   /** `step` steps are done. Cheap to send every step: the display throttles itself. */
   | { readonly kind: "step"; readonly step: number }
+  /** `done` of the `total` updates of the step after warm-up (experiment.warmupBurst) are made. */
+  | { readonly kind: "burst"; readonly step: number; readonly done: number; readonly total: number }
   /** An evaluation finished: means over tasks (meanSuccess null when the env reports no success). */
   | { readonly kind: "eval"; readonly step: number; readonly meanReturn: number; readonly meanSuccess: number | null }
   /** A checkpoint was written. */

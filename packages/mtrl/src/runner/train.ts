@@ -123,6 +123,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   options.onProgress?.({ kind: "start", step, totalSteps: experiment.totalSteps });
 
   let stopped = false;
+  let burstInterrupted = false;
   while (step < experiment.totalSteps) {
     if (step < experiment.warmupSteps) {
       for (let i = 0; i < agentActions.length; i++) agentActions[i] = warmupRng.uniform(-1, 1);
@@ -138,7 +139,22 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       replay.add(task, observations, o, agentActions, task * scaler.actionSize, taskEnvs.rewards[task]!, taskEnvs.nextObservations, o, taskEnvs.terminated[task] === 1);
     }
     accumulated.addStepRewards(taskEnvs.rewards);
-    if (step >= experiment.warmupSteps) {
+    if (experiment.warmupBurst && step === experiment.warmupSteps && step > 0) {
+      // The references' burst: warmupSteps updates in this one step, all with this update index.
+      const total = experiment.warmupSteps;
+      for (let done = 1; done <= total; done++) {
+        accumulated.add(agent.update(replay.sample(batch, replayRng, agentConfig.replay.sampling), updateIndex));
+        options.onProgress?.({ kind: "burst", step, done, total });
+        // A stop here cannot save (the step is half done): the run resumes from its last checkpoint.
+        await new Promise<void>((resume) => setImmediate(resume));
+        if (options.signal?.aborted === true) break;
+      }
+      updateIndex++;
+      if (options.signal?.aborted === true) {
+        burstInterrupted = true;
+        break;
+      }
+    } else if (step >= experiment.warmupSteps) {
       for (let u = 0; u < experiment.updatesPerStep; u++) {
         accumulated.add(agent.update(replay.sample(batch, replayRng, agentConfig.replay.sampling), updateIndex));
         updateIndex++;
@@ -166,6 +182,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     if (step % experiment.checkpointEvery === 0 || step === experiment.totalSteps) save();
   }
   if (stopped) save();
+  if (burstInterrupted) stopped = true;
   metrics.close();
   await taskEnvs.close();
   await evaluation.vector.close();

@@ -2,7 +2,7 @@ import type { Rng } from "@mtrl/core/rng";
 import { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from "../ops/conv.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { ShapeError } from "../errors.js";
-import { defaultLinearBound, uniformInit } from "./init.js";
+import { constantInit, defaultLinearBound, deltaOrthogonalInit, uniformInit } from "./init.js";
 import type { ParameterStore } from "./parameter-store.js";
 
 export interface Conv2dLayerOptions extends Conv2dOptions {
@@ -44,8 +44,9 @@ export class Conv2d {
     checkChannels("Conv2d", options);
     const [kernelHeight, kernelWidth] = kernelPair(options);
     const init = uniformInit(rng, defaultLinearBound(options.inChannels * kernelHeight * kernelWidth));
-    this.weight = params.create("weight", [options.outChannels, options.inChannels, kernelHeight, kernelWidth], init);
-    this.bias = options.bias === false ? null : params.create("bias", [options.outChannels], init);
+    const orthogonal = orthogonalConv(params, "Conv2d", kernelHeight, kernelWidth);
+    this.weight = params.create("weight", [options.outChannels, options.inChannels, kernelHeight, kernelWidth], orthogonal ? deltaOrthogonalInit(rng, options.outChannels, options.inChannels, kernelHeight) : init);
+    this.bias = options.bias === false ? null : params.create("bias", [options.outChannels], orthogonal ? constantInit(0) : init);
     this.convOptions = { ...(options.stride === undefined ? {} : { stride: options.stride }), ...(options.padding === undefined ? {} : { padding: options.padding }) };
   }
 
@@ -67,8 +68,9 @@ export class ConvTranspose2d {
     checkChannels("ConvTranspose2d", options);
     const [kernelHeight, kernelWidth] = kernelPair(options);
     const init = uniformInit(rng, defaultLinearBound(options.outChannels * kernelHeight * kernelWidth));
-    this.weight = params.create("weight", [options.inChannels, options.outChannels, kernelHeight, kernelWidth], init);
-    this.bias = options.bias === false ? null : params.create("bias", [options.outChannels], init);
+    const orthogonal = orthogonalConv(params, "ConvTranspose2d", kernelHeight, kernelWidth);
+    this.weight = params.create("weight", [options.inChannels, options.outChannels, kernelHeight, kernelWidth], orthogonal ? deltaOrthogonalInit(rng, options.inChannels, options.outChannels, kernelHeight) : init);
+    this.bias = options.bias === false ? null : params.create("bias", [options.outChannels], orthogonal ? constantInit(0) : init);
     this.convOptions = {
       ...(options.stride === undefined ? {} : { stride: options.stride }),
       ...(options.padding === undefined ? {} : { padding: options.padding }),
@@ -79,4 +81,16 @@ export class ConvTranspose2d {
   forward(x: Tensor): Tensor {
     return convTranspose2d(x, this.weight, this.bias, this.convOptions);
   }
+}
+
+/**
+ * Whether a convolution layer takes the delta-orthogonal init (the store's scheme is
+ * "orthogonal"); that init needs a square kernel with a centre tap.
+ */
+function orthogonalConv(params: ParameterStore, layer: string, kernelHeight: number, kernelWidth: number): boolean {
+  if (params.initScheme !== "orthogonal") return false;
+  if (kernelHeight !== kernelWidth || kernelHeight % 2 === 0) {
+    throw new ShapeError(`${layer}: the orthogonal init scheme sets the centre tap of a square, odd kernel; got ${kernelHeight}×${kernelWidth}. Use a 3×3 (or 5×5, ...) kernel or the "uniform" scheme.`);
+  }
+  return true;
 }

@@ -1,5 +1,5 @@
 export { ParameterStore, type FlatParameters } from "./parameter-store.js";
-export { uniformInit, constantInit, defaultLinearBound } from "./init.js";
+export { uniformInit, constantInit, defaultLinearBound, orthogonalInit, deltaOrthogonalInit, reluGain, type InitScheme } from "./init.js";
 export { Linear, type LinearOptions } from "./linear.js";
 export { GroupedLinear, type GroupedLinearOptions } from "./grouped-linear.js";
 export { MLP, type MLPOptions } from "./mlp.js";

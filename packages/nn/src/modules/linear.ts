@@ -3,7 +3,7 @@ import type { Activation } from "../ops/activation.js";
 import { linear } from "../ops/linear.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { ShapeError } from "../errors.js";
-import { defaultLinearBound, uniformInit } from "./init.js";
+import { constantInit, defaultLinearBound, orthogonalInit, uniformInit } from "./init.js";
 import type { ParameterStore } from "./parameter-store.js";
 
 export interface LinearOptions {
@@ -13,7 +13,10 @@ export interface LinearOptions {
   readonly bias?: boolean;
 }
 
-/** y = x · weightᵀ + bias with weight [out, in] (torch.nn.Linear's layout and initialisation). */
+/**
+ * y = x · weightᵀ + bias with weight [out, in] (torch.nn.Linear's layout and initialisation, or
+ * an orthogonal weight and zero bias when the store's init scheme is "orthogonal").
+ */
 export class Linear {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
@@ -23,9 +26,10 @@ export class Linear {
     for (const [what, value] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
       if (!Number.isInteger(value) || value <= 0) throw new ShapeError(`Linear: ${what} must be a positive integer, got ${value}.`);
     }
+    const orthogonal = params.initScheme === "orthogonal";
     const init = uniformInit(rng, defaultLinearBound(inFeatures));
-    this.weight = params.create("weight", [outFeatures, inFeatures], init);
-    this.bias = options.bias === false ? null : params.create("bias", [outFeatures], init);
+    this.weight = params.create("weight", [outFeatures, inFeatures], orthogonal ? orthogonalInit(rng, outFeatures, inFeatures) : init);
+    this.bias = options.bias === false ? null : params.create("bias", [outFeatures], orthogonal ? constantInit(0) : init);
   }
 
   /**

@@ -2,6 +2,7 @@ import type { Engine } from "../autodiff/engine.js";
 import { ShapeError } from "../errors.js";
 import { formatShape, shapeSize, type Tensor } from "../tensor/tensor.js";
 import { didYouMean } from "@mtrl/core/errors";
+import type { InitScheme } from "./init.js";
 
 /** Contiguous views over all values and all gradients of a store, in its parameter order. */
 export interface FlatParameters {
@@ -13,6 +14,7 @@ export interface FlatParameters {
 interface Root {
   readonly byName: Map<string, Tensor>;
   flat: FlatParameters | null;
+  initScheme: InitScheme;
 }
 
 /** One entry of a store in creation order: a parameter of its own, or a child group. */
@@ -45,7 +47,21 @@ export class ParameterStore {
     readonly prefix = "",
     private readonly parent: ParameterStore | null = null,
   ) {
-    this.root = parent === null ? { byName: new Map(), flat: null } : parent.root;
+    this.root = parent === null ? { byName: new Map(), flat: null, initScheme: "uniform" } : parent.root;
+  }
+
+  /** How layers created in this tree initialise their weights (see InitScheme); default "uniform". */
+  get initScheme(): InitScheme {
+    return this.root.initScheme;
+  }
+
+  /** Sets the tree's init scheme; call it before creating layers. Returns the store. */
+  withInitScheme(scheme: InitScheme): this {
+    if (this.root.byName.size > 0) {
+      throw new ShapeError(`ParameterStore.withInitScheme("${scheme}"): the tree already has parameters (${[...this.root.byName.keys()].slice(0, 3).join(", ")}); set the scheme before creating layers.`);
+    }
+    this.root.initScheme = scheme;
+    return this;
   }
 
   /**
