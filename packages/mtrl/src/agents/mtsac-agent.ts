@@ -104,7 +104,9 @@ export class MTSACAgent implements MultiTaskAgent {
     taskEncodingSize = this.taskEncoder.outputSize;
     const sizes = { observationSize, taskEncodingSize, actionSize };
     this.critic = new Critic(networkStore(engine, config, "critic"), config, sizes, contextFor);
-    this.criticTarget = new Critic(networkStore(engine, config, "criticTarget"), config, sizes, contextFor);
+    // Uniform whatever the scheme: the target starts as a copy of the critic (below), and an
+    // orthogonal init of 1024-wide layers costs seconds.
+    this.criticTarget = new Critic(new ParameterStore(engine, "criticTarget"), config, sizes, contextFor);
     this.criticTarget.params.setRequiresGrad(false);
     this.actor = new Actor(networkStore(engine, config, "actor"), config, { featureSize: this.critic.encoder.outputSize, taskEncodingSize, actionSize }, contextFor);
 
