@@ -1,6 +1,6 @@
-import { Rng, type RngState } from "@mtrl/core";
+import { ConfigError, Rng, type RngState } from "@mtrl/core";
 import { Adam, Engine, ParameterStore, add, affine, exp, indexSelect, mean, mseLoss, mul, squashedGaussianSample, sub, type AdamOptions, type Kernels, type NamedArray, type Tensor } from "@mtrl/nn";
-import type { AuxiliaryLoss, BatchLoss, BuildContext, DistilledPolicy, GradientStep, OptimizedGroup, TaskDescriptions, TaskEncoder } from "../components/component.js";
+import type { AuxiliaryLoss, BatchLoss, BuildContext, DistilledPolicy, Encoder, GradientStep, OptimizedGroup, TaskDescriptions, TaskEncoder } from "../components/component.js";
 import { components } from "../components/builtin-components.js";
 import { TaskContext } from "../components/task-context.js";
 import type { MTSACConfig } from "../config/schema.js";
@@ -52,6 +52,11 @@ export class MTSACAgent implements MultiTaskAgent {
   private readonly actorGradientStep: GradientStep;
   /** Distral's shared policy, or null. */
   private readonly distilled: DistilledPolicy | null;
+  /**
+   * The actor's own encoder head over the critic encoder's shared part (`actor.encoderHead: own`),
+   * or null when the actor reads the critic's features.
+   */
+  private readonly actorEncoderHead: ((shared: Tensor) => Tensor) | null;
   /** A loss trained beside SAC through the critic's encoder (SAC-AE's decoder), or null. */
   private readonly auxiliary: AuxiliaryLoss | null;
   /** Per-row values the loss closures record for metrics and later steps (batch order). */
@@ -109,6 +114,7 @@ export class MTSACAgent implements MultiTaskAgent {
     this.criticTarget = new Critic(new ParameterStore(engine, "criticTarget"), config, sizes, contextFor);
     this.criticTarget.params.setRequiresGrad(false);
     this.actor = new Actor(networkStore(engine, config, "actor"), config, { featureSize: this.critic.encoder.outputSize, taskEncodingSize, actionSize }, contextFor);
+    this.actorEncoderHead = config.actor.encoderHead === "own" ? ownEncoderHead(this.critic.encoder, this.actor.params, initRng, config.encoder.type) : null;
 
     const perTask = config.alpha.type === "per-task";
     const alphaParams = networkStore(engine, config, "alpha");
@@ -172,7 +178,7 @@ export class MTSACAgent implements MultiTaskAgent {
         return;
       }
       const context = this.taskContext(taskIndices);
-      const features = this.critic.encoder.encode(this.observationInput(observations, rows), context);
+      const features = this.actorFeatures(this.observationInput(observations, rows), context);
       const params = this.actor.forward(features, context.taskEncoding, context);
       if (deterministic) {
         // The evaluation policy: tanh of the mean, no sampling.
@@ -213,7 +219,7 @@ export class MTSACAgent implements MultiTaskAgent {
     // Only the target values outlive this pass: its two encoder passes' activations are freed.
     const target = engine.noGradResult(() => {
       const nextObservations = this.observationInput(batch.nextObservations, rows);
-      const nextFeatures = this.critic.encoder.encode(nextObservations, context);
+      const nextFeatures = this.actorFeatures(nextObservations, context);
       const nextParams = this.actor.forward(nextFeatures, encoding, context);
       const noise = this.noise(rows);
       const { action, logProb } = squashedGaussianSample(nextParams, noise, this.logStdBounds);
@@ -263,8 +269,13 @@ export class MTSACAgent implements MultiTaskAgent {
     const context = this.taskContext(batch.taskIndices);
     const actionSize = this.dimensions.actionSize;
     const recorded = this.recordedFor(rows);
-    // The actor reads the critic's features and the task encoding detached: only its own loss moves it.
-    const features = engine.noGradResult(() => this.critic.encoder.encode(this.observationInput(batch.observations, rows), context));
+    // The actor reads the critic's features and the task encoding detached: only its own loss moves
+    // it. With its own encoder head, the encoder's shared part is computed once, for both.
+    const head = this.actorEncoderHead;
+    const split = this.critic.encoder.split;
+    const observations = this.observationInput(batch.observations, rows);
+    const shared = head === null ? null : engine.noGradResult(() => split!.shared(observations, context));
+    const features = engine.noGradResult(() => (shared === null ? this.critic.encoder.encode(observations, context) : split!.project(shared, context)));
     const noise = this.noise(rows);
     const alphas = this.rowAlphas(batch.taskIndices);
     const distilled = this.distilled;
@@ -274,7 +285,8 @@ export class MTSACAgent implements MultiTaskAgent {
         const rowContext = subset === null ? context : this.taskContext(this.tasksOf(batch.taskIndices, subset));
         const rowFeatures = subset === null ? features : this.gatherRows(features.data, features.dim(1), subset);
         const rowNoise = subset === null ? noise : this.gatherRows(noise.data, actionSize, subset);
-        const params = this.actor.forward(rowFeatures, rowContext.taskEncoding, rowContext);
+        const actorFeatures = head === null ? rowFeatures : head(subset === null ? shared! : this.gatherRows(shared!.data, shared!.dim(1), subset));
+        const params = this.actor.forward(actorFeatures, rowContext.taskEncoding, rowContext);
         const { action, logProb } = squashedGaussianSample(params, rowNoise, this.logStdBounds);
         const q = this.critic.minimumOf(rowFeatures, rowContext.taskEncoding, action, rowContext);
         scatterRows(logProb.data, 1, subset, recorded.logProbs);
@@ -293,6 +305,16 @@ export class MTSACAgent implements MultiTaskAgent {
     // Gradients w.r.t. the actor only: the critic's weight gradients are never computed.
     const reported = this.actorGradientStep.minimize(loss, context, [this.actorGroup]);
     return { metrics: { "train/actor_loss": reported, "train/entropy": -meanOf(recorded.logProbs), ...stepMetrics("actor", this.actorGradientStep) }, logProbs: recorded.logProbs };
+  }
+
+  /**
+   * What the actor reads of `observations` when acting or bootstrapping (call under noGrad): the
+   * critic's features, or its own head over the critic encoder's shared part.
+   */
+  private actorFeatures(observations: Tensor, context: TaskContext): Tensor {
+    const head = this.actorEncoderHead;
+    if (head === null) return this.critic.encoder.encode(observations, context);
+    return head(this.critic.encoder.split!.shared(observations, context));
   }
 
   /** Tunes log α so that each task's policy entropy tracks the target entropy. */
@@ -451,4 +473,15 @@ function meanOf(values: Float32Array, map: (value: number) => number = (value) =
 /** A root parameter store of the agent, its layers initialised by the agent's `initScheme`. */
 function networkStore(engine: Engine, config: MTSACConfig, name: string): ParameterStore {
   return new ParameterStore(engine, name).withInitScheme(config.initScheme);
+}
+
+/** The actor's own encoder head (`actor.encoderHead: own`) in its parameters, or a ConfigError when the encoder cannot be split. */
+function ownEncoderHead(encoder: Encoder, actorParams: ParameterStore, initRng: Rng, encoderType: string): (shared: Tensor) => Tensor {
+  if (encoder.split === undefined) {
+    throw new ConfigError(
+      `actor.encoderHead=own gives the actor its own head over the encoder's shared part, but encoder.type=${encoderType} has no such split (only encoder.type=pixel: convolutions, then linear → LayerNorm → tanh). ` +
+        "Use actor.encoderHead=shared, or encoder.type=pixel.",
+    );
+  }
+  return encoder.split.buildHead(actorParams.child("encoderHead"), initRng.stream("actor").stream("encoderHead"));
 }

@@ -14,7 +14,7 @@ const config: MTSACConfig = {
   initScheme: "uniform",
   taskEncoder: { type: "learned", embeddingSize: 4, hiddenSizes: [6], outputSize: 5, lr: 1e-3, betas: [0.9, 0.999] },
   encoder: { type: "moe", numExperts: 3, routing: "attention", topK: 2, clusters: null, scoreHiddenSizes: [6], hiddenSizes: [6], featureSize: 4 },
-  actor: { trunk: { type: "film", hiddenSizes: [8, 8] }, head: "multi-head", logStdBounds: [-20, 2], lr: 1e-3, betas: [0.9, 0.999], updateEvery: 1 },
+  actor: { trunk: { type: "film", hiddenSizes: [8, 8] }, head: "multi-head", logStdBounds: [-20, 2], lr: 1e-3, betas: [0.9, 0.999], updateEvery: 1, encoderHead: "shared" },
   critic: { trunk: { type: "soft-modularization", numLayers: 2, numModules: 2, moduleSize: 6 }, head: "multi-head", lr: 1e-3, betas: [0.9, 0.999], tau: 0.005, encoderTau: 0.05, targetUpdateEvery: 1 },
   gradient: { type: "plain" },
   distillation: { type: "none" },

@@ -87,3 +87,36 @@ test("agent.initScheme=orthogonal starts every layer as the reference's weight_i
   const uniform = new MTSACAgent(pixelConfig("none", "sac-ae"), dimensions, new JsKernels(), 5);
   assert.ok([...uniform.getState().tensors].some(([name, array]) => name.endsWith("conv0.weight") && array.data.some((value, i) => i % 9 !== 4 && value !== 0)), "the default keeps torch's uniform init");
 });
+
+test("actor.encoderHead=own: the actor maps the critic's detached convolutions with a head of its own, which only the actor's loss moves", () => {
+  const config = { ...pixelConfig("none"), actor: { ...pixelConfig("none").actor, encoderHead: "own" as const } };
+  const agent = new MTSACAgent(config, dimensions, new JsKernels(), 5);
+  const headNames = agent.actor.params.names.filter((name) => name.startsWith("actor.encoderHead."));
+  assert.deepEqual(headNames, ["actor.encoderHead.linear.weight", "actor.encoderHead.linear.bias", "actor.encoderHead.norm.weight", "actor.encoderHead.norm.bias"]);
+  const snapshot = (prefix: string): number[] => agent.actor.params.tensors.concat(agent.critic.params.tensors).filter((t) => t.name.startsWith(prefix)).flatMap((t) => [...t.data]);
+  const batch = pixelBatch(8);
+  const head0 = snapshot("actor.encoderHead.");
+  const conv0 = snapshot("critic.encoder.conv");
+  agent.updateCritic(batch);
+  assert.deepEqual(snapshot("actor.encoderHead."), head0, "the critic's step moved the actor's head");
+  const conv1 = snapshot("critic.encoder.conv");
+  assert.notDeepEqual(conv1, conv0, "the critic's step trains the shared convolutions");
+  agent.updateActor(batch);
+  assert.notDeepEqual(snapshot("actor.encoderHead."), head0, "the actor's step should train its head");
+  assert.deepEqual(snapshot("critic.encoder.conv"), conv1, "the actor's step moved the critic's convolutions");
+  // Per seed, and different from the shared-features actor from the first actor step on.
+  const losses = (agentConfig: MTSACConfig): number[] => {
+    const twin = new MTSACAgent(agentConfig, dimensions, new JsKernels(), 5);
+    return Array.from({ length: 2 }, (_, update) => twin.update(batch, update)["train/actor_loss"]!);
+  };
+  assert.deepEqual(losses(config), losses(config));
+  assert.notDeepEqual(losses(config), losses(pixelConfig("none")));
+});
+
+test("actor.encoderHead=own needs an encoder that splits: a ConfigError says which and how to fix it", () => {
+  const { config } = composeConfig(["agent=mtsac-small", "agent.actor.encoderHead=own"]);
+  assert.throws(
+    () => new MTSACAgent(config.agent, { observationSize: 3, actionSize: 1, numTasks: 2 }, new JsKernels(), 1),
+    (error: unknown) => error instanceof ConfigError && /actor\.encoderHead=own .* encoder\.type=identity has no such split .* Use actor\.encoderHead=shared, or encoder\.type=pixel/.test(error.message),
+  );
+});

@@ -71,10 +71,25 @@ export interface Encoder {
   readonly outputSize: number;
   encode(observations: Tensor, context: TaskContext): Tensor;
   /**
+   * The encoder in two parts, for an actor with its own head (`actor.encoderHead: own`, SAC-AE's
+   * tied convolutions): `encode(x)` is `project(shared(x))`; the actor reads `shared(x)` detached
+   * and maps it with a head of its own, built by `buildHead` on the actor's parameters. Absent:
+   * the encoder cannot be split and the actor reads `encode(x)` detached.
+   */
+  readonly split?: EncoderSplit;
+  /**
    * Data augmentation of training batches (never of acting): writes `rows` augmented copies of
    * `observations` [rows × inputSize] into `out`, drawn with `rng`. Absent: no augmentation.
    */
   augment?(observations: Float32Array, rows: number, rng: Rng, out: Float32Array): void;
+}
+
+/** An encoder as a shared part and a projection (see Encoder.split). */
+export interface EncoderSplit {
+  shared(observations: Tensor, context: TaskContext): Tensor;
+  project(shared: Tensor, context: TaskContext): Tensor;
+  /** A fresh projection with its own parameters in `params` (the actor's), initialised from `rng`. */
+  buildHead(params: ParameterStore, rng: Rng): (shared: Tensor) => Tensor;
 }
 
 /** input parts standing for their concatenation → hidden [rows, outputSize]. */

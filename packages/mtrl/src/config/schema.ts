@@ -101,6 +101,13 @@ export const actorConfigSchema = z
     betas: z.tuple([beta, beta]),
     /** Update the actor (and α) every this many critic updates. */
     updateEvery: positiveInt,
+    /**
+     * What the actor reads: "shared", the critic encoder's output detached; or "own", the
+     * encoder's shared part (a pixel encoder's convolutions) detached, through a linear →
+     * LayerNorm → tanh head of the actor's own, trained by the actor's loss (SAC-AE ties only the
+     * convolutions between actor and critic).
+     */
+    encoderHead: z.enum(["shared", "own"]).default("shared"),
   })
   .superRefine((actor, context) => {
     const [min, max] = actor.logStdBounds;

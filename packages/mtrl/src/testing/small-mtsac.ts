@@ -9,7 +9,7 @@ export const config: MTSACConfig = {
   discount: 0.9,
   batchSize: 32,
   initScheme: "uniform",
-  actor: { trunk: { type: "mlp", hiddenSizes: [32, 32] }, head: "single", logStdBounds: [-20, 2], lr: 1e-3, betas: [0.9, 0.999], updateEvery: 1 },
+  actor: { trunk: { type: "mlp", hiddenSizes: [32, 32] }, head: "single", logStdBounds: [-20, 2], lr: 1e-3, betas: [0.9, 0.999], updateEvery: 1, encoderHead: "shared" },
   critic: { trunk: { type: "mlp", hiddenSizes: [32, 32] }, head: "single", lr: 1e-3, betas: [0.9, 0.999], tau: 0.05, encoderTau: 0.05, targetUpdateEvery: 1 },
   alpha: { type: "per-task", initTemperature: 0.1, lr: 1e-3, betas: [0.9, 0.999], targetEntropy: { type: "auto" } },
   taskEncoder: { type: "one-hot" },

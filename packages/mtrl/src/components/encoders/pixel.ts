@@ -1,5 +1,5 @@
-import { ConfigError } from "@mtrl/core";
-import { Conv2d, LayerNorm, Linear, reluInPlace, reshape, scale, tanh, type Tensor } from "@mtrl/nn";
+import { ConfigError, type Rng } from "@mtrl/core";
+import { Conv2d, LayerNorm, Linear, reluInPlace, reshape, scale, tanh, type ParameterStore, type Tensor } from "@mtrl/nn";
 import { z } from "zod";
 import { positiveInt } from "../config-fields.js";
 import { defineComponent } from "../component.js";
@@ -64,18 +64,25 @@ export const pixelEncoder = defineComponent({
       new Conv2d(context.params.child(`conv${layer}`), { inChannels: layer === 0 ? channels : config.numFilters, outChannels: config.numFilters, kernelSize: 3, stride: layer === 0 ? 2 : 1 }, context.rng.stream(`conv${layer}`)),
     );
     const flatSize = config.numFilters * mapHeight * mapWidth;
-    const linear = new Linear(context.params.child("linear"), { inFeatures: flatSize, outFeatures: config.featureSize }, context.rng.stream("linear"));
-    const norm = new LayerNorm(context.params.child("norm"), { features: config.featureSize });
+    // linear → LayerNorm → tanh, in `params`: the critic's own, or an actor's (encoderHead: own).
+    const buildHead = (params: ParameterStore, rng: Rng): ((flat: Tensor) => Tensor) => {
+      const linear = new Linear(params.child("linear"), { inFeatures: flatSize, outFeatures: config.featureSize }, rng.stream("linear"));
+      const norm = new LayerNorm(params.child("norm"), { features: config.featureSize });
+      return (flat) => tanh(norm.forward(linear.forward(flat)));
+    };
+    const project = buildHead(context.params, context.rng);
+    const shared = (observations: Tensor): Tensor => {
+      const rows = observations.dim(0);
+      let hidden = scale(reshape(observations, [rows, channels, height, width]), 1 / 255);
+      // In place: a convolution's backward never reads its output (one buffer less per layer).
+      for (const conv of convs) hidden = reluInPlace(conv.forward(hidden));
+      return reshape(hidden, [rows, flatSize]);
+    };
     const augmentation = config.augmentation;
     return {
       outputSize: config.featureSize,
-      encode: (observations: Tensor) => {
-        const rows = observations.dim(0);
-        let hidden = scale(reshape(observations, [rows, channels, height, width]), 1 / 255);
-        // In place: a convolution's backward never reads its output (one buffer less per layer).
-        for (const conv of convs) hidden = reluInPlace(conv.forward(hidden));
-        return tanh(norm.forward(linear.forward(reshape(hidden, [rows, flatSize]))));
-      },
+      encode: (observations: Tensor) => project(shared(observations)),
+      split: { shared, project, buildHead },
       ...(augmentation.type === "random-shift"
         ? { augment: (observations, rows, rng, out) => randomShift(observations, rows, [channels, height, width], augmentation.pad, rng, out) }
         : {}),
