@@ -98,3 +98,18 @@ describe("Arena step-scoped region", () => {
     assert.equal(arena.stats().transientCapacity, 3 * blockFloats + 1504);
   });
 });
+
+describe("Arena view cache", () => {
+  test("stays bounded when every step's shapes differ", () => {
+    const arena = new Arena(new JsKernels(), 1 << 20);
+    for (let step = 0; step < 3000; step++) {
+      arena.reset();
+      for (let request = 0; request < 40; request++) arena.allocateTransient(1 + ((step * 7 + request * 13) % 997));
+    }
+    const views = (arena as unknown as { views: Map<number, Map<number, Float32Array>> }).views;
+    let cached = 0;
+    for (const atPlace of views.values()) cached += atPlace.size;
+    assert.ok(views.size <= 1 << 16 && cached <= 8 * (1 << 16), `${views.size} places, ${cached} views cached`);
+    assert.ok([...views.values()].every((atPlace) => atPlace.size <= 8));
+  });
+});

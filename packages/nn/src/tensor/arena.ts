@@ -2,6 +2,13 @@ import type { Kernels } from "../kernels/kernels.js";
 
 /** Offsets are rounded up to 16 floats (64 bytes, a cache line) so SIMD rows start aligned. */
 const alignmentFloats = 16;
+/**
+ * Bounds of the view cache: an update's phases put a few lengths at one place; more than that,
+ * or more places than any fixed step makes, means shapes that vary from step to step, and the
+ * cache starts over rather than grow.
+ */
+const maxLengthsPerPlace = 8;
+const maxCachedPlaces = 1 << 16;
 /** Default size of one block asked from the kernels: 4 Mi floats (16 MiB). */
 const defaultBlockFloats = 1 << 22;
 
@@ -99,11 +106,14 @@ export class Arena {
     const place = blockIndex * 4294967296 + offset;
     let atPlace = this.views.get(place);
     if (atPlace === undefined) {
+      // Steps whose shapes vary (per-task row counts) would otherwise fill the cache without end.
+      if (this.views.size >= maxCachedPlaces) this.views.clear();
       atPlace = new Map();
       this.views.set(place, atPlace);
     }
     const known = atPlace.get(length);
     if (known !== undefined) return known;
+    if (atPlace.size >= maxLengthsPerPlace) atPlace.clear();
     // A view made before the block grew still addresses the same memory, so it stays valid.
     const view = this.transientBlocks[blockIndex]!.subarray(offset, offset + length);
     this.transientViewsCreated++;
